@@ -1,0 +1,9 @@
+"""CLI commands for history (issue 6)."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the ``cablesim`` group."""

@@ -1,0 +1,142 @@
+"""Country metrics: capacity to the core, isolation, status, first-hop capacity, latency.
+
+Definitions (also in the README and in every report's notes):
+
+capacity to the core (``baseline_tbps``, ``remaining_tbps``)
+    The maximum flow from all of a country's nodes (stations and land hubs)
+    to all nodes of the core countries other than itself, with every cable
+    segment's and land link's capacity as its edge capacity and domestic
+    backhaul unlimited (per the backhaul mode).
+``loss_pct``
+    ``100 * (1 - remaining / baseline)``; 0 when the baseline is 0.
+``isolated``
+    No path at all to any core country (remaining capacity 0).
+``status``
+    ``isolated``; ``severe`` (loss >= :data:`SEVERE_PCT`); ``degraded``
+    (loss >= :data:`DEGRADED_PCT`); ``unaffected`` otherwise.
+``international_tbps``
+    First-hop view: capacity of the country's cables that still join one of its
+    stations to another country, plus its live land links.
+``latency_ms``
+    Round-trip time over the shortest surviving route to the nearest core node
+    (see :mod:`cablesim._engine`); ``NaN`` when isolated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cablesim import _engine
+from cablesim.cuts import Failures
+from cablesim.network import Network
+
+SEVERE_PCT = 50.0
+"""Loss of capacity to the core (percent) from which a country's status is ``severe``."""
+DEGRADED_PCT = 10.0
+"""Loss (percent) from which a country's status is ``degraded``."""
+STATUSES = ("isolated", "severe", "degraded", "unaffected")
+
+COLUMNS = (
+    "iso3", "name", "region", "baseline_tbps", "remaining_tbps", "loss_pct", "isolated",
+    "was_isolated", "status", "international_tbps_baseline", "international_tbps",
+    "latency_ms_baseline", "latency_ms", "latency_change_ms",
+)
+
+
+def status_of(loss_pct: float, isolated: bool) -> str:
+    """The status word for a loss and an isolation flag (thresholds in this module)."""
+    if isolated:
+        return "isolated"
+    if loss_pct >= SEVERE_PCT:
+        return "severe"
+    if loss_pct >= DEGRADED_PCT:
+        return "degraded"
+    return "unaffected"
+
+
+def failed_edges(network: Network, failures: Failures) -> set[str]:
+    """Ids of the finite edges (segments and land links) a set of failures removes."""
+    return set(failures.segments) | set(failures.links)
+
+
+def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ...],
+                    backhaul: str = "landmass", incremental: bool = True) -> pd.DataFrame:
+    """Per-country metrics before and after ``failures``.
+
+    Parameters
+    ----------
+    network
+        The network (not modified).
+    failures
+        From :func:`cablesim.cuts.apply_events`.
+    core
+        ISO3 codes of the core countries.
+    backhaul
+        Backhaul mode, see :data:`cablesim.network.BACKHAUL_MODES`.
+    incremental
+        Reuse baseline flows where a failure cannot change them (exact).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per country of the model, columns :data:`COLUMNS`, sorted by
+        status severity then loss.
+    """
+    comp = _engine.compile_network(network, backhaul, tuple(core))
+    base = _engine.baseline(comp)
+    cap_after = _engine.edge_capacity_after(comp, failed_edges(network, failures), failures.degraded)
+    split = _engine.split_backhaul(network, backhaul, failures.closed_areas)
+    if split is None:
+        comp_after = comp
+        after = _engine.flows_after(comp, cap_after, incremental=incremental)
+    else:  # a closed area splits a land mass: recompute on the split network
+        comp_after = _engine.compile_network(network, backhaul, tuple(core), backhaul_edges=split)
+        solver = _engine.FlowSolver(comp_after, _engine.pair_capacity(comp_after, cap_after))
+        after = {c: solver.flow(c)[0] for c in comp_after.countries}
+    # a lost country (all stations and hubs gone) has nothing left by definition
+    lost_nodes = set(failures.nodes)
+    intl_before = _cached(network, f"intl:{backhaul}:{','.join(core)}",
+                          lambda: _engine.international_tbps(comp, comp.edge_cap))
+    intl_after = _engine.international_tbps(comp_after, cap_after)
+    lat_before = _cached(network, f"lat:{backhaul}:{','.join(core)}",
+                         lambda: _engine.latency_ms(comp, comp.edge_cap))
+    lat_after = _engine.latency_ms(comp_after, cap_after)
+    names = network.country_names
+    region = dict(zip(network.countries["iso3"], network.countries["subregion"], strict=True))
+    rows = []
+    for c in comp.countries:
+        b = base.values[c]
+        r = after[c]
+        nodes = set(comp.node_ids[comp.country_nodes[c]])
+        if nodes and nodes <= lost_nodes:
+            r = 0.0
+        loss = 100.0 * (1.0 - r / b) if b > 0 else 0.0
+        loss = max(0.0, min(100.0, loss))
+        isolated = r <= 0.0
+        was = b <= 0.0
+        lb, la = lat_before.get(c, np.nan), lat_after.get(c, np.nan)
+        if isolated:
+            la = np.nan
+        rows.append({
+            "iso3": c, "name": names.get(c, c), "region": region.get(c, ""),
+            "baseline_tbps": round(b, 3), "remaining_tbps": round(r, 3), "loss_pct": round(loss, 2),
+            "isolated": bool(isolated), "was_isolated": bool(was),
+            "status": status_of(loss, isolated),
+            "international_tbps_baseline": round(intl_before.get(c, 0.0), 3),
+            "international_tbps": round(intl_after.get(c, 0.0), 3),
+            "latency_ms_baseline": round(lb, 2) if np.isfinite(lb) else np.nan,
+            "latency_ms": round(la, 2) if np.isfinite(la) else np.nan,
+            "latency_change_ms": round(la - lb, 2) if np.isfinite(la) and np.isfinite(lb) else np.nan,
+        })
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    order = {s: i for i, s in enumerate(STATUSES)}
+    df["_o"] = df["status"].map(order)
+    df = df.sort_values(["_o", "loss_pct", "iso3"], ascending=[True, False, True]).drop(columns="_o")
+    return df.reset_index(drop=True)
+
+
+def _cached(network: Network, key: str, fn):
+    if key not in network._cache:
+        network._cache[key] = fn()
+    return network._cache[key]

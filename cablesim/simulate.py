@@ -1,0 +1,234 @@
+"""Scenario -> result: apply a scenario's events to the network and measure every country."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from cablesim import _engine, dataset, metrics
+from cablesim.cuts import Failures, apply_events
+from cablesim.network import CAPACITY_ERA_SPLIT_YEAR, Network, load_network
+from cablesim.scenario import Scenario, load_scenario
+
+
+def assumptions(network: Network, scenario: Scenario) -> list[str]:
+    """The model's assumptions for this run, in plain sentences (printed in every report)."""
+    cables = network.cables
+    basis = cables["capacity_basis"].value_counts()
+    era = (f"design capacity at ready-for-service (networks before {CAPACITY_ERA_SPLIT_YEAR})"
+           if network.as_of.year < CAPACITY_ERA_SPLIT_YEAR else "current design (potential) capacity")
+    backhaul = {
+        "landmass": "stations on one land mass of a country are joined by unlimited domestic "
+                    "backhaul; islands only by cables",
+        "country": "all stations of a country are joined by unlimited domestic backhaul, islands included",
+        "none": "no domestic backhaul: each station stands alone",
+    }[scenario.backhaul]
+    links = network.terrestrial_links
+    return [
+        f"Network as of {network.as_of}: {len(cables)} cables in service (TeleGeography snapshot of "
+        "June 2021; cables retired before 2021 are missing, planned ones enter on their planned date).",
+        f"Capacities: {era}. {int(basis.get('published', 0))} cables use a published figure, "
+        f"{int(basis.get('sourced', 0))} a sourced secondary figure, {int(basis.get('estimated', 0))} "
+        "an estimate by era and length (order of magnitude). Every segment carries its cable's capacity.",
+        f"Backhaul ({scenario.backhaul}): {backhaul}.",
+        f"Land links: {int((links['kind'] == 'sourced').sum())} sourced cross-border links and "
+        f"{int((links['kind'] == 'border').sum())} assumed border links of "
+        f"{dataset.BORDER_LINK_TBPS:g} Tbps each (an assumption).",
+        f"The core ('the global internet'): {', '.join(scenario.core)}. Capacity to the core is the "
+        "maximum flow from a country's nodes to the core countries' nodes (other than itself).",
+        f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
+        f"degraded = {metrics.DEGRADED_PCT:g}% or more; else unaffected.",
+        f"Latency: round trip over the shortest surviving route to the nearest core node at "
+        f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
+        "Segments fail where their drawn route meets an event's area; land links fail only when a "
+        "country is lost. Satellite backup and rerouting agreements are not modelled.",
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The outcome of one scenario.
+
+    Attributes
+    ----------
+    scenario
+        The scenario simulated.
+    network
+        The network it ran on (unchanged).
+    countries
+        One row per country of the model (see :data:`cablesim.metrics.COLUMNS`).
+    failed_segments
+        GeoDataFrame of the failed segments (segment_id, cable_id, name,
+        from_node, to_node, length_km, capacity_tbps, event, geometry).
+    failed_cables
+        One row per cable with a failed segment: cable_id, name,
+        segments_failed, segments_total, capacity_tbps, whole (all segments failed).
+    failures
+        The raw :class:`~cablesim.cuts.Failures`.
+    notes
+        The assumptions, as sentences.
+    warnings
+        Anything the analyst should know (a cut that hit nothing...).
+    """
+
+    scenario: Scenario
+    network: Network
+    countries: pd.DataFrame
+    failed_segments: gpd.GeoDataFrame
+    failed_cables: pd.DataFrame
+    failures: Failures
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        c = self.countries
+        iso = c.loc[c["isolated"] & ~c["was_isolated"], "iso3"].tolist()
+        sev = int((c["status"] == "severe").sum())
+        deg = int((c["status"] == "degraded").sum())
+        return (f"<Result {self.scenario.name!r}: {len(self.failed_segments)} segments of "
+                f"{len(self.failed_cables)} cables failed; isolated {iso or 'none'}, "
+                f"{sev} severe, {deg} degraded>")
+
+    @property
+    def affected(self) -> pd.DataFrame:
+        """Countries whose status is not ``unaffected`` (newly isolated, severe, degraded)."""
+        c = self.countries
+        return c[(c["status"] != "unaffected") & ~c["was_isolated"]]
+
+    def country(self, iso3: str) -> dict[str, Any]:
+        """The record of one country."""
+        row = self.countries[self.countries["iso3"] == iso3.upper()]
+        if row.empty:
+            from cablesim.exceptions import UnknownCountryError
+            raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
+        return _clean(row.iloc[0].to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as JSON-ready plain data."""
+        sc = self.scenario
+        return {
+            "scenario": {
+                "name": sc.name, "description": sc.description,
+                "as_of": self.network.as_of.isoformat(), "source": sc.source,
+                "core": list(sc.core), "backhaul": sc.backhaul,
+                "events": [{"kind": e.kind, "label": e.label} for e in sc.events],
+            },
+            "summary": self.summary(),
+            "failed_cables": [_clean(r) for r in self.failed_cables.to_dict("records")],
+            "failed_segments": [_clean(r) for r in self.failed_segments.drop(columns="geometry")
+                                .to_dict("records")],
+            "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "notes": list(self.notes),
+            "warnings": list(self.warnings),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Headline numbers."""
+        c = self.countries
+        new = c[~c["was_isolated"]]
+        lost = float((new["baseline_tbps"] - new["remaining_tbps"]).clip(lower=0).sum())
+        return {
+            "cables_failed": len(self.failed_cables),
+            "segments_failed": len(self.failed_segments),
+            "isolated": new.loc[new["isolated"], "iso3"].tolist(),
+            "severe": new.loc[new["status"] == "severe", "iso3"].tolist(),
+            "degraded": new.loc[new["status"] == "degraded", "iso3"].tolist(),
+            "capacity_lost_tbps": round(lost, 3),
+            "countries_in_model": len(c),
+        }
+
+
+def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in record.items():
+        if isinstance(v, float) and math.isnan(v):
+            v = None
+        elif isinstance(v, np.floating):
+            v = None if np.isnan(v) else float(v)
+        elif isinstance(v, np.integer):
+            v = int(v)
+        elif isinstance(v, np.bool_):
+            v = bool(v)
+        elif isinstance(v, dt.date):
+            v = v.isoformat()
+        out[k] = v
+    return out
+
+
+def network_for(scenario: Scenario, network: Network | None = None) -> Network:
+    """The network a scenario runs on: ``network`` if given, else the bundled one at its date."""
+    if network is not None:
+        return network
+    return load_network(scenario.as_of)
+
+
+def simulate(scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
+             network: Network | None = None, *, incremental: bool = True) -> Result:
+    """Run a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario`, or anything :func:`cablesim.load_scenario` accepts.
+    network
+        The network to run on; by default the bundled network as of the
+        scenario's date. It is never modified.
+    incremental
+        Reuse baseline flows where exact (see :mod:`cablesim._engine`).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> import cablesim
+    >>> r = cablesim.simulate({"name": "Tonga", "as_of": 2022, "events": [{"cable": "tonga-cable"}]})
+    >>> r.country("TON")["status"]
+    'isolated'
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, network=network)
+    net = network_for(scenario, network)
+    failures = apply_events(net, scenario.events)
+    countries = metrics.country_metrics(net, failures, core=scenario.core, backhaul=scenario.backhaul,
+                                        incremental=incremental)
+    segs = net.segments
+    mask = segs["segment_id"].isin(failures.segments).to_numpy()
+    failed = segs.loc[mask].copy()
+    event_of = {}
+    for eff in failures.effects:
+        for s in eff.segments:
+            event_of.setdefault(s, eff.event.label)
+    names = dict(zip(net.cables["cable_id"], net.cables["name"], strict=True))
+    failed["name"] = failed["cable_id"].map(names)
+    failed["event"] = failed["segment_id"].map(event_of)
+    failed = gpd.GeoDataFrame(
+        failed[["segment_id", "cable_id", "name", "from_node", "to_node", "length_km", "capacity_tbps",
+                "event", "geometry"]].reset_index(drop=True), geometry="geometry", crs=4326)
+    totals = segs.groupby("cable_id").size()
+    fc = failed.groupby("cable_id").size().rename("segments_failed").reset_index()
+    cap = dict(zip(net.cables["cable_id"], net.cables["capacity_tbps"], strict=True))
+    deg_rows = [{"cable_id": cid, "segments_failed": 0} for cid in failures.degraded
+                if cid not in set(fc["cable_id"])]
+    if deg_rows:
+        fc = pd.concat([fc, pd.DataFrame(deg_rows)], ignore_index=True)
+    fc["name"] = fc["cable_id"].map(names)
+    fc["segments_total"] = fc["cable_id"].map(totals).astype(int)
+    fc["capacity_tbps"] = fc["cable_id"].map(cap)
+    fc["whole"] = fc["segments_failed"] == fc["segments_total"]
+    fc["degraded_to_pct"] = fc["cable_id"].map(
+        lambda c: round(100 * failures.degraded[c], 1) if c in failures.degraded else None)
+    fc = fc[["cable_id", "name", "segments_failed", "segments_total", "capacity_tbps", "whole",
+             "degraded_to_pct"]].sort_values(["capacity_tbps", "cable_id"], ascending=[False, True])
+    return Result(scenario=scenario, network=net, countries=countries, failed_segments=failed,
+                  failed_cables=fc.reset_index(drop=True), failures=failures,
+                  notes=assumptions(net, scenario), warnings=failures.warnings)

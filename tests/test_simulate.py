@@ -1,0 +1,158 @@
+"""Flows, statuses and cuts on tiny hand-built networks whose answers are known by construction."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import cablesim
+from cablesim import metrics
+
+
+def run(net, events, **options):
+    doc = {"name": "t", "events": events}
+    if options:
+        doc["options"] = options
+    return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
+
+
+@pytest.fixture
+def branchy(make_network):
+    """A (a1) and B (b1) hang off cable X, whose trunk ends in the core C (c1); A also has Y to C.
+
+    X: a1 --10-- bu --10-- c1, branch bu --10-- b1.  Y: a1 --5-- c1.
+    """
+    return make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "b1": ("BBB", 2.0, -2.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        branching_units={"bu:x:1": (2.0, 0.0)},
+        cables={"x": (10.0, [("a1", "bu:x:1"), ("bu:x:1", "c1"), ("bu:x:1", "b1")]),
+                "y": (5.0, [("a1", "c1")])},
+    )
+
+
+def test_baseline_flows_are_the_max_flow(branchy):
+    r = run(branchy, [{"cable": {"id": "y", "label": "noop"}}], core=["CCC"])
+    base = r.countries.set_index("iso3")["baseline_tbps"]
+    assert base["AAA"] == pytest.approx(15.0)
+    assert base["BBB"] == pytest.approx(10.0)
+
+
+def test_cut_only_the_cut_segments_side_feels_it(branchy):
+    # the branch to B fails: B is cut off, A keeps everything
+    r = run(branchy, [{"cut": {"cables": ["x"], "near": [-1.5, 2.0], "radius_km": 30}}], core=["CCC"])
+    c = r.countries.set_index("iso3")
+    assert r.failed_segments["segment_id"].tolist() == ["x#3"]
+    assert c.at["BBB", "status"] == "isolated"
+    assert c.at["AAA", "status"] == "unaffected"
+    assert c.at["AAA", "remaining_tbps"] == pytest.approx(15.0)
+    assert c.at["AAA", "international_tbps"] == pytest.approx(15.0)
+
+
+def test_trunk_cut_shares_the_survivor(branchy):
+    # the trunk bu--c1 fails: B still reaches the core through a1 and cable Y (5 of its 10)
+    r = run(branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"])
+    c = r.countries.set_index("iso3")
+    assert c.at["BBB", "remaining_tbps"] == pytest.approx(5.0)
+    assert c.at["BBB", "loss_pct"] == pytest.approx(50.0)
+    assert c.at["BBB", "status"] == "severe"
+    assert c.at["AAA", "remaining_tbps"] == pytest.approx(5.0)
+    assert c.at["AAA", "status"] == "severe"
+    # first-hop view: B's cable X still joins it to A, so B keeps 10 Tbps of international capacity
+    assert c.at["BBB", "international_tbps"] == pytest.approx(10.0)
+    # the route to the core got longer for B
+    assert c.at["BBB", "latency_ms"] > c.at["BBB", "latency_ms_baseline"]
+
+
+def test_degrade_and_status_thresholds(branchy):
+    r = run(branchy, [{"degrade": {"cable": "y", "fraction": 0.4}}], core=["CCC"])
+    c = r.countries.set_index("iso3")
+    assert c.at["AAA", "remaining_tbps"] == pytest.approx(13.0)
+    assert c.at["AAA", "status"] == "degraded"  # 13.3% loss
+    assert metrics.status_of(9.99, False) == "unaffected"
+    assert metrics.status_of(10.0, False) == "degraded"
+    assert metrics.status_of(50.0, False) == "severe"
+    assert metrics.status_of(0.0, True) == "isolated"
+
+
+def test_landing_point_loss_breaks_the_trunk_through_it(make_network):
+    # a1 -- m1 -- c1: losing the station m1 in the middle cuts A off
+    net = make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "m1": ("MMM", 2.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        cables={"x": (10.0, [("a1", "m1"), ("m1", "c1")])},
+    )
+    r = run(net, [{"landing_point": "m1"}], core=["CCC"])
+    c = r.countries.set_index("iso3")
+    assert c.at["AAA", "status"] == "isolated"
+    assert c.at["MMM", "status"] == "isolated"
+    assert set(r.failed_segments["segment_id"]) == {"x#1", "x#2"}
+
+
+def test_transit_dependency_through_a_neighbour(make_network):
+    # landlocked L has one land link to coastal A; A's only cable goes to the core
+    net = make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        cables={"x": (10.0, [("a1", "c1")])},
+        links=[("LLL", "AAA", 1.0)],
+        hubs={("LLL", 0): (-3.0, 0.0)},
+    )
+    base = run(net, [{"degrade": {"cable": "x", "fraction": 0.5}}], core=["CCC"]).countries.set_index("iso3")
+    assert base.at["LLL", "baseline_tbps"] == pytest.approx(1.0)
+    assert base.at["LLL", "status"] == "unaffected"  # 5 Tbps left still carries L's 1 Tbps
+    r = run(net, [{"cable": "x"}], core=["CCC"]).countries.set_index("iso3")
+    assert r.at["LLL", "status"] == "isolated"
+    assert r.at["AAA", "status"] == "isolated"
+    # first-hop view of L: its land link still reaches A, so its international capacity stays
+    assert r.at["LLL", "international_tbps"] == pytest.approx(1.0)
+    # losing the country A (stations and land links) isolates L as well
+    r2 = run(net, [{"country": "AAA"}], core=["CCC"]).countries.set_index("iso3")
+    assert r2.at["LLL", "status"] == "isolated"
+    assert r2.at["LLL", "international_tbps"] == 0
+
+
+@pytest.mark.parametrize(
+    ("backhaul", "expected"),
+    [("landmass", 4.0), ("country", 5.0), ("none", 0.0)],
+)
+def test_backhaul_modes(make_network, backhaul, expected):
+    # E reaches the core only through D's station d2. D: d1, d2 on the mainland, d3 on an island.
+    # d1--c1 carries 4, d3--c1 carries 6, e1--d2 carries 5.
+    net = make_network(
+        stations={
+            "d1": ("DDD", 0.0, 0.0, 0), "d2": ("DDD", 0.5, 0.5, 0), "d3": ("DDD", 1.0, 3.0, 1),
+            "c1": ("CCC", 4.0, 0.0, 0), "e1": ("EEE", -2.0, 0.5, 0),
+        },
+        cables={"p": (4.0, [("d1", "c1")]), "q": (6.0, [("d3", "c1")]), "r": (5.0, [("e1", "d2")])},
+    )
+    r = run(net, [{"degrade": {"cable": "q", "fraction": 0.1}}], core=["CCC"], backhaul=backhaul)
+    c = r.countries.set_index("iso3")
+    assert c.at["EEE", "baseline_tbps"] == pytest.approx(expected)
+    # D itself reaches the core with everything it has in every mode: its nodes are all sources
+    assert c.at["DDD", "baseline_tbps"] == pytest.approx(10.0)
+
+
+def test_simulate_never_mutates_the_network(branchy):
+    before = {k: copy.deepcopy(getattr(branchy, k)) for k in ("segments", "cables", "landing_points")}
+    run(branchy, [{"cable": "x"}, {"degrade": {"cable": "y", "fraction": 0.5}}], core=["CCC"])
+    for k, df in before.items():
+        assert getattr(branchy, k).equals(df), k
+
+
+def test_incremental_equals_full_recompute(branchy):
+    sc = cablesim.load_scenario({"name": "t", "events": [{"cut": {"cables": ["x"], "near": [0.0, 3.0]}}],
+                                 "options": {"core": ["CCC"]}}, network=branchy)
+    a = cablesim.simulate(sc, network=branchy).countries
+    b = cablesim.simulate(sc, network=branchy, incremental=False).countries
+    assert a.equals(b)
+
+
+def test_chokepoint_fails_every_segment_crossing(make_network):
+    net = make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0), "c2": ("CCC", 4.0, 3.0, 0)},
+        cables={"x": (10.0, [("a1", "c1")]), "z": (3.0, [("a1", "c2")])},
+        chokepoints={"strait": [(1.9, -1.0), (2.1, -1.0), (2.1, 1.0), (1.9, 1.0)]},
+    )
+    r = run(net, [{"chokepoint": "strait"}], core=["CCC"])
+    assert r.failed_segments["segment_id"].tolist() == ["x#1"]
+    c = r.countries.set_index("iso3")
+    assert c.at["AAA", "remaining_tbps"] == pytest.approx(3.0)
