@@ -9,8 +9,11 @@ arrays:
 * **capacities** in whole Gbit/s (scipy's max-flow works on integers); every
   positive capacity is at least 1 Gbit/s;
 * **maximum flow** from a super-source joined to a country's nodes to a
-  super-sink joined to the core countries' nodes, with scipy's compiled
-  Dinic implementation;
+  super-sink joined to the nodes of one core region (the core countries
+  grouped by UN region: Europe, the Americas, Asia...), with scipy's compiled
+  Dinic implementation, counting only the edges of the country's route
+  corridor to that region (:func:`corridors`); a country's capacity to the
+  core is the mean of its capacities to the core regions;
 * **reuse**: the baseline flow of every country is kept edge by edge. After a
   failure, a country's flow value can only change if some edge now carries
   less capacity than that country's baseline flow puts on it; every other
@@ -42,6 +45,12 @@ i.e. 5 microseconds per km each way."""
 HOP_MS = 0.5
 """Round-trip overhead added per cable segment or land link traversed
 (regeneration, landing-station and routing equipment): a stated assumption."""
+ROUTING_MODES = ("corridor", "any")
+ROUTE_STRETCH = 2.0
+"""A route counts toward a country's capacity to a core country when its round
+trip is at most this many times the shortest one (plus :data:`ROUTE_SLACK_MS`)."""
+ROUTE_SLACK_MS = 25.0
+"""Slack added to the stretch bound, so that short routes may detour regionally."""
 
 
 @dataclass
@@ -76,20 +85,72 @@ class Compiled:
     country_flow_nodes: dict[str, np.ndarray]
     core_flow_nodes: np.ndarray
     country_nodes: dict[str, np.ndarray]  # all graph node indices of a country
+    country_index: dict[str, int]
+    routing: str  # "corridor" or "any"
+    regions: list[str]  # core regions
+    region_nodes: list[np.ndarray]  # flow nodes of each region's core countries
+    region_countries: list[list[str]]
+    task_country: np.ndarray  # one task per (country, region) with a non-empty sink
+    task_region: np.ndarray
+    country_tasks: dict[str, np.ndarray]
+    corridor: np.ndarray | None  # tasks x finite edges (None: any route counts)
+    _incidence: sp.csr_matrix | None = None
+    _baseline: Baseline | None = None
+
+
+def _regions(network: Network, countries: list[str], core: tuple[str, ...],
+             country_flow: dict[str, np.ndarray]) -> dict:
+    """Group the core countries into regions and list the (country, region) flow tasks."""
+    region_of = dict(zip(network.countries["iso3"], network.countries["region"], strict=True))
+    regions: list[str] = []
+    members: dict[str, list[str]] = {}
+    for k in core:
+        if k not in country_flow:
+            continue
+        r = region_of.get(k) or k
+        if r not in members:
+            regions.append(r)
+            members[r] = []
+        members[r].append(k)
+    region_nodes = [np.unique(np.concatenate([country_flow[k] for k in members[r]])) for r in regions]
+    tc, tr = [], []
+    country_tasks = {}
+    for ci, c in enumerate(countries):
+        mine = []
+        for ri, r in enumerate(regions):
+            if [k for k in members[r] if k != c]:
+                mine.append(len(tc))
+                tc.append(ci)
+                tr.append(ri)
+        country_tasks[c] = np.array(mine, dtype=np.int64)
+    return {"regions": regions, "region_nodes": region_nodes,
+            "region_countries": [members[r] for r in regions],
+            "task_country": np.array(tc, dtype=np.int64), "task_region": np.array(tr, dtype=np.int64),
+            "country_tasks": country_tasks}
 
 
 def compile_network(network: Network, backhaul: str, core: tuple[str, ...], *,
-                    backhaul_edges: pd.DataFrame | None = None) -> Compiled:
+                    routing: str = "corridor", backhaul_edges: pd.DataFrame | None = None,
+                    corridor_of: Compiled | None = None) -> Compiled:
     """Compile ``network`` (cached on the network object).
 
     Parameters
     ----------
+    routing
+        ``"corridor"`` (default): a country's capacity counts only routes in its
+        corridor (:func:`corridors`); ``"any"``: every route, however long.
     backhaul_edges
         Replacement backhaul edges (columns ``u``, ``v``, ``length_km``), used
         when an event splits a land mass (see :func:`split_backhaul`); such a
         variant is not cached.
+    corridor_of
+        With ``backhaul_edges``: the baseline compilation whose corridors apply.
     """
-    key = f"compiled:{backhaul}:{','.join(core)}"
+    if routing not in ROUTING_MODES:
+        from cablesim.exceptions import UnknownNameError
+
+        raise UnknownNameError(routing, ROUTING_MODES, kind="routing mode")
+    key = f"compiled:{backhaul}:{routing}:{','.join(core)}"
     if backhaul_edges is None and key in network._cache:
         return network._cache[key]
     nodes = network.nodes(backhaul=backhaul)
@@ -133,7 +194,12 @@ def compile_network(network: Network, backhaul: str, core: tuple[str, ...], *,
         edge_len=finite["length_km"].to_numpy(dtype=float), bh_u=bu, bh_v=bv,
         bh_len=bh["length_km"].to_numpy(dtype=float), flow_of=flow_of, n_flow=n_flow,
         pair_of_edge=pair_of_edge, pair_u=pair_u, pair_v=pair_v, countries=countries,
-        country_flow_nodes=country_flow, core_flow_nodes=core_flow, country_nodes=country_nodes)
+        country_flow_nodes=country_flow, core_flow_nodes=core_flow, country_nodes=country_nodes,
+        country_index={c: i for i, c in enumerate(countries)}, routing=routing,
+        corridor=None, **_regions(network, countries, core, country_flow))
+    if routing == "corridor":
+        comp.corridor = (corridor_of.corridor if corridor_of is not None
+                         else corridors(comp, stretch=ROUTE_STRETCH, slack_ms=ROUTE_SLACK_MS))
     if backhaul_edges is None:
         network._cache[key] = comp
     return comp
@@ -190,79 +256,152 @@ def split_backhaul(network: Network, backhaul: str, shapes: list) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)
 
 
-def pair_capacity(comp: Compiled, edge_cap: np.ndarray) -> np.ndarray:
-    """Capacity (Gbit/s, integer) of every undirected flow pair for the given edge capacities."""
-    gbps = np.where(edge_cap > 0, np.maximum(np.ceil(edge_cap * GBPS - 1e-9), 1), 0).astype(np.int64)
-    ok = comp.pair_of_edge >= 0
-    return np.bincount(comp.pair_of_edge[ok], weights=gbps[ok], minlength=len(comp.pair_u)).astype(np.int64)
+def to_gbps(edge_cap: np.ndarray) -> np.ndarray:
+    """Edge capacities in whole Gbit/s (every positive capacity at least 1)."""
+    return np.where(edge_cap > 0, np.maximum(np.ceil(edge_cap * GBPS - 1e-9), 1), 0).astype(np.int64)
+
+
+def _incidence(comp: Compiled) -> sp.csr_matrix:
+    """Sparse (edges x pairs) matrix joining each finite edge to its flow pair."""
+    if comp._incidence is None:
+        ok = np.flatnonzero(comp.pair_of_edge >= 0)
+        comp._incidence = sp.csr_matrix(
+            (np.ones(len(ok)), (ok, comp.pair_of_edge[ok])), shape=(len(comp.edge_ids), len(comp.pair_u)))
+    return comp._incidence
+
+
+def pair_capacity(comp: Compiled, edge_cap: np.ndarray, task: int | None = None) -> np.ndarray:
+    """Capacity (Gbit/s, integer) of every undirected flow pair.
+
+    Parameters
+    ----------
+    edge_cap
+        Capacity of every finite edge (Tbit/s).
+    task
+        Count only the edges in this (country, region) task's route corridor
+        (see :func:`corridors`); all edges when ``None`` or when routing is ``any``.
+    """
+    gbps = to_gbps(edge_cap)
+    if task is not None and comp.corridor is not None:
+        gbps = gbps * comp.corridor[task]
+    return np.asarray(_incidence(comp).T @ gbps).round().astype(np.int64)
+
+
+def _distance_graph(comp: Compiled) -> tuple[sp.csr_matrix, np.ndarray]:
+    n = len(comp.node_ids)
+    w = comp.edge_len * RTT_MS_PER_KM + HOP_MS
+    rows = np.concatenate([comp.edge_u, comp.bh_u])
+    cols = np.concatenate([comp.edge_v, comp.bh_v])
+    weights = np.concatenate([w, comp.bh_len * RTT_MS_PER_KM]) + 1e-9
+    return sp.csr_matrix((weights, (rows, cols)), shape=(n, n)), w
+
+
+def corridors(comp: Compiled, *, stretch: float, slack_ms: float) -> np.ndarray:
+    """Route corridor of every (country, core region) task.
+
+    An edge is in the corridor of country ``c`` toward region ``r`` when some
+    route from ``c`` through that edge to a core country of ``r`` (other than
+    ``c``) has a round trip of at most ``stretch`` times the baseline shortest
+    one plus ``slack_ms``. Traffic from India to Europe does not go around the
+    planet through the Pacific when the Red Sea is closed: such detours are
+    not counted as capacity. The corridors are fixed at the baseline, so a
+    failure only ever removes capacity from them.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, tasks x finite edges.
+    """
+    graph, w = _distance_graph(comp)
+    u, v = comp.edge_u, comp.edge_v
+    out = np.zeros((len(comp.task_country), len(comp.edge_ids)), dtype=bool)
+    region_graph_nodes = [{k: comp.country_nodes[k] for k in members}
+                          for members in comp.region_countries]
+    d_region: dict[tuple[int, str | None], np.ndarray] = {}
+
+    def dist_region(ri: int, exclude: str | None) -> np.ndarray:
+        key = (ri, exclude if exclude in region_graph_nodes[ri] else None)
+        if key not in d_region:
+            nodes = [n for k, n in region_graph_nodes[ri].items() if k != key[1]]
+            d_region[key] = dijkstra(graph, directed=False, indices=np.unique(np.concatenate(nodes)),
+                                     min_only=True)
+        return d_region[key]
+
+    for c in comp.countries:
+        tasks = comp.country_tasks[c]
+        if not len(tasks):
+            continue
+        d_c = dijkstra(graph, directed=False, indices=comp.country_nodes[c], min_only=True)
+        for t in tasks:
+            d_r = dist_region(int(comp.task_region[t]), c)
+            best = d_r[comp.country_nodes[c]].min()
+            if not np.isfinite(best):
+                continue
+            via = np.minimum(d_c[u] + w + d_r[v], d_c[v] + w + d_r[u])
+            out[t] = via <= stretch * best + slack_ms
+    return out
 
 
 class FlowSolver:
-    """Maximum flow from each country to the core on one compiled network.
+    """Maximum flows from countries to the core regions for one set of edge capacities.
 
     Parameters
     ----------
     comp
         The compiled network.
-    pair_cap
-        Capacity of every flow pair (Gbit/s), from :func:`pair_capacity`.
+    edge_cap
+        Capacity of every finite edge (Tbit/s), e.g. from :func:`edge_capacity_after`.
     """
 
-    def __init__(self, comp: Compiled, pair_cap: np.ndarray) -> None:
+    def __init__(self, comp: Compiled, edge_cap: np.ndarray) -> None:
         self.comp = comp
-        self.pair_cap = pair_cap
-        live = pair_cap > 0
-        self.u = comp.pair_u[live]
-        self.v = comp.pair_v[live]
-        self.cap = pair_cap[live]
-        self.live = np.flatnonzero(live)
+        self.edge_cap = edge_cap
+        all_pairs = pair_capacity(comp, edge_cap)
+        live = all_pairs > 0
         n = comp.n_flow
-        self.big = int(min(int(self.cap.sum()) + 1, 2**31 - 1))
         self.S, self.T = n, n + 1
-        # arcs both ways, the super-source and super-sink arcs appended per query
-        self._rows = np.concatenate([self.u, self.v])
-        self._cols = np.concatenate([self.v, self.u])
-        self._data = np.concatenate([self.cap, self.cap])
-        adj = sp.coo_matrix((np.ones(len(self.u)), (self.u, self.v)), shape=(n, n))
+        adj = sp.coo_matrix((np.ones(int(live.sum())), (comp.pair_u[live], comp.pair_v[live])),
+                            shape=(n, n))
         self.n_comp, self.component = connected_components(adj, directed=False)
 
+    def _sink(self, task: int) -> np.ndarray:
+        comp = self.comp
+        c = comp.countries[comp.task_country[task]]
+        return np.setdiff1d(comp.region_nodes[comp.task_region[task]], comp.country_flow_nodes[c])
+
     def reachable_core(self, country: str) -> bool:
-        """Whether any of the country's nodes is connected to a core node of another country."""
+        """Whether any route at all joins the country to a core node of another country."""
         comp = self.comp
         src = comp.country_flow_nodes.get(country)
         if src is None or not len(src):
             return False
-        sink = self._sink(country)
-        if not len(sink):
-            return False
-        return bool(np.isin(self.component[src], self.component[sink]).any())
+        return any(np.isin(self.component[src], self.component[self._sink(t)]).any()
+                   for t in comp.country_tasks[country])
 
-    def _sink(self, country: str) -> np.ndarray:
-        comp = self.comp
-        if country in comp.core:
-            others = [comp.country_flow_nodes[c] for c in comp.core if c != country and c in comp.country_flow_nodes]
-            sink = np.unique(np.concatenate(others)) if others else np.array([], dtype=np.int64)
-        else:
-            sink = comp.core_flow_nodes
-        return np.setdiff1d(sink, comp.country_flow_nodes.get(country, []))
-
-    def flow(self, country: str, *, with_edges: bool = False) -> tuple[float, np.ndarray | None]:
-        """Max flow (Tbit/s) from ``country`` to the core; optionally the |flow| on every pair.
+    def task_flow(self, task: int, *, with_edges: bool = False) -> tuple[float, np.ndarray | None]:
+        """Max flow (Tbit/s) of one (country, region) task within its corridor.
 
         Returns
         -------
         value, pair_flow
-            ``pair_flow`` is indexed like ``comp.pair_u`` (Gbit/s), or ``None``.
+            ``pair_flow`` (Gbit/s, absolute, indexed like ``comp.pair_u``) when
+            ``with_edges``, else ``None``.
         """
         comp = self.comp
-        src = comp.country_flow_nodes.get(country)
-        if src is None or not self.reachable_core(country):
-            return 0.0, (np.zeros(len(comp.pair_u)) if with_edges else None)
-        sink = self._sink(country)
+        c = comp.countries[comp.task_country[task]]
+        src = comp.country_flow_nodes[c]
+        sink = self._sink(task)
+        empty = (0.0, np.zeros(len(comp.pair_u)) if with_edges else None)
+        if not len(sink) or not np.isin(self.component[src], self.component[sink]).any():
+            return empty
+        pc = pair_capacity(comp, self.edge_cap, task)
+        live = np.flatnonzero(pc > 0)
+        u, v, cap = comp.pair_u[live], comp.pair_v[live], pc[live]
+        big = int(min(int(cap.sum()) + 1, 2**31 - 1))
         n = comp.n_flow + 2
-        rows = np.concatenate([self._rows, np.full(len(src), self.S), sink])
-        cols = np.concatenate([self._cols, src, np.full(len(sink), self.T)])
-        data = np.concatenate([self._data, np.full(len(src) + len(sink), self.big)])
+        rows = np.concatenate([u, v, np.full(len(src), self.S), sink])
+        cols = np.concatenate([v, u, src, np.full(len(sink), self.T)])
+        data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
         graph = sp.csr_matrix((data.astype(np.int32), (rows.astype(np.int32), cols.astype(np.int32))),
                               shape=(n, n))
         res = maximum_flow(graph, self.S, self.T, method="dinic")
@@ -271,38 +410,50 @@ class FlowSolver:
             return value, None
         f = res.flow.tocsr()
         pf = np.zeros(len(comp.pair_u))
-        vals = np.asarray(f[self.u, self.v]).ravel()
-        pf[self.live] = np.abs(vals)
+        pf[live] = np.abs(np.asarray(f[u, v]).ravel())
         return value, pf
+
+    def flow(self, country: str, *, with_edges: bool = False) -> tuple[float, np.ndarray | None]:
+        """Capacity (Tbit/s) of ``country`` to the core: the mean of its flows to the core regions.
+
+        With ``with_edges``, also the pair flows summed over its regions (Gbit/s).
+        """
+        tasks = self.comp.country_tasks.get(country, np.array([], dtype=np.int64))
+        if not len(tasks):
+            return 0.0, (np.zeros(len(self.comp.pair_u)) if with_edges else None)
+        results = [self.task_flow(int(t), with_edges=with_edges) for t in tasks]
+        value = float(np.mean([r[0] for r in results]))
+        if not with_edges:
+            return value, None
+        return value, np.sum([r[1] for r in results], axis=0)
 
 
 @dataclass
 class Baseline:
-    """Baseline flows of every country, kept for reuse."""
+    """Baseline flows of every (country, region) task, kept for reuse."""
 
-    values: dict[str, float]
-    pair_flow: np.ndarray  # countries x pairs, Gbit/s
-    pair_cap: np.ndarray
-    order: list[str]
+    task_value: np.ndarray  # tasks, Tbit/s
+    task_pair_flow: np.ndarray  # tasks x pairs, Gbit/s
+    values: dict[str, float]  # per country: mean over its tasks
+
+
+def _country_values(comp: Compiled, task_value: np.ndarray) -> dict[str, float]:
+    return {c: float(task_value[t].mean()) if len(t) else 0.0 for c, t in comp.country_tasks.items()}
 
 
 def baseline(comp: Compiled) -> Baseline:
-    """Baseline flow of every country (cached on the network)."""
-    key = f"baseline:{comp.backhaul}:{','.join(comp.core)}"
-    cache = comp.network._cache
-    if key in cache:
-        return cache[key]
-    cap = pair_capacity(comp, comp.edge_cap)
-    solver = FlowSolver(comp, cap)
-    values, flows = {}, []
-    for c in comp.countries:
-        v, pf = solver.flow(c, with_edges=True)
-        values[c] = v
-        flows.append(pf)
-    base = Baseline(values=values, pair_flow=np.vstack(flows) if flows else np.zeros((0, len(cap))),
-                    pair_cap=cap, order=list(comp.countries))
-    cache[key] = base
-    return base
+    """Baseline flow of every task and country (cached on the compiled network)."""
+    if comp._baseline is not None:
+        return comp._baseline
+    solver = FlowSolver(comp, comp.edge_cap)
+    n_tasks = len(comp.task_country)
+    values = np.zeros(n_tasks)
+    flows = np.zeros((n_tasks, len(comp.pair_u)))
+    for t in range(n_tasks):
+        values[t], flows[t] = solver.task_flow(t, with_edges=True)
+    comp._baseline = Baseline(task_value=values, task_pair_flow=flows,
+                              values=_country_values(comp, values))
+    return comp._baseline
 
 
 def edge_capacity_after(comp: Compiled, failed_edges: set[str] | frozenset[str],
@@ -317,31 +468,63 @@ def edge_capacity_after(comp: Compiled, failed_edges: set[str] | frozenset[str],
     return cap
 
 
-def flows_after(comp: Compiled, cap_after: np.ndarray, *, countries: list[str] | None = None,
-                incremental: bool = True) -> dict[str, float]:
-    """Max flow of every country after a change of capacities.
+def dirty_tasks(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
+    """Boolean per task: whether its baseline flow no longer fits ``cap_after``.
 
-    With ``incremental`` (default), countries whose baseline flow still fits
-    the new capacities keep their baseline value without recomputation.
+    The others keep their baseline value exactly: their baseline flow is still
+    feasible, and removing capacity never lets a flow grow.
     """
     base = baseline(comp)
-    pc = pair_capacity(comp, cap_after)
-    wanted = countries if countries is not None else comp.countries
-    if incremental:
-        over = (base.pair_flow > pc[None, :] + 1e-9).any(axis=1)
-        dirty = {c for c, o in zip(base.order, over, strict=True) if o}
+    gbps = to_gbps(cap_after)
+    changed = np.flatnonzero(gbps != to_gbps(comp.edge_cap))
+    if not len(changed):
+        return np.zeros(len(comp.task_country), dtype=bool)
+    # only pairs holding a changed edge can have lost capacity
+    pe = comp.pair_of_edge[changed]
+    pairs = np.unique(pe[pe >= 0])
+    if not len(pairs):
+        return np.zeros(len(comp.task_country), dtype=bool)
+    sub = _incidence(comp)[:, pairs]
+    if comp.corridor is None:
+        pc = np.asarray(sub.T @ gbps).round()[None, :]
     else:
-        dirty = set(wanted)
-    out = {}
-    solver = None
-    for c in wanted:
-        if c in dirty:
-            if solver is None:
-                solver = FlowSolver(comp, pc)
-            out[c] = solver.flow(c)[0]
-        else:
-            out[c] = base.values[c]
+        pc = np.asarray((sub.T @ (comp.corridor * gbps[None, :]).T).T).round()
+    return (base.task_pair_flow[:, pairs] > pc + 1e-9).any(axis=1)
+
+
+def dirty_countries(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
+    """Boolean per country (``comp.countries`` order): whether any of its tasks is dirty."""
+    dirty = dirty_tasks(comp, cap_after)
+    out = np.zeros(len(comp.countries), dtype=bool)
+    out[comp.task_country[dirty]] = True
     return out
+
+
+def flows_after(comp: Compiled, cap_after: np.ndarray, *, countries: list[str] | None = None,
+                incremental: bool = True) -> dict[str, float]:
+    """Capacity to the core of every country after a change of capacities.
+
+    With ``incremental`` (default), tasks whose baseline flow still fits the
+    new capacities keep their baseline value without recomputation (exact).
+    """
+    base = baseline(comp)
+    wanted = countries if countries is not None else comp.countries
+    values = base.task_value.copy()
+    dirty = dirty_tasks(comp, cap_after) if incremental else np.ones(len(values), dtype=bool)
+    want_idx = {comp.country_index[c] for c in wanted}
+    todo = [t for t in np.flatnonzero(dirty) if comp.task_country[t] in want_idx]
+    if todo:
+        solver = FlowSolver(comp, cap_after)
+        for t in todo:
+            values[t] = solver.task_flow(int(t))[0]
+    allv = _country_values(comp, values)
+    return {c: allv[c] for c in wanted}
+
+
+def reachable(comp: Compiled, cap_after: np.ndarray) -> dict[str, bool]:
+    """Whether each country has any route at all to the core after the change."""
+    solver = FlowSolver(comp, cap_after)
+    return {c: solver.reachable_core(c) for c in comp.countries}
 
 
 def latency_ms(comp: Compiled, cap_after: np.ndarray) -> dict[str, float]:

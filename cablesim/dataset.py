@@ -552,9 +552,58 @@ def _assign_landmass(points: gpd.GeoDataFrame, landmasses: gpd.GeoDataFrame) -> 
     return out
 
 
+# The fallback model's design capacity at RFS (Tbit/s) by era and length class, and its
+# per-fibre-pair values (capacity/README.md of the sources, "Fallback model", step 1).
+_ERA_TABLE = {
+    "<=1996": {"short": 0.005, "medium": 0.01, "long": 0.01},
+    "1997-2002": {"short": 0.04, "medium": 1.28, "long": 3.2},
+    "2003-2008": {"short": 1.0, "medium": 2.56, "long": 2.56},
+    "2009-2012": {"short": 0.64, "medium": 1.28, "long": 3.84},
+    "2013-2017": {"short": 4.0, "medium": 20.0, "long": 55.0},
+    "2018-2021": {"short": 14.0, "medium": 36.0, "long": 76.0},
+    "2022+": {"short": 16.0, "medium": 48.0, "long": 160.0},
+}
+_ERA_PER_PAIR = {"<=1996": 0.005, "1997-2002": 0.64, "2003-2008": 1.0, "2009-2012": 1.28,
+                 "2013-2017": 10.0, "2018-2021": 18.0, "2022+": 16.0}
+LAND_LINK_REFERENCE_ERA = "2018-2021"
+"""The land links' figures (Severed, 2026; the assumed border default) are scaled for
+earlier networks by the era's per-fibre-pair capacity relative to this era."""
+
+
+def era_of(year: int) -> str:
+    """The capacity era of a year (the fallback model's eras)."""
+    for era, last in (("<=1996", 1996), ("1997-2002", 2002), ("2003-2008", 2008),
+                      ("2009-2012", 2012), ("2013-2017", 2017), ("2018-2021", 2021)):
+        if year <= last:
+            return era
+    return "2022+"
+
+
+def land_link_scale(year: int) -> float:
+    """Factor applied to land-link capacities for a network of ``year`` (1 from 2018 on).
+
+    Terrestrial fibre uses the same transmission technology as submarine
+    systems, so its capacity is scaled by the era's per-fibre-pair value.
+    """
+    ref = _ERA_PER_PAIR[LAND_LINK_REFERENCE_ERA]
+    return min(1.0, _ERA_PER_PAIR[era_of(year)] / ref)
+
+
+COHERENT_RETROFIT_YEAR = 2013
+"""Year from which retrofits of older cables with coherent 100G terminals are assumed."""
+PUBLISHED_AT_RFS_YEARS = 4
+"""A published figure dated within this many years of RFS is taken as the design at RFS."""
+
+
 def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | None],
                 log: _Log) -> pd.DataFrame:
-    """Capacity per cable with its basis, source and spread."""
+    """Capacity per cable with its basis, source, spread and the year from which it holds.
+
+    ``capacity_tbps`` holds from ``capacity_year`` on; before, the network uses
+    ``capacity_at_rfs_tbps`` (the design at ready-for-service): a published
+    figure dated within :data:`PUBLISHED_AT_RFS_YEARS` of RFS, else fibre pairs
+    x the era's per-pair value, else the era x length table.
+    """
     cap = pd.read_csv(source / "capacity" / "cable_capacity.csv").set_index("cable_id")
     est = pd.read_csv(source / "capacity" / "cable_capacity_estimated.csv").set_index("cable_id")
     sev = {c["id"]: c for c in _read_json(source / "severed" / "cables.json")}
@@ -566,7 +615,6 @@ def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | N
         s = sev.get(cid)
         fp = pub["fiber_pairs"] if pub is not None and pd.notna(pub["fiber_pairs"]) else None
         lit = pub["lit_capacity_tbps"] if pub is not None and pd.notna(pub["lit_capacity_tbps"]) else None
-        at_rfs = float(e["est_design_at_rfs_tbps"]) if e is not None else None
         if pub is not None and pd.notna(pub["design_capacity_tbps"]):
             value, basis, spread = float(pub["design_capacity_tbps"]), "published", 1.0
             text = str(pub["source"])
@@ -586,10 +634,27 @@ def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | N
             value, basis, spread = 1.0, "estimated", 3.0
             text = "estimated: no capacity row for this cable; 1 Tbps assumed"
             log(f"capacity: {cid} has no row in the capacity tables; 1 Tbps assumed")
-        if at_rfs is None or basis != "estimated":
-            at_rfs = value if at_rfs is None else at_rfs
+        rfs = rfs_years.get(cid)
+        rfs = None if rfs is None or pd.isna(rfs) else int(rfs)
+        year = rfs
+        if basis == "published" and pd.notna(pub["year_of_figure"]):
+            year = int(pub["year_of_figure"])
+        elif basis == "estimated" and e is not None and str(e["potential_basis"]).startswith("max("):
+            if value > float(e["est_design_at_rfs_tbps"]) and rfs is not None:
+                year = max(rfs, COHERENT_RETROFIT_YEAR)  # the retrofit value holds from then
+        if e is not None and (year is None or rfs is None or year > rfs + PUBLISHED_AT_RFS_YEARS):
+            era, klass = str(e["era"]), str(e["length_class"])
+            if basis == "estimated":
+                at_rfs = float(e["est_design_at_rfs_tbps"])
+            elif fp is not None and era in _ERA_PER_PAIR:
+                at_rfs = min(value, float(fp) * _ERA_PER_PAIR[era])
+            else:
+                at_rfs = min(value, _ERA_TABLE.get(era, {}).get(klass, value))
+        else:
+            at_rfs = value
         rows.append({
-            "cable_id": cid, "capacity_tbps": value, "capacity_at_rfs_tbps": float(at_rfs),
+            "cable_id": cid, "capacity_tbps": value, "capacity_year": year,
+            "capacity_at_rfs_tbps": float(at_rfs),
             "capacity_basis": basis, "capacity_source": text, "capacity_spread": spread,
             "fiber_pairs": int(fp) if fp is not None else None,
             "lit_capacity_tbps": float(lit) if lit is not None else None,

@@ -6,11 +6,14 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
     The maximum flow from all of a country's nodes (stations and land hubs)
     to all nodes of the core countries other than itself, with every cable
     segment's and land link's capacity as its edge capacity and domestic
-    backhaul unlimited (per the backhaul mode).
+    backhaul unlimited (per the backhaul mode), over the routes in the
+    country's corridor: routes whose round trip to a core country is at most
+    twice the shortest plus 25 ms (:data:`cablesim._engine.ROUTE_STRETCH`).
 ``loss_pct``
     ``100 * (1 - remaining / baseline)``; 0 when the baseline is 0.
 ``isolated``
-    No path at all to any core country (remaining capacity 0).
+    No path at all to any core country. A country may keep a path yet lose
+    all capacity in its corridor (loss 100%, status ``severe``).
 ``status``
     ``isolated``; ``severe`` (loss >= :data:`SEVERE_PCT`); ``degraded``
     (loss >= :data:`DEGRADED_PCT`); ``unaffected`` otherwise.
@@ -61,7 +64,8 @@ def failed_edges(network: Network, failures: Failures) -> set[str]:
 
 
 def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ...],
-                    backhaul: str = "landmass", incremental: bool = True) -> pd.DataFrame:
+                    backhaul: str = "landmass", routing: str = "corridor",
+                    incremental: bool = True) -> pd.DataFrame:
     """Per-country metrics before and after ``failures``.
 
     Parameters
@@ -74,6 +78,9 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
         ISO3 codes of the core countries.
     backhaul
         Backhaul mode, see :data:`cablesim.network.BACKHAUL_MODES`.
+    routing
+        ``"corridor"`` (default): only routes within a country's route corridor
+        count (see :func:`cablesim._engine.corridors`); ``"any"``: every route.
     incremental
         Reuse baseline flows where a failure cannot change them (exact).
 
@@ -83,7 +90,7 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
         One row per country of the model, columns :data:`COLUMNS`, sorted by
         status severity then loss.
     """
-    comp = _engine.compile_network(network, backhaul, tuple(core))
+    comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
     base = _engine.baseline(comp)
     cap_after = _engine.edge_capacity_after(comp, failed_edges(network, failures), failures.degraded)
     split = _engine.split_backhaul(network, backhaul, failures.closed_areas)
@@ -91,9 +98,13 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
         comp_after = comp
         after = _engine.flows_after(comp, cap_after, incremental=incremental)
     else:  # a closed area splits a land mass: recompute on the split network
-        comp_after = _engine.compile_network(network, backhaul, tuple(core), backhaul_edges=split)
-        solver = _engine.FlowSolver(comp_after, _engine.pair_capacity(comp_after, cap_after))
+        comp_after = _engine.compile_network(network, backhaul, tuple(core), routing=routing,
+                                             backhaul_edges=split, corridor_of=comp)
+        solver = _engine.FlowSolver(comp_after, cap_after)
         after = {c: solver.flow(c)[0] for c in comp_after.countries}
+    reach = _engine.reachable(comp_after, cap_after)
+    reach_before = _cached(network, f"reach:{backhaul}:{','.join(core)}",
+                           lambda: _engine.reachable(comp, comp.edge_cap))
     # a lost country (all stations and hubs gone) has nothing left by definition
     lost_nodes = set(failures.nodes)
     intl_before = _cached(network, f"intl:{backhaul}:{','.join(core)}",
@@ -113,8 +124,8 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
             r = 0.0
         loss = 100.0 * (1.0 - r / b) if b > 0 else 0.0
         loss = max(0.0, min(100.0, loss))
-        isolated = r <= 0.0
-        was = b <= 0.0
+        isolated = not reach[c] or bool(nodes and nodes <= lost_nodes)
+        was = not reach_before[c]
         lb, la = lat_before.get(c, np.nan), lat_after.get(c, np.nan)
         if isolated:
             la = np.nan

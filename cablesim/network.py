@@ -58,11 +58,6 @@ stations of a country are joined, islands included. ``none``: stations are not
 joined at all (the cables alone; land links then reach only inland hubs).
 """
 
-CAPACITY_ERA_SPLIT_YEAR = 2013
-"""Networks as of a date before this year use each cable's design capacity at
-ready-for-service; later ones use the current (upgraded) design figure. 2013 is
-when 100G coherent terminals, which most upgrades of older cables used, came
-into general use (see the capacity sources' README)."""
 
 NODE_ATTRS = ("kind", "iso3", "x", "y")
 EDGE_ATTRS = ("kind", "cable_id", "segment_id", "capacity_tbps", "length_km")
@@ -347,10 +342,17 @@ def filter_network(tables: dict[str, gpd.GeoDataFrame], as_of: dt.date, *,
     ids = set(cables["cable_id"])
     segs = tables["segments"]
     segs = segs[segs["cable_id"].isin(ids)].reset_index(drop=True)
-    if as_of.year < CAPACITY_ERA_SPLIT_YEAR:
-        cap = dict(zip(cables["cable_id"], cables["capacity_at_rfs_tbps"], strict=True))
+    year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    early = year > as_of.year
+    if early.any():
+        cables = cables.assign(capacity_tbps=np.where(early, cables["capacity_at_rfs_tbps"],
+                                                      cables["capacity_tbps"]))
+        cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
         segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
-        cables = cables.assign(capacity_tbps=cables["capacity_at_rfs_tbps"])
+    links = tables["terrestrial_links"]
+    scale = dataset.land_link_scale(as_of.year)
+    if scale < 1.0:
+        links = links.assign(capacity_tbps=links["capacity_tbps"] * scale)
     nodes = set(segs["from_node"]) | set(segs["to_node"])
     lps = tables["landing_points"]
     lps = lps[lps["landing_point_id"].isin(nodes)].reset_index(drop=True)
@@ -359,7 +361,7 @@ def filter_network(tables: dict[str, gpd.GeoDataFrame], as_of: dt.date, *,
     return Network(
         countries=tables["countries"], landmasses=tables["landmasses"], landing_points=lps,
         cables=cables, segments=segs, branching_units=bus, chokepoints=tables["chokepoints"],
-        terrestrial_links=tables["terrestrial_links"], as_of=as_of, info=dict(info or {}),
+        terrestrial_links=links, as_of=as_of, info=dict(info or {}),
         catalog=tables)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cablesim import _engine, dataset, metrics
 from cablesim.cuts import Failures, apply_events
-from cablesim.network import CAPACITY_ERA_SPLIT_YEAR, Network, load_network
+from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
 
 
@@ -23,8 +23,8 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
     """The model's assumptions for this run, in plain sentences (printed in every report)."""
     cables = network.cables
     basis = cables["capacity_basis"].value_counts()
-    era = (f"design capacity at ready-for-service (networks before {CAPACITY_ERA_SPLIT_YEAR})"
-           if network.as_of.year < CAPACITY_ERA_SPLIT_YEAR else "current design (potential) capacity")
+    year = cables["capacity_year"].astype("Float64").fillna(0)
+    n_early = int((year > network.as_of.year).sum())
     backhaul = {
         "landmass": "stations on one land mass of a country are joined by unlimited domestic "
                     "backhaul; islands only by cables",
@@ -35,13 +35,18 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
     return [
         f"Network as of {network.as_of}: {len(cables)} cables in service (TeleGeography snapshot of "
         "June 2021; cables retired before 2021 are missing, planned ones enter on their planned date).",
-        f"Capacities: {era}. {int(basis.get('published', 0))} cables use a published figure, "
+        f"Capacities: design (potential) figures as of the network's date: {n_early} cables whose "
+        "figure dates from later use their design at ready-for-service. "
+        f"{int(basis.get('published', 0))} cables have a published figure, "
         f"{int(basis.get('sourced', 0))} a sourced secondary figure, {int(basis.get('estimated', 0))} "
         "an estimate by era and length (order of magnitude). Every segment carries its cable's capacity.",
         f"Backhaul ({scenario.backhaul}): {backhaul}.",
         f"Land links: {int((links['kind'] == 'sourced').sum())} sourced cross-border links and "
         f"{int((links['kind'] == 'border').sum())} assumed border links of "
-        f"{dataset.BORDER_LINK_TBPS:g} Tbps each (an assumption).",
+        f"{dataset.BORDER_LINK_TBPS:g} Tbps each (an assumption)"
+        + (f"; all land-link figures (2021-2026) scaled by {dataset.land_link_scale(network.as_of.year):.3g} "
+           "for this earlier network, as the era's per-fibre-pair capacity"
+           if dataset.land_link_scale(network.as_of.year) < 1 else "") + ".",
         f"The core ('the global internet'): {', '.join(scenario.core)}. Capacity to the core is the "
         "maximum flow from a country's nodes to the core countries' nodes (other than itself).",
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
