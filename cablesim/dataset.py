@@ -369,6 +369,7 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
         rows.append({
             "iso3": code, "name": str(main["NAME"]), "region": str(main["REGION_UN"]),
             "subregion": str(main["SUBREGION"]), "population": int(grp["POP_EST"].fillna(0).sum()),
+            "income_group": str(main["INCOME_GRP"]),
             "geometry": geom, "synthetic_polygon": False, "sovereign": str(main["SOVEREIGNT"]),
         })
         if code in _MERGES.values():
@@ -393,6 +394,7 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
         df.loc[code] = {
             "iso3": code, "name": name, "region": parent_row["region"],
             "subregion": parent_row["subregion"], "population": 0,
+            "income_group": parent_row["income_group"],
             "geometry": shapely.union_all(inside), "synthetic_polygon": False,
             "sovereign": parent_row["sovereign"],
         }
@@ -485,6 +487,7 @@ def _landing_points(
             "region": parent["region"] if parent is not None else "",
             "subregion": parent["subregion"] if parent is not None else "",
             "population": 0, "geometry": geom, "synthetic_polygon": True,
+            "income_group": parent["income_group"] if parent is not None else "",
             "sovereign": parent["sovereign"] if parent is not None else name,
         })
     if extra:
@@ -766,6 +769,8 @@ def _terrestrial(source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoD
                 "geometry": shapely.LineString([(a["lng"], a["lat"]), (b["lng"], b["lat"])]),
             })
             pairs_sourced.add(frozenset((ia, ib)))
+    defaults = border_defaults(rows, countries)
+    income = dict(zip(countries["iso3"], countries["income_group"], strict=True))
     # land borders: landmasses of two countries that touch
     lm_geoms = landmasses.reset_index(drop=True)
     tree = shapely.STRtree(lm_geoms.geometry.to_numpy())
@@ -780,18 +785,64 @@ def _terrestrial(source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoD
         k = seen.get((ra.iso3, rb.iso3), 0)
         seen[(ra.iso3, rb.iso3)] = k + 1
         (xa, ya), (xb, yb) = hubs[(ra.iso3, ra.landmass)], hubs[(rb.iso3, rb.landmass)]
+        group = max(income.get(ra.iso3, ""), income.get(rb.iso3, ""))  # the poorer end
+        cap, n_src = defaults.get(group, (BORDER_LINK_TBPS, 0))
+        why = (f"median of the {n_src} sourced cross-border links whose poorer end is '{group}'"
+               if n_src else "fallback default")
         rows.append({
             "link_id": f"border:{ra.iso3}-{rb.iso3}:{k}", "from_iso3": ra.iso3, "to_iso3": rb.iso3,
             "from_node": f"land:{ra.iso3}:{ra.landmass}", "to_node": f"land:{rb.iso3}:{rb.landmass}",
-            "kind": "border", "capacity_tbps": BORDER_LINK_TBPS,
+            "kind": "border", "capacity_tbps": cap,
             "length_km": round(float(haversine_km(xa, ya, xb, yb)), 3), "confidence": "assumed",
             "source": f"assumed: the two countries share a land border (Natural Earth 1:50m); "
-                      f"{BORDER_LINK_TBPS:g} Tbps default",
+                      f"{cap:g} Tbps = {why}",
             "geometry": shapely.LineString([(xa, ya), (xb, yb)]),
         })
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
     log(f"terrestrial: {int((out['kind'] == 'sourced').sum())} sourced cross-border links, "
         f"{int((out['kind'] == 'border').sum())} assumed border links")
+    return out
+
+
+BORDER_POOL_MIN = 5
+"""Income groups with fewer sourced links than this borrow the next poorer group's."""
+
+
+def border_defaults(links: list[dict[str, Any]], countries: pd.DataFrame) -> dict[str, tuple[float, int]]:
+    """Assumed capacity of an unsourced border link, by the income group of its poorer end.
+
+    The median capacity of the sourced cross-border links whose poorer end is
+    in the same World Bank income group (Natural Earth INCOME_GRP); groups
+    with fewer than :data:`BORDER_POOL_MIN` sourced links are pooled with the
+    next poorer group (the poorest with the next richer).
+
+    Returns
+    -------
+    dict
+        Income group -> (capacity in Tbit/s, number of sourced links behind it).
+    """
+    income = dict(zip(countries["iso3"], countries["income_group"], strict=True))
+    by_group: dict[str, list[float]] = {}
+    for link in links:
+        if link["kind"] != "sourced":
+            continue
+        group = max(income.get(link["from_iso3"], ""), income.get(link["to_iso3"], ""))
+        if group:
+            by_group.setdefault(group, []).append(float(link["capacity_tbps"]))
+    groups = sorted(g for g in set(income.values()) if g)
+    out: dict[str, tuple[float, int]] = {}
+    for i, g in enumerate(groups):
+        pool = list(by_group.get(g, []))
+        j = i
+        while len(pool) < BORDER_POOL_MIN and j + 1 < len(groups):
+            j += 1
+            pool += by_group.get(groups[j], [])
+        j = i
+        while len(pool) < BORDER_POOL_MIN and j > 0:
+            j -= 1
+            pool += by_group.get(groups[j], [])
+        if pool:
+            out[g] = (float(np.median(pool)), len(pool))
     return out
 
 
@@ -901,7 +952,9 @@ def build(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
             "severed": "Severed (MIT licence, 2026): sourced cable capacities and cross-border terrestrial links",
         },
         "assumptions": {
-            "border_link_tbps": BORDER_LINK_TBPS,
+            "border_link_tbps_fallback": BORDER_LINK_TBPS,
+            "border_link_tbps_by_income_group": {
+                g: v[0] for g, v in border_defaults(links.to_dict("records"), countries).items()},
             "landmass_join_km": LANDMASS_JOIN_KM,
             "synthetic_polygon_radius_km": SYNTHETIC_RADIUS_KM,
         },
@@ -1029,8 +1082,11 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  capacity c. 2021 (`estimated: <rule>`). `capacity_at_rfs_tbps` is the design at",
         "  ready-for-service, used for networks as of before 2013.",
         "- **Terrestrial links**: Severed's sourced cross-border links between metros, and, for",
-        "  every pair of countries sharing a land border with no sourced link, one assumed link of",
-        f"  {BORDER_LINK_TBPS:g} Tbps between the two land-mass hubs (`confidence: assumed`).",
+        "  every pair of countries sharing a land border with no sourced link, one assumed link",
+        "  between the two land-mass hubs (`confidence: assumed`) whose capacity is the median of the",
+        "  sourced links whose poorer end has the same World Bank income group (the figure and its",
+        "  basis are in each link's `source`). All land-link figures describe 2021-2026; networks of",
+        "  earlier dates scale them by the era's per-fibre-pair capacity (see `land_link_scale`).",
         "- **Chokepoints**: polygons drawn from coordinates in `cablesim/_chokepoints.py`, each",
         "  citing what defines it.",
         "",

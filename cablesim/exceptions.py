@@ -47,12 +47,13 @@ class UnknownNameError(CableSimError, KeyError):
 
     kind = "name"
 
-    def __init__(self, name: str, choices: Iterable[str] = (), *, kind: str | None = None) -> None:
+    def __init__(self, name: str, choices: Iterable[str] = (), *, kind: str | None = None,
+                 message: str | None = None) -> None:
         self.name = name
         if kind is not None:
             self.kind = kind
         self.suggestions = did_you_mean(name, choices)
-        msg = f"unknown {self.kind} {name!r}"
+        msg = message or f"unknown {self.kind} {name!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)
@@ -87,7 +88,9 @@ def did_you_mean(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
         How many suggestions at most.
     """
     choices = list(dict.fromkeys(choices))
-    lower = {c.lower(): c for c in choices}
+    lower: dict[str, str] = {}
+    for c in choices:  # the first spelling wins (ids are listed before names)
+        lower.setdefault(str(c).lower(), str(c))
     key = str(name).lower()
     hits = difflib.get_close_matches(key, list(lower), n=n, cutoff=0.6)
     if len(hits) < n:  # substring matches help with long TeleGeography ids

@@ -144,9 +144,11 @@ class Network:
             if key in (cid.lower(), name.lower()):
                 if all_dates:
                     return cid
-                when = f"ready for service {rfs}" if rfs is not None and not pd.isna(rfs) else "with no service date"
-                raise UnknownCableError(
-                    name_or_id, (), kind=f"cable at {self.as_of} (it is {when})")
+                when = (f"ready for service {rfs}" if rfs is not None and not pd.isna(rfs)
+                        else "no service date")
+                raise UnknownCableError(name_or_id, (), message=(
+                    f"cable {cid!r} is not in service at {self.as_of} ({when}); "
+                    "set as_of to a later date, or bring it in with 'add:'"))
         raise UnknownCableError(name_or_id, list(self.cables["cable_id"]) + list(self.cables["name"]))
 
     def resolve_landing_point(self, name_or_id: str) -> str:

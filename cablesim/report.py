@@ -26,6 +26,16 @@ STATUS_STYLE = {"isolated": "bold white on red", "severe": "bold red", "degraded
 # ------------------------------------------------------------------------------ writing files
 
 
+def _refuse_inputs(target: Path, protect: Iterable[str | os.PathLike[str]]) -> None:
+    for p in protect:
+        try:
+            same = target.exists() and Path(p).exists() and target.resolve() == Path(p).resolve()
+        except OSError:
+            continue
+        if same:
+            raise OutputError(f"refusing to overwrite the input file {target}")
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
                  protect: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file + rename).
@@ -45,12 +55,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
         If ``path`` is one of ``protect``, is a directory, or cannot be written.
     """
     target = Path(path)
-    for p in protect:
-        try:
-            if target.exists() and Path(p).exists() and target.resolve() == Path(p).resolve():
-                raise OutputError(f"refusing to overwrite the input file {target}")
-        except OSError:
-            continue
+    _refuse_inputs(target, protect)
     if target.is_dir():
         raise OutputError(f"{target} is a directory")
     if not target.parent.exists():
@@ -264,6 +269,8 @@ def write_result(result: Result, path: str | os.PathLike[str], *,
     Never overwrites the scenario file the result came from.
     """
     p = Path(path)
+    protect = [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
+    _refuse_inputs(p, protect)
     suffix = p.suffix.lower()
     if suffix == ".json":
         text = to_json(result)
@@ -273,7 +280,6 @@ def write_result(result: Result, path: str | os.PathLike[str], *,
         text = to_markdown(result, explanation=explanation)
     else:
         raise OutputError(f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md")
-    protect = [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
     return write_atomic(p, text, protect=protect)
 
 

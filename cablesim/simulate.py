@@ -42,8 +42,8 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         "an estimate by era and length (order of magnitude). Every segment carries its cable's capacity.",
         f"Backhaul ({scenario.backhaul}): {backhaul}.",
         f"Land links: {int((links['kind'] == 'sourced').sum())} sourced cross-border links and "
-        f"{int((links['kind'] == 'border').sum())} assumed border links of "
-        f"{dataset.BORDER_LINK_TBPS:g} Tbps each (an assumption)"
+        f"{int((links['kind'] == 'border').sum())} assumed border links (each the median sourced "
+        "capacity of its poorer country's income group: an assumption)"
         + (f"; all land-link figures (2021-2026) scaled by {dataset.land_link_scale(network.as_of.year):.3g} "
            "for this earlier network, as the era's per-fibre-pair capacity"
            if dataset.land_link_scale(network.as_of.year) < 1 else "") + ".",
@@ -55,7 +55,14 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
         "Segments fail where their drawn route meets an event's area; land links fail only when a "
         "country is lost. Satellite backup and rerouting agreements are not modelled.",
+        *_whatif_notes(network),
     ]
+
+
+def _whatif_notes(network: Network) -> list[str]:
+    from cablesim import _whatif
+
+    return _whatif.notes(network)
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,10 +176,17 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def network_for(scenario: Scenario, network: Network | None = None) -> Network:
-    """The network a scenario runs on: ``network`` if given, else the bundled one at its date."""
-    if network is not None:
-        return network
-    return load_network(scenario.as_of)
+    """The network a scenario runs on: ``network`` if given, else the bundled one at its date.
+
+    A scenario with ``add:`` runs on that network extended with the added cables
+    (see :mod:`cablesim._whatif`; the given network is not modified).
+    """
+    net = network if network is not None else load_network(scenario.as_of)
+    if scenario.add:
+        from cablesim import _whatif
+
+        return _whatif.extend(net, scenario.add)
+    return net
 
 
 def simulate(scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],

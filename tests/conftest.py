@@ -56,7 +56,7 @@ def tiny_network(
             landmasses.append({"landmass_id": f"{iso}:{k}", "iso3": iso, "landmass": k, "area_km2": 100.0,
                                "hub_lon": hub[0], "hub_lat": hub[1], "geometry": shapely.MultiPolygon([poly])})
         countries.append({"iso3": iso, "name": f"Country {iso}", "region": "Test", "subregion": "Test",
-                          "population": 1, "n_landing_points": len(pts), "synthetic_polygon": False,
+                          "population": 1, "income_group": "1. High income: OECD", "n_landing_points": len(pts), "synthetic_polygon": False,
                           "geometry": shapely.MultiPolygon(geoms)})
     lps = [{"landing_point_id": k, "name": f"{k}, Country {v[0]}", "city": k, "source_country": v[0],
             "iso3": v[0], "landmass": v[3], "is_tbd": False, "geometry": shapely.Point(v[1], v[2])}

@@ -1,0 +1,216 @@
+"""Validation against history: replay documented incidents and score the model.
+
+Each file in ``scenarios/history/`` places the cuts of one incident where the
+sources put them, on the network as of its date, and carries a ``reported:``
+block: what the sources said about each country (severity ``total``,
+``near_total``, ``severe``, ``moderate``, ``minor`` or ``none``), with source
+ids. The model runs the scenario (every event at once: the worst compound
+state) without knowing the reported block, and is scored against it:
+
+* **in band**: the model's loss for a reported country lies in the band of the
+  reported severity (:data:`BANDS`). Reported figures are per operator, per
+  route or share of users, never national capacity, so the bands are wide and
+  the ordering matters more than the numbers;
+* **cut off**: countries reported with a total or near-total loss must come
+  out isolated or severe;
+* **calm**: for incidents the network absorbed (no country reported worse
+  than minor), no country may come out isolated or severe;
+* **false alarms**: countries the model isolates that no source reported;
+* **ordering**: of the pairs of reported countries with different severities,
+  the share the model orders the same way (ties count half).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cablesim.scenario import Scenario, bundled_scenarios, load_scenario
+from cablesim.simulate import Result, simulate
+
+SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3, "near_total": 4, "total": 5}
+BANDS: dict[str, tuple[float, float]] = {
+    "total": (50.0, 100.0),
+    "near_total": (50.0, 100.0),
+    "severe": (25.0, 100.0),
+    "moderate": (5.0, 60.0),
+    "minor": (0.0, 25.0),
+    "none": (0.0, 10.0),
+}
+"""Model loss (percent of capacity to the core) that agrees with each reported severity."""
+
+
+@dataclass
+class EventScore:
+    """The score of one incident."""
+
+    scenario: Scenario
+    result: Result
+    table: pd.DataFrame  # one row per reported country
+    false_alarms: list[str]
+    calm_expected: bool
+    calm: bool
+    ordering: float | None
+
+    @property
+    def in_band(self) -> int:
+        return int(self.table["in_band"].sum())
+
+    @property
+    def cut_off_hits(self) -> tuple[int, int]:
+        cut = self.table[self.table["severity"].isin(["total", "near_total"])]
+        return int(cut["in_band"].sum()), len(cut)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": (self.scenario.reported or {}).get("event_id"),
+            "name": self.scenario.name,
+            "as_of": str(self.result.network.as_of),
+            "in_band": self.in_band,
+            "reported": len(self.table),
+            "cut_off": list(self.cut_off_hits),
+            "calm_expected": self.calm_expected,
+            "calm": self.calm,
+            "false_alarms": self.false_alarms,
+            "ordering": self.ordering,
+            "countries": [
+                {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                for r in self.table.to_dict("records")
+            ],
+        }
+
+
+@dataclass
+class HistoryReport:
+    """Scores of every incident."""
+
+    events: list[EventScore] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        reported = sum(len(e.table) for e in self.events)
+        in_band = sum(e.in_band for e in self.events)
+        cut_hit = sum(e.cut_off_hits[0] for e in self.events)
+        cut_all = sum(e.cut_off_hits[1] for e in self.events)
+        calm_expected = [e for e in self.events if e.calm_expected]
+        orderings = [e.ordering for e in self.events if e.ordering is not None]
+        return {
+            "events": len(self.events),
+            "reported_facts": reported,
+            "in_band": in_band,
+            "in_band_share": round(in_band / reported, 3) if reported else None,
+            "cut_off_hits": cut_hit,
+            "cut_off_reported": cut_all,
+            "absorbed_events": len(calm_expected),
+            "absorbed_calm": sum(e.calm for e in calm_expected),
+            "false_alarms": sum(len(e.false_alarms) for e in self.events),
+            "mean_ordering": round(sum(orderings) / len(orderings), 3) if orderings else None,
+        }
+
+    def summary_line(self) -> str:
+        s = self.summary()
+        return (f"{s['in_band']} of {s['reported_facts']} reported country facts in band "
+                f"({s['in_band_share']:.0%}); cut-off countries isolated or severe: {s['cut_off_hits']} of "
+                f"{s['cut_off_reported']}; absorbed incidents calm: {s['absorbed_calm']} of "
+                f"{s['absorbed_events']}; false isolations: {s['false_alarms']}; ordering agreement "
+                f"{s['mean_ordering']:.0%}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary(), "events": [e.to_dict() for e in self.events]}
+
+
+def history_files(directory: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The incident files (``scenarios/history/*.yaml`` by default)."""
+    base = Path(directory) if directory is not None else bundled_scenarios() / "history"
+    return sorted(base.glob("*.yaml"))
+
+
+def _ordering(table: pd.DataFrame) -> float | None:
+    score, pairs = 0.0, 0
+    for a, b in itertools.combinations(table.itertuples(), 2):
+        ra, rb = SEVERITY_RANK[a.severity], SEVERITY_RANK[b.severity]
+        if ra == rb:
+            continue
+        pairs += 1
+        hi, lo = (a, b) if ra > rb else (b, a)
+        if hi.model_loss_pct > lo.model_loss_pct:
+            score += 1
+        elif hi.model_loss_pct == lo.model_loss_pct:
+            score += 0.5
+    return round(score / pairs, 3) if pairs else None
+
+
+def score_event(scenario: Scenario) -> EventScore:
+    """Run one incident scenario and score it against its ``reported`` block."""
+    if not scenario.reported:
+        from cablesim.exceptions import ScenarioError
+
+        raise ScenarioError(f"{scenario.source}: no 'reported:' block to score against")
+    # the model never sees the reported block: it runs the events alone
+    result = simulate(scenario)
+    rows = []
+    for fact in scenario.reported["countries"]:
+        iso3, sev = fact["iso3"], fact["severity"]
+        try:
+            rec = result.country(iso3)
+        except KeyError:
+            rec = None
+        loss = float(rec["loss_pct"]) if rec else float("nan")
+        status = rec["status"] if rec else "not in model"
+        low, high = BANDS[sev]
+        if sev in ("total", "near_total"):
+            ok = bool(rec) and status in ("isolated", "severe")
+        else:
+            ok = bool(rec) and low <= loss <= high
+        rows.append({"iso3": iso3, "name": result.network.country_names.get(iso3, iso3), "severity": sev,
+                     "band": f"{low:g}-{high:g}%", "model_loss_pct": loss, "model_status": status,
+                     "in_band": ok, "wording": fact.get("wording", ""),
+                     "sources": ", ".join(fact.get("sources", []))})
+    table = pd.DataFrame(rows)
+    reported = set(table["iso3"])
+    c = result.countries
+    newly = c[c["isolated"] & ~c["was_isolated"]]
+    false_alarms = sorted(set(newly["iso3"]) - reported)
+    calm_expected = all(SEVERITY_RANK[s] <= SEVERITY_RANK["minor"] for s in table["severity"])
+    hit = c[~c["was_isolated"] & c["status"].isin(["isolated", "severe"])]
+    calm = hit.empty
+    return EventScore(scenario=scenario, result=result, table=table, false_alarms=false_alarms,
+                      calm_expected=calm_expected, calm=calm, ordering=_ordering(table))
+
+
+def run_history(directory: str | os.PathLike[str] | None = None) -> HistoryReport:
+    """Score every incident in ``directory`` (the bundled history suite by default)."""
+    return HistoryReport([score_event(load_scenario(f)) for f in history_files(directory)])
+
+
+def to_markdown(report: HistoryReport) -> str:
+    """The validation report as Markdown (the body of ``docs/validation.md``)."""
+    out = ["## Scores", "", f"**{report.summary_line()}.**", "",
+           "| incident | date | reported facts in band | cut-off hit | calm where absorbed | "
+           "false isolations | ordering |", "|---|---|---|---|---|---|---|"]
+    for e in report.events:
+        hit, n_cut = e.cut_off_hits
+        calm = ("yes" if e.calm else "**no**") if e.calm_expected else "–"
+        out.append(f"| {e.scenario.name} | {e.result.network.as_of} | {e.in_band} of {len(e.table)} | "
+                   f"{f'{hit} of {n_cut}' if n_cut else '–'} | {calm} | "
+                   f"{', '.join(e.false_alarms) or 'none'} | "
+                   f"{'–' if e.ordering is None else f'{e.ordering:.0%}'} |")
+    for e in report.events:
+        out += ["", f"### {e.scenario.name}", "",
+                "| country | reported | band | model loss | model status | agrees |",
+                "|---|---|---|---:|---|---|"]
+        for r in e.table.itertuples():
+            loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
+            out.append(f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_status} | "
+                       f"{'yes' if r.in_band else '**no**'} |")
+        others = e.result.affected
+        others = others[~others["iso3"].isin(e.table["iso3"])]
+        if len(others):
+            listed = ", ".join(f"{r.iso3} {r.loss_pct:.0f}%" for r in others.head(12).itertuples())
+            out += ["", f"Also hit in the model, not in the sources: {listed}"
+                    + (f" and {len(others) - 12} more" if len(others) > 12 else "") + "."]
+    return "\n".join(out) + "\n"

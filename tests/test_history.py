@@ -1,0 +1,102 @@
+"""Validation against history: the scores that hold, and facts that must never break."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cablesim import history
+from cablesim.cli import cli
+from cablesim.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def report():
+    return history.run_history()
+
+
+def event(report, prefix):
+    return next(e for e in report.events if e.scenario.name.startswith(prefix))
+
+
+def test_every_public_event_is_scored(report):
+    ids = {e.scenario.reported["event_id"] for e in report.events}
+    assert len(report.events) == 7
+    assert "2022-01-tonga-eruption" in ids
+    assert all(len(e.table) >= 1 for e in report.events)
+
+
+def test_tonga_isolated_in_2022(report):
+    e = event(report, "Tonga")
+    assert e.result.summary()["isolated"] == ["TON"]
+    assert e.table.set_index("iso3").at["TON", "in_band"]
+
+
+def test_somalia_branch_cut_hits_somalia_and_spares_the_rest_of_eassy(report):
+    r = event(report, "Somalia").result
+    assert r.country("SOM")["status"] in ("isolated", "severe")
+    assert set(r.failed_cables["cable_id"]) == {"eastern-africa-submarine-system-eassy"}
+    assert r.failed_cables.iloc[0]["segments_failed"] == 1
+    for iso3 in ("KEN", "TZA", "MOZ", "ZAF", "DJI", "SDN", "MDG"):
+        assert r.country(iso3)["status"] == "unaffected", iso3
+
+
+def test_egypt_degraded_not_isolated_in_january_2008(report):
+    r = event(report, "Alexandria").result
+    egy = r.country("EGY")
+    assert not egy["isolated"]
+    assert egy["loss_pct"] >= 25
+    assert r.country("IND")["loss_pct"] >= 10
+
+
+@pytest.mark.parametrize("prefix", ["Baltic", "Tohoku"])
+def test_absorbed_cuts_isolate_no_one(report, prefix):
+    e = event(report, prefix)
+    assert e.calm_expected
+    assert e.calm
+    assert e.result.summary()["isolated"] == []
+
+
+def test_scores_that_hold(report):
+    s = report.summary()
+    assert s["false_alarms"] == 0
+    assert s["cut_off_hits"] == s["cut_off_reported"] == 2
+    assert s["absorbed_calm"] == s["absorbed_events"] == 3
+    assert s["in_band"] >= 14
+    assert s["mean_ordering"] >= 0.75
+
+
+def test_the_model_never_reads_the_reported_block(report):
+    # the same scenario without its reported block gives the same countries table
+    e = event(report, "Alexandria")
+    doc = dict(e.scenario.document)
+    doc.pop("reported")
+    bare = history.simulate(load_scenario(doc))
+    assert bare.countries.equals(e.result.countries)
+
+
+def test_scoring_bands_on_a_made_up_report(tmp_path):
+    p = tmp_path / "t.yaml"
+    p.write_text(
+        "name: Tonga check\nas_of: 2022-01-15\nevents:\n  - cable: tonga-cable\n"
+        "reported:\n  event_id: test\n  countries:\n"
+        "    - {iso3: TON, severity: total, wording: x, sources: [s]}\n"
+        "    - {iso3: FJI, severity: severe, wording: x, sources: [s]}\n"
+        "    - {iso3: FRA, severity: none, wording: x, sources: [s]}\n")
+    rep = history.run_history(tmp_path)
+    t = rep.events[0].table.set_index("iso3")
+    assert bool(t.at["TON", "in_band"]) is True
+    assert bool(t.at["FJI", "in_band"]) is False  # Fiji keeps its other cables
+    assert bool(t.at["FRA", "in_band"]) is True
+    assert rep.events[0].ordering == pytest.approx(2.5 / 3, abs=1e-3)  # FJI and FRA tie at 0
+
+
+def test_cli_history_json_and_markdown(tmp_path):
+    md = tmp_path / "v.md"
+    res = CliRunner().invoke(cli, ["history", "--json", "--markdown", str(md)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["summary"]["events"] == 7
+    assert "| incident |" in md.read_text()

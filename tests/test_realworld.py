@@ -1,0 +1,114 @@
+"""Facts on the real bundled network that the model must get right."""
+
+from __future__ import annotations
+
+import pytest
+
+import cablesim
+
+
+def status(result, iso3):
+    return result.country(iso3)["status"]
+
+
+@pytest.fixture(scope="module")
+def alexandria():
+    return cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("alexandria-2008")))
+
+
+def test_losing_the_tonga_cable_isolates_tonga_and_nothing_else():
+    r = cablesim.simulate({"name": "Tonga", "as_of": "2022-01-15", "events": [{"cable": "tonga-cable"}]})
+    assert r.summary()["isolated"] == ["TON"]
+    assert r.summary()["severe"] == []
+    assert r.summary()["degraded"] == []
+    ton = r.country("TON")
+    assert ton["baseline_tbps"] > 0
+    assert ton["remaining_tbps"] == 0
+    assert ton["latency_ms"] is None
+    assert ton["international_tbps"] == 0
+
+
+def test_alexandria_2008_degrades_egypt_without_isolating_it(alexandria):
+    egy = alexandria.country("EGY")
+    assert not egy["isolated"]
+    assert egy["status"] in ("degraded", "severe")
+    assert egy["loss_pct"] >= 10
+
+
+def test_alexandria_2008_reaches_india_and_the_gulf(alexandria):
+    assert alexandria.country("IND")["loss_pct"] >= 10
+    gulf = [alexandria.country(c)["loss_pct"] for c in ("ARE", "SAU", "KWT", "QAT", "BHR", "OMN")]
+    assert sum(loss >= 10 for loss in gulf) >= 4
+    assert alexandria.summary()["isolated"] == []
+
+
+def test_eassy_cut_near_mogadishu_hits_somalia_only():
+    r = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("somalia-2017")))
+    assert status(r, "SOM") in ("severe", "isolated")
+    net = r.network
+    lps = net.landing_points.set_index("landing_point_id")
+    eassy = net.cables.set_index("cable_id").at["eastern-africa-submarine-system-eassy", "landing_point_ids"]
+    others = {lps.at[lp, "iso3"] for lp in eassy} - {"SOM"}
+    assert len(others) >= 6
+    for iso3 in others:
+        assert status(r, iso3) == "unaffected", iso3
+    assert len(r.failed_segments) == 1
+
+
+def test_suez_closure_affects_many_more_countries_than_hormuz():
+    suez = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("suez-closure")))
+    hormuz = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("hormuz-closure")))
+    n_suez, n_hormuz = len(suez.affected), len(hormuz.affected)
+    assert n_suez >= 3 * n_hormuz
+    assert n_suez >= 10
+
+
+def test_hormuz_closure_hits_the_gulf_not_fujairah_side_countries():
+    r = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("hormuz-closure")))
+    assert status(r, "QAT") in ("severe", "degraded")
+    assert status(r, "FRA") == "unaffected"
+
+
+def test_landlocked_country_shares_its_neighbours_loss():
+    r = cablesim.simulate({"name": "Djibouti lost", "events": [{"country": "DJI"}]})
+    assert status(r, "DJI") == "isolated"
+    eth = r.country("ETH")
+    assert eth["baseline_tbps"] > 0
+    assert eth["loss_pct"] > 0
+
+
+def test_simulate_does_not_mutate_the_shared_network():
+    net = cablesim.load_network()
+    before = net.segments.copy(), net.cables.copy(), net.terrestrial_links.copy()
+    cablesim.simulate({"name": "x", "events": [{"chokepoint": "suez"}, {"degrade": {"cable": "seamewe-5",
+                                                                                    "fraction": 0.5}}]})
+    assert net.segments.equals(before[0])
+    assert net.cables.equals(before[1])
+    assert net.terrestrial_links.equals(before[2])
+
+
+def test_graph_contract(world):
+    g = world.to_networkx()
+    for _, data in list(g.nodes(data=True))[:500]:
+        assert set(data) == {"kind", "iso3", "x", "y"}
+        assert -180 <= data["x"] <= 180
+        assert -90 <= data["y"] <= 90
+        assert (data["iso3"] is None) == (data["kind"] == "branching_unit")
+    kinds = set()
+    for _, _, key, data in g.edges(keys=True, data=True):
+        assert key == data["segment_id"]
+        assert set(data) == {"kind", "cable_id", "segment_id", "capacity_tbps", "length_km"}
+        assert data["capacity_tbps"] > 0
+        assert data["length_km"] >= 0
+        kinds.add(data["kind"])
+        if data["kind"] == "terrestrial":
+            assert data["cable_id"].startswith("terrestrial:")
+    assert kinds == {"segment", "terrestrial", "backhaul"}
+    assert g.number_of_edges() == len(world.edges())
+
+
+def test_geodataframe_round_trip_is_exact(world):
+    back = cablesim.Network.from_geodataframes(world.to_geodataframes(), as_of=world.as_of)
+    for name in ("segments", "landing_points", "cables", "terrestrial_links"):
+        assert getattr(back, name).equals(getattr(world, name)), name
+    assert back.edges().equals(world.edges())
