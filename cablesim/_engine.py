@@ -225,6 +225,7 @@ def split_backhaul(network: Network, backhaul: str, shapes: list) -> pd.DataFram
     bh = edges[edges["kind"] == "backhaul"]
     nodes = network.nodes(backhaul=backhaul)
     changed = False
+    split_hubs = []
     parts = []
     for hub, group in bh.groupby("v", sort=False):
         ids = [hub, *group["u"].tolist()]
@@ -241,6 +242,7 @@ def split_backhaul(network: Network, backhaul: str, shapes: list) -> pd.DataFram
             parts.append(group[["u", "v", "length_km"]])
             continue
         changed = True
+        split_hubs.append(hub)
         rows = []
         for k in range(n_comp):
             members = np.flatnonzero(label == k)
@@ -253,7 +255,9 @@ def split_backhaul(network: Network, backhaul: str, shapes: list) -> pd.DataFram
         parts.append(pd.DataFrame(rows, columns=["u", "v", "length_km"]))
     if not changed:
         return None
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["split_hubs"] = split_hubs
+    return out
 
 
 def to_gbps(edge_cap: np.ndarray) -> np.ndarray:
@@ -519,6 +523,33 @@ def flows_after(comp: Compiled, cap_after: np.ndarray, *, countries: list[str] |
             values[t] = solver.task_flow(int(t))[0]
     allv = _country_values(comp, values)
     return {c: allv[c] for c in wanted}
+
+
+def flows_after_split(comp: Compiled, comp_after: Compiled, cap_after: np.ndarray,
+                      split_hubs: list[str]) -> dict[str, float]:
+    """Capacity to the core after failures that also split land masses (exact reuse).
+
+    ``comp_after`` is ``comp`` compiled with the split backhaul. A task keeps its
+    baseline value when its baseline flow still fits the new capacities and
+    passes through none of the split hubs, and its country owns none of them:
+    that flow is still feasible on the split network, and no flow can grow.
+    """
+    base = baseline(comp)
+    dirty = dirty_tasks(comp, cap_after)
+    hub_idx = np.flatnonzero(np.isin(comp.node_ids, split_hubs))
+    split_flow = np.unique(comp.flow_of[hub_idx])
+    touching = np.flatnonzero(np.isin(comp.pair_u, split_flow) | np.isin(comp.pair_v, split_flow))
+    if len(touching):
+        dirty |= (base.task_pair_flow[:, touching] > 0).any(axis=1)
+    owners = {comp.node_iso3[i] for i in hub_idx}
+    dirty |= np.isin(comp.task_country, [comp.country_index[c] for c in owners if c in comp.country_index])
+    values = base.task_value.copy()
+    todo = np.flatnonzero(dirty)
+    if len(todo):
+        solver = FlowSolver(comp_after, cap_after)
+        for t in todo:
+            values[t] = solver.task_flow(int(t))[0]
+    return _country_values(comp, values)
 
 
 def reachable(comp: Compiled, cap_after: np.ndarray) -> dict[str, bool]:

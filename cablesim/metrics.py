@@ -100,8 +100,11 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
     else:  # a closed area splits a land mass: recompute on the split network
         comp_after = _engine.compile_network(network, backhaul, tuple(core), routing=routing,
                                              backhaul_edges=split, corridor_of=comp)
-        solver = _engine.FlowSolver(comp_after, cap_after)
-        after = {c: solver.flow(c)[0] for c in comp_after.countries}
+        if incremental:
+            after = _engine.flows_after_split(comp, comp_after, cap_after, split.attrs["split_hubs"])
+        else:
+            solver = _engine.FlowSolver(comp_after, cap_after)
+            after = {c: solver.flow(c)[0] for c in comp_after.countries}
     reach = _engine.reachable(comp_after, cap_after)
     reach_before = _cached(network, f"reach:{backhaul}:{','.join(core)}",
                            lambda: _engine.reachable(comp, comp.edge_cap))

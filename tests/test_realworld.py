@@ -112,3 +112,24 @@ def test_geodataframe_round_trip_is_exact(world):
     for name in ("segments", "landing_points", "cables", "terrestrial_links"):
         assert getattr(back, name).equals(getattr(world, name)), name
     assert back.edges().equals(world.edges())
+
+
+@pytest.mark.parametrize("name", ["suez-closure", "alexandria-2008", "luzon-strait-quake"])
+def test_engine_reuse_is_exact(name):
+    sc = cablesim.load_scenario(cablesim.find_scenario(name))
+    fast = cablesim.simulate(sc).countries
+    full = cablesim.simulate(sc, incremental=False).countries
+    assert fast.equals(full)
+
+
+def test_closing_the_egyptian_crossing_splits_egypts_backhaul():
+    from cablesim import _engine
+
+    net = cablesim.load_network()
+    cp = net.chokepoints.set_index("chokepoint_id")
+    split = _engine.split_backhaul(net, "landmass", [cp.at["suez", "geometry"]])
+    assert split is not None
+    assert "land:EGY:0" in split.attrs["split_hubs"]
+    egy = split[split["u"].isin(["alexandria-egypt", "zafarana-egypt", "suez-egypt"])]
+    hub_of = dict(zip(egy["u"], egy["v"], strict=True))
+    assert hub_of["alexandria-egypt"] != hub_of["zafarana-egypt"]
