@@ -15,7 +15,8 @@ def register(cli: click.Group) -> None:
     @click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True),
                   help="Incident files to score (default: the bundled scenarios/history).")
     @click.option("--markdown", "markdown", type=click.Path(dir_okay=False),
-                  help="Write the scores as Markdown to FILE (e.g. docs/validation.md's tables).")
+                  help="Write the scores as Markdown into FILE, between its score markers "
+                       "(text outside them is kept), e.g. docs/validation.md.")
     def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
         """Replay documented incidents and score the model against what was reported."""
         from cablesim import history as hist
@@ -24,7 +25,12 @@ def register(cli: click.Group) -> None:
 
         report = hist.run_history(directory)
         if markdown:
-            click.echo(f"wrote {write_atomic(markdown, hist.to_markdown(report))}", err=True)
+            from pathlib import Path
+
+            target = Path(markdown)
+            existing = target.read_text(encoding="utf-8") if target.is_file() else None
+            text = hist.update_markdown(report, existing)
+            click.echo(f"wrote {write_atomic(target, text)}", err=True)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str))
             return

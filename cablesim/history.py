@@ -214,3 +214,20 @@ def to_markdown(report: HistoryReport) -> str:
             out += ["", f"Also hit in the model, not in the sources: {listed}"
                     + (f" and {len(others) - 12} more" if len(others) > 12 else "") + "."]
     return "\n".join(out) + "\n"
+
+
+START, END = "<!-- scores:start -->", "<!-- scores:end -->"
+
+
+def update_markdown(report: HistoryReport, existing: str | None) -> str:
+    """Put the generated scores into ``existing`` between the score markers.
+
+    Text outside the markers (the written analysis) is kept; without markers
+    (or no existing text) the result is the scores alone, between markers.
+    """
+    block = f"{START}\n{to_markdown(report)}{END}"
+    if existing and START in existing and END in existing:
+        head, rest = existing.split(START, 1)
+        _, tail = rest.split(END, 1)
+        return head + block + tail
+    return block + "\n"
