@@ -35,7 +35,9 @@ def best(fn, repeat=5):
 
 
 def main() -> None:
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     directory = dataset.data_dir()
 
     def cold():
@@ -49,9 +51,11 @@ def main() -> None:
     cold_t, _ = best(cold, 3)
     warm_t, _ = best(lambda: cablesim.load_network(), 20)
     other_t, _ = best(lambda: cablesim.load_network("2015-01-01"), 1)
-    print(f"load_network first call: {first:.3f} s; warm: {warm_t * 1000:.2f} ms; "
-          f"another date (tables cached): {other_t * 1000:.1f} ms; cold table read: {cold_t:.3f} s "
-          f"(warm is {cold_t / warm_t:,.0f}x faster)")
+    print(
+        f"load_network first call: {first:.3f} s; warm: {warm_t * 1000:.2f} ms; "
+        f"another date (tables cached): {other_t * 1000:.1f} ms; cold table read: {cold_t:.3f} s "
+        f"(warm is {cold_t / warm_t:,.0f}x faster)"
+    )
 
     for name in ("alexandria-2008", "suez-closure", "tonga-2022"):
         sc = cablesim.load_scenario(cablesim.find_scenario(name))
@@ -60,10 +64,15 @@ def main() -> None:
         fast, _ = best(lambda sc=sc, net=net: cablesim.simulate(sc, net))
         plain, _ = best(lambda sc=sc, net=net: cablesim.simulate(sc, net, incremental=False), 3)
         fail = apply_events(net, sc.events)
-        graph, _ = best(lambda net=net, fail=fail, sc=sc: metrics.country_metrics(
-            net, fail, core=sc.core, backhaul=sc.backhaul))
-        print(f"{name:<18} simulate warm {fast * 1000:7.1f} ms (graph work {graph * 1000:6.1f} ms); "
-              f"recomputing every flow {plain * 1000:7.1f} ms; ratio {plain / fast:5.1f}x")
+        graph, _ = best(
+            lambda net=net, fail=fail, sc=sc: metrics.country_metrics(
+                net, fail, core=sc.core, backhaul=sc.backhaul
+            )
+        )
+        print(
+            f"{name:<18} simulate warm {fast * 1000:7.1f} ms (graph work {graph * 1000:6.1f} ms); "
+            f"recomputing every flow {plain * 1000:7.1f} ms; ratio {plain / fast:5.1f}x"
+        )
 
 
 if __name__ == "__main__":

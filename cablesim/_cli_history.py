@@ -12,11 +12,19 @@ def register(cli: click.Group) -> None:
 
     @cli.command()
     @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-    @click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True),
-                  help="Incident files to score (default: the bundled scenarios/history).")
-    @click.option("--markdown", "markdown", type=click.Path(dir_okay=False),
-                  help="Write the scores as Markdown into FILE, between its score markers "
-                       "(text outside them is kept), e.g. docs/validation.md.")
+    @click.option(
+        "--dir",
+        "directory",
+        type=click.Path(file_okay=False, exists=True),
+        help="Incident files to score (default: the bundled scenarios/history).",
+    )
+    @click.option(
+        "--markdown",
+        "markdown",
+        type=click.Path(dir_okay=False),
+        help="Write the scores as Markdown into FILE, between its score markers "
+        "(text outside them is kept), e.g. docs/validation.md.",
+    )
     def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
         """Replay documented incidents and score the model against what was reported."""
         from cablesim import history as hist
@@ -38,19 +46,37 @@ def register(cli: click.Group) -> None:
 
         con = _console()
         for e in report.events:
-            t = Table(title=f"{e.scenario.name} (network as of {e.result.network.as_of})",
-                      title_justify="left", show_edge=False)
-            for col, j in (("country", "left"), ("reported", "left"), ("band", "right"),
-                           ("model loss", "right"), ("model status", "left"), ("agrees", "left")):
+            t = Table(
+                title=f"{e.scenario.name} (network as of {e.result.network.as_of})",
+                title_justify="left",
+                show_edge=False,
+            )
+            for col, j in (
+                ("country", "left"),
+                ("reported", "left"),
+                ("band", "right"),
+                ("model loss", "right"),
+                ("model status", "left"),
+                ("agrees", "left"),
+            ):
                 t.add_column(col, justify=j)
             for r in e.table.itertuples():
                 loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
-                t.add_row(f"{r.name} ({r.iso3})", r.severity, r.band, loss, r.model_status,
-                          "[green]yes[/]" if r.in_band else "[red]no[/]")
+                t.add_row(
+                    f"{r.name} ({r.iso3})",
+                    r.severity,
+                    r.band,
+                    loss,
+                    r.model_status,
+                    "[green]yes[/]" if r.in_band else "[red]no[/]",
+                )
             con.print(t)
             extra = []
             if e.calm_expected:
-                extra.append("absorbed by the network: " + ("model calm" if e.calm else "[red]model not calm[/]"))
+                extra.append(
+                    "absorbed by the network: "
+                    + ("model calm" if e.calm else "[red]model not calm[/]")
+                )
             if e.false_alarms:
                 extra.append(f"[red]false isolations: {', '.join(e.false_alarms)}[/]")
             if e.ordering is not None:

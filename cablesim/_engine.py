@@ -98,8 +98,12 @@ class Compiled:
     _baseline: Baseline | None = None
 
 
-def _regions(network: Network, countries: list[str], core: tuple[str, ...],
-             country_flow: dict[str, np.ndarray]) -> dict:
+def _regions(
+    network: Network,
+    countries: list[str],
+    core: tuple[str, ...],
+    country_flow: dict[str, np.ndarray],
+) -> dict:
     """Group the core countries into regions and list the (country, region) flow tasks."""
     region_of = dict(zip(network.countries["iso3"], network.countries["region"], strict=True))
     regions: list[str] = []
@@ -112,7 +116,9 @@ def _regions(network: Network, countries: list[str], core: tuple[str, ...],
             regions.append(r)
             members[r] = []
         members[r].append(k)
-    region_nodes = [np.unique(np.concatenate([country_flow[k] for k in members[r]])) for r in regions]
+    region_nodes = [
+        np.unique(np.concatenate([country_flow[k] for k in members[r]])) for r in regions
+    ]
     tc, tr = [], []
     country_tasks = {}
     for ci, c in enumerate(countries):
@@ -123,15 +129,25 @@ def _regions(network: Network, countries: list[str], core: tuple[str, ...],
                 tc.append(ci)
                 tr.append(ri)
         country_tasks[c] = np.array(mine, dtype=np.int64)
-    return {"regions": regions, "region_nodes": region_nodes,
-            "region_countries": [members[r] for r in regions],
-            "task_country": np.array(tc, dtype=np.int64), "task_region": np.array(tr, dtype=np.int64),
-            "country_tasks": country_tasks}
+    return {
+        "regions": regions,
+        "region_nodes": region_nodes,
+        "region_countries": [members[r] for r in regions],
+        "task_country": np.array(tc, dtype=np.int64),
+        "task_region": np.array(tr, dtype=np.int64),
+        "country_tasks": country_tasks,
+    }
 
 
-def compile_network(network: Network, backhaul: str, core: tuple[str, ...], *,
-                    routing: str = "corridor", backhaul_edges: pd.DataFrame | None = None,
-                    corridor_of: Compiled | None = None) -> Compiled:
+def compile_network(
+    network: Network,
+    backhaul: str,
+    core: tuple[str, ...],
+    *,
+    routing: str = "corridor",
+    backhaul_edges: pd.DataFrame | None = None,
+    corridor_of: Compiled | None = None,
+) -> Compiled:
     """Compile ``network`` (cached on the network object).
 
     Parameters
@@ -184,22 +200,47 @@ def compile_network(network: Network, backhaul: str, core: tuple[str, ...], *,
     countries = sorted({c for c in iso if c is not None})
     country_nodes = {c: np.flatnonzero(iso == c) for c in countries}
     country_flow = {c: np.unique(flow_of[idx]) for c, idx in country_nodes.items()}
-    core_flow = np.unique(np.concatenate(
-        [country_flow[c] for c in core if c in country_flow] or [np.array([], dtype=np.int64)]))
+    core_flow = np.unique(
+        np.concatenate(
+            [country_flow[c] for c in core if c in country_flow] or [np.array([], dtype=np.int64)]
+        )
+    )
     comp = Compiled(
-        network=network, backhaul=backhaul, core=tuple(core), node_ids=node_ids, node_iso3=iso,
-        edge_ids=finite["segment_id"].to_numpy(), edge_kind=(finite["kind"] == "terrestrial").to_numpy(
-        ).astype(np.int8), edge_cable=finite["cable_id"].to_numpy(), edge_u=eu, edge_v=ev,
+        network=network,
+        backhaul=backhaul,
+        core=tuple(core),
+        node_ids=node_ids,
+        node_iso3=iso,
+        edge_ids=finite["segment_id"].to_numpy(),
+        edge_kind=(finite["kind"] == "terrestrial").to_numpy().astype(np.int8),
+        edge_cable=finite["cable_id"].to_numpy(),
+        edge_u=eu,
+        edge_v=ev,
         edge_cap=finite["capacity_tbps"].to_numpy(dtype=float),
-        edge_len=finite["length_km"].to_numpy(dtype=float), bh_u=bu, bh_v=bv,
-        bh_len=bh["length_km"].to_numpy(dtype=float), flow_of=flow_of, n_flow=n_flow,
-        pair_of_edge=pair_of_edge, pair_u=pair_u, pair_v=pair_v, countries=countries,
-        country_flow_nodes=country_flow, core_flow_nodes=core_flow, country_nodes=country_nodes,
-        country_index={c: i for i, c in enumerate(countries)}, routing=routing,
-        corridor=None, **_regions(network, countries, core, country_flow))
+        edge_len=finite["length_km"].to_numpy(dtype=float),
+        bh_u=bu,
+        bh_v=bv,
+        bh_len=bh["length_km"].to_numpy(dtype=float),
+        flow_of=flow_of,
+        n_flow=n_flow,
+        pair_of_edge=pair_of_edge,
+        pair_u=pair_u,
+        pair_v=pair_v,
+        countries=countries,
+        country_flow_nodes=country_flow,
+        core_flow_nodes=core_flow,
+        country_nodes=country_nodes,
+        country_index={c: i for i, c in enumerate(countries)},
+        routing=routing,
+        corridor=None,
+        **_regions(network, countries, core, country_flow),
+    )
     if routing == "corridor":
-        comp.corridor = (corridor_of.corridor if corridor_of is not None
-                         else corridors(comp, stretch=ROUTE_STRETCH, slack_ms=ROUTE_SLACK_MS))
+        comp.corridor = (
+            corridor_of.corridor
+            if corridor_of is not None
+            else corridors(comp, stretch=ROUTE_STRETCH, slack_ms=ROUTE_SLACK_MS)
+        )
     if backhaul_edges is None:
         network._cache[key] = comp
     return comp
@@ -262,7 +303,9 @@ def split_backhaul(network: Network, backhaul: str, shapes: list) -> pd.DataFram
 
 def to_gbps(edge_cap: np.ndarray) -> np.ndarray:
     """Edge capacities in whole Gbit/s (every positive capacity at least 1)."""
-    return np.where(edge_cap > 0, np.maximum(np.ceil(edge_cap * GBPS - 1e-9), 1), 0).astype(np.int64)
+    return np.where(edge_cap > 0, np.maximum(np.ceil(edge_cap * GBPS - 1e-9), 1), 0).astype(
+        np.int64
+    )
 
 
 def _incidence(comp: Compiled) -> sp.csr_matrix:
@@ -270,7 +313,9 @@ def _incidence(comp: Compiled) -> sp.csr_matrix:
     if comp._incidence is None:
         ok = np.flatnonzero(comp.pair_of_edge >= 0)
         comp._incidence = sp.csr_matrix(
-            (np.ones(len(ok)), (ok, comp.pair_of_edge[ok])), shape=(len(comp.edge_ids), len(comp.pair_u)))
+            (np.ones(len(ok)), (ok, comp.pair_of_edge[ok])),
+            shape=(len(comp.edge_ids), len(comp.pair_u)),
+        )
     return comp._incidence
 
 
@@ -319,16 +364,18 @@ def corridors(comp: Compiled, *, stretch: float, slack_ms: float) -> np.ndarray:
     graph, w = _distance_graph(comp)
     u, v = comp.edge_u, comp.edge_v
     out = np.zeros((len(comp.task_country), len(comp.edge_ids)), dtype=bool)
-    region_graph_nodes = [{k: comp.country_nodes[k] for k in members}
-                          for members in comp.region_countries]
+    region_graph_nodes = [
+        {k: comp.country_nodes[k] for k in members} for members in comp.region_countries
+    ]
     d_region: dict[tuple[int, str | None], np.ndarray] = {}
 
     def dist_region(ri: int, exclude: str | None) -> np.ndarray:
         key = (ri, exclude if exclude in region_graph_nodes[ri] else None)
         if key not in d_region:
             nodes = [n for k, n in region_graph_nodes[ri].items() if k != key[1]]
-            d_region[key] = dijkstra(graph, directed=False, indices=np.unique(np.concatenate(nodes)),
-                                     min_only=True)
+            d_region[key] = dijkstra(
+                graph, directed=False, indices=np.unique(np.concatenate(nodes)), min_only=True
+            )
         return d_region[key]
 
     for c in comp.countries:
@@ -364,8 +411,9 @@ class FlowSolver:
         live = all_pairs > 0
         n = comp.n_flow
         self.S, self.T = n, n + 1
-        adj = sp.coo_matrix((np.ones(int(live.sum())), (comp.pair_u[live], comp.pair_v[live])),
-                            shape=(n, n))
+        adj = sp.coo_matrix(
+            (np.ones(int(live.sum())), (comp.pair_u[live], comp.pair_v[live])), shape=(n, n)
+        )
         self.n_comp, self.component = connected_components(adj, directed=False)
 
     def _sink(self, task: int) -> np.ndarray:
@@ -379,8 +427,10 @@ class FlowSolver:
         src = comp.country_flow_nodes.get(country)
         if src is None or not len(src):
             return False
-        return any(np.isin(self.component[src], self.component[self._sink(t)]).any()
-                   for t in comp.country_tasks[country])
+        return any(
+            np.isin(self.component[src], self.component[self._sink(t)]).any()
+            for t in comp.country_tasks[country]
+        )
 
     def task_flow(self, task: int, *, with_edges: bool = False) -> tuple[float, np.ndarray | None]:
         """Max flow (Tbit/s) of one (country, region) task within its corridor.
@@ -406,8 +456,9 @@ class FlowSolver:
         rows = np.concatenate([u, v, np.full(len(src), self.S), sink])
         cols = np.concatenate([v, u, src, np.full(len(sink), self.T)])
         data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
-        graph = sp.csr_matrix((data.astype(np.int32), (rows.astype(np.int32), cols.astype(np.int32))),
-                              shape=(n, n))
+        graph = sp.csr_matrix(
+            (data.astype(np.int32), (rows.astype(np.int32), cols.astype(np.int32))), shape=(n, n)
+        )
         res = maximum_flow(graph, self.S, self.T, method="dinic")
         value = res.flow_value / GBPS
         if not with_edges:
@@ -442,7 +493,9 @@ class Baseline:
 
 
 def _country_values(comp: Compiled, task_value: np.ndarray) -> dict[str, float]:
-    return {c: float(task_value[t].mean()) if len(t) else 0.0 for c, t in comp.country_tasks.items()}
+    return {
+        c: float(task_value[t].mean()) if len(t) else 0.0 for c, t in comp.country_tasks.items()
+    }
 
 
 def baseline(comp: Compiled) -> Baseline:
@@ -455,13 +508,15 @@ def baseline(comp: Compiled) -> Baseline:
     flows = np.zeros((n_tasks, len(comp.pair_u)))
     for t in range(n_tasks):
         values[t], flows[t] = solver.task_flow(t, with_edges=True)
-    comp._baseline = Baseline(task_value=values, task_pair_flow=flows,
-                              values=_country_values(comp, values))
+    comp._baseline = Baseline(
+        task_value=values, task_pair_flow=flows, values=_country_values(comp, values)
+    )
     return comp._baseline
 
 
-def edge_capacity_after(comp: Compiled, failed_edges: set[str] | frozenset[str],
-                        degraded: dict[str, float]) -> np.ndarray:
+def edge_capacity_after(
+    comp: Compiled, failed_edges: set[str] | frozenset[str], degraded: dict[str, float]
+) -> np.ndarray:
     """Edge capacities (Tbit/s) after failures and degradations."""
     cap = comp.edge_cap.copy()
     if degraded:
@@ -504,8 +559,13 @@ def dirty_countries(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
     return out
 
 
-def flows_after(comp: Compiled, cap_after: np.ndarray, *, countries: list[str] | None = None,
-                incremental: bool = True) -> dict[str, float]:
+def flows_after(
+    comp: Compiled,
+    cap_after: np.ndarray,
+    *,
+    countries: list[str] | None = None,
+    incremental: bool = True,
+) -> dict[str, float]:
     """Capacity to the core of every country after a change of capacities.
 
     With ``incremental`` (default), tasks whose baseline flow still fits the
@@ -525,8 +585,9 @@ def flows_after(comp: Compiled, cap_after: np.ndarray, *, countries: list[str] |
     return {c: allv[c] for c in wanted}
 
 
-def flows_after_split(comp: Compiled, comp_after: Compiled, cap_after: np.ndarray,
-                      split_hubs: list[str]) -> dict[str, float]:
+def flows_after_split(
+    comp: Compiled, comp_after: Compiled, cap_after: np.ndarray, split_hubs: list[str]
+) -> dict[str, float]:
     """Capacity to the core after failures that also split land masses (exact reuse).
 
     ``comp_after`` is ``comp`` compiled with the split backhaul. A task keeps its
@@ -542,7 +603,9 @@ def flows_after_split(comp: Compiled, comp_after: Compiled, cap_after: np.ndarra
     if len(touching):
         dirty |= (base.task_pair_flow[:, touching] > 0).any(axis=1)
     owners = {comp.node_iso3[i] for i in hub_idx}
-    dirty |= np.isin(comp.task_country, [comp.country_index[c] for c in owners if c in comp.country_index])
+    dirty |= np.isin(
+        comp.task_country, [comp.country_index[c] for c in owners if c in comp.country_index]
+    )
     values = base.task_value.copy()
     todo = np.flatnonzero(dirty)
     if len(todo):
@@ -574,7 +637,7 @@ def latency_ms(comp: Compiled, cap_after: np.ndarray) -> dict[str, float]:
     out: dict[str, float] = {}
     core_nodes = [comp.country_nodes[c] for c in comp.core if c in comp.country_nodes]
     if not core_nodes:
-        return {c: math.nan for c in comp.countries}
+        return dict.fromkeys(comp.countries, math.nan)
     all_core = np.unique(np.concatenate(core_nodes))
     dist = dijkstra(graph, directed=False, indices=all_core, min_only=True)
     for c in comp.countries:
@@ -589,7 +652,9 @@ def latency_ms(comp: Compiled, cap_after: np.ndarray) -> dict[str, float]:
         if not others:
             out[c] = math.nan
             continue
-        d_o = dijkstra(graph, directed=False, indices=np.unique(np.concatenate(others)), min_only=True)
+        d_o = dijkstra(
+            graph, directed=False, indices=np.unique(np.concatenate(others)), min_only=True
+        )
         d = d_o[comp.country_nodes[c]].min()
         out[c] = float(d) if np.isfinite(d) else math.nan
     return out

@@ -60,7 +60,11 @@ class Failures:
     def closed_areas(self) -> list[shapely.Geometry]:
         """Areas closed to everything (chokepoints and ``area`` events): they also split
         domestic backhaul running across them (``cut`` events touch only the named cables)."""
-        return [e.shape for e in self.effects if e.shape is not None and e.event.kind in ("chokepoint", "area")]
+        return [
+            e.shape
+            for e in self.effects
+            if e.shape is not None and e.event.kind in ("chokepoint", "area")
+        ]
 
     @property
     def warnings(self) -> list[str]:
@@ -72,11 +76,18 @@ class Failures:
         deg = dict(self.degraded)
         for cid, share in other.degraded.items():
             deg[cid] = deg.get(cid, 1.0) * share
-        return Failures(self.segments | other.segments, self.links | other.links,
-                        self.nodes | other.nodes, deg, self.effects + other.effects)
+        return Failures(
+            self.segments | other.segments,
+            self.links | other.links,
+            self.nodes | other.nodes,
+            deg,
+            self.effects + other.effects,
+        )
 
 
-def _query(network: Network, shape: shapely.Geometry, cables: Iterable[str] | None = None) -> list[str]:
+def _query(
+    network: Network, shape: shapely.Geometry, cables: Iterable[str] | None = None
+) -> list[str]:
     tree = network.segment_index()
     hits: set[int] = set()
     for variant in wrap_variants(shape):
@@ -133,11 +144,15 @@ def event_effect(network: Network, event: Event) -> EventEffect:
         warnings = []
         for cid in p["cables"]:
             if cid not in active:
-                warnings.append(f"{event.label}: {cid} is not in service at {network.as_of}; nothing to cut")
+                warnings.append(
+                    f"{event.label}: {cid} is not in service at {network.as_of}; nothing to cut"
+                )
             elif not any(s.startswith(cid + "#") for s in segs):
                 km = _nearest_km(network, cid, lat, lon)
-                warnings.append(f"{event.label}: {cid} passes no closer than {km:,.0f} km; "
-                                "no segment of it failed (widen radius_km?)")
+                warnings.append(
+                    f"{event.label}: {cid} passes no closer than {km:,.0f} km; "
+                    "no segment of it failed (widen radius_km?)"
+                )
         return EventEffect(event, tuple(segs), shape=shape, warnings=tuple(warnings))
     if k == "chokepoint":
         cp = network.chokepoints
@@ -150,7 +165,9 @@ def event_effect(network: Network, event: Event) -> EventEffect:
     if k == "landing_point":
         node = p["id"]
         segs = _segments_at(network, {node})
-        warn = () if segs else (f"{event.label}: no cable in service lands there at {network.as_of}",)
+        warn = (
+            () if segs else (f"{event.label}: no cable in service lands there at {network.as_of}",)
+        )
         return EventEffect(event, tuple(segs), nodes=(node,), warnings=warn)
     if k == "country":
         iso3 = p["id"]
@@ -160,8 +177,12 @@ def event_effect(network: Network, event: Event) -> EventEffect:
         hubs = {f"land:{iso3}:{k}" for k in lm.loc[lm["iso3"] == iso3, "landmass"]}
         links = network.terrestrial_links
         mask = (links["from_iso3"] == iso3) | (links["to_iso3"] == iso3)
-        return EventEffect(event, tuple(_segments_at(network, stations)),
-                           links=tuple(links.loc[mask, "link_id"]), nodes=tuple(sorted(stations | hubs)))
+        return EventEffect(
+            event,
+            tuple(_segments_at(network, stations)),
+            links=tuple(links.loc[mask, "link_id"]),
+            nodes=tuple(sorted(stations | hubs)),
+        )
     if k == "degrade":
         return EventEffect(event, ())
     raise ValueError(f"unknown event kind {k!r}")  # pragma: no cover - validated earlier
@@ -182,8 +203,9 @@ def apply_events(network: Network, events: Iterable[Event]) -> Failures:
             if cid in active:
                 degraded[cid] = degraded.get(cid, 1.0) * (1.0 - ev.params["fraction"])
             else:
-                eff = EventEffect(ev, (), warnings=(
-                    f"{ev.label}: {cid} is not in service at {network.as_of}",))
+                eff = EventEffect(
+                    ev, (), warnings=(f"{ev.label}: {cid} is not in service at {network.as_of}",)
+                )
         effects.append(eff)
         segs.update(eff.segments)
         links.update(eff.links)

@@ -36,8 +36,10 @@ class ScenarioError(CableSimError, ValueError):
         if isinstance(problems, str):
             problems = [problems]
         self.problems = list(problems)
-        head = "invalid scenario" if len(self.problems) == 1 else (
-            f"invalid scenario ({len(self.problems)} problems)"
+        head = (
+            "invalid scenario"
+            if len(self.problems) == 1
+            else (f"invalid scenario ({len(self.problems)} problems)")
         )
         super().__init__(head + ":\n  " + "\n  ".join(self.problems))
 
@@ -47,8 +49,14 @@ class UnknownNameError(CableSimError, KeyError):
 
     kind = "name"
 
-    def __init__(self, name: str, choices: Iterable[str] = (), *, kind: str | None = None,
-                 message: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        choices: Iterable[str] = (),
+        *,
+        kind: str | None = None,
+        message: str | None = None,
+    ) -> None:
         self.name = name
         if kind is not None:
             self.kind = kind
@@ -94,7 +102,7 @@ def did_you_mean(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
     key = str(name).lower()
     hits = difflib.get_close_matches(key, list(lower), n=n, cutoff=0.6)
     if len(hits) < n:  # substring matches help with long TeleGeography ids
-        for low, orig in lower.items():
+        for low, _orig in lower.items():
             if key and key in low and low not in hits:
                 hits.append(low)
             if len(hits) >= n:

@@ -113,11 +113,13 @@ class HistoryReport:
 
     def summary_line(self) -> str:
         s = self.summary()
-        return (f"{s['in_band']} of {s['reported_facts']} reported country facts in band "
-                f"({s['in_band_share']:.0%}); cut-off countries isolated or severe: {s['cut_off_hits']} of "
-                f"{s['cut_off_reported']}; absorbed incidents calm: {s['absorbed_calm']} of "
-                f"{s['absorbed_events']}; false isolations: {s['false_alarms']}; ordering agreement "
-                f"{s['mean_ordering']:.0%}")
+        return (
+            f"{s['in_band']} of {s['reported_facts']} reported country facts in band "
+            f"({s['in_band_share']:.0%}); cut-off countries isolated or severe: {s['cut_off_hits']} of "
+            f"{s['cut_off_reported']}; absorbed incidents calm: {s['absorbed_calm']} of "
+            f"{s['absorbed_events']}; false isolations: {s['false_alarms']}; ordering agreement "
+            f"{s['mean_ordering']:.0%}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {"summary": self.summary(), "events": [e.to_dict() for e in self.events]}
@@ -166,10 +168,19 @@ def score_event(scenario: Scenario) -> EventScore:
             ok = bool(rec) and status in ("isolated", "severe")
         else:
             ok = bool(rec) and low <= loss <= high
-        rows.append({"iso3": iso3, "name": result.network.country_names.get(iso3, iso3), "severity": sev,
-                     "band": f"{low:g}-{high:g}%", "model_loss_pct": loss, "model_status": status,
-                     "in_band": ok, "wording": fact.get("wording", ""),
-                     "sources": ", ".join(fact.get("sources", []))})
+        rows.append(
+            {
+                "iso3": iso3,
+                "name": result.network.country_names.get(iso3, iso3),
+                "severity": sev,
+                "band": f"{low:g}-{high:g}%",
+                "model_loss_pct": loss,
+                "model_status": status,
+                "in_band": ok,
+                "wording": fact.get("wording", ""),
+                "sources": ", ".join(fact.get("sources", [])),
+            }
+        )
     table = pd.DataFrame(rows)
     reported = set(table["iso3"])
     c = result.countries
@@ -178,8 +189,15 @@ def score_event(scenario: Scenario) -> EventScore:
     calm_expected = all(SEVERITY_RANK[s] <= SEVERITY_RANK["minor"] for s in table["severity"])
     hit = c[~c["was_isolated"] & c["status"].isin(["isolated", "severe"])]
     calm = hit.empty
-    return EventScore(scenario=scenario, result=result, table=table, false_alarms=false_alarms,
-                      calm_expected=calm_expected, calm=calm, ordering=_ordering(table))
+    return EventScore(
+        scenario=scenario,
+        result=result,
+        table=table,
+        false_alarms=false_alarms,
+        calm_expected=calm_expected,
+        calm=calm,
+        ordering=_ordering(table),
+    )
 
 
 def run_history(directory: str | os.PathLike[str] | None = None) -> HistoryReport:
@@ -189,30 +207,48 @@ def run_history(directory: str | os.PathLike[str] | None = None) -> HistoryRepor
 
 def to_markdown(report: HistoryReport) -> str:
     """The validation report as Markdown (the body of ``docs/validation.md``)."""
-    out = ["## Scores", "", f"**{report.summary_line()}.**", "",
-           "| incident | date | reported facts in band | cut-off hit | calm where absorbed | "
-           "false isolations | ordering |", "|---|---|---|---|---|---|---|"]
+    out = [
+        "## Scores",
+        "",
+        f"**{report.summary_line()}.**",
+        "",
+        "| incident | date | reported facts in band | cut-off hit | calm where absorbed | "
+        "false isolations | ordering |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for e in report.events:
         hit, n_cut = e.cut_off_hits
         calm = ("yes" if e.calm else "**no**") if e.calm_expected else "–"
-        out.append(f"| {e.scenario.name} | {e.result.network.as_of} | {e.in_band} of {len(e.table)} | "
-                   f"{f'{hit} of {n_cut}' if n_cut else '–'} | {calm} | "
-                   f"{', '.join(e.false_alarms) or 'none'} | "
-                   f"{'–' if e.ordering is None else f'{e.ordering:.0%}'} |")
+        out.append(
+            f"| {e.scenario.name} | {e.result.network.as_of} | {e.in_band} of {len(e.table)} | "
+            f"{f'{hit} of {n_cut}' if n_cut else '–'} | {calm} | "
+            f"{', '.join(e.false_alarms) or 'none'} | "
+            f"{'–' if e.ordering is None else f'{e.ordering:.0%}'} |"
+        )
     for e in report.events:
-        out += ["", f"### {e.scenario.name}", "",
-                "| country | reported | band | model loss | model status | agrees |",
-                "|---|---|---|---:|---|---|"]
+        out += [
+            "",
+            f"### {e.scenario.name}",
+            "",
+            "| country | reported | band | model loss | model status | agrees |",
+            "|---|---|---|---:|---|---|",
+        ]
         for r in e.table.itertuples():
             loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
-            out.append(f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_status} | "
-                       f"{'yes' if r.in_band else '**no**'} |")
+            out.append(
+                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_status} | "
+                f"{'yes' if r.in_band else '**no**'} |"
+            )
         others = e.result.affected
         others = others[~others["iso3"].isin(e.table["iso3"])]
         if len(others):
             listed = ", ".join(f"{r.iso3} {r.loss_pct:.0f}%" for r in others.head(12).itertuples())
-            out += ["", f"Also hit in the model, not in the sources: {listed}"
-                    + (f" and {len(others) - 12} more" if len(others) > 12 else "") + "."]
+            out += [
+                "",
+                f"Also hit in the model, not in the sources: {listed}"
+                + (f" and {len(others) - 12} more" if len(others) > 12 else "")
+                + ".",
+            ]
     return "\n".join(out) + "\n"
 
 

@@ -41,9 +41,20 @@ DEGRADED_PCT = 10.0
 STATUSES = ("isolated", "severe", "degraded", "unaffected")
 
 COLUMNS = (
-    "iso3", "name", "region", "baseline_tbps", "remaining_tbps", "loss_pct", "isolated",
-    "was_isolated", "status", "international_tbps_baseline", "international_tbps",
-    "latency_ms_baseline", "latency_ms", "latency_change_ms",
+    "iso3",
+    "name",
+    "region",
+    "baseline_tbps",
+    "remaining_tbps",
+    "loss_pct",
+    "isolated",
+    "was_isolated",
+    "status",
+    "international_tbps_baseline",
+    "international_tbps",
+    "latency_ms_baseline",
+    "latency_ms",
+    "latency_change_ms",
 )
 
 
@@ -63,9 +74,15 @@ def failed_edges(network: Network, failures: Failures) -> set[str]:
     return set(failures.segments) | set(failures.links)
 
 
-def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ...],
-                    backhaul: str = "landmass", routing: str = "corridor",
-                    incremental: bool = True) -> pd.DataFrame:
+def country_metrics(
+    network: Network,
+    failures: Failures,
+    *,
+    core: tuple[str, ...],
+    backhaul: str = "landmass",
+    routing: str = "corridor",
+    incremental: bool = True,
+) -> pd.DataFrame:
     """Per-country metrics before and after ``failures``.
 
     Parameters
@@ -92,29 +109,41 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
     """
     comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
     base = _engine.baseline(comp)
-    cap_after = _engine.edge_capacity_after(comp, failed_edges(network, failures), failures.degraded)
+    cap_after = _engine.edge_capacity_after(
+        comp, failed_edges(network, failures), failures.degraded
+    )
     split = _engine.split_backhaul(network, backhaul, failures.closed_areas)
     if split is None:
         comp_after = comp
         after = _engine.flows_after(comp, cap_after, incremental=incremental)
     else:  # a closed area splits a land mass: recompute on the split network
-        comp_after = _engine.compile_network(network, backhaul, tuple(core), routing=routing,
-                                             backhaul_edges=split, corridor_of=comp)
+        comp_after = _engine.compile_network(
+            network, backhaul, tuple(core), routing=routing, backhaul_edges=split, corridor_of=comp
+        )
         if incremental:
-            after = _engine.flows_after_split(comp, comp_after, cap_after, split.attrs["split_hubs"])
+            after = _engine.flows_after_split(
+                comp, comp_after, cap_after, split.attrs["split_hubs"]
+            )
         else:
             solver = _engine.FlowSolver(comp_after, cap_after)
             after = {c: solver.flow(c)[0] for c in comp_after.countries}
     reach = _engine.reachable(comp_after, cap_after)
-    reach_before = _cached(network, f"reach:{backhaul}:{','.join(core)}",
-                           lambda: _engine.reachable(comp, comp.edge_cap))
+    reach_before = _cached(
+        network,
+        f"reach:{backhaul}:{','.join(core)}",
+        lambda: _engine.reachable(comp, comp.edge_cap),
+    )
     # a lost country (all stations and hubs gone) has nothing left by definition
     lost_nodes = set(failures.nodes)
-    intl_before = _cached(network, f"intl:{backhaul}:{','.join(core)}",
-                          lambda: _engine.international_tbps(comp, comp.edge_cap))
+    intl_before = _cached(
+        network,
+        f"intl:{backhaul}:{','.join(core)}",
+        lambda: _engine.international_tbps(comp, comp.edge_cap),
+    )
     intl_after = _engine.international_tbps(comp_after, cap_after)
-    lat_before = _cached(network, f"lat:{backhaul}:{','.join(core)}",
-                         lambda: _engine.latency_ms(comp, comp.edge_cap))
+    lat_before = _cached(
+        network, f"lat:{backhaul}:{','.join(core)}", lambda: _engine.latency_ms(comp, comp.edge_cap)
+    )
     lat_after = _engine.latency_ms(comp_after, cap_after)
     names = network.country_names
     region = dict(zip(network.countries["iso3"], network.countries["subregion"], strict=True))
@@ -132,21 +161,32 @@ def country_metrics(network: Network, failures: Failures, *, core: tuple[str, ..
         lb, la = lat_before.get(c, np.nan), lat_after.get(c, np.nan)
         if isolated:
             la = np.nan
-        rows.append({
-            "iso3": c, "name": names.get(c, c), "region": region.get(c, ""),
-            "baseline_tbps": round(b, 3), "remaining_tbps": round(r, 3), "loss_pct": round(loss, 2),
-            "isolated": bool(isolated), "was_isolated": bool(was),
-            "status": status_of(loss, isolated),
-            "international_tbps_baseline": round(intl_before.get(c, 0.0), 3),
-            "international_tbps": round(intl_after.get(c, 0.0), 3),
-            "latency_ms_baseline": round(lb, 2) if np.isfinite(lb) else np.nan,
-            "latency_ms": round(la, 2) if np.isfinite(la) else np.nan,
-            "latency_change_ms": round(la - lb, 2) if np.isfinite(la) and np.isfinite(lb) else np.nan,
-        })
+        rows.append(
+            {
+                "iso3": c,
+                "name": names.get(c, c),
+                "region": region.get(c, ""),
+                "baseline_tbps": round(b, 3),
+                "remaining_tbps": round(r, 3),
+                "loss_pct": round(loss, 2),
+                "isolated": bool(isolated),
+                "was_isolated": bool(was),
+                "status": status_of(loss, isolated),
+                "international_tbps_baseline": round(intl_before.get(c, 0.0), 3),
+                "international_tbps": round(intl_after.get(c, 0.0), 3),
+                "latency_ms_baseline": round(lb, 2) if np.isfinite(lb) else np.nan,
+                "latency_ms": round(la, 2) if np.isfinite(la) else np.nan,
+                "latency_change_ms": round(la - lb, 2)
+                if np.isfinite(la) and np.isfinite(lb)
+                else np.nan,
+            }
+        )
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     order = {s: i for i, s in enumerate(STATUSES)}
     df["_o"] = df["status"].map(order)
-    df = df.sort_values(["_o", "loss_pct", "iso3"], ascending=[True, False, True]).drop(columns="_o")
+    df = df.sort_values(["_o", "loss_pct", "iso3"], ascending=[True, False, True]).drop(
+        columns="_o"
+    )
     return df.reset_index(drop=True)
 
 

@@ -46,7 +46,12 @@ import shapely
 
 from cablesim import dataset
 from cablesim._geo import haversine_km
-from cablesim.exceptions import CableSimError, UnknownCableError, UnknownCountryError, UnknownNameError
+from cablesim.exceptions import (
+    CableSimError,
+    UnknownCableError,
+    UnknownCountryError,
+    UnknownNameError,
+)
 
 BACKHAUL_MODES = ("landmass", "country", "none")
 """How a country's stations are joined on land.
@@ -113,10 +118,12 @@ class Network:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
-        return (f"<Network as of {self.as_of}: {len(self.cables)} cables, "
-                f"{len(self.segments)} segments, {len(self.landing_points)} landing points, "
-                f"{self.landing_points['iso3'].nunique()} countries with stations, "
-                f"{len(self.terrestrial_links)} land links>")
+        return (
+            f"<Network as of {self.as_of}: {len(self.cables)} cables, "
+            f"{len(self.segments)} segments, {len(self.landing_points)} landing points, "
+            f"{self.landing_points['iso3'].nunique()} countries with stations, "
+            f"{len(self.terrestrial_links)} land links>"
+        )
 
     # ---------------------------------------------------------------- lookups
     @functools.cached_property
@@ -144,12 +151,22 @@ class Network:
             if key in (cid.lower(), name.lower()):
                 if all_dates:
                     return cid
-                when = (f"ready for service {rfs}" if rfs is not None and not pd.isna(rfs)
-                        else "no service date")
-                raise UnknownCableError(name_or_id, (), message=(
-                    f"cable {cid!r} is not in service at {self.as_of} ({when}); "
-                    "set as_of to a later date, or bring it in with 'add:'"))
-        raise UnknownCableError(name_or_id, list(self.cables["cable_id"]) + list(self.cables["name"]))
+                when = (
+                    f"ready for service {rfs}"
+                    if rfs is not None and not pd.isna(rfs)
+                    else "no service date"
+                )
+                raise UnknownCableError(
+                    name_or_id,
+                    (),
+                    message=(
+                        f"cable {cid!r} is not in service at {self.as_of} ({when}); "
+                        "set as_of to a later date, or bring it in with 'add:'"
+                    ),
+                )
+        raise UnknownCableError(
+            name_or_id, list(self.cables["cable_id"]) + list(self.cables["name"])
+        )
 
     def resolve_landing_point(self, name_or_id: str) -> str:
         """Return the landing-point id for an id or a 'City, Country' name (case-insensitive)."""
@@ -161,8 +178,9 @@ class Network:
         names = {n.lower(): i for n, i in zip(lps["name"], lps["landing_point_id"], strict=True)}
         if key in names:
             return names[key]
-        raise UnknownNameError(name_or_id, list(lps["landing_point_id"]) + list(lps["name"]),
-                               kind="landing point")
+        raise UnknownNameError(
+            name_or_id, list(lps["landing_point_id"]) + list(lps["name"]), kind="landing point"
+        )
 
     def resolve_country(self, name_or_code: str) -> str:
         """Return the ISO3 code for a code (alpha-3) or an English name."""
@@ -170,7 +188,10 @@ class Network:
         codes = set(self.countries["iso3"])
         if key.upper() in codes:
             return key.upper()
-        names = {n.lower(): c for n, c in zip(self.countries["name"], self.countries["iso3"], strict=True)}
+        names = {
+            n.lower(): c
+            for n, c in zip(self.countries["name"], self.countries["iso3"], strict=True)
+        }
         if key.lower() in names:
             return names[key.lower()]
         raise UnknownCountryError(name_or_code, sorted(codes) + sorted(self.countries["name"]))
@@ -181,7 +202,9 @@ class Network:
         key = str(chokepoint_id).strip().lower()
         if key in ids:
             return ids[key]
-        raise UnknownNameError(chokepoint_id, list(self.chokepoints["chokepoint_id"]), kind="chokepoint")
+        raise UnknownNameError(
+            chokepoint_id, list(self.chokepoints["chokepoint_id"]), kind="chokepoint"
+        )
 
     @functools.cached_property
     def _all_landing_points(self) -> gpd.GeoDataFrame:
@@ -195,8 +218,11 @@ class Network:
     @functools.cached_property
     def model_countries(self) -> list[str]:
         """ISO3 codes of the countries present in the graph (stations or land links), sorted."""
-        present = set(self.landing_points["iso3"]) | set(self.terrestrial_links["from_iso3"]) | set(
-            self.terrestrial_links["to_iso3"])
+        present = (
+            set(self.landing_points["iso3"])
+            | set(self.terrestrial_links["from_iso3"])
+            | set(self.terrestrial_links["to_iso3"])
+        )
         return sorted(present)
 
     # ---------------------------------------------------------------- graph
@@ -206,14 +232,31 @@ class Network:
         key = f"nodes:{backhaul}"
         if key not in self._cache:
             lp = self.landing_points
-            parts = [pd.DataFrame({
-                "node": lp["landing_point_id"].to_numpy(), "kind": "landing_point",
-                "iso3": lp["iso3"].to_numpy(), "x": lp.geometry.x.to_numpy(),
-                "y": lp.geometry.y.to_numpy(), "landmass": lp["landmass"].to_numpy()})]
+            parts = [
+                pd.DataFrame(
+                    {
+                        "node": lp["landing_point_id"].to_numpy(),
+                        "kind": "landing_point",
+                        "iso3": lp["iso3"].to_numpy(),
+                        "x": lp.geometry.x.to_numpy(),
+                        "y": lp.geometry.y.to_numpy(),
+                        "landmass": lp["landmass"].to_numpy(),
+                    }
+                )
+            ]
             bu = self.branching_units
-            parts.append(pd.DataFrame({
-                "node": bu["node_id"].to_numpy(), "kind": "branching_unit", "iso3": None,
-                "x": bu.geometry.x.to_numpy(), "y": bu.geometry.y.to_numpy(), "landmass": -1}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "node": bu["node_id"].to_numpy(),
+                        "kind": "branching_unit",
+                        "iso3": None,
+                        "x": bu.geometry.x.to_numpy(),
+                        "y": bu.geometry.y.to_numpy(),
+                        "landmass": -1,
+                    }
+                )
+            )
             hubs = self._hubs(backhaul)
             parts.append(hubs)
             self._cache[key] = pd.concat(parts, ignore_index=True).set_index("node")
@@ -221,19 +264,29 @@ class Network:
 
     def _hubs(self, backhaul: str) -> pd.DataFrame:
         links = self.terrestrial_links
-        used = {n for n in list(links["from_node"]) + list(links["to_node"])}
+        used = set(list(links["from_node"]) + list(links["to_node"]))
         if backhaul == "landmass":
-            used |= {f"land:{i}:{k}" for i, k in zip(self.landing_points["iso3"],
-                                                    self.landing_points["landmass"], strict=True)}
+            used |= {
+                f"land:{i}:{k}"
+                for i, k in zip(
+                    self.landing_points["iso3"], self.landing_points["landmass"], strict=True
+                )
+            }
         elif backhaul == "country":
             used |= {f"land:{i}:0" for i in self.landing_points["iso3"]}
         lm = self.landmasses
         ids = "land:" + lm["iso3"] + ":" + lm["landmass"].astype(str)
         keep = ids.isin(used).to_numpy()
-        return pd.DataFrame({
-            "node": ids[keep].to_numpy(), "kind": "land", "iso3": lm["iso3"][keep].to_numpy(),
-            "x": lm["hub_lon"][keep].to_numpy(), "y": lm["hub_lat"][keep].to_numpy(),
-            "landmass": lm["landmass"][keep].to_numpy()})
+        return pd.DataFrame(
+            {
+                "node": ids[keep].to_numpy(),
+                "kind": "land",
+                "iso3": lm["iso3"][keep].to_numpy(),
+                "x": lm["hub_lon"][keep].to_numpy(),
+                "y": lm["hub_lat"][keep].to_numpy(),
+                "landmass": lm["landmass"][keep].to_numpy(),
+            }
+        )
 
     def edges(self, *, backhaul: str = "landmass") -> pd.DataFrame:
         """Edge table of the graph contract: u, v, key, kind, cable_id, segment_id, capacity_tbps, length_km."""
@@ -241,18 +294,33 @@ class Network:
         key = f"edges:{backhaul}"
         if key not in self._cache:
             s = self.segments
-            parts = [pd.DataFrame({
-                "u": s["from_node"].to_numpy(), "v": s["to_node"].to_numpy(), "kind": "segment",
-                "cable_id": s["cable_id"].to_numpy(), "segment_id": s["segment_id"].to_numpy(),
-                "capacity_tbps": s["capacity_tbps"].to_numpy(dtype=float),
-                "length_km": s["length_km"].to_numpy(dtype=float)})]
+            parts = [
+                pd.DataFrame(
+                    {
+                        "u": s["from_node"].to_numpy(),
+                        "v": s["to_node"].to_numpy(),
+                        "kind": "segment",
+                        "cable_id": s["cable_id"].to_numpy(),
+                        "segment_id": s["segment_id"].to_numpy(),
+                        "capacity_tbps": s["capacity_tbps"].to_numpy(dtype=float),
+                        "length_km": s["length_km"].to_numpy(dtype=float),
+                    }
+                )
+            ]
             t = self.terrestrial_links
-            parts.append(pd.DataFrame({
-                "u": t["from_node"].to_numpy(), "v": t["to_node"].to_numpy(), "kind": "terrestrial",
-                "cable_id": ("terrestrial:" + t["link_id"]).to_numpy(),
-                "segment_id": t["link_id"].to_numpy(),
-                "capacity_tbps": t["capacity_tbps"].to_numpy(dtype=float),
-                "length_km": t["length_km"].to_numpy(dtype=float)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "u": t["from_node"].to_numpy(),
+                        "v": t["to_node"].to_numpy(),
+                        "kind": "terrestrial",
+                        "cable_id": ("terrestrial:" + t["link_id"]).to_numpy(),
+                        "segment_id": t["link_id"].to_numpy(),
+                        "capacity_tbps": t["capacity_tbps"].to_numpy(dtype=float),
+                        "length_km": t["length_km"].to_numpy(dtype=float),
+                    }
+                )
+            )
             if backhaul != "none":
                 lp = self.landing_points
                 k = lp["landmass"].to_numpy() if backhaul == "landmass" else np.zeros(len(lp), int)
@@ -261,11 +329,19 @@ class Network:
                 hx = nodes.loc[hub_ids, "x"].to_numpy()
                 hy = nodes.loc[hub_ids, "y"].to_numpy()
                 dist = haversine_km(lp.geometry.x.to_numpy(), lp.geometry.y.to_numpy(), hx, hy)
-                parts.append(pd.DataFrame({
-                    "u": lp["landing_point_id"].to_numpy(), "v": hub_ids.to_numpy(), "kind": "backhaul",
-                    "cable_id": ("backhaul:" + lp["iso3"]).to_numpy(),
-                    "segment_id": ("backhaul:" + lp["landing_point_id"]).to_numpy(),
-                    "capacity_tbps": math.inf, "length_km": np.round(dist, 3)}))
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "u": lp["landing_point_id"].to_numpy(),
+                            "v": hub_ids.to_numpy(),
+                            "kind": "backhaul",
+                            "cable_id": ("backhaul:" + lp["iso3"]).to_numpy(),
+                            "segment_id": ("backhaul:" + lp["landing_point_id"]).to_numpy(),
+                            "capacity_tbps": math.inf,
+                            "length_km": np.round(dist, 3),
+                        }
+                    )
+                )
             self._cache[key] = pd.concat(parts, ignore_index=True)
         return self._cache[key]
 
@@ -283,12 +359,24 @@ class Network:
         nodes = self.nodes(backhaul=backhaul)
         graph.add_nodes_from(
             (n, {"kind": r.kind, "iso3": r.iso3, "x": float(r.x), "y": float(r.y)})
-            for n, r in zip(nodes.index, nodes.itertuples(index=False), strict=True))
+            for n, r in zip(nodes.index, nodes.itertuples(index=False), strict=True)
+        )
         e = self.edges(backhaul=backhaul)
         graph.add_edges_from(
-            (r.u, r.v, r.segment_id, {"kind": r.kind, "cable_id": r.cable_id, "segment_id": r.segment_id,
-                                      "capacity_tbps": float(r.capacity_tbps), "length_km": float(r.length_km)})
-            for r in e.itertuples(index=False))
+            (
+                r.u,
+                r.v,
+                r.segment_id,
+                {
+                    "kind": r.kind,
+                    "cable_id": r.cable_id,
+                    "segment_id": r.segment_id,
+                    "capacity_tbps": float(r.capacity_tbps),
+                    "length_km": float(r.length_km),
+                },
+            )
+            for r in e.itertuples(index=False)
+        )
         return graph
 
     # ---------------------------------------------------------------- geo views
@@ -297,8 +385,9 @@ class Network:
         return {name: getattr(self, name).copy() for name in dataset.TABLE_NAMES}
 
     @classmethod
-    def from_geodataframes(cls, tables: dict[str, gpd.GeoDataFrame], *, as_of=None,
-                           info: dict[str, Any] | None = None) -> Network:
+    def from_geodataframes(
+        cls, tables: dict[str, gpd.GeoDataFrame], *, as_of=None, info: dict[str, Any] | None = None
+    ) -> Network:
         """Build a network from tables with the bundled schema (no date filtering).
 
         ``from_geodataframes(net.to_geodataframes(), as_of=net.as_of)`` gives back
@@ -307,8 +396,11 @@ class Network:
         missing = [t for t in dataset.TABLE_NAMES if t not in tables]
         if missing:
             raise CableSimError(f"from_geodataframes: missing tables {missing}")
-        return cls(**{t: tables[t] for t in dataset.TABLE_NAMES}, as_of=_as_date(as_of),
-                   info=dict(info or {}))
+        return cls(
+            **{t: tables[t] for t in dataset.TABLE_NAMES},
+            as_of=_as_date(as_of),
+            info=dict(info or {}),
+        )
 
     def segment_index(self) -> shapely.STRtree:
         """A spatial index over the segment geometries (in :attr:`segments` order)."""
@@ -335,8 +427,13 @@ def in_service(cables: pd.DataFrame, as_of: dt.date) -> np.ndarray:
     return np.where(known, dated, as_of >= dataset.SNAPSHOT_DATE)
 
 
-def filter_network(tables: dict[str, gpd.GeoDataFrame], as_of: dt.date, *,
-                   extra_cables: Iterable[str] = (), info: dict[str, Any] | None = None) -> Network:
+def filter_network(
+    tables: dict[str, gpd.GeoDataFrame],
+    as_of: dt.date,
+    *,
+    extra_cables: Iterable[str] = (),
+    info: dict[str, Any] | None = None,
+) -> Network:
     """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``)."""
     cables = tables["cables"]
     keep = in_service(cables, as_of) | cables["cable_id"].isin(list(extra_cables)).to_numpy()
@@ -347,8 +444,9 @@ def filter_network(tables: dict[str, gpd.GeoDataFrame], as_of: dt.date, *,
     year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
     early = year > as_of.year
     if early.any():
-        cables = cables.assign(capacity_tbps=np.where(early, cables["capacity_at_rfs_tbps"],
-                                                      cables["capacity_tbps"]))
+        cables = cables.assign(
+            capacity_tbps=np.where(early, cables["capacity_at_rfs_tbps"], cables["capacity_tbps"])
+        )
         cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
         segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
     links = tables["terrestrial_links"]
@@ -361,10 +459,18 @@ def filter_network(tables: dict[str, gpd.GeoDataFrame], as_of: dt.date, *,
     bus = tables["branching_units"]
     bus = bus[bus["node_id"].isin(nodes)].reset_index(drop=True)
     return Network(
-        countries=tables["countries"], landmasses=tables["landmasses"], landing_points=lps,
-        cables=cables, segments=segs, branching_units=bus, chokepoints=tables["chokepoints"],
-        terrestrial_links=links, as_of=as_of, info=dict(info or {}),
-        catalog=tables)
+        countries=tables["countries"],
+        landmasses=tables["landmasses"],
+        landing_points=lps,
+        cables=cables,
+        segments=segs,
+        branching_units=bus,
+        chokepoints=tables["chokepoints"],
+        terrestrial_links=links,
+        as_of=as_of,
+        info=dict(info or {}),
+        catalog=tables,
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -375,8 +481,9 @@ def _load_network_cached(as_of: dt.date, data: str | None) -> Network:
     return filter_network(tables, as_of, info=info)
 
 
-def load_network(as_of: dt.date | int | str | None = None, *,
-                 data: str | os.PathLike[str] | None = None) -> Network:
+def load_network(
+    as_of: dt.date | int | str | None = None, *, data: str | os.PathLike[str] | None = None
+) -> Network:
     """Load the bundled network as it was at ``as_of``.
 
     Parameters

@@ -19,8 +19,12 @@ import pandas as pd
 from cablesim.exceptions import OutputError
 from cablesim.simulate import Result
 
-STATUS_STYLE = {"isolated": "bold white on red", "severe": "bold red", "degraded": "yellow",
-                "unaffected": "green"}
+STATUS_STYLE = {
+    "isolated": "bold white on red",
+    "severe": "bold red",
+    "degraded": "yellow",
+    "unaffected": "green",
+}
 
 
 # ------------------------------------------------------------------------------ writing files
@@ -36,8 +40,12 @@ def _refuse_inputs(target: Path, protect: Iterable[str | os.PathLike[str]]) -> N
             raise OutputError(f"refusing to overwrite the input file {target}")
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
-                 protect: Iterable[str | os.PathLike[str]] = ()) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    protect: Iterable[str | os.PathLike[str]] = (),
+) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file + rename).
 
     Parameters
@@ -124,16 +132,22 @@ def summary_paragraph(result: Result) -> str:
     if len(new):
         worst = new.sort_values("loss_pct", ascending=False).head(3)
         parts = [f"{r.name} ({r.loss_pct:.0f}%)" for r in worst.itertuples()]
-        bits.append(f"{len(s['severe'])} countries lost half or more of their capacity to the core and "
-                    f"{len(s['degraded'])} lost 10-50%; the worst hit: {', '.join(parts)}.")
+        bits.append(
+            f"{len(s['severe'])} countries lost half or more of their capacity to the core and "
+            f"{len(s['degraded'])} lost 10-50%; the worst hit: {', '.join(parts)}."
+        )
     lat = c.dropna(subset=["latency_change_ms"])
     lat = lat[lat["latency_change_ms"] > 1.0].sort_values("latency_change_ms", ascending=False)
     if len(lat):
         r = lat.iloc[0]
-        bits.append(f"Routes lengthened for {len(lat)} countries; {r['name']}'s round trip to the core "
-                    f"grew from {r['latency_ms_baseline']:.0f} to {r['latency_ms']:.0f} ms.")
-    bits.append(f"In all, {_fmt_tbps(s['capacity_lost_tbps'])} Tbps of country-to-core capacity was lost "
-                f"across {len(c)} countries in the model.")
+        bits.append(
+            f"Routes lengthened for {len(lat)} countries; {r['name']}'s round trip to the core "
+            f"grew from {r['latency_ms_baseline']:.0f} to {r['latency_ms']:.0f} ms."
+        )
+    bits.append(
+        f"In all, {_fmt_tbps(s['capacity_lost_tbps'])} Tbps of country-to-core capacity was lost "
+        f"across {len(c)} countries in the model."
+    )
     return " ".join(bits)
 
 
@@ -143,8 +157,18 @@ def summary_paragraph(result: Result) -> str:
 def affected_table(result: Result, *, all_countries: bool = False) -> pd.DataFrame:
     """The countries table as shown in reports (affected only unless ``all_countries``)."""
     c = result.countries if all_countries else result.affected
-    cols = ["iso3", "name", "status", "loss_pct", "baseline_tbps", "remaining_tbps",
-            "international_tbps_baseline", "international_tbps", "latency_ms_baseline", "latency_ms"]
+    cols = [
+        "iso3",
+        "name",
+        "status",
+        "loss_pct",
+        "baseline_tbps",
+        "remaining_tbps",
+        "international_tbps_baseline",
+        "international_tbps",
+        "latency_ms_baseline",
+        "latency_ms",
+    ]
     return c[cols].reset_index(drop=True)
 
 
@@ -179,11 +203,22 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     out = [f"# {sc.name}", ""]
     if sc.description:
         out += [sc.description.strip(), ""]
-    out += [f"Network as of **{result.network.as_of}**; core: {', '.join(sc.core)}; backhaul: "
-            f"{sc.backhaul}.", "", "## Summary", "", summary_paragraph(result), "", "## Events", ""]
+    out += [
+        f"Network as of **{result.network.as_of}**; core: {', '.join(sc.core)}; backhaul: "
+        f"{sc.backhaul}.",
+        "",
+        "## Summary",
+        "",
+        summary_paragraph(result),
+        "",
+        "## Events",
+        "",
+    ]
     for eff in result.failures.effects:
-        out.append(f"- {eff.event.label}: {len(eff.segments)} segments"
-                   + (f", {len(eff.links)} land links" if eff.links else ""))
+        out.append(
+            f"- {eff.event.label}: {len(eff.segments)} segments"
+            + (f", {len(eff.links)} land links" if eff.links else "")
+        )
     out += ["", "## Failed cables", ""]
     if len(result.failed_cables):
         out.append(_md_table(result.failed_cables))
@@ -201,23 +236,28 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     return "\n".join(out)
 
 
-def render_terminal(result: Result, *, console=None, all_countries: bool = False,
-                    limit: int = 40) -> None:
+def render_terminal(
+    result: Result, *, console=None, all_countries: bool = False, limit: int = 40
+) -> None:
     """Print a readable report with rich (plain text when not a terminal)."""
     from rich.console import Console
     from rich.table import Table
 
     con = console or Console()
     sc = result.scenario
-    con.print(f"[bold]{sc.name}[/bold]  (network as of {result.network.as_of}, "
-              f"core {', '.join(sc.core)}, backhaul {sc.backhaul})")
+    con.print(
+        f"[bold]{sc.name}[/bold]  (network as of {result.network.as_of}, "
+        f"core {', '.join(sc.core)}, backhaul {sc.backhaul})"
+    )
     if sc.description:
         con.print(sc.description.strip(), style="dim")
     con.print()
     con.print("[bold]Events[/bold]")
     for eff in result.failures.effects:
-        con.print(f"  • {eff.event.label}: {len(eff.segments)} segments failed"
-                  + (f", {len(eff.links)} land links" if eff.links else ""))
+        con.print(
+            f"  • {eff.event.label}: {len(eff.segments)} segments failed"
+            + (f", {len(eff.links)} land links" if eff.links else "")
+        )
     for w in result.warnings:
         con.print(f"  [yellow]! {w}[/yellow]")
     if len(result.failed_cables):
@@ -226,8 +266,9 @@ def render_terminal(result: Result, *, console=None, all_countries: bool = False
             t.add_column(col, justify="right" if col != "cable" else "left")
         for r in result.failed_cables.head(limit).itertuples():
             seg = f"{r.segments_failed}/{r.segments_total}"
-            if r.degraded_to_pct is not None and not (isinstance(r.degraded_to_pct, float)
-                                                        and math.isnan(r.degraded_to_pct)):
+            if r.degraded_to_pct is not None and not (
+                isinstance(r.degraded_to_pct, float) and math.isnan(r.degraded_to_pct)
+            ):
                 seg += f" (capacity to {r.degraded_to_pct:g}%)"
             t.add_row(str(r.name), seg, _fmt_tbps(r.capacity_tbps))
         con.print()
@@ -235,15 +276,33 @@ def render_terminal(result: Result, *, console=None, all_countries: bool = False
     aff = affected_table(result, all_countries=all_countries)
     con.print()
     if len(aff):
-        t = Table(title=f"{'Countries' if all_countries else 'Affected countries'} (capacity to the core)",
-                  title_justify="left", show_edge=False)
-        for col in ("country", "status", "loss %", "before Tbps", "after Tbps", "intl Tbps after",
-                    "RTT ms before", "RTT ms after"):
+        t = Table(
+            title=f"{'Countries' if all_countries else 'Affected countries'} (capacity to the core)",
+            title_justify="left",
+            show_edge=False,
+        )
+        for col in (
+            "country",
+            "status",
+            "loss %",
+            "before Tbps",
+            "after Tbps",
+            "intl Tbps after",
+            "RTT ms before",
+            "RTT ms after",
+        ):
             t.add_column(col, justify="left" if col in ("country", "status") else "right")
         for r in aff.head(limit).itertuples():
-            t.add_row(f"{r.name} ({r.iso3})", f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-                      f"{r.loss_pct:.1f}", _fmt_tbps(r.baseline_tbps), _fmt_tbps(r.remaining_tbps),
-                      _fmt_tbps(r.international_tbps), _fmt_ms(r.latency_ms_baseline), _fmt_ms(r.latency_ms))
+            t.add_row(
+                f"{r.name} ({r.iso3})",
+                f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
+                f"{r.loss_pct:.1f}",
+                _fmt_tbps(r.baseline_tbps),
+                _fmt_tbps(r.remaining_tbps),
+                _fmt_tbps(r.international_tbps),
+                _fmt_ms(r.latency_ms_baseline),
+                _fmt_ms(r.latency_ms),
+            )
         con.print(t)
         if len(aff) > limit:
             con.print(f"  … and {len(aff) - limit} more (use -o FILE.csv for all)", style="dim")
@@ -262,14 +321,17 @@ def _fmt_ms(v: float) -> str:
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0f}"
 
 
-def write_result(result: Result, path: str | os.PathLike[str], *,
-                 explanation: str | None = None) -> Path:
+def write_result(
+    result: Result, path: str | os.PathLike[str], *, explanation: str | None = None
+) -> Path:
     """Write the result to ``path`` as JSON, CSV or Markdown by its suffix (atomically).
 
     Never overwrites the scenario file the result came from.
     """
     p = Path(path)
-    protect = [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
+    protect = (
+        [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
+    )
     _refuse_inputs(p, protect)
     suffix = p.suffix.lower()
     if suffix == ".json":
@@ -279,7 +341,9 @@ def write_result(result: Result, path: str | os.PathLike[str], *,
     elif suffix in (".md", ".markdown"):
         text = to_markdown(result, explanation=explanation)
     else:
-        raise OutputError(f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md")
+        raise OutputError(
+            f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md"
+        )
     return write_atomic(p, text, protect=protect)
 
 
@@ -287,5 +351,7 @@ def write_html(result: Result, path: str | os.PathLike[str]) -> Path:
     """Write a self-contained HTML report of ``result`` (see :mod:`cablesim._html`)."""
     from cablesim import _html
 
-    protect = [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
+    protect = (
+        [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
+    )
     return write_atomic(path, _html.render(result), protect=protect)

@@ -27,7 +27,7 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
     n_early = int((year > network.as_of.year).sum())
     backhaul = {
         "landmass": "stations on one land mass of a country are joined by unlimited domestic "
-                    "backhaul; islands only by cables",
+        "backhaul; islands only by cables",
         "country": "all stations of a country are joined by unlimited domestic backhaul, islands included",
         "none": "no domestic backhaul: each station stands alone",
     }[scenario.backhaul]
@@ -44,9 +44,13 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         f"Land links: {int((links['kind'] == 'sourced').sum())} sourced cross-border links and "
         f"{int((links['kind'] == 'border').sum())} assumed border links (each the median sourced "
         "capacity of its poorer country's income group: an assumption)"
-        + (f"; all land-link figures (2021-2026) scaled by {dataset.land_link_scale(network.as_of.year):.3g} "
-           "for this earlier network, as the era's per-fibre-pair capacity"
-           if dataset.land_link_scale(network.as_of.year) < 1 else "") + ".",
+        + (
+            f"; all land-link figures (2021-2026) scaled by {dataset.land_link_scale(network.as_of.year):.3g} "
+            "for this earlier network, as the era's per-fibre-pair capacity"
+            if dataset.land_link_scale(network.as_of.year) < 1
+            else ""
+        )
+        + ".",
         f"The core ('the global internet'): {', '.join(scenario.core)}. Capacity to the core is the "
         "maximum flow from a country's nodes to the core countries' nodes (other than itself).",
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
@@ -105,9 +109,11 @@ class Result:
         iso = c.loc[c["isolated"] & ~c["was_isolated"], "iso3"].tolist()
         sev = int((c["status"] == "severe").sum())
         deg = int((c["status"] == "degraded").sum())
-        return (f"<Result {self.scenario.name!r}: {len(self.failed_segments)} segments of "
-                f"{len(self.failed_cables)} cables failed; isolated {iso or 'none'}, "
-                f"{sev} severe, {deg} degraded>")
+        return (
+            f"<Result {self.scenario.name!r}: {len(self.failed_segments)} segments of "
+            f"{len(self.failed_cables)} cables failed; isolated {iso or 'none'}, "
+            f"{sev} severe, {deg} degraded>"
+        )
 
     @property
     def affected(self) -> pd.DataFrame:
@@ -120,6 +126,7 @@ class Result:
         row = self.countries[self.countries["iso3"] == iso3.upper()]
         if row.empty:
             from cablesim.exceptions import UnknownCountryError
+
             raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
         return _clean(row.iloc[0].to_dict())
 
@@ -128,15 +135,19 @@ class Result:
         sc = self.scenario
         return {
             "scenario": {
-                "name": sc.name, "description": sc.description,
-                "as_of": self.network.as_of.isoformat(), "source": sc.source,
-                "core": list(sc.core), "backhaul": sc.backhaul,
+                "name": sc.name,
+                "description": sc.description,
+                "as_of": self.network.as_of.isoformat(),
+                "source": sc.source,
+                "core": list(sc.core),
+                "backhaul": sc.backhaul,
                 "events": [{"kind": e.kind, "label": e.label} for e in sc.events],
             },
             "summary": self.summary(),
             "failed_cables": [_clean(r) for r in self.failed_cables.to_dict("records")],
-            "failed_segments": [_clean(r) for r in self.failed_segments.drop(columns="geometry")
-                                .to_dict("records")],
+            "failed_segments": [
+                _clean(r) for r in self.failed_segments.drop(columns="geometry").to_dict("records")
+            ],
             "countries": [_clean(r) for r in self.countries.to_dict("records")],
             "notes": list(self.notes),
             "warnings": list(self.warnings),
@@ -189,8 +200,12 @@ def network_for(scenario: Scenario, network: Network | None = None) -> Network:
     return net
 
 
-def simulate(scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
-             network: Network | None = None, *, incremental: bool = True) -> Result:
+def simulate(
+    scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
+    network: Network | None = None,
+    *,
+    incremental: bool = True,
+) -> Result:
     """Run a scenario.
 
     Parameters
@@ -218,8 +233,9 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
         scenario = load_scenario(scenario, network=network)
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
-    countries = metrics.country_metrics(net, failures, core=scenario.core, backhaul=scenario.backhaul,
-                                        incremental=incremental)
+    countries = metrics.country_metrics(
+        net, failures, core=scenario.core, backhaul=scenario.backhaul, incremental=incremental
+    )
     segs = net.segments
     mask = segs["segment_id"].isin(failures.segments).to_numpy()
     failed = segs.loc[mask].copy()
@@ -231,13 +247,30 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
     failed["name"] = failed["cable_id"].map(names)
     failed["event"] = failed["segment_id"].map(event_of)
     failed = gpd.GeoDataFrame(
-        failed[["segment_id", "cable_id", "name", "from_node", "to_node", "length_km", "capacity_tbps",
-                "event", "geometry"]].reset_index(drop=True), geometry="geometry", crs=4326)
+        failed[
+            [
+                "segment_id",
+                "cable_id",
+                "name",
+                "from_node",
+                "to_node",
+                "length_km",
+                "capacity_tbps",
+                "event",
+                "geometry",
+            ]
+        ].reset_index(drop=True),
+        geometry="geometry",
+        crs=4326,
+    )
     totals = segs.groupby("cable_id").size()
     fc = failed.groupby("cable_id").size().rename("segments_failed").reset_index()
     cap = dict(zip(net.cables["cable_id"], net.cables["capacity_tbps"], strict=True))
-    deg_rows = [{"cable_id": cid, "segments_failed": 0} for cid in failures.degraded
-                if cid not in set(fc["cable_id"])]
+    deg_rows = [
+        {"cable_id": cid, "segments_failed": 0}
+        for cid in failures.degraded
+        if cid not in set(fc["cable_id"])
+    ]
     if deg_rows:
         fc = pd.concat([fc, pd.DataFrame(deg_rows)], ignore_index=True)
     fc["name"] = fc["cable_id"].map(names)
@@ -245,9 +278,26 @@ def simulate(scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
     fc["capacity_tbps"] = fc["cable_id"].map(cap)
     fc["whole"] = fc["segments_failed"] == fc["segments_total"]
     fc["degraded_to_pct"] = fc["cable_id"].map(
-        lambda c: round(100 * failures.degraded[c], 1) if c in failures.degraded else None)
-    fc = fc[["cable_id", "name", "segments_failed", "segments_total", "capacity_tbps", "whole",
-             "degraded_to_pct"]].sort_values(["capacity_tbps", "cable_id"], ascending=[False, True])
-    return Result(scenario=scenario, network=net, countries=countries, failed_segments=failed,
-                  failed_cables=fc.reset_index(drop=True), failures=failures,
-                  notes=assumptions(net, scenario), warnings=failures.warnings)
+        lambda c: round(100 * failures.degraded[c], 1) if c in failures.degraded else None
+    )
+    fc = fc[
+        [
+            "cable_id",
+            "name",
+            "segments_failed",
+            "segments_total",
+            "capacity_tbps",
+            "whole",
+            "degraded_to_pct",
+        ]
+    ].sort_values(["capacity_tbps", "cable_id"], ascending=[False, True])
+    return Result(
+        scenario=scenario,
+        network=net,
+        countries=countries,
+        failed_segments=failed,
+        failed_cables=fc.reset_index(drop=True),
+        failures=failures,
+        notes=assumptions(net, scenario),
+        warnings=failures.warnings,
+    )

@@ -38,7 +38,9 @@ def tiny_network(
     """
     branching_units = branching_units or {}
     where = {k: (v[1], v[2]) for k, v in stations.items()} | branching_units
-    isos = sorted({v[0] for v in stations.values()} | {a for a, _, _ in links} | {b for _, b, _ in links})
+    isos = sorted(
+        {v[0] for v in stations.values()} | {a for a, _, _ in links} | {b for _, b, _ in links}
+    )
     countries, landmasses = [], []
     hubs = dict(hubs or {})
     for iso in isos:
@@ -47,20 +49,51 @@ def tiny_network(
         geoms = []
         for k in masses:
             mpts = [(v[1], v[2]) for v in stations.values() if v[0] == iso and v[3] == k]
-            hub = hubs.get((iso, k)) or (tuple(np.mean(mpts, axis=0)) if mpts else hubs.get((iso, 0)))
+            hub = hubs.get((iso, k)) or (
+                tuple(np.mean(mpts, axis=0)) if mpts else hubs.get((iso, 0))
+            )
             if hub is None:
                 hub = (float(len(countries) * 10), 50.0)
             hubs[(iso, k)] = hub
             poly = shapely.Point(hub).buffer(0.5)
             geoms.append(poly)
-            landmasses.append({"landmass_id": f"{iso}:{k}", "iso3": iso, "landmass": k, "area_km2": 100.0,
-                               "hub_lon": hub[0], "hub_lat": hub[1], "geometry": shapely.MultiPolygon([poly])})
-        countries.append({"iso3": iso, "name": f"Country {iso}", "region": "Test", "subregion": "Test",
-                          "population": 1, "income_group": "1. High income: OECD", "n_landing_points": len(pts), "synthetic_polygon": False,
-                          "geometry": shapely.MultiPolygon(geoms)})
-    lps = [{"landing_point_id": k, "name": f"{k}, Country {v[0]}", "city": k, "source_country": v[0],
-            "iso3": v[0], "landmass": v[3], "is_tbd": False, "geometry": shapely.Point(v[1], v[2])}
-           for k, v in stations.items()]
+            landmasses.append(
+                {
+                    "landmass_id": f"{iso}:{k}",
+                    "iso3": iso,
+                    "landmass": k,
+                    "area_km2": 100.0,
+                    "hub_lon": hub[0],
+                    "hub_lat": hub[1],
+                    "geometry": shapely.MultiPolygon([poly]),
+                }
+            )
+        countries.append(
+            {
+                "iso3": iso,
+                "name": f"Country {iso}",
+                "region": "Test",
+                "subregion": "Test",
+                "population": 1,
+                "income_group": "1. High income: OECD",
+                "n_landing_points": len(pts),
+                "synthetic_polygon": False,
+                "geometry": shapely.MultiPolygon(geoms),
+            }
+        )
+    lps = [
+        {
+            "landing_point_id": k,
+            "name": f"{k}, Country {v[0]}",
+            "city": k,
+            "source_country": v[0],
+            "iso3": v[0],
+            "landmass": v[3],
+            "is_tbd": False,
+            "geometry": shapely.Point(v[1], v[2]),
+        }
+        for k, v in stations.items()
+    ]
     cab_rows, seg_rows = [], []
     for cid, (cap, pairs) in cables.items():
         members = sorted({n for p in pairs for n in p if n in stations})
@@ -69,31 +102,88 @@ def tiny_network(
             geom = shapely.LineString([where[a], where[b]])
             km = float(cablesim._geo.geodesic_length_km(geom))
             length += km
-            seg_rows.append({"segment_id": f"{cid}#{i}", "cable_id": cid, "from_node": a, "to_node": b,
-                             "length_km": km, "capacity_tbps": cap, "inferred": False, "geometry": geom})
-        cab_rows.append({"cable_id": cid, "name": cid.upper(), "rfs_year": 2000, "rfs_month": 1,
-                         "rfs_date": dt.date(2000, 1, 1), "planned": False, "length_stated_km": None,
-                         "length_measured_km": length, "owners": [], "url": None,
-                         "n_landing_points": len(members), "capacity_tbps": cap,
-                         "capacity_at_rfs_tbps": cap, "capacity_basis": "published",
-                         "capacity_source": "test", "capacity_spread": 1.0, "fiber_pairs": None,
-                         "lit_capacity_tbps": None, "landing_point_ids": members})
-    bus = [{"node_id": k, "cable_id": k.split(":")[1] if ":" in k else "x", "geometry": shapely.Point(v)}
-           for k, v in branching_units.items()]
+            seg_rows.append(
+                {
+                    "segment_id": f"{cid}#{i}",
+                    "cable_id": cid,
+                    "from_node": a,
+                    "to_node": b,
+                    "length_km": km,
+                    "capacity_tbps": cap,
+                    "inferred": False,
+                    "geometry": geom,
+                }
+            )
+        cab_rows.append(
+            {
+                "cable_id": cid,
+                "name": cid.upper(),
+                "rfs_year": 2000,
+                "rfs_month": 1,
+                "rfs_date": dt.date(2000, 1, 1),
+                "planned": False,
+                "length_stated_km": None,
+                "length_measured_km": length,
+                "owners": [],
+                "url": None,
+                "n_landing_points": len(members),
+                "capacity_tbps": cap,
+                "capacity_at_rfs_tbps": cap,
+                "capacity_basis": "published",
+                "capacity_source": "test",
+                "capacity_spread": 1.0,
+                "fiber_pairs": None,
+                "lit_capacity_tbps": None,
+                "landing_point_ids": members,
+            }
+        )
+    bus = [
+        {
+            "node_id": k,
+            "cable_id": k.split(":")[1] if ":" in k else "x",
+            "geometry": shapely.Point(v),
+        }
+        for k, v in branching_units.items()
+    ]
     link_rows = []
     for i, (a, b, cap) in enumerate(links):
         ha, hb = hubs[(a, 0)], hubs[(b, 0)]
-        link_rows.append({"link_id": f"border:{a}-{b}:{i}", "from_iso3": a, "to_iso3": b,
-                          "from_node": f"land:{a}:0", "to_node": f"land:{b}:0", "kind": "border",
-                          "capacity_tbps": cap, "length_km": 100.0, "confidence": "assumed",
-                          "source": "test", "geometry": shapely.LineString([ha, hb])})
-    cps = [{"chokepoint_id": k, "name": k, "description": "", "holds": "", "source": "test", "n_cables": 0,
-            "geometry": shapely.Polygon(v)} for k, v in (chokepoints or {}).items()]
+        link_rows.append(
+            {
+                "link_id": f"border:{a}-{b}:{i}",
+                "from_iso3": a,
+                "to_iso3": b,
+                "from_node": f"land:{a}:0",
+                "to_node": f"land:{b}:0",
+                "kind": "border",
+                "capacity_tbps": cap,
+                "length_km": 100.0,
+                "confidence": "assumed",
+                "source": "test",
+                "geometry": shapely.LineString([ha, hb]),
+            }
+        )
+    cps = [
+        {
+            "chokepoint_id": k,
+            "name": k,
+            "description": "",
+            "holds": "",
+            "source": "test",
+            "n_cables": 0,
+            "geometry": shapely.Polygon(v),
+        }
+        for k, v in (chokepoints or {}).items()
+    ]
     tables = {
-        "countries": _frame("countries", countries), "landmasses": _frame("landmasses", landmasses),
-        "landing_points": _frame("landing_points", lps), "cables": _frame("cables", cab_rows),
-        "segments": _frame("segments", seg_rows), "branching_units": _frame("branching_units", bus),
-        "chokepoints": _frame("chokepoints", cps), "terrestrial_links": _frame("terrestrial_links", link_rows),
+        "countries": _frame("countries", countries),
+        "landmasses": _frame("landmasses", landmasses),
+        "landing_points": _frame("landing_points", lps),
+        "cables": _frame("cables", cab_rows),
+        "segments": _frame("segments", seg_rows),
+        "branching_units": _frame("branching_units", bus),
+        "chokepoints": _frame("chokepoints", cps),
+        "terrestrial_links": _frame("terrestrial_links", link_rows),
     }
     return Network.from_geodataframes(tables, as_of=dt.date(2021, 1, 1))
 

@@ -37,15 +37,28 @@ def test_run_json_has_the_documented_shape(runner):
     fc = data["failed_cables"][0]
     assert {"cable_id", "name", "segments_failed", "segments_total"} <= set(fc)
     rec = next(c for c in data["countries"] if c["iso3"] == "EGY")
-    for key in ("iso3", "name", "baseline_tbps", "remaining_tbps", "loss_pct", "isolated", "status",
-                "international_tbps", "international_tbps_baseline", "latency_ms", "latency_ms_baseline"):
+    for key in (
+        "iso3",
+        "name",
+        "baseline_tbps",
+        "remaining_tbps",
+        "loss_pct",
+        "isolated",
+        "status",
+        "international_tbps",
+        "international_tbps_baseline",
+        "latency_ms",
+        "latency_ms_baseline",
+    ):
         assert key in rec
     assert rec["status"] in ("degraded", "severe")
 
 
 def test_outputs_by_suffix_and_atomic(runner, tmp_path):
     out_json, out_csv, out_md = tmp_path / "r.json", tmp_path / "r.csv", tmp_path / "r.md"
-    res = invoke(runner, "run", "tonga-2022", "-o", str(out_json), "-o", str(out_csv), "-o", str(out_md))
+    res = invoke(
+        runner, "run", "tonga-2022", "-o", str(out_json), "-o", str(out_csv), "-o", str(out_md)
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(out_json.read_text())["summary"]["isolated"] == ["TON"]
     with out_csv.open() as fh:
@@ -78,7 +91,10 @@ def test_bad_scenario_exits_2_without_traceback(runner, tmp_path):
     res = runner.invoke(cli, ["run", str(sc)])
     assert res.exit_code == 2
     assert "Traceback" not in res.output
-    assert f"{sc}:3: events[0].cable: unknown cable 'tonga-cabel'; did you mean 'tonga-cable'" in res.output
+    assert (
+        f"{sc}:3: events[0].cable: unknown cable 'tonga-cabel'; did you mean 'tonga-cable'"
+        in res.output
+    )
 
 
 def test_check_validates_many_files(runner, tmp_path):
@@ -97,7 +113,14 @@ def test_check_validates_many_files(runner, tmp_path):
 def test_data_info_json(runner):
     res = invoke(runner, "data", "info", "--json")
     info = json.loads(res.output)
-    for key in ("cables", "landing_points", "segments", "countries", "chokepoints", "terrestrial_links"):
+    for key in (
+        "cables",
+        "landing_points",
+        "segments",
+        "countries",
+        "chokepoints",
+        "terrestrial_links",
+    ):
         assert isinstance(info[key], int)
     assert info["cables"] >= 480
     assert info["snapshot_date"] == "2021-06-30"

@@ -99,8 +99,24 @@ def test_every_landing_point_has_a_country_in_the_table(tables):
     assert set(tables["landing_points"]["iso3"]) <= set(tables["countries"]["iso3"])
 
 
-LANDLOCKED_AFRICA = ["ETH", "UGA", "ZMB", "ZWE", "MWI", "RWA", "BDI", "SSD", "CAF", "TCD", "NER",
-                     "MLI", "BFA", "BWA", "LSO", "SWZ"]
+LANDLOCKED_AFRICA = [
+    "ETH",
+    "UGA",
+    "ZMB",
+    "ZWE",
+    "MWI",
+    "RWA",
+    "BDI",
+    "SSD",
+    "CAF",
+    "TCD",
+    "NER",
+    "MLI",
+    "BFA",
+    "BWA",
+    "LSO",
+    "SWZ",
+]
 
 
 @pytest.mark.parametrize("iso3", LANDLOCKED_AFRICA)
@@ -134,9 +150,23 @@ def test_capacity_sources_are_cited_or_labelled(tables):
 
 def test_required_chokepoints_present(tables):
     ids = set(tables["chokepoints"]["chokepoint_id"])
-    for cid in ["alexandria", "suez", "bab-el-mandeb", "hormuz", "malacca", "luzon-strait", "red-sea",
-                "english-channel", "gibraltar", "sicily-channel", "marseille", "taiwan-strait", "guam",
-                "djibouti", "baltic-entrances"]:
+    for cid in [
+        "alexandria",
+        "suez",
+        "bab-el-mandeb",
+        "hormuz",
+        "malacca",
+        "luzon-strait",
+        "red-sea",
+        "english-channel",
+        "gibraltar",
+        "sicily-channel",
+        "marseille",
+        "taiwan-strait",
+        "guam",
+        "djibouti",
+        "baltic-entrances",
+    ]:
         assert cid in ids
     cp = tables["chokepoints"].set_index("chokepoint_id")
     assert cp.at["bab-el-mandeb", "n_cables"] >= 10

@@ -16,28 +16,74 @@ from cablesim.scenario import bundled_scenarios
 
 SEEDS = [yaml.safe_load(p.read_text()) for p in sorted(bundled_scenarios().glob("*.yaml"))]
 
-names = st.sampled_from(["tonga-cable", "seamewe-4", "SeaMeWe-5", "suez", "bab-el-mandeb", "YEM", "Egypt",
-                         "fujairah-united-arab-emirates", "mogadishu-somalia", "nonsense", "", "2africa"])
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12), names,
-                    st.dates())
-latlon = st.lists(st.one_of(st.floats(-200, 200, allow_nan=False), st.text(max_size=3)), min_size=0,
-                  max_size=3)
-values = st.recursive(scalars | latlon, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=8) | names, inner, max_size=3), max_leaves=8)
+names = st.sampled_from(
+    [
+        "tonga-cable",
+        "seamewe-4",
+        "SeaMeWe-5",
+        "suez",
+        "bab-el-mandeb",
+        "YEM",
+        "Egypt",
+        "fujairah-united-arab-emirates",
+        "mogadishu-somalia",
+        "nonsense",
+        "",
+        "2africa",
+    ]
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    names,
+    st.dates(),
+)
+latlon = st.lists(
+    st.one_of(st.floats(-200, 200, allow_nan=False), st.text(max_size=3)), min_size=0, max_size=3
+)
+values = st.recursive(
+    scalars | latlon,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8) | names, inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 
 event = st.one_of(
-    st.fixed_dictionaries({"cut": st.fixed_dictionaries(
-        {"cables": st.lists(names, max_size=3) | values, "near": latlon | names | values},
-        optional={"radius_km": st.floats(-10, 3000, allow_nan=False) | values, "label": values})}),
+    st.fixed_dictionaries(
+        {
+            "cut": st.fixed_dictionaries(
+                {"cables": st.lists(names, max_size=3) | values, "near": latlon | names | values},
+                optional={
+                    "radius_km": st.floats(-10, 3000, allow_nan=False) | values,
+                    "label": values,
+                },
+            )
+        }
+    ),
     st.fixed_dictionaries({"chokepoint": names | values}),
-    st.fixed_dictionaries({"area": st.fixed_dictionaries(
-        {"center": latlon}, optional={"radius_km": st.floats(-10, 3000, allow_nan=False) | values})}),
+    st.fixed_dictionaries(
+        {
+            "area": st.fixed_dictionaries(
+                {"center": latlon},
+                optional={"radius_km": st.floats(-10, 3000, allow_nan=False) | values},
+            )
+        }
+    ),
     st.fixed_dictionaries({"landing_point": names | values}),
     st.fixed_dictionaries({"cable": names | values}),
     st.fixed_dictionaries({"country": names | values}),
-    st.fixed_dictionaries({"degrade": st.fixed_dictionaries(
-        {"cable": names, "fraction": st.floats(-1, 2, allow_nan=False) | values})}),
+    st.fixed_dictionaries(
+        {
+            "degrade": st.fixed_dictionaries(
+                {"cable": names, "fraction": st.floats(-1, 2, allow_nan=False) | values}
+            )
+        }
+    ),
     st.dictionaries(st.text(max_size=10), values, max_size=2),
     values,
 )
@@ -49,9 +95,15 @@ documents = st.fixed_dictionaries(
         "description": values,
         "as_of": st.one_of(st.integers(1800, 2200), st.dates(), st.text(max_size=10), values),
         "events": st.lists(event, max_size=4) | values,
-        "options": st.fixed_dictionaries({}, optional={
-            "core": st.lists(names | st.sampled_from(["USA", "GBR", "SGP", "XXX"]), max_size=4) | values,
-            "backhaul": st.sampled_from(["landmass", "country", "none", "x"]) | values}) | values,
+        "options": st.fixed_dictionaries(
+            {},
+            optional={
+                "core": st.lists(names | st.sampled_from(["USA", "GBR", "SGP", "XXX"]), max_size=4)
+                | values,
+                "backhaul": st.sampled_from(["landmass", "country", "none", "x"]) | values,
+            },
+        )
+        | values,
         "extra": values,
     },
 )
@@ -95,8 +147,10 @@ def test_mutated_documents_load_or_fail_cleanly(doc):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.one_of(mutated(), documents).map(lambda d: yaml.safe_dump(d, default_flow_style=False))
-       | st.text(max_size=200))
+@given(
+    st.one_of(mutated(), documents).map(lambda d: yaml.safe_dump(d, default_flow_style=False))
+    | st.text(max_size=200)
+)
 def test_cli_run_never_shows_a_traceback(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("fuzz") / "s.yaml"
     path.write_text(text, encoding="utf-8")

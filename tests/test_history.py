@@ -84,7 +84,8 @@ def test_scoring_bands_on_a_made_up_report(tmp_path):
         "reported:\n  event_id: test\n  countries:\n"
         "    - {iso3: TON, severity: total, wording: x, sources: [s]}\n"
         "    - {iso3: FJI, severity: severe, wording: x, sources: [s]}\n"
-        "    - {iso3: FRA, severity: none, wording: x, sources: [s]}\n")
+        "    - {iso3: FRA, severity: none, wording: x, sources: [s]}\n"
+    )
     rep = history.run_history(tmp_path)
     t = rep.events[0].table.set_index("iso3")
     assert bool(t.at["TON", "in_band"]) is True

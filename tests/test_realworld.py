@@ -17,7 +17,9 @@ def alexandria():
 
 
 def test_losing_the_tonga_cable_isolates_tonga_and_nothing_else():
-    r = cablesim.simulate({"name": "Tonga", "as_of": "2022-01-15", "events": [{"cable": "tonga-cable"}]})
+    r = cablesim.simulate(
+        {"name": "Tonga", "as_of": "2022-01-15", "events": [{"cable": "tonga-cable"}]}
+    )
     assert r.summary()["isolated"] == ["TON"]
     assert r.summary()["severe"] == []
     assert r.summary()["degraded"] == []
@@ -47,7 +49,9 @@ def test_eassy_cut_near_mogadishu_hits_somalia_only():
     assert status(r, "SOM") in ("severe", "isolated")
     net = r.network
     lps = net.landing_points.set_index("landing_point_id")
-    eassy = net.cables.set_index("cable_id").at["eastern-africa-submarine-system-eassy", "landing_point_ids"]
+    eassy = net.cables.set_index("cable_id").at[
+        "eastern-africa-submarine-system-eassy", "landing_point_ids"
+    ]
     others = {lps.at[lp, "iso3"] for lp in eassy} - {"SOM"}
     assert len(others) >= 6
     for iso3 in others:
@@ -80,8 +84,15 @@ def test_landlocked_country_shares_its_neighbours_loss():
 def test_simulate_does_not_mutate_the_shared_network():
     net = cablesim.load_network()
     before = net.segments.copy(), net.cables.copy(), net.terrestrial_links.copy()
-    cablesim.simulate({"name": "x", "events": [{"chokepoint": "suez"}, {"degrade": {"cable": "seamewe-5",
-                                                                                    "fraction": 0.5}}]})
+    cablesim.simulate(
+        {
+            "name": "x",
+            "events": [
+                {"chokepoint": "suez"},
+                {"degrade": {"cable": "seamewe-5", "fraction": 0.5}},
+            ],
+        }
+    )
     assert net.segments.equals(before[0])
     assert net.cables.equals(before[1])
     assert net.terrestrial_links.equals(before[2])

@@ -19,7 +19,9 @@ def write(tmp_path, text, name="s.yaml"):
 
 
 def test_every_event_form_loads(tmp_path):
-    p = write(tmp_path, """\
+    p = write(
+        tmp_path,
+        """\
         name: every form
         as_of: 2021-06-01
         events:
@@ -41,11 +43,24 @@ def test_every_event_form_loads(tmp_path):
         options:
           core: [USA, GBR, DEU, FRA, NLD, SGP, JPN, HKG]
           backhaul: country
-        """)
+        """,
+    )
     sc = load_scenario(p)
     kinds = [e.kind for e in sc.events]
-    assert kinds == ["cut", "cut", "cut", "chokepoint", "area", "landing_point", "landing_point", "cable",
-                     "cable", "country", "country", "degrade"]
+    assert kinds == [
+        "cut",
+        "cut",
+        "cut",
+        "chokepoint",
+        "area",
+        "landing_point",
+        "landing_point",
+        "cable",
+        "cable",
+        "country",
+        "country",
+        "degrade",
+    ]
     assert sc.events[0].params["cables"] == ("seamewe-4", "flag-europe-asia-fea")
     assert sc.events[1].params["near"] == ("landing_point", "mogadishu-somalia")
     assert sc.events[1].params["radius_km"] == DEFAULT_RADIUS_KM
@@ -58,19 +73,25 @@ def test_every_event_form_loads(tmp_path):
 
 
 def test_toml_scenarios_load(tmp_path):
-    p = write(tmp_path, """\
+    p = write(
+        tmp_path,
+        """\
         name = "Tonga"
         as_of = 2022
         [[events]]
         cable = "tonga-cable"
-        """, name="s.toml")
+        """,
+        name="s.toml",
+    )
     sc = load_scenario(p)
     assert sc.events[0].params["id"] == "tonga-cable"
     assert sc.as_of == dt.date(2022, 12, 31)
 
 
 def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
-    p = write(tmp_path, """\
+    p = write(
+        tmp_path,
+        """\
         name: broken
         colour: blue
         events:
@@ -83,16 +104,23 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
           - area: {center: [95, 10], radius_km: 10}
         options:
           backhaul: sideways
-        """)
+        """,
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario(p)
     msgs = info.value.problems
     text = "\n".join(msgs)
     assert len(msgs) == 7, text
     assert f"{p}:2: colour: unknown key" in text
-    assert f"{p}:5: events[0].cut.cables[0]: unknown cable 'seamewe4'; did you mean 'seamewe-4'" in text
+    assert (
+        f"{p}:5: events[0].cut.cables[0]: unknown cable 'seamewe4'; did you mean 'seamewe-4'"
+        in text
+    )
     assert f"{p}:7: events[0].cut.radius_km: must be greater than 0" in text
-    assert f"{p}:8: events[1].chokepoint: unknown chokepoint 'bab-el-mandib'; did you mean 'bab-el-mandeb'" in text
+    assert (
+        f"{p}:8: events[1].chokepoint: unknown chokepoint 'bab-el-mandib'; did you mean 'bab-el-mandeb'"
+        in text
+    )
     assert f"{p}:9: events[2].flood: unknown event kind" in text
     assert "events[3].area.center[0]: must be between -90 and 90" in text
     assert f"{p}:12: options.backhaul: must be one of landmass, country, none" in text
@@ -105,19 +133,42 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
         ({"name": "x"}, "events: is required"),
         ({"name": "x", "events": []}, "events: must be a list of one or more events"),
         ({"name": "x", "events": [{"cable": "tonga-cable", "country": "TON"}]}, "exactly one of"),
-        ({"name": "x", "as_of": 1900, "events": [{"cable": "tonga-cable"}]}, "before the first cable"),
-        ({"name": "x", "as_of": "yesterday", "events": [{"cable": "tonga-cable"}]}, "must be a date"),
+        (
+            {"name": "x", "as_of": 1900, "events": [{"cable": "tonga-cable"}]},
+            "before the first cable",
+        ),
+        (
+            {"name": "x", "as_of": "yesterday", "events": [{"cable": "tonga-cable"}]},
+            "must be a date",
+        ),
         ({"name": "x", "events": [{"country": "Atlantis"}]}, "unknown country 'Atlantis'"),
-        ({"name": "x", "events": [{"landing_point": "mogadishu"}]}, "did you mean 'mogadishu-somalia'"),
-        ({"name": "x", "events": [{"degrade": {"cable": "seamewe-5", "fraction": 1.5}}]}, "between"),
+        (
+            {"name": "x", "events": [{"landing_point": "mogadishu"}]},
+            "did you mean 'mogadishu-somalia'",
+        ),
+        (
+            {"name": "x", "events": [{"degrade": {"cable": "seamewe-5", "fraction": 1.5}}]},
+            "between",
+        ),
         ({"name": "x", "events": [{"degrade": {"cable": "seamewe-5"}}]}, "fraction: is required"),
         ({"name": "x", "events": [{"area": {"center": [0, 0]}}]}, "radius_km: is required"),
         ({"name": "x", "events": [{"area": {"center": [0, 0], "radius_km": 0}}]}, "greater than 0"),
-        ({"name": "x", "events": [{"cut": {"cables": ["tonga-cable"], "near": "nowhere-land"}}]},
-         "unknown chokepoint or landing point"),
-        ({"name": "x", "events": [{"cable": "2africa"}]}, "cable '2africa' is not in service at 2021-06-30 (ready for service"),
-        ({"name": "x", "events": [{"cable": "tonga-cable"}], "options": {"core": "USA"}}, "non-empty list"),
-        ({"name": "x", "events": [{"cable": "tonga-cable", "at": 3}]}, "at: unknown key here: write at inside the event"),
+        (
+            {"name": "x", "events": [{"cut": {"cables": ["tonga-cable"], "near": "nowhere-land"}}]},
+            "unknown chokepoint or landing point",
+        ),
+        (
+            {"name": "x", "events": [{"cable": "2africa"}]},
+            "cable '2africa' is not in service at 2021-06-30 (ready for service",
+        ),
+        (
+            {"name": "x", "events": [{"cable": "tonga-cable"}], "options": {"core": "USA"}},
+            "non-empty list",
+        ),
+        (
+            {"name": "x", "events": [{"cable": "tonga-cable", "at": 3}]},
+            "at: unknown key here: write at inside the event",
+        ),
     ],
 )
 def test_bad_documents_name_the_field(doc, needle):
@@ -154,7 +205,9 @@ def test_missing_file_and_did_you_mean_for_bundled_names():
 
 
 def test_all_bundled_scenarios_validate():
-    files = sorted(bundled_scenarios().glob("*.yaml")) + sorted(bundled_scenarios().glob("history/*.yaml"))
+    files = sorted(bundled_scenarios().glob("*.yaml")) + sorted(
+        bundled_scenarios().glob("history/*.yaml")
+    )
     assert len(files) >= 19
     for f in files:
         sc = load_scenario(f)

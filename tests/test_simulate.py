@@ -24,10 +24,16 @@ def branchy(make_network):
     X: a1 --10-- bu --10-- c1, branch bu --10-- b1.  Y: a1 --5-- c1.
     """
     return make_network(
-        stations={"a1": ("AAA", 0.0, 0.0, 0), "b1": ("BBB", 2.0, -2.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 2.0, -2.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+        },
         branching_units={"bu:x:1": (2.0, 0.0)},
-        cables={"x": (10.0, [("a1", "bu:x:1"), ("bu:x:1", "c1"), ("bu:x:1", "b1")]),
-                "y": (5.0, [("a1", "c1")])},
+        cables={
+            "x": (10.0, [("a1", "bu:x:1"), ("bu:x:1", "c1"), ("bu:x:1", "b1")]),
+            "y": (5.0, [("a1", "c1")]),
+        },
     )
 
 
@@ -40,7 +46,9 @@ def test_baseline_flows_are_the_max_flow(branchy):
 
 def test_cut_only_the_cut_segments_side_feels_it(branchy):
     # the branch to B fails: B is cut off, A keeps everything
-    r = run(branchy, [{"cut": {"cables": ["x"], "near": [-1.5, 2.0], "radius_km": 30}}], core=["CCC"])
+    r = run(
+        branchy, [{"cut": {"cables": ["x"], "near": [-1.5, 2.0], "radius_km": 30}}], core=["CCC"]
+    )
     c = r.countries.set_index("iso3")
     assert r.failed_segments["segment_id"].tolist() == ["x#3"]
     assert c.at["BBB", "status"] == "isolated"
@@ -51,7 +59,9 @@ def test_cut_only_the_cut_segments_side_feels_it(branchy):
 
 def test_trunk_cut_shares_the_survivor(branchy):
     # the trunk bu--c1 fails: B still reaches the core through a1 and cable Y (5 of its 10)
-    r = run(branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"])
+    r = run(
+        branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"]
+    )
     c = r.countries.set_index("iso3")
     assert c.at["BBB", "remaining_tbps"] == pytest.approx(5.0)
     assert c.at["BBB", "loss_pct"] == pytest.approx(50.0)
@@ -78,7 +88,11 @@ def test_degrade_and_status_thresholds(branchy):
 def test_landing_point_loss_breaks_the_trunk_through_it(make_network):
     # a1 -- m1 -- c1: losing the station m1 in the middle cuts A off
     net = make_network(
-        stations={"a1": ("AAA", 0.0, 0.0, 0), "m1": ("MMM", 2.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "m1": ("MMM", 2.0, 0.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+        },
         cables={"x": (10.0, [("a1", "m1"), ("m1", "c1")])},
     )
     r = run(net, [{"landing_point": "m1"}], core=["CCC"])
@@ -96,7 +110,9 @@ def test_transit_dependency_through_a_neighbour(make_network):
         links=[("LLL", "AAA", 1.0)],
         hubs={("LLL", 0): (-3.0, 0.0)},
     )
-    base = run(net, [{"degrade": {"cable": "x", "fraction": 0.5}}], core=["CCC"]).countries.set_index("iso3")
+    base = run(
+        net, [{"degrade": {"cable": "x", "fraction": 0.5}}], core=["CCC"]
+    ).countries.set_index("iso3")
     assert base.at["LLL", "baseline_tbps"] == pytest.approx(1.0)
     assert base.at["LLL", "status"] == "unaffected"  # 5 Tbps left still carries L's 1 Tbps
     r = run(net, [{"cable": "x"}], core=["CCC"]).countries.set_index("iso3")
@@ -119,8 +135,11 @@ def test_backhaul_modes(make_network, backhaul, expected):
     # d1--c1 carries 4, d3--c1 carries 6, e1--d2 carries 5.
     net = make_network(
         stations={
-            "d1": ("DDD", 0.0, 0.0, 0), "d2": ("DDD", 0.5, 0.5, 0), "d3": ("DDD", 1.0, 3.0, 1),
-            "c1": ("CCC", 4.0, 0.0, 0), "e1": ("EEE", -2.0, 0.5, 0),
+            "d1": ("DDD", 0.0, 0.0, 0),
+            "d2": ("DDD", 0.5, 0.5, 0),
+            "d3": ("DDD", 1.0, 3.0, 1),
+            "c1": ("CCC", 4.0, 0.0, 0),
+            "e1": ("EEE", -2.0, 0.5, 0),
         },
         cables={"p": (4.0, [("d1", "c1")]), "q": (6.0, [("d3", "c1")]), "r": (5.0, [("e1", "d2")])},
     )
@@ -132,15 +151,23 @@ def test_backhaul_modes(make_network, backhaul, expected):
 
 
 def test_simulate_never_mutates_the_network(branchy):
-    before = {k: copy.deepcopy(getattr(branchy, k)) for k in ("segments", "cables", "landing_points")}
+    before = {
+        k: copy.deepcopy(getattr(branchy, k)) for k in ("segments", "cables", "landing_points")
+    }
     run(branchy, [{"cable": "x"}, {"degrade": {"cable": "y", "fraction": 0.5}}], core=["CCC"])
     for k, df in before.items():
         assert getattr(branchy, k).equals(df), k
 
 
 def test_incremental_equals_full_recompute(branchy):
-    sc = cablesim.load_scenario({"name": "t", "events": [{"cut": {"cables": ["x"], "near": [0.0, 3.0]}}],
-                                 "options": {"core": ["CCC"]}}, network=branchy)
+    sc = cablesim.load_scenario(
+        {
+            "name": "t",
+            "events": [{"cut": {"cables": ["x"], "near": [0.0, 3.0]}}],
+            "options": {"core": ["CCC"]},
+        },
+        network=branchy,
+    )
     a = cablesim.simulate(sc, network=branchy).countries
     b = cablesim.simulate(sc, network=branchy, incremental=False).countries
     assert a.equals(b)
@@ -148,7 +175,11 @@ def test_incremental_equals_full_recompute(branchy):
 
 def test_chokepoint_fails_every_segment_crossing(make_network):
     net = make_network(
-        stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0), "c2": ("CCC", 4.0, 3.0, 0)},
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+            "c2": ("CCC", 4.0, 3.0, 0),
+        },
         cables={"x": (10.0, [("a1", "c1")]), "z": (3.0, [("a1", "c2")])},
         chokepoints={"strait": [(1.9, -1.0), (2.1, -1.0), (2.1, 1.0), (1.9, 1.0)]},
     )
