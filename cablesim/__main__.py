@@ -1,0 +1,7 @@
+"""``python -m cablesim``: the same as the ``cablesim`` command."""
+
+import sys
+
+from cablesim.cli import main
+
+sys.exit(main())
