@@ -84,6 +84,11 @@ def write_atomic(
 # ------------------------------------------------------------------------------ narrative
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``"1 segment"``, ``"2 segments"``."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
 def _fmt_tbps(v: float) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
@@ -116,14 +121,15 @@ def summary_paragraph(result: Result) -> str:
     if len(fc) == 0:
         bits.append("No cable segment or land link failed.")
     else:
-        txt = f"{s['segments_failed']} segments of {len(fc) - len(deg)} cables failed"
+        txt = (f"{plural(s['segments_failed'], 'segment')} of {plural(len(fc) - len(deg), 'cable')} "
+               "failed")
         if len(whole):
-            txt += f" ({len(whole)} along their whole length)"
+            txt += f" ({len(whole)} along {'its' if len(whole) == 1 else 'their'} whole length)"
         if len(part):
-            txt += f"; {len(part)} cables lost only part of their route"
+            txt += f"; {plural(len(part), 'cable')} lost only part of their route"
         bits.append(txt + ".")
         if len(deg):
-            bits.append(f"{len(deg)} cables lost part of their capacity.")
+            bits.append(f"{plural(len(deg), 'cable')} lost part of their capacity.")
     if s["isolated"]:
         bits.append(f"Cut off from the core: {_names(result, s['isolated'])}.")
     else:
@@ -133,7 +139,8 @@ def summary_paragraph(result: Result) -> str:
         worst = new.sort_values("loss_pct", ascending=False).head(3)
         parts = [f"{r.name} ({r.loss_pct:.0f}%)" for r in worst.itertuples()]
         bits.append(
-            f"{len(s['severe'])} countries lost half or more of their capacity to the core and "
+            f"{plural(len(s['severe']), 'country', 'countries')} lost half or more of their capacity "
+            "to the core and "
             f"{len(s['degraded'])} lost 10-50%; the worst hit: {', '.join(parts)}."
         )
     lat = c.dropna(subset=["latency_change_ms"])
@@ -141,7 +148,8 @@ def summary_paragraph(result: Result) -> str:
     if len(lat):
         r = lat.iloc[0]
         bits.append(
-            f"Routes lengthened for {len(lat)} countries; {r['name']}'s round trip to the core "
+            f"Routes lengthened for {plural(len(lat), 'country', 'countries')}; {r['name']}'s round trip "
+            "to the core "
             f"grew from {r['latency_ms_baseline']:.0f} to {r['latency_ms']:.0f} ms."
         )
     bits.append(
@@ -216,8 +224,8 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     ]
     for eff in result.failures.effects:
         out.append(
-            f"- {eff.event.label}: {len(eff.segments)} segments"
-            + (f", {len(eff.links)} land links" if eff.links else "")
+            f"- {eff.event.label}: {plural(len(eff.segments), 'segment')}"
+            + (f", {plural(len(eff.links), 'land link')}" if eff.links else "")
         )
     out += ["", "## Failed cables", ""]
     if len(result.failed_cables):
@@ -255,8 +263,8 @@ def render_terminal(
     con.print("[bold]Events[/bold]")
     for eff in result.failures.effects:
         con.print(
-            f"  • {eff.event.label}: {len(eff.segments)} segments failed"
-            + (f", {len(eff.links)} land links" if eff.links else "")
+            f"  • {eff.event.label}: {plural(len(eff.segments), 'segment')} failed"
+            + (f", {plural(len(eff.links), 'land link')}" if eff.links else "")
         )
     for w in result.warnings:
         con.print(f"  [yellow]! {w}[/yellow]")

@@ -51,8 +51,12 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
             else ""
         )
         + ".",
-        f"The core ('the global internet'): {', '.join(scenario.core)}. Capacity to the core is the "
-        "maximum flow from a country's nodes to the core countries' nodes (other than itself).",
+        f"The core ('the global internet'): {', '.join(scenario.core)}, grouped by UN region. "
+        "Capacity to the core is the mean over the core regions of the maximum flow from a "
+        "country's nodes to the region's hub countries (other than itself), counting only routes "
+        f"whose round trip is at most {_engine.ROUTE_STRETCH:g} times the shortest plus "
+        f"{_engine.ROUTE_SLACK_MS:g} ms (no detours around the planet). Each country's flow is "
+        "computed alone: countries do not compete for the surviving capacity.",
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
         f"degraded = {metrics.DEGRADED_PCT:g}% or more; else unaffected.",
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
