@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -37,10 +36,12 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
-        except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
+        except Exception as exc:
             if debug:
                 raise
-            _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+            _error(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
+            )
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -60,12 +61,42 @@ def _echo_json(data: Any) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Use the dataset in DIR (e.g. one made by 'cablesim data import-telegeography'); "
+    "same as CABLESIM_DATA=DIR.",
+)
 @click.version_option(package_name="cablesim")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, data_dir: str | None) -> None:
     """cablesim: what happens to whom if submarine cables are cut."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if data_dir is not None:
+        _use_data(ctx, data_dir)
+
+
+def _use_data(ctx: click.Context, data_dir: str) -> None:
+    """Point CABLESIM_DATA at ``data_dir`` for this command (restored afterwards, caches cleared)."""
+    import os
+
+    from cablesim import dataset, network
+
+    previous = os.environ.get("CABLESIM_DATA")
+    os.environ["CABLESIM_DATA"] = str(dataset.data_dir(data_dir))
+    network._load_network_cached.cache_clear()  # keyed without the directory
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop("CABLESIM_DATA", None)
+        else:
+            os.environ["CABLESIM_DATA"] = previous
+        network._load_network_cached.cache_clear()
+
+    ctx.call_on_close(restore)
 
 
 # ------------------------------------------------------------------------------ run / check
@@ -80,22 +111,53 @@ def _load(scenario: str):
 @cli.command()
 @click.argument("scenario")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), multiple=True,
-              help="Write the result to FILE (.json, .csv or .md by suffix). Repeatable.")
-@click.option("--all", "all_countries", is_flag=True, help="List every country, not only the affected.")
-@click.option("--map", "map_file", type=click.Path(dir_okay=False),
-              help="Draw the impact map to FILE (.png, .svg or .pdf).")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False),
-              help="Write a self-contained HTML report to FILE.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
-              help="Timelines: chart of the worst-hit countries' capacity over time.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    multiple=True,
+    help="Write the result to FILE (.json, .csv or .md by suffix). Repeatable.",
+)
+@click.option(
+    "--all", "all_countries", is_flag=True, help="List every country, not only the affected."
+)
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the impact map to FILE (.png, .svg or .pdf).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    help="Write a self-contained HTML report to FILE.",
+)
+@click.option(
+    "--plot",
+    "plot_file",
+    type=click.Path(dir_okay=False),
+    help="Timelines: chart of the worst-hit countries' capacity over time.",
+)
 @click.option("--dpi", type=click.IntRange(30, 1200), default=None, help="Map resolution.")
 @click.option("--size", default=None, help="Map size in inches, WIDTHxHEIGHT (e.g. 16x9).")
-@click.option("--region", default=None,
-              help="Zoom the map: a named region (middle-east, west-africa...) or lon0,lat0,lon1,lat1.")
-def run(scenario: str, as_json: bool, output: tuple[str, ...], all_countries: bool,
-        map_file: str | None, html_file: str | None, plot_file: str | None, dpi: int | None,
-        size: str | None, region: str | None) -> None:
+@click.option(
+    "--region",
+    default=None,
+    help="Zoom the map: a named region (middle-east, west-africa...) or lon0,lat0,lon1,lat1.",
+)
+def run(
+    scenario: str,
+    as_json: bool,
+    output: tuple[str, ...],
+    all_countries: bool,
+    map_file: str | None,
+    html_file: str | None,
+    plot_file: str | None,
+    dpi: int | None,
+    size: str | None,
+    region: str | None,
+) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
     from cablesim import report
     from cablesim.simulate import simulate
@@ -105,14 +167,27 @@ def run(scenario: str, as_json: bool, output: tuple[str, ...], all_countries: bo
     if sc.is_timeline:
         from cablesim import timeline
 
-        timeline.run_cli(sc, as_json=as_json, output=output, plot_file=plot_file, map_file=map_file,
-                         html_file=html_file, map_options=map_opts, console=_console())
+        timeline.run_cli(
+            sc,
+            as_json=as_json,
+            output=output,
+            plot_file=plot_file,
+            map_file=map_file,
+            html_file=html_file,
+            map_options=map_opts,
+            console=_console(),
+        )
         return
     if plot_file:
         raise CableSimError("--plot is for timelines (events with 'at' or 'repair_days')")
     result = simulate(sc)
     for out in output:
-        path = report.write_result(result, out)
+        explanation = None
+        if out.lower().endswith((".md", ".markdown")):
+            from cablesim.explain import explain
+
+            explanation = explain(result)
+        path = report.write_result(result, out, explanation=explanation)
         click.echo(f"wrote {path}", err=True)
     if map_file:
         from cablesim import maps
@@ -131,13 +206,16 @@ def run(scenario: str, as_json: bool, output: tuple[str, ...], all_countries: bo
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
     from cablesim.exceptions import ScenarioError
+    from cablesim.report import plural
 
     problems = []
     for s in scenario:
         try:
             sc = _load(s)
-            click.echo(f"ok: {sc.source}: {sc.name!r}, {len(sc.events)} events"
-                       + (f", as of {sc.as_of}" if sc.as_of else ""))
+            click.echo(
+                f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
+                + (f", as of {sc.as_of}" if sc.as_of else "")
+            )
         except ScenarioError as exc:
             problems.append(str(exc))
     if problems:
@@ -161,25 +239,71 @@ def data_info(as_json: bool) -> None:
     m = dataset.manifest()
     counts = m["counts"]
     info = {
-        "cables": counts["cables"], "landing_points": counts["landing_points"],
-        "segments": counts["segments"], "countries": counts["countries"],
+        "cables": counts["cables"],
+        "landing_points": counts["landing_points"],
+        "segments": counts["segments"],
+        "countries": counts["countries"],
         "countries_with_landing_points": m["countries_with_landing_points"],
-        "chokepoints": counts["chokepoints"], "terrestrial_links": counts["terrestrial_links"],
-        "branching_units": counts["branching_units"], "snapshot_date": m["snapshot_date"],
-        "licence": m["licence"], "sources": m["sources"], "inferred_share": m["inferred_share"],
-        "built": m["built"], "data_dir": str(dataset.data_dir()),
+        "chokepoints": counts["chokepoints"],
+        "terrestrial_links": counts["terrestrial_links"],
+        "branching_units": counts["branching_units"],
+        "snapshot_date": m["snapshot_date"],
+        "licence": m["licence"],
+        "sources": m["sources"],
+        "inferred_share": m["inferred_share"],
+        "built": m["built"],
+        "data_dir": str(dataset.data_dir()),
     }
     if as_json:
         _echo_json(info)
         return
     click.echo(f"cablesim dataset in {info['data_dir']} (built {info['built']})")
-    for k in ("cables", "landing_points", "segments", "branching_units", "countries",
-              "countries_with_landing_points", "chokepoints", "terrestrial_links"):
+    for k in (
+        "cables",
+        "landing_points",
+        "segments",
+        "branching_units",
+        "countries",
+        "countries_with_landing_points",
+        "chokepoints",
+        "terrestrial_links",
+    ):
         click.echo(f"  {k.replace('_', ' '):<32}{info[k]:>8,}")
     click.echo(f"  inferred share of route length   {info['inferred_share']:>8.2%}")
     click.echo(f"snapshot: TeleGeography, {info['snapshot_date']}; licence: {info['licence']}")
     for v in info["sources"].values():
         click.echo(f"  - {v}")
+
+
+@data.command("build")
+@click.option(
+    "--source",
+    default="../shared/data",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The raw-data directory.",
+)
+@click.option(
+    "--out",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the dataset.",
+)
+@click.option("--quiet", is_flag=True, help="Do not print the build log.")
+def data_build(source: str, out: str, quiet: bool) -> None:
+    """Derive the dataset from the raw sources (TeleGeography, Natural Earth, capacities)."""
+    from cablesim import dataset
+
+    info = dataset.build(source, out, echo=None if quiet else click.echo)
+    click.echo(
+        f"wrote {out}: "
+        + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in info["counts"].items())
+    )
+    if info["validation_problems"]:
+        for p in info["validation_problems"]:
+            click.secho(f"FAIL {p}", fg="red")
+        sys.exit(EXIT_INTERNAL)
 
 
 @data.command("validate")
@@ -194,8 +318,10 @@ def data_validate() -> None:
         click.echo(f"{len(problems)} problems")
         sys.exit(EXIT_INTERNAL)
     m = dataset.manifest()
-    click.echo(f"ok: {m['counts']['cables']} cables, {m['counts']['segments']} segments, "
-               f"{m['counts']['landing_points']} landing points: every check passed")
+    click.echo(
+        f"ok: {m['counts']['cables']} cables, {m['counts']['segments']} segments, "
+        f"{m['counts']['landing_points']} landing points: every check passed"
+    )
 
 
 # ------------------------------------------------------------------------------ cables
@@ -221,23 +347,51 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
         df = df[df["cable_id"].isin(on)]
     if search:
         s = search.lower()
-        df = df[df["cable_id"].str.lower().str.contains(s, regex=False)
-                | df["name"].str.lower().str.contains(s, regex=False)]
+        df = df[
+            df["cable_id"].str.lower().str.contains(s, regex=False)
+            | df["name"].str.lower().str.contains(s, regex=False)
+        ]
     df = df.sort_values("name")
-    cols = ["cable_id", "name", "rfs_year", "n_landing_points", "length_measured_km", "capacity_tbps",
-            "capacity_basis"]
+    cols = [
+        "cable_id",
+        "name",
+        "rfs_year",
+        "n_landing_points",
+        "length_measured_km",
+        "capacity_tbps",
+        "capacity_basis",
+    ]
     if as_json:
-        _echo_json([{k: (None if v != v else v) for k, v in r.items()} for r in df[cols].to_dict("records")])
+        _echo_json(
+            [
+                {k: (None if v != v else v) for k, v in r.items()}
+                for r in df[cols].to_dict("records")
+            ]
+        )
         return
     from rich.table import Table
 
     t = Table(show_edge=False)
-    for c, j in (("cable", "left"), ("id", "left"), ("RFS", "right"), ("stations", "right"),
-                 ("km", "right"), ("Tbps", "right"), ("capacity", "left")):
+    for c, j in (
+        ("cable", "left"),
+        ("id", "left"),
+        ("RFS", "right"),
+        ("stations", "right"),
+        ("km", "right"),
+        ("Tbps", "right"),
+        ("capacity", "left"),
+    ):
         t.add_column(c, justify=j)
     for r in df.itertuples():
-        t.add_row(r.name, r.cable_id, str(r.rfs_year or ""), str(r.n_landing_points),
-                  f"{r.length_measured_km:,.0f}", f"{r.capacity_tbps:g}", r.capacity_basis)
+        t.add_row(
+            r.name,
+            r.cable_id,
+            str(r.rfs_year or ""),
+            str(r.n_landing_points),
+            f"{r.length_measured_km:,.0f}",
+            f"{r.capacity_tbps:g}",
+            r.capacity_basis,
+        )
     con = _console()
     con.print(t)
     con.print(f"{len(df)} cables in service at {net.as_of}", style="dim")
@@ -257,28 +411,52 @@ def cable(name: str, as_json: bool) -> None:
     row = net.cables[net.cables["cable_id"] == cid].iloc[0]
     segs = net.segments[net.segments["cable_id"] == cid]
     lp = tables["landing_points"].set_index("landing_point_id")
-    stations = [{"landing_point_id": i, "name": lp.at[i, "name"], "iso3": lp.at[i, "iso3"]}
-                for i in row["landing_point_ids"]]
+    stations = [
+        {"landing_point_id": i, "name": lp.at[i, "name"], "iso3": lp.at[i, "iso3"]}
+        for i in row["landing_point_ids"]
+    ]
     info = {
-        "cable_id": cid, "name": row["name"], "rfs_year": None if row["rfs_year"] is None or row["rfs_year"] != row["rfs_year"] else int(row["rfs_year"]),
-        "planned": bool(row["planned"]), "owners": list(row["owners"]),
-        "length_stated_km": None if row["length_stated_km"] != row["length_stated_km"] else row["length_stated_km"],
+        "cable_id": cid,
+        "name": row["name"],
+        "rfs_year": None
+        if row["rfs_year"] is None or row["rfs_year"] != row["rfs_year"]
+        else int(row["rfs_year"]),
+        "planned": bool(row["planned"]),
+        "owners": list(row["owners"]),
+        "length_stated_km": None
+        if row["length_stated_km"] != row["length_stated_km"]
+        else row["length_stated_km"],
         "length_measured_km": float(row["length_measured_km"]),
-        "capacity_tbps": float(row["capacity_tbps"]), "capacity_basis": row["capacity_basis"],
-        "capacity_source": row["capacity_source"], "landing_points": stations,
-        "segments": [{"segment_id": s.segment_id, "from": s.from_node, "to": s.to_node,
-                      "length_km": float(s.length_km), "inferred": bool(s.inferred)}
-                     for s in segs.itertuples()],
+        "capacity_tbps": float(row["capacity_tbps"]),
+        "capacity_basis": row["capacity_basis"],
+        "capacity_source": row["capacity_source"],
+        "landing_points": stations,
+        "segments": [
+            {
+                "segment_id": s.segment_id,
+                "from": s.from_node,
+                "to": s.to_node,
+                "length_km": float(s.length_km),
+                "inferred": bool(s.inferred),
+            }
+            for s in segs.itertuples()
+        ],
     }
     if as_json:
         _echo_json(info)
         return
     click.secho(f"{info['name']} ({cid})", bold=True)
-    click.echo(f"  ready for service: {info['rfs_year'] or 'unknown'}"
-               + ("  (planned at snapshot)" if info["planned"] else ""))
-    click.echo(f"  length: {info['length_measured_km']:,.0f} km measured"
-               + (f", {info['length_stated_km']:,.0f} km stated" if info["length_stated_km"] else ""))
-    click.echo(f"  capacity: {info['capacity_tbps']:g} Tbps ({info['capacity_basis']}): {info['capacity_source']}")
+    click.echo(
+        f"  ready for service: {info['rfs_year'] or 'unknown'}"
+        + ("  (planned at snapshot)" if info["planned"] else "")
+    )
+    click.echo(
+        f"  length: {info['length_measured_km']:,.0f} km measured"
+        + (f", {info['length_stated_km']:,.0f} km stated" if info["length_stated_km"] else "")
+    )
+    click.echo(
+        f"  capacity: {info['capacity_tbps']:g} Tbps ({info['capacity_basis']}): {info['capacity_source']}"
+    )
     if info["owners"]:
         click.echo(f"  owners: {', '.join(info['owners'])}")
     click.echo(f"  landing points ({len(stations)}):")
@@ -286,8 +464,10 @@ def cable(name: str, as_json: bool) -> None:
         click.echo(f"    {s['iso3']}  {s['name']}  [{s['landing_point_id']}]")
     click.echo(f"  segments ({len(info['segments'])}):")
     for s in info["segments"]:
-        click.echo(f"    {s['segment_id']:<28} {s['from']} – {s['to']}  {s['length_km']:,.0f} km"
-                   + ("  (inferred)" if s["inferred"] else ""))
+        click.echo(
+            f"    {s['segment_id']:<28} {s['from']} – {s['to']}  {s['length_km']:,.0f} km"
+            + ("  (inferred)" if s["inferred"] else "")
+        )
 
 
 # ------------------------------------------------------------------------------ more commands

@@ -9,7 +9,7 @@ reads the derived tables through :func:`load_tables`.
 
 Build it with::
 
-    python -m cablesim.dataset build --source ../shared/data --out data
+    cablesim data build --source ../shared/data --out data   # or: python -m cablesim data build
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim._geo import circle, geodesic_length_km, haversine_km
+from cablesim._geo import circle, haversine_km
 from cablesim._schema import TABLES, markdown_table
 from cablesim.exceptions import DataError
 
@@ -90,7 +90,7 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
         "no cablesim dataset found in "
         + ", ".join(str(c) for c in candidates)
         + " (a dataset directory holds manifest.json; build one with "
-        "'python -m cablesim.dataset build --source DIR --out DIR')"
+        "'cablesim data build --source DIR --out DIR')"
     )
 
 
@@ -199,7 +199,9 @@ def validate(tables: dict[str, gpd.GeoDataFrame] | None = None) -> list[str]:
     nodes = set(segs["from_node"]) | set(segs["to_node"])
     dangling = sorted(nodes - lp_ids - bus)
     if dangling:
-        problems.append(f"segments: nodes that are neither landing points nor branching units: {dangling[:5]}")
+        problems.append(
+            f"segments: nodes that are neither landing points nor branching units: {dangling[:5]}"
+        )
     for col in ("capacity_tbps", "length_km"):
         bad = segs.loc[~(segs[col] > 0), "segment_id"].tolist()
         if bad:
@@ -216,7 +218,7 @@ def validate(tables: dict[str, gpd.GeoDataFrame] | None = None) -> list[str]:
         problems.append(f"terrestrial_links: iso3 not in countries: {missing}")
 
     members = _cable_members(tables)
-    by_cable = {cid: g for cid, g in segs.groupby("cable_id", sort=False)}
+    by_cable = {cid: g for cid, g in segs.groupby("cable_id", sort=False)}  # noqa: C416 (groupby has .keys)
     for cid, lp_list in members.items():
         if len(lp_list) < 2:
             continue
@@ -227,7 +229,9 @@ def validate(tables: dict[str, gpd.GeoDataFrame] | None = None) -> list[str]:
         graph = nx.Graph()
         graph.add_edges_from(zip(g["from_node"], g["to_node"], strict=True))
         if not nx.is_connected(graph):
-            problems.append(f"cable {cid}: segments form {nx.number_connected_components(graph)} pieces")
+            problems.append(
+                f"cable {cid}: segments form {nx.number_connected_components(graph)} pieces"
+            )
         absent = [lp for lp in lp_list if lp not in graph]
         if absent:
             problems.append(f"cable {cid}: landing points not joined: {absent}")
@@ -313,9 +317,26 @@ def _read_json(path: Path) -> Any:
 def _parse_rfs(text: str | None) -> tuple[int | None, int | None]:
     if not text:
         return None, None
-    months = {m: i for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"], start=1)}
+    months = {
+        m: i
+        for i, m in enumerate(
+            [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ],
+            start=1,
+        )
+    }
     year = re.search(r"(19|20)\d\d", text)
     month = next((months[w] for w in re.findall(r"[A-Za-z]+", text.lower()) if w in months), None)
     return (int(year.group()) if year else None), month
@@ -366,12 +387,19 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
     for code, grp in ne.groupby("iso3", sort=True):
         main = grp.sort_values("POP_EST", ascending=False).iloc[0]
         geom = shapely.union_all(grp.geometry.to_numpy())
-        rows.append({
-            "iso3": code, "name": str(main["NAME"]), "region": str(main["REGION_UN"]),
-            "subregion": str(main["SUBREGION"]), "population": int(grp["POP_EST"].fillna(0).sum()),
-            "income_group": str(main["INCOME_GRP"]),
-            "geometry": geom, "synthetic_polygon": False, "sovereign": str(main["SOVEREIGNT"]),
-        })
+        rows.append(
+            {
+                "iso3": code,
+                "name": str(main["NAME"]),
+                "region": str(main["REGION_UN"]),
+                "subregion": str(main["SUBREGION"]),
+                "population": int(grp["POP_EST"].fillna(0).sum()),
+                "income_group": str(main["INCOME_GRP"]),
+                "geometry": geom,
+                "synthetic_polygon": False,
+                "sovereign": str(main["SOVEREIGNT"]),
+            }
+        )
         if code in _MERGES.values():
             merged = [a for a, b in _MERGES.items() if b == code and a in set(ne["ADM0_A3"])]
             if merged:
@@ -392,10 +420,14 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
         else:
             df = df.drop(index=parent)
         df.loc[code] = {
-            "iso3": code, "name": name, "region": parent_row["region"],
-            "subregion": parent_row["subregion"], "population": 0,
+            "iso3": code,
+            "name": name,
+            "region": parent_row["region"],
+            "subregion": parent_row["subregion"],
+            "population": 0,
             "income_group": parent_row["income_group"],
-            "geometry": shapely.union_all(inside), "synthetic_polygon": False,
+            "geometry": shapely.union_all(inside),
+            "synthetic_polygon": False,
             "sovereign": parent_row["sovereign"],
         }
         names[_norm(name)] = code
@@ -404,7 +436,10 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
 
 
 def _assign_country(
-    name_iso: str | None, point: shapely.Point, countries: gpd.GeoDataFrame, tree: shapely.STRtree,
+    name_iso: str | None,
+    point: shapely.Point,
+    countries: gpd.GeoDataFrame,
+    tree: shapely.STRtree,
 ) -> tuple[str | None, str | None, float]:
     """Return (polygon iso3, nearest-polygon iso3 if not inside, distance km to it)."""
     hits = tree.query(point, predicate="intersects")
@@ -420,12 +455,16 @@ def _assign_country(
 
 
 def _landing_points(
-    source: Path, countries: gpd.GeoDataFrame, names: dict[str, str], log: _Log,
+    telegeography: Path,
+    countries: gpd.GeoDataFrame,
+    names: dict[str, str],
+    log: _Log,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Landing points with their country; adds synthetic polygons for missing territories."""
-    import shapely.ops  # noqa: F401  (nearest_points)
+    """Landing points (from the TeleGeography directory) with their country; adds synthetic
+    polygons for missing territories."""
+    import shapely.ops
 
-    raw = _read_json(source / "telegeography" / "landing-point" / "landing-point-geo.json")
+    raw = _read_json(telegeography / "landing-point" / "landing-point-geo.json")
     sovereign = dict(zip(countries["iso3"], countries["sovereign"], strict=True))
     rows = []
     synthetic: dict[str, list[shapely.Point]] = {}
@@ -446,33 +485,48 @@ def _landing_points(
         iso3 = found
         if name_iso is None:
             if country_name not in _NAME_ALIASES:
-                log(f"landing point {props['slug']}: country name {country_name!r} unknown; "
-                    f"polygon gives {found}")
+                log(
+                    f"landing point {props['slug']}: country name {country_name!r} unknown; "
+                    f"polygon gives {found}"
+                )
         elif found != name_iso:
             same_sovereign = found is not None and sovereign.get(found) == sovereign.get(name_iso)
             territory_missing = name_iso not in set(countries["iso3"])
             if territory_missing:
                 iso3 = name_iso
                 synthetic.setdefault(name_iso, []).append(point)
-                log(f"landing point {props['slug']}: {country_name} ({name_iso}) has no 1:50m polygon "
-                    f"(point is {'in' if poly_iso else 'near'} {found}); name kept, stand-in polygon added")
+                log(
+                    f"landing point {props['slug']}: {country_name} ({name_iso}) has no 1:50m polygon "
+                    f"(point is {'in' if poly_iso else 'near'} {found}); name kept, stand-in polygon added"
+                )
             elif same_sovereign and (poly_iso is not None or near_km <= LANDMASS_JOIN_KM):
                 iso3 = found
                 where = "in" if poly_iso else f"{near_km:.0f} km from"
-                log(f"landing point {props['slug']}: name says {country_name} ({name_iso}), "
-                    f"point lies {where} {found}; polygon kept (same sovereign)")
+                log(
+                    f"landing point {props['slug']}: name says {country_name} ({name_iso}), "
+                    f"point lies {where} {found}; polygon kept (same sovereign)"
+                )
             else:
                 iso3 = name_iso
                 where = "in" if poly_iso else f"{near_km:.0f} km from"
-                log(f"landing point {props['slug']}: name says {country_name} ({name_iso}), point lies "
-                    f"{where} {found}; name kept")
+                log(
+                    f"landing point {props['slug']}: name says {country_name} ({name_iso}), point lies "
+                    f"{where} {found}; name kept"
+                )
         if iso3 is None:
             raise DataError(f"landing point {props['slug']} has no country")
-        rows.append({
-            "landing_point_id": props["slug"], "name": props["name"], "city": city,
-            "source_country": country_name, "iso3": iso3, "is_tbd": bool(is_tbd),
-            "geometry": point, "tg_numeric_id": int(props["id"]),
-        })
+        rows.append(
+            {
+                "landing_point_id": props["slug"],
+                "name": props["name"],
+                "city": city,
+                "source_country": country_name,
+                "iso3": iso3,
+                "is_tbd": bool(is_tbd),
+                "geometry": point,
+                "tg_numeric_id": int(props["id"]),
+            }
+        )
     lps = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
     extra = []
     for code, points in sorted(synthetic.items()):
@@ -482,20 +536,27 @@ def _landing_points(
         hits = tree.query(points[0], predicate="intersects")
         if len(hits):
             parent = countries.iloc[hits[0]]
-        extra.append({
-            "iso3": code, "name": name,
-            "region": parent["region"] if parent is not None else "",
-            "subregion": parent["subregion"] if parent is not None else "",
-            "population": 0, "geometry": geom, "synthetic_polygon": True,
-            "income_group": parent["income_group"] if parent is not None else "",
-            "sovereign": parent["sovereign"] if parent is not None else name,
-        })
+        extra.append(
+            {
+                "iso3": code,
+                "name": name,
+                "region": parent["region"] if parent is not None else "",
+                "subregion": parent["subregion"] if parent is not None else "",
+                "population": 0,
+                "geometry": geom,
+                "synthetic_polygon": True,
+                "income_group": parent["income_group"] if parent is not None else "",
+                "sovereign": parent["sovereign"] if parent is not None else name,
+            }
+        )
     if extra:
         ex = gpd.GeoDataFrame(extra, geometry="geometry", crs=4326)
         # carve the stand-in out of the unit it sits in, so polygons do not overlap
         for _, row in ex.iterrows():
             mask = countries.geometry.intersects(row.geometry)
-            countries.loc[mask, "geometry"] = countries.loc[mask, "geometry"].difference(row.geometry)
+            countries.loc[mask, "geometry"] = countries.loc[mask, "geometry"].difference(
+                row.geometry
+            )
         countries = pd.concat([countries, ex], ignore_index=True)
     return lps, countries
 
@@ -516,8 +577,12 @@ def _landmasses(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             for i, part in enumerate(parts):
                 lat = abs(part.centroid.y)
                 pad_lon = pad / max(np.cos(np.radians(min(lat, 80.0))), 0.2)
-                box = shapely.box(part.bounds[0] - pad_lon, part.bounds[1] - pad,
-                                  part.bounds[2] + pad_lon, part.bounds[3] + pad)
+                box = shapely.box(
+                    part.bounds[0] - pad_lon,
+                    part.bounds[1] - pad,
+                    part.bounds[2] + pad_lon,
+                    part.bounds[3] + pad,
+                )
                 for j in tree.query(box):
                     if j <= i:
                         continue
@@ -533,24 +598,32 @@ def _landmasses(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             clusters.append((float(areas[comp].sum()), comp, hub))
         clusters.sort(key=lambda c: (-c[0], c[2].x, c[2].y))
         for k, (area, comp, hub) in enumerate(clusters):
-            rows.append({
-                "landmass_id": f"{iso3}:{k}", "iso3": iso3, "landmass": k, "area_km2": area,
-                "hub_lon": round(hub.x, 5), "hub_lat": round(hub.y, 5),
-                "geometry": shapely.MultiPolygon([parts[i] for i in comp]),
-            })
+            rows.append(
+                {
+                    "landmass_id": f"{iso3}:{k}",
+                    "iso3": iso3,
+                    "landmass": k,
+                    "area_km2": area,
+                    "hub_lon": round(hub.x, 5),
+                    "hub_lat": round(hub.y, 5),
+                    "geometry": shapely.MultiPolygon([parts[i] for i in comp]),
+                }
+            )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
 
 
 def _assign_landmass(points: gpd.GeoDataFrame, landmasses: gpd.GeoDataFrame) -> np.ndarray:
     """Landmass index of each point within its own country (containing or nearest polygon)."""
     out = np.zeros(len(points), dtype=int)
-    by_country = {iso: g for iso, g in landmasses.groupby("iso3", sort=False)}
+    by_country = {iso: g for iso, g in landmasses.groupby("iso3", sort=False)}  # noqa: C416
     for i, (iso3, pt) in enumerate(zip(points["iso3"], points.geometry, strict=True)):
         g = by_country.get(iso3)
         if g is None or len(g) == 1:
             continue
-        dist = [shapely.distance(geom, pt) * np.cos(np.radians(pt.y)) if not geom.contains(pt) else -1
-                for geom in g.geometry]
+        dist = [
+            shapely.distance(geom, pt) * np.cos(np.radians(pt.y)) if not geom.contains(pt) else -1
+            for geom in g.geometry
+        ]
         out[i] = int(g["landmass"].iloc[int(np.argmin(dist))])
     return out
 
@@ -566,8 +639,15 @@ _ERA_TABLE = {
     "2018-2021": {"short": 14.0, "medium": 36.0, "long": 76.0},
     "2022+": {"short": 16.0, "medium": 48.0, "long": 160.0},
 }
-_ERA_PER_PAIR = {"<=1996": 0.005, "1997-2002": 0.64, "2003-2008": 1.0, "2009-2012": 1.28,
-                 "2013-2017": 10.0, "2018-2021": 18.0, "2022+": 16.0}
+_ERA_PER_PAIR = {
+    "<=1996": 0.005,
+    "1997-2002": 0.64,
+    "2003-2008": 1.0,
+    "2009-2012": 1.28,
+    "2013-2017": 10.0,
+    "2018-2021": 18.0,
+    "2022+": 16.0,
+}
 LAND_LINK_REFERENCE_ERA = "2018-2021"
 """The land links' figures (Severed, 2026; the assumed border default) are scaled for
 earlier networks by the era's per-fibre-pair capacity relative to this era."""
@@ -575,8 +655,14 @@ earlier networks by the era's per-fibre-pair capacity relative to this era."""
 
 def era_of(year: int) -> str:
     """The capacity era of a year (the fallback model's eras)."""
-    for era, last in (("<=1996", 1996), ("1997-2002", 2002), ("2003-2008", 2008),
-                      ("2009-2012", 2012), ("2013-2017", 2017), ("2018-2021", 2021)):
+    for era, last in (
+        ("<=1996", 1996),
+        ("1997-2002", 2002),
+        ("2003-2008", 2008),
+        ("2009-2012", 2012),
+        ("2013-2017", 2017),
+        ("2018-2021", 2021),
+    ):
         if year <= last:
             return era
     return "2022+"
@@ -598,8 +684,9 @@ PUBLISHED_AT_RFS_YEARS = 4
 """A published figure dated within this many years of RFS is taken as the design at RFS."""
 
 
-def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | None],
-                log: _Log) -> pd.DataFrame:
+def _capacities(
+    source: Path, cable_ids: list[str], rfs_years: dict[str, int | None], log: _Log
+) -> pd.DataFrame:
     """Capacity per cable with its basis, source, spread and the year from which it holds.
 
     ``capacity_tbps`` holds from ``capacity_year`` on; before, the network uses
@@ -617,22 +704,32 @@ def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | N
         e = est.loc[key] if key in est.index else None
         s = sev.get(cid)
         fp = pub["fiber_pairs"] if pub is not None and pd.notna(pub["fiber_pairs"]) else None
-        lit = pub["lit_capacity_tbps"] if pub is not None and pd.notna(pub["lit_capacity_tbps"]) else None
+        lit = (
+            pub["lit_capacity_tbps"]
+            if pub is not None and pd.notna(pub["lit_capacity_tbps"])
+            else None
+        )
         if pub is not None and pd.notna(pub["design_capacity_tbps"]):
             value, basis, spread = float(pub["design_capacity_tbps"]), "published", 1.0
             text = str(pub["source"])
             if pd.notna(pub["year_of_figure"]):
                 text = f"{text} (figure of {int(pub['year_of_figure'])})"
-        elif s is not None and s.get("capacitySource") in ("press", "wikipedia") and s.get(
-                "capacityConfidence") in ("verified", "estimated") and s.get("designCapacityTbps"):
+        elif (
+            s is not None
+            and s.get("capacitySource") in ("press", "wikipedia")
+            and s.get("capacityConfidence") in ("verified", "estimated")
+            and s.get("designCapacityTbps")
+        ):
             value, basis, spread = float(s["designCapacityTbps"]), "sourced", 1.5
             text = f"Severed dataset ({s['capacitySource']}, {s['capacityConfidence']}): {s.get('sourceUrl') or ''}".strip()
             if fp is None and s.get("fiberPairs"):
                 fp = int(s["fiberPairs"])
         elif e is not None:
             value, basis, spread = float(e["est_potential_2021_tbps"]), "estimated", 3.0
-            text = (f"estimated: {e['potential_basis']} on {e['design_basis']} "
-                    f"({e['era']}, {e['length_class']} cable)")
+            text = (
+                f"estimated: {e['potential_basis']} on {e['design_basis']} "
+                f"({e['era']}, {e['length_class']} cable)"
+            )
         else:
             value, basis, spread = 1.0, "estimated", 3.0
             text = "estimated: no capacity row for this cable; 1 Tbps assumed"
@@ -642,9 +739,14 @@ def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | N
         year = rfs
         if basis == "published" and pd.notna(pub["year_of_figure"]):
             year = int(pub["year_of_figure"])
-        elif basis == "estimated" and e is not None and str(e["potential_basis"]).startswith("max("):
-            if value > float(e["est_design_at_rfs_tbps"]) and rfs is not None:
-                year = max(rfs, COHERENT_RETROFIT_YEAR)  # the retrofit value holds from then
+        elif (
+            basis == "estimated"
+            and e is not None
+            and str(e["potential_basis"]).startswith("max(")
+            and value > float(e["est_design_at_rfs_tbps"])
+            and rfs is not None
+        ):
+            year = max(rfs, COHERENT_RETROFIT_YEAR)  # the retrofit value holds from then
         if e is not None and (year is None or rfs is None or year > rfs + PUBLISHED_AT_RFS_YEARS):
             era, klass = str(e["era"]), str(e["length_class"])
             if basis == "estimated":
@@ -655,74 +757,130 @@ def _capacities(source: Path, cable_ids: list[str], rfs_years: dict[str, int | N
                 at_rfs = min(value, _ERA_TABLE.get(era, {}).get(klass, value))
         else:
             at_rfs = value
-        rows.append({
-            "cable_id": cid, "capacity_tbps": value, "capacity_year": year,
-            "capacity_at_rfs_tbps": float(at_rfs),
-            "capacity_basis": basis, "capacity_source": text, "capacity_spread": spread,
-            "fiber_pairs": int(fp) if fp is not None else None,
-            "lit_capacity_tbps": float(lit) if lit is not None else None,
-        })
+        rows.append(
+            {
+                "cable_id": cid,
+                "capacity_tbps": value,
+                "capacity_year": year,
+                "capacity_at_rfs_tbps": float(at_rfs),
+                "capacity_basis": basis,
+                "capacity_source": text,
+                "capacity_spread": spread,
+                "fiber_pairs": int(fp) if fp is not None else None,
+                "lit_capacity_tbps": float(lit) if lit is not None else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
+def _merged_routes(features: list[dict[str, Any]], log: _Log) -> dict[str, shapely.Geometry]:
+    """One MultiLineString per cable id; features repeating a slug are parts of one route."""
+    parts: dict[str, list] = {}
+    for f in features:
+        geom = shapely.geometry.shape(f["geometry"])
+        parts.setdefault(f["properties"]["slug"], []).extend(shapely.get_parts(geom))
+    repeated = sorted(
+        slug for slug in parts if sum(f["properties"]["slug"] == slug for f in features) > 1
+    )
+    if repeated:
+        log(
+            f"routes: cable-geo.json draws {len(repeated)} cables in several features, merged: "
+            + ", ".join(repeated)
+        )
+    return {slug: shapely.MultiLineString(lines) for slug, lines in parts.items()}
+
+
 def _cables_and_segments(
-    source: Path, lps: gpd.GeoDataFrame, log: _Log,
+    telegeography: Path,
+    lps: gpd.GeoDataFrame,
+    log: _Log,
+    *,
+    snapshot: dt.date = SNAPSHOT_DATE,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, list[dict[str, Any]]]:
     from cablesim._topology import build_cable_topology
 
-    tg = source / "telegeography" / "cable"
+    tg = telegeography / "cable"
     index = _read_json(tg / "all.json")
     geo = _read_json(tg / "cable-geo.json")
-    routes = {f["properties"]["slug"]: shapely.geometry.shape(f["geometry"]) for f in geo["features"]}
+    routes = _merged_routes(geo["features"], log)
     lp_xy = {r.landing_point_id: (r.geometry.x, r.geometry.y) for r in lps.itertuples()}
     cables, segments, bus, quality = [], [], [], []
     for entry in sorted(index, key=lambda e: e["id"]):
         cid = entry["id"]
         # the index spells one id differently from its detail file and route
         # ("sabastatia-..." vs "saba-statia-..."); the index id is kept
-        file_id = cid if (tg / f"{cid}.json").is_file() else cid.replace("sabastatia", "saba-statia")
+        file_id = (
+            cid if (tg / f"{cid}.json").is_file() else cid.replace("sabastatia", "saba-statia")
+        )
         detail = _read_json(tg / f"{file_id}.json")
         route_id = cid if cid in routes else file_id
         cid_out = cid
         members = list(dict.fromkeys(lp["id"] for lp in detail.get("landing_points", [])))
         unknown = [m for m in members if m not in lp_xy]
         if unknown:
-            log(f"cable {cid}: landing points missing from the landing-point file: {unknown}; dropped")
+            log(
+                f"cable {cid}: landing points missing from the landing-point file: {unknown}; dropped"
+            )
             members = [m for m in members if m in lp_xy]
-        topo = build_cable_topology(cid_out, routes.get(route_id),
-                                    [(m, *lp_xy[m]) for m in members])
+        topo = build_cable_topology(
+            cid_out, routes.get(route_id), [(m, *lp_xy[m]) for m in members]
+        )
         year, month = _parse_rfs(detail.get("rfs"))
         rfs_date = dt.date(year, month or 7, 1) if year else None
-        planned = rfs_date is not None and rfs_date > SNAPSHOT_DATE
+        planned = rfs_date is not None and rfs_date > snapshot
         owners = [o.strip() for o in (detail.get("owners") or "").split(",") if o.strip()]
-        cables.append({
-            "cable_id": cid_out, "name": detail.get("name") or entry["name"], "rfs_year": year,
-            "rfs_month": month, "rfs_date": rfs_date, "planned": planned,
-            "length_stated_km": _parse_length(detail.get("length")),
-            "length_measured_km": round(topo.route_km, 3), "owners": owners,
-            "url": detail.get("url") or None, "n_landing_points": len(members),
-            "landing_point_ids": members,
-        })
+        cables.append(
+            {
+                "cable_id": cid_out,
+                "name": detail.get("name") or entry["name"],
+                "rfs_year": year,
+                "rfs_month": month,
+                "rfs_date": rfs_date,
+                "planned": planned,
+                "length_stated_km": _parse_length(detail.get("length")),
+                "length_measured_km": round(topo.route_km, 3),
+                "owners": owners,
+                "url": detail.get("url") or None,
+                "n_landing_points": len(members),
+                "landing_point_ids": members,
+            }
+        )
         for s in topo.segments:
-            segments.append({
-                "segment_id": s.segment_id, "cable_id": cid_out, "from_node": s.from_node,
-                "to_node": s.to_node, "length_km": round(s.length_km, 3), "inferred": s.inferred,
-                "geometry": s.geometry,
-            })
+            segments.append(
+                {
+                    "segment_id": s.segment_id,
+                    "cable_id": cid_out,
+                    "from_node": s.from_node,
+                    "to_node": s.to_node,
+                    "length_km": round(s.length_km, 3),
+                    "inferred": s.inferred,
+                    "geometry": s.geometry,
+                }
+            )
         for b in topo.branching_units:
-            bus.append({"node_id": b.node_id, "cable_id": cid_out, "geometry": shapely.Point(b.lon, b.lat)})
-        quality.append({
-            "cable_id": cid_out, "route_km": topo.route_km, "inferred_km": topo.inferred_km,
-            "pruned_km": topo.pruned_km, "moved": topo.moved, "attached": topo.attached,
-            "has_route": route_id in routes, "n_landing_points": len(members),
-        })
+            bus.append(
+                {"node_id": b.node_id, "cable_id": cid_out, "geometry": shapely.Point(b.lon, b.lat)}
+            )
+        quality.append(
+            {
+                "cable_id": cid_out,
+                "route_km": topo.route_km,
+                "inferred_km": topo.inferred_km,
+                "pruned_km": topo.pruned_km,
+                "moved": topo.moved,
+                "attached": topo.attached,
+                "has_route": route_id in routes,
+                "n_landing_points": len(members),
+            }
+        )
     seg_df = gpd.GeoDataFrame(segments, geometry="geometry", crs=4326)
     bu_df = gpd.GeoDataFrame(bus, geometry="geometry", crs=4326)
     return pd.DataFrame(cables), seg_df, bu_df, quality
 
 
-def _terrestrial(source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoDataFrame,
-                 log: _Log) -> gpd.GeoDataFrame:
+def _terrestrial(
+    source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoDataFrame, log: _Log
+) -> gpd.GeoDataFrame:
     """Sourced cross-border links (Severed) plus one assumed link per land border."""
     metros = {m["id"]: m for m in _read_json(source / "severed" / "metros.json")}
     ne = gpd.read_file(source / "naturalearth" / "ne_50m_admin_0_countries.geojson")
@@ -744,8 +902,10 @@ def _terrestrial(source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoD
             continue
         ia, ib = a2.get(a["countryCode"]), a2.get(b["countryCode"])
         if ia is None or ib is None or ia not in valid or ib not in valid:
-            log(f"terrestrial: link {link['id']}: country code {a['countryCode']}/{b['countryCode']} "
-                "unknown; skipped")
+            log(
+                f"terrestrial: link {link['id']}: country code {a['countryCode']}/{b['countryCode']} "
+                "unknown; skipped"
+            )
             continue
         if ia == ib:
             continue  # domestic backbone: covered by the backhaul rule
@@ -754,20 +914,31 @@ def _terrestrial(source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoD
         pts = gpd.GeoDataFrame(
             {"iso3": [r[3] for r in metro_rows] + [r[4] for r in metro_rows]},
             geometry=[shapely.Point(r[1]["lng"], r[1]["lat"]) for r in metro_rows]
-            + [shapely.Point(r[2]["lng"], r[2]["lat"]) for r in metro_rows], crs=4326)
+            + [shapely.Point(r[2]["lng"], r[2]["lat"]) for r in metro_rows],
+            crs=4326,
+        )
         lm = _assign_landmass(pts, landmasses)
         n = len(metro_rows)
         for k, (link, a, b, ia, ib) in enumerate(metro_rows):
             la, lb = int(lm[k]), int(lm[n + k])
-            rows.append({
-                "link_id": f"sourced:{link['id']}", "from_iso3": ia, "to_iso3": ib,
-                "from_node": f"land:{ia}:{la}", "to_node": f"land:{ib}:{lb}", "kind": "sourced",
-                "capacity_tbps": float(link["capacityTbps"]),
-                "length_km": float(link.get("distanceKm") or haversine_km(a["lng"], a["lat"], b["lng"], b["lat"])),
-                "confidence": str(link.get("confidence") or "estimated"),
-                "source": f"Severed dataset: {link.get('source', '')} {link.get('sourceUrl', '')}".strip(),
-                "geometry": shapely.LineString([(a["lng"], a["lat"]), (b["lng"], b["lat"])]),
-            })
+            rows.append(
+                {
+                    "link_id": f"sourced:{link['id']}",
+                    "from_iso3": ia,
+                    "to_iso3": ib,
+                    "from_node": f"land:{ia}:{la}",
+                    "to_node": f"land:{ib}:{lb}",
+                    "kind": "sourced",
+                    "capacity_tbps": float(link["capacityTbps"]),
+                    "length_km": float(
+                        link.get("distanceKm")
+                        or haversine_km(a["lng"], a["lat"], b["lng"], b["lat"])
+                    ),
+                    "confidence": str(link.get("confidence") or "estimated"),
+                    "source": f"Severed dataset: {link.get('source', '')} {link.get('sourceUrl', '')}".strip(),
+                    "geometry": shapely.LineString([(a["lng"], a["lat"]), (b["lng"], b["lat"])]),
+                }
+            )
             pairs_sourced.add(frozenset((ia, ib)))
     defaults = border_defaults(rows, countries)
     income = dict(zip(countries["iso3"], countries["income_group"], strict=True))
@@ -787,20 +958,32 @@ def _terrestrial(source: Path, countries: gpd.GeoDataFrame, landmasses: gpd.GeoD
         (xa, ya), (xb, yb) = hubs[(ra.iso3, ra.landmass)], hubs[(rb.iso3, rb.landmass)]
         group = max(income.get(ra.iso3, ""), income.get(rb.iso3, ""))  # the poorer end
         cap, n_src = defaults.get(group, (BORDER_LINK_TBPS, 0))
-        why = (f"median of the {n_src} sourced cross-border links whose poorer end is '{group}'"
-               if n_src else "fallback default")
-        rows.append({
-            "link_id": f"border:{ra.iso3}-{rb.iso3}:{k}", "from_iso3": ra.iso3, "to_iso3": rb.iso3,
-            "from_node": f"land:{ra.iso3}:{ra.landmass}", "to_node": f"land:{rb.iso3}:{rb.landmass}",
-            "kind": "border", "capacity_tbps": cap,
-            "length_km": round(float(haversine_km(xa, ya, xb, yb)), 3), "confidence": "assumed",
-            "source": f"assumed: the two countries share a land border (Natural Earth 1:50m); "
-                      f"{cap:g} Tbps = {why}",
-            "geometry": shapely.LineString([(xa, ya), (xb, yb)]),
-        })
+        why = (
+            f"median of the {n_src} sourced cross-border links whose poorer end is '{group}'"
+            if n_src
+            else "fallback default"
+        )
+        rows.append(
+            {
+                "link_id": f"border:{ra.iso3}-{rb.iso3}:{k}",
+                "from_iso3": ra.iso3,
+                "to_iso3": rb.iso3,
+                "from_node": f"land:{ra.iso3}:{ra.landmass}",
+                "to_node": f"land:{rb.iso3}:{rb.landmass}",
+                "kind": "border",
+                "capacity_tbps": cap,
+                "length_km": round(float(haversine_km(xa, ya, xb, yb)), 3),
+                "confidence": "assumed",
+                "source": f"assumed: the two countries share a land border (Natural Earth 1:50m); "
+                f"{cap:g} Tbps = {why}",
+                "geometry": shapely.LineString([(xa, ya), (xb, yb)]),
+            }
+        )
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
-    log(f"terrestrial: {int((out['kind'] == 'sourced').sum())} sourced cross-border links, "
-        f"{int((out['kind'] == 'border').sum())} assumed border links")
+    log(
+        f"terrestrial: {int((out['kind'] == 'sourced').sum())} sourced cross-border links, "
+        f"{int((out['kind'] == 'border').sum())} assumed border links"
+    )
     return out
 
 
@@ -808,7 +991,9 @@ BORDER_POOL_MIN = 5
 """Income groups with fewer sourced links than this borrow the next poorer group's."""
 
 
-def border_defaults(links: list[dict[str, Any]], countries: pd.DataFrame) -> dict[str, tuple[float, int]]:
+def border_defaults(
+    links: list[dict[str, Any]], countries: pd.DataFrame
+) -> dict[str, tuple[float, int]]:
     """Assumed capacity of an unsourced border link, by the income group of its poorer end.
 
     The median capacity of the sourced cross-border links whose poorer end is
@@ -855,16 +1040,29 @@ def _chokepoints(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for cp in CHOKEPOINTS:
         poly = polys[cp.chokepoint_id]
         hits = tree.query(poly, predicate="intersects")
-        rows.append({
-            "chokepoint_id": cp.chokepoint_id, "name": cp.name, "description": cp.description,
-            "holds": cp.holds, "source": cp.source,
-            "n_cables": int(segments.iloc[hits]["cable_id"].nunique()), "geometry": poly,
-        })
+        rows.append(
+            {
+                "chokepoint_id": cp.chokepoint_id,
+                "name": cp.name,
+                "description": cp.description,
+                "holds": cp.holds,
+                "source": cp.source,
+                "n_cables": int(segments.iloc[hits]["cable_id"].nunique()),
+                "geometry": poly,
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
 
 
-def build(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
-          echo: Callable[[str], None] | None = print) -> dict[str, Any]:
+def build(
+    source: str | os.PathLike[str] | None,
+    out: str | os.PathLike[str],
+    *,
+    echo: Callable[[str], None] | None = print,
+    telegeography: str | os.PathLike[str] | None = None,
+    reference: str | os.PathLike[str] | None = None,
+    snapshot: dt.date | None = None,
+) -> dict[str, Any]:
     """Derive the bundled dataset from the raw sources and write it to ``out``.
 
     Parameters
@@ -878,44 +1076,83 @@ def build(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
         atomically; nothing else is touched.
     echo
         Called with each build-log line (``None`` for silence).
+    telegeography
+        The TeleGeography directory (default ``source/telegeography``).
+    reference
+        A dataset directory supplying the countries, capacities and land links
+        instead of ``source`` (used by :mod:`cablesim._tgimport` to import a
+        newer TeleGeography copy; ``source`` may then be ``None``).
+    snapshot
+        Date of the TeleGeography copy (default :data:`SNAPSHOT_DATE`).
 
     Returns
     -------
     dict
         The manifest written.
     """
-    src = Path(source)
-    if not (src / "telegeography" / "cable" / "cable-geo.json").is_file():
-        raise DataError(f"{src} does not look like the raw-data directory (no telegeography/cable/cable-geo.json)")
+    src = Path(source) if source is not None else None
+    tg = (
+        Path(telegeography)
+        if telegeography is not None
+        else (src / "telegeography" if src else None)
+    )
+    if tg is None or not (tg / "cable" / "cable-geo.json").is_file():
+        raise DataError(
+            f"{tg or src} does not look like TeleGeography data (no cable/cable-geo.json)"
+        )
+    if src is None and reference is None:
+        raise DataError("build needs the raw-data directory (source) or a reference dataset")
+    ref = None
+    if reference is not None:
+        from cablesim import _tgimport
+
+        ref = _tgimport.read_reference(reference)
+    snapshot = snapshot or SNAPSHOT_DATE
     dst = Path(out)
     dst.mkdir(parents=True, exist_ok=True)
     log = _Log(echo)
-    countries, names = _countries(src, log)
-    lps, countries = _landing_points(src, countries, names, log)
+    countries, names = (
+        _countries(src, log) if ref is None else _tgimport.reference_countries(ref, log)
+    )
+    lps, countries = _landing_points(tg, countries, names, log)
     landmasses = _landmasses(countries)
     lps["landmass"] = _assign_landmass(lps, landmasses)
-    cables, segments, bus, quality = _cables_and_segments(src, lps, log)
+    cables, segments, bus, quality = _cables_and_segments(tg, lps, log, snapshot=snapshot)
     rfs = dict(zip(cables["cable_id"], cables["rfs_year"], strict=True))
-    caps = _capacities(src, cables["cable_id"].tolist(), rfs, log)
+    caps = (
+        _capacities(src, cables["cable_id"].tolist(), rfs, log)
+        if ref is None
+        else _tgimport.reference_capacities(ref, cables, lps, log)
+    )
     cables = cables.merge(caps, on="cable_id", how="left")
     segments = segments.merge(cables[["cable_id", "capacity_tbps"]], on="cable_id", how="left")
-    links = _terrestrial(src, countries, landmasses, log)
+    links = (
+        _terrestrial(src, countries, landmasses, log)
+        if ref is None
+        else _tgimport.reference_links(ref, log)
+    )
     chokepoints = _chokepoints(segments)
     counts = lps.groupby("iso3").size()
     countries["n_landing_points"] = countries["iso3"].map(counts).fillna(0).astype(int)
     # keep only the land masses that matter to the model: the main one and those with stations
     used = set(zip(lps["iso3"], lps["landmass"], strict=True)) | {
-        (iso, 0) for iso in countries["iso3"]}
+        (iso, 0) for iso in countries["iso3"]
+    }
     for node in list(links["from_node"]) + list(links["to_node"]):
         _, iso, k = node.split(":")
         used.add((iso, int(k)))
-    landmasses = landmasses[[
-        (i, k) in used for i, k in zip(landmasses["iso3"], landmasses["landmass"], strict=True)
-    ]].reset_index(drop=True)
+    landmasses = landmasses[
+        [(i, k) in used for i, k in zip(landmasses["iso3"], landmasses["landmass"], strict=True)]
+    ].reset_index(drop=True)
 
     tables = {
-        "countries": countries, "landmasses": landmasses, "landing_points": lps, "cables": cables,
-        "segments": segments, "branching_units": bus, "chokepoints": chokepoints,
+        "countries": countries,
+        "landmasses": landmasses,
+        "landing_points": lps,
+        "cables": cables,
+        "segments": segments,
+        "branching_units": bus,
+        "chokepoints": chokepoints,
         "terrestrial_links": links,
     }
     extra_cols = {"cables": ["landing_point_ids"], "landing_points": ["tg_numeric_id"]}
@@ -943,7 +1180,7 @@ def build(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
     info = {
         "name": "cablesim bundled dataset",
         "built": dt.date.today().isoformat(),
-        "snapshot_date": SNAPSHOT_DATE.isoformat(),
+        "snapshot_date": snapshot.isoformat(),
         "licence": LICENCE,
         "sources": {
             "telegeography": "TeleGeography Submarine Cable Map data, API v2, snapshot of June 2021 (CC BY-NC-SA 3.0)",
@@ -954,7 +1191,8 @@ def build(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
         "assumptions": {
             "border_link_tbps_fallback": BORDER_LINK_TBPS,
             "border_link_tbps_by_income_group": {
-                g: v[0] for g, v in border_defaults(links.to_dict("records"), countries).items()},
+                g: v[0] for g, v in border_defaults(links.to_dict("records"), countries).items()
+            },
             "landmass_join_km": LANDMASS_JOIN_KM,
             "synthetic_polygon_radius_km": SYNTHETIC_RADIUS_KM,
         },
@@ -981,18 +1219,27 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _quality_report(tables: dict[str, gpd.GeoDataFrame], quality: list[dict[str, Any]]) -> dict[str, Any]:
+def _quality_report(
+    tables: dict[str, gpd.GeoDataFrame], quality: list[dict[str, Any]]
+) -> dict[str, Any]:
     q = pd.DataFrame(quality)
     total = float(q["route_km"].sum())
     inferred = float(q["inferred_km"].sum())
     share = inferred / total if total else 0.0
     with_inf = q[q["inferred_km"] > 0].sort_values("inferred_km", ascending=False)
-    moved = [(c, lp, km) for c, mv in zip(q["cable_id"], q["moved"], strict=True) for lp, km in mv if km > 5]
-    attached = [(c, lp, km) for c, at in zip(q["cable_id"], q["attached"], strict=True) for lp, km in at]
+    moved = [
+        (c, lp, km)
+        for c, mv in zip(q["cable_id"], q["moved"], strict=True)
+        for lp, km in mv
+        if km > 5
+    ]
+    attached = [
+        (c, lp, km) for c, at in zip(q["cable_id"], q["attached"], strict=True) for lp, km in at
+    ]
     lines = [
         "# Data-quality report",
         "",
-        "Written by `python -m cablesim.dataset build`. TeleGeography gives each cable's landing points",
+        "Written by `cablesim data build`. TeleGeography gives each cable's landing points",
         "as an unordered set and its route as drawn lines; the build derives the segment topology from",
         "the drawing (see the README). Where the drawing is incomplete, it bridges with straight",
         "*inferred* segments, listed here.",
@@ -1011,13 +1258,25 @@ def _quality_report(tables: dict[str, gpd.GeoDataFrame], quality: list[dict[str,
         "| --- | ---: | ---: | ---: |",
     ]
     for r in with_inf.itertuples():
-        lines.append(f"| {r.cable_id} | {r.inferred_km:,.0f} | {r.route_km:,.0f} | "
-                     f"{r.inferred_km / r.route_km if r.route_km else 0:.0%} |")
-    lines += ["", "## Landing points attached with an inferred segment", "",
-              "| cable | landing point | distance to route (km) |", "| --- | --- | ---: |"]
+        lines.append(
+            f"| {r.cable_id} | {r.inferred_km:,.0f} | {r.route_km:,.0f} | "
+            f"{r.inferred_km / r.route_km if r.route_km else 0:.0%} |"
+        )
+    lines += [
+        "",
+        "## Landing points attached with an inferred segment",
+        "",
+        "| cable | landing point | distance to route (km) |",
+        "| --- | --- | ---: |",
+    ]
     lines += [f"| {c} | {lp} | {km:,.0f} |" for c, lp, km in sorted(attached)]
-    lines += ["", "## Landing points moved more than 5 km onto their route", "",
-              "| cable | landing point | moved (km) |", "| --- | --- | ---: |"]
+    lines += [
+        "",
+        "## Landing points moved more than 5 km onto their route",
+        "",
+        "| cable | landing point | moved (km) |",
+        "| --- | --- | ---: |",
+    ]
     lines += [f"| {c} | {lp} | {km:,.1f} |" for c, lp, km in sorted(moved)]
     return {"inferred_share": round(share, 5), "markdown": "\n".join(lines) + "\n"}
 
@@ -1027,7 +1286,7 @@ def _data_readme(info: dict[str, Any]) -> str:
     parts = [
         "# cablesim bundled dataset",
         "",
-        "Derived by `python -m cablesim.dataset build --source ../shared/data --out data` from the",
+        "Derived by `cablesim data build --source ../shared/data --out data` from the",
         "sources below; do not edit by hand (this README is generated too). Tables are GeoParquet",
         "(lon/lat, EPSG:4326). `manifest.json` holds counts and provenance, `quality_report.md` the",
         "topology's data-quality report, `build_log.txt` every disagreement the build resolved.",
@@ -1105,8 +1364,9 @@ def _data_readme(info: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m cablesim.dataset``."""
-    parser = argparse.ArgumentParser(prog="python -m cablesim.dataset",
-                                     description="Build or validate the cablesim dataset.")
+    parser = argparse.ArgumentParser(
+        prog="python -m cablesim.dataset", description="Build or validate the cablesim dataset."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="derive the dataset from the raw sources")
     b.add_argument("--source", default="../shared/data", help="raw-data directory")

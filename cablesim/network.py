@@ -507,8 +507,12 @@ def load_network(
     >>> "seamewe-4" in set(net.cables["cable_id"])
     True
     """
-    date = _as_date(as_of)
-    first = dataset.load_tables(data)["cables"]["rfs_date"].dropna().min()
+    directory = str(dataset.data_dir(data))  # resolves CABLESIM_DATA too: part of the cache key
+    if as_of is None:
+        date = dt.date.fromisoformat(dataset.manifest(directory)["snapshot_date"])
+    else:
+        date = _as_date(as_of)
+    first = dataset.load_tables(directory)["cables"]["rfs_date"].dropna().min()
     if date < first:
         raise CableSimError(f"as_of {date} is before the first cable of the dataset ({first})")
-    return _load_network_cached(date, None if data is None else str(data))
+    return _load_network_cached(date, directory)

@@ -121,8 +121,10 @@ def summary_paragraph(result: Result) -> str:
     if len(fc) == 0:
         bits.append("No cable segment or land link failed.")
     else:
-        txt = (f"{plural(s['segments_failed'], 'segment')} of {plural(len(fc) - len(deg), 'cable')} "
-               "failed")
+        txt = (
+            f"{plural(s['segments_failed'], 'segment')} of {plural(len(fc) - len(deg), 'cable')} "
+            "failed"
+        )
         if len(whole):
             txt += f" ({len(whole)} along {'its' if len(whole) == 1 else 'their'} whole length)"
         if len(part):

@@ -42,8 +42,8 @@ cable system (North America, Western Europe, East and South-East Asia)."""
 DEFAULT_RADIUS_KM = 25.0
 EVENT_KINDS = ("cut", "chokepoint", "area", "landing_point", "cable", "country", "degrade")
 TIMING_KEYS = ("label", "at", "repair_days", "until")
-TOP_KEYS = ("name", "description", "as_of", "events", "options", "reported")
-OPTION_KEYS = ("core", "backhaul")
+TOP_KEYS = ("name", "description", "as_of", "events", "options", "reported", "add", "compare")
+OPTION_KEYS = ("core", "backhaul", "repair")
 SEVERITIES = ("total", "near_total", "severe", "moderate", "minor", "none")
 
 
@@ -100,8 +100,10 @@ class Scenario:
     @property
     def is_timeline(self) -> bool:
         """True when any event carries timing (``at``, ``repair_days`` or ``until``)."""
-        return any(e.at is not None or e.repair_days is not None or e.until is not None
-                   for e in self.events)
+        return any(
+            e.at is not None or e.repair_days is not None or e.until is not None
+            for e in self.events
+        )
 
 
 # ------------------------------------------------------------------------------ YAML with lines
@@ -133,8 +135,10 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: tuple, lines: dic
                 key = str(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
             if key in out:
-                raise ScenarioError(f"{loader.name}:{key_node.start_mark.line + 1}: "
-                                    f"{_fmt_path((*path, key))}: duplicate key")
+                raise ScenarioError(
+                    f"{loader.name}:{key_node.start_mark.line + 1}: "
+                    f"{_fmt_path((*path, key))}: duplicate key"
+                )
             out[key] = _construct(value_node, loader, (*path, key), lines)
             lines[(*path, key)] = key_node.start_mark.line + 1
         return out
@@ -144,7 +148,10 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: tuple, lines: dic
 
 
 def _parse_yaml(text: str, source: str) -> _Doc:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     loader.name = source
     try:
         node = loader.get_single_node()
@@ -184,7 +191,9 @@ class _Checker:
         for key in mapping:
             if key not in allowed:
                 hint = did_you_mean(str(key), allowed, n=1)
-                extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
+                extra = (
+                    f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
+                )
                 self.err((*path, key), f"unknown key{extra}")
 
     # ---- value checks
@@ -198,8 +207,15 @@ class _Checker:
             return None
         return value.strip()
 
-    def number(self, value: Any, path: tuple, *, positive: bool = True, low: float | None = None,
-               high: float | None = None) -> float | None:
+    def number(
+        self,
+        value: Any,
+        path: tuple,
+        *,
+        positive: bool = True,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.err(path, f"must be a number, got {value!r}")
             return None
@@ -210,7 +226,7 @@ class _Checker:
         if positive and v <= 0:
             self.err(path, f"must be greater than 0, got {value!r}")
             return None
-        if low is not None and v < low or high is not None and v > high:
+        if (low is not None and v < low) or (high is not None and v > high):
             self.err(path, f"must be between {low} and {high}, got {value!r}")
             return None
         return v
@@ -246,8 +262,11 @@ class _Checker:
                 pass
             if value.strip().isdigit() and not allow_offset:
                 return self.date(int(value.strip()), path)
-        self.err(path, f"must be a date (YYYY-MM-DD){' or a day offset' if allow_offset else ' or a year'}, "
-                       f"got {value!r}")
+        self.err(
+            path,
+            f"must be a date (YYYY-MM-DD){' or a day offset' if allow_offset else ' or a year'}, "
+            f"got {value!r}",
+        )
         return None
 
     def resolve(self, fn, value: Any, path: tuple) -> str | None:
@@ -267,15 +286,37 @@ class _Checker:
 
 def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
     net = ck.net
-    if not isinstance(item, dict) or len(item) != 1:
+    if not isinstance(item, dict) or (
+        len(item) != 1
+        and not (
+            sum(k in EVENT_KINDS for k in item) == 1
+            and all(k in EVENT_KINDS + TIMING_KEYS for k in item)
+        )
+    ):
         got = list(item) if isinstance(item, dict) else item
-        ck.err(path, f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}")
+        ck.err(
+            path,
+            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}",
+        )
         return None
+    if isinstance(item, dict) and len(item) > 1:
+        kinds = [k for k in item if k in EVENT_KINDS]
+        extra = [k for k in item if k not in EVENT_KINDS]
+        if len(kinds) == 1 and all(k in TIMING_KEYS for k in extra):
+            ck.err(
+                (*path, extra[0]),
+                f"unknown key here: write {', '.join(extra)} inside the event, "
+                f"e.g. {kinds[0]}: {{id: ..., {extra[0]}: ...}}",
+            )
+            return None
     kind, body = next(iter(item.items()))
     if kind not in EVENT_KINDS:
         hint = did_you_mean(str(kind), EVENT_KINDS, n=1)
-        ck.err((*path, kind), "unknown event kind" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                     f"; one of {', '.join(EVENT_KINDS)}"))
+        ck.err(
+            (*path, kind),
+            "unknown event kind"
+            + (f"; did you mean {hint[0]!r}?" if hint else f"; one of {', '.join(EVENT_KINDS)}"),
+        )
         return None
     p = (*path, kind)
     simple_id = kind in ("chokepoint", "landing_point", "cable", "country")
@@ -303,8 +344,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             ck.err((*p, "cables"), "is required: a list of cable ids or names")
             ok = False
         else:
-            ids = [ck.resolve(net.resolve_cable if net else None, c, (*p, "cables", i))
-                   for i, c in enumerate(cables)]
+            ids = [
+                ck.resolve(net.resolve_cable if net else None, c, (*p, "cables", i))
+                for i, c in enumerate(cables)
+            ]
             ok &= all(ids)
             params["cables"] = tuple(dict.fromkeys(i for i in ids if i))
         near = body.get("near")
@@ -323,14 +366,20 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
                     params["near"] = ("landing_point", net.resolve_landing_point(near))
                 except UnknownNameError:
                     choices = list(net.chokepoints["chokepoint_id"]) + list(
-                        net._all_landing_points["landing_point_id"])
-                    ck.err((*p, "near"), str(UnknownNameError(near, choices,
-                                                             kind="chokepoint or landing point")))
+                        net._all_landing_points["landing_point_id"]
+                    )
+                    ck.err(
+                        (*p, "near"),
+                        str(UnknownNameError(near, choices, kind="chokepoint or landing point")),
+                    )
                     ok = False
         elif isinstance(near, str):
             params["near"] = ("name", near)
         else:
-            ck.err((*p, "near"), f"must be [lat, lon], a chokepoint id or a landing point, got {near!r}")
+            ck.err(
+                (*p, "near"),
+                f"must be [lat, lon], a chokepoint id or a landing point, got {near!r}",
+            )
             ok = False
         radius = body.get("radius_km", DEFAULT_RADIUS_KM)
         r = ck.number(radius, (*p, "radius_km"), high=5000)
@@ -353,14 +402,20 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             ok &= r is not None
             params["radius_km"] = r
     elif kind == "degrade":
-        cid = ck.resolve(net.resolve_cable if net else None, body.get("cable"), (*p, "cable")) \
-            if body.get("cable") is not None else None
+        cid = (
+            ck.resolve(net.resolve_cable if net else None, body.get("cable"), (*p, "cable"))
+            if body.get("cable") is not None
+            else None
+        )
         if body.get("cable") is None:
             ck.err((*p, "cable"), "is required")
         f = body.get("fraction")
         frac = ck.number(f, (*p, "fraction"), high=1.0) if f is not None else None
         if f is None:
-            ck.err((*p, "fraction"), "is required: the share of capacity lost, greater than 0 and at most 1")
+            ck.err(
+                (*p, "fraction"),
+                "is required: the share of capacity lost, greater than 0 and at most 1",
+            )
         ok &= cid is not None and frac is not None
         params.update(cable=cid, fraction=frac)
     else:
@@ -370,8 +425,12 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             return None
         fn = None
         if net is not None:
-            fn = {"chokepoint": net.resolve_chokepoint, "landing_point": net.resolve_landing_point,
-                  "cable": net.resolve_cable, "country": net.resolve_country}[kind]
+            fn = {
+                "chokepoint": net.resolve_chokepoint,
+                "landing_point": net.resolve_landing_point,
+                "cable": net.resolve_cable,
+                "country": net.resolve_country,
+            }[kind]
         rid = ck.resolve(fn, value, id_path)
         ok &= rid is not None
         params["id"] = rid
@@ -385,8 +444,14 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         ck.err((*p, "until"), "give either repair_days or until, not both")
     if not ok:
         return None
-    return Event(kind=kind, params=params, label=label or _auto_label(kind, params, net),
-                 at=at, repair_days=repair, until=until if isinstance(until, dt.date) else None)
+    return Event(
+        kind=kind,
+        params=params,
+        label=label or _auto_label(kind, params, net),
+        at=at,
+        repair_days=repair,
+        until=until if isinstance(until, dt.date) else None,
+    )
 
 
 def _auto_label(kind: str, params: dict[str, Any], net) -> str:
@@ -398,7 +463,7 @@ def _auto_label(kind: str, params: dict[str, Any], net) -> str:
 
     if kind == "cut":
         near = params["near"]
-        where = (f"{near[1]:.2f}, {near[2]:.2f}" if near[0] == "point" else near[1])
+        where = f"{near[1]:.2f}, {near[2]:.2f}" if near[0] == "point" else near[1]
         names = ", ".join(cname(c) for c in params["cables"])
         return f"{names} cut within {params['radius_km']:g} km of {where}"
     if kind == "area":
@@ -437,7 +502,10 @@ def _check_reported(ck: _Checker, rep: Any, path: tuple) -> dict[str, Any] | Non
         elif c.get("iso3") is None:
             ck.err((*cp, "iso3"), "is required")
         if c.get("severity") not in SEVERITIES:
-            ck.err((*cp, "severity"), f"must be one of {', '.join(SEVERITIES)}, got {c.get('severity')!r}")
+            ck.err(
+                (*cp, "severity"),
+                f"must be one of {', '.join(SEVERITIES)}, got {c.get('severity')!r}",
+            )
     return rep
 
 
@@ -447,14 +515,20 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     data = doc.data
     ck = _Checker(doc, None)
     if not isinstance(data, dict):
-        raise ScenarioError(f"{doc.source}: a scenario is a mapping with name and events, got "
-                            f"{type(data).__name__}")
+        raise ScenarioError(
+            f"{doc.source}: a scenario is a mapping with name and events, got {type(data).__name__}"
+        )
     ck.unknown_keys(data, TOP_KEYS, ())
     name = ck.text(data.get("name"), ("name",), required=True)
-    description = ck.text(data["description"], ("description",)) if data.get("description") is not None else ""
+    description = (
+        ck.text(data["description"], ("description",))
+        if data.get("description") is not None
+        else ""
+    )
+    n_before = len(ck.problems)
     as_of = ck.date(data["as_of"], ("as_of",)) if data.get("as_of") is not None else None
     net = network
-    if resolve and net is None and not any("as_of" in p for p in ck.problems):
+    if resolve and net is None and len(ck.problems) == n_before:
         try:
             net = load_network(as_of)
         except CableSimError as exc:
@@ -471,16 +545,39 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
             if not isinstance(raw, list) or not raw:
                 ck.err(("options", "core"), "must be a non-empty list of ISO3 codes")
             else:
-                codes = [ck.resolve(ck.net.resolve_country if ck.net else None, c, ("options", "core", i))
-                         for i, c in enumerate(raw)]
-                core = tuple(dict.fromkeys(c.upper() if c and not ck.net else c for c in codes if c))
+                codes = [
+                    ck.resolve(
+                        ck.net.resolve_country if ck.net else None, c, ("options", "core", i)
+                    )
+                    for i, c in enumerate(raw)
+                ]
+                core = tuple(
+                    dict.fromkeys(c.upper() if c and not ck.net else c for c in codes if c)
+                )
         if "backhaul" in opts:
             from cablesim.network import BACKHAUL_MODES
+
             if opts["backhaul"] not in BACKHAUL_MODES:
-                ck.err(("options", "backhaul"), f"must be one of {', '.join(BACKHAUL_MODES)}, "
-                                                f"got {opts['backhaul']!r}")
+                ck.err(
+                    ("options", "backhaul"),
+                    f"must be one of {', '.join(BACKHAUL_MODES)}, got {opts['backhaul']!r}",
+                )
             else:
                 backhaul = opts["backhaul"]
+        if "repair" in opts:
+            from cablesim import timeline
+
+            timeline.validate_repair_option(ck, opts["repair"], ("options", "repair"))
+    add: list[dict[str, Any]] = []
+    if data.get("add") is not None:  # what-if cables (cablesim._whatif): events may name them
+        from cablesim import _whatif
+
+        add = _whatif.validate_add(ck, data["add"], ("add",))
+        if add and ck.net is not None and not ck.problems:
+            try:
+                ck.net = _whatif.extend(ck.net, add)
+            except CableSimError as exc:
+                ck.err(("add",), str(exc))
     events_raw = data.get("events")
     events: list[Event] = []
     if events_raw is None:
@@ -493,12 +590,30 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
             if ev is not None:
                 events.append(ev)
     reported = _check_reported(ck, data["reported"], ("reported",)) if "reported" in data else None
-    add: list[dict[str, Any]] = []
+    if events and any(
+        e.at is not None or e.repair_days is not None or e.until is not None for e in events
+    ):
+        from cablesim import timeline
+
+        timeline.validate_timing(ck, events_raw, as_of if isinstance(as_of, dt.date) else None)
+    if "compare" in data:
+        from cablesim import plan
+
+        plan.validate_compare(ck, data["compare"], ("compare",))
     if ck.problems:
         raise ScenarioError(ck.problems)
-    return Scenario(name=name or "", events=tuple(events), description=description or "",
-                    as_of=as_of if isinstance(as_of, dt.date) else None, core=core, backhaul=backhaul,
-                    reported=reported, add=tuple(add), source=doc.source, document=data)
+    return Scenario(
+        name=name or "",
+        events=tuple(events),
+        description=description or "",
+        as_of=as_of if isinstance(as_of, dt.date) else None,
+        core=core,
+        backhaul=backhaul,
+        reported=reported,
+        add=tuple(add),
+        source=doc.source,
+        document=data,
+    )
 
 
 def read_document(path: str | os.PathLike[str]) -> _Doc:
@@ -519,8 +634,9 @@ def read_document(path: str | os.PathLike[str]) -> _Doc:
     return _parse_yaml(text, str(p))
 
 
-def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any], *, network=None,
-                  resolve: bool = True) -> Scenario:
+def load_scenario(
+    source: str | os.PathLike[str] | Mapping[str, Any], *, network=None, resolve: bool = True
+) -> Scenario:
     """Load and validate a scenario.
 
     Parameters
@@ -575,6 +691,7 @@ def find_scenario(name: str | os.PathLike[str]) -> Path:
             return cand
     known = sorted(f.stem for f in base.glob("*.yaml"))
     hint = did_you_mean(str(name), known)
-    msg = f"{name}: no such scenario file" + (f"; did you mean {', '.join(hint)}?" if hint else
-                                              f"; bundled scenarios: {', '.join(known)}")
+    msg = f"{name}: no such scenario file" + (
+        f"; did you mean {', '.join(hint)}?" if hint else f"; bundled scenarios: {', '.join(known)}"
+    )
     raise ScenarioError(msg)
