@@ -24,10 +24,13 @@ from cablesim.exceptions import (
     UnknownCountryError,
     UnknownNameError,
 )
+from cablesim.history import run_history
 from cablesim.metrics import country_metrics
 from cablesim.network import Network, load_network
+from cablesim.plan import compare, resilience
 from cablesim.scenario import Event, Scenario, find_scenario, load_scenario
 from cablesim.simulate import Result, simulate
+from cablesim.timeline import TimelineResult, simulate_timeline
 
 try:
     __version__ = version("cablesim")
@@ -44,14 +47,19 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "TimelineResult",
     "UnknownCableError",
     "UnknownCountryError",
     "UnknownNameError",
     "__version__",
     "apply_events",
+    "compare",
     "country_metrics",
     "find_scenario",
     "load_network",
     "load_scenario",
+    "resilience",
+    "run_history",
     "simulate",
+    "simulate_timeline",
 ]
