@@ -22,8 +22,8 @@ arrays:
   recomputed.
 
 The plain approach (networkx maximum flow per country, from scratch) is in
-``benchmarks/``; ``tests/test_engine.py`` proves the two agree on the real
-network.
+:mod:`cablesim._reference`; ``tests/test_engine.py`` proves the two agree on
+the real network and ``benchmarks/bench_engine.py`` times both.
 """
 
 from __future__ import annotations

@@ -1,0 +1,832 @@
+"""Monte Carlo risk: random cable faults over a period, and uncertain capacities.
+
+Fault model (:func:`montecarlo`)
+--------------------------------
+* **How many.** Faults arrive as a Poisson process of :data:`FAULTS_PER_YEAR`
+  (175) a year over the whole network: the industry's figure is about
+  150-200 faults a year worldwide (International Cable Protection Committee,
+  ICPC; TeleGeography's submarine cable FAQ), about two-thirds of them from
+  fishing and ship anchors.
+* **Where.** A fault fails one cable segment (the model's unit: the stretch
+  of a cable between two stations or branching units). Fishing and anchoring
+  faults happen in shallow water, on the continental shelf. The data carry no
+  bathymetry, so the shallow length of a segment is estimated as the first
+  :data:`SHALLOW_KM` (80 km, about the average width of the continental
+  shelf) at each end that is a landing station, capped at the segment's
+  length; ends at branching units are deep. A share :data:`SHALLOW_SHARE`
+  (two-thirds) of faults falls on segments in proportion to their shallow
+  length, the rest (natural hazards, component faults, abrasion) in
+  proportion to their whole length. See :func:`fault_weights`.
+* **How long.** Each fault lasts a repair time drawn from a lognormal
+  distribution with median :data:`REPAIR_MEDIAN_DAYS` (14 days) and 95th
+  percentile :data:`REPAIR_P95_DAYS` (45 days): industry statements put a
+  typical repair at one to three weeks once a repair ship is on site, and
+  much longer where ships are scarce (the West African repairs of 2024 took
+  over a month). Land links do not fail in this model.
+* **What is measured.** Each trial draws the faults of ``years`` years
+  (plus a :data:`BURN_IN_DAYS` lead-in, so that the period starts with the
+  faults still under repair from before, as in a steady state) and records,
+  for every country, the **worst state over the period**: its largest loss
+  of capacity to the core at any instant, and whether it was isolated (no
+  route to the core at all) at any instant. The worst state is exact: the
+  set of failed segments only grows at a fault's arrival, so only the
+  instants right after arrivals not followed by another arrival before a
+  repair need checking.
+* **Resolution.** Worst losses below the floor ``loss_floor`` (default
+  :data:`LOSS_FLOOR_PCT`, 50%: the ``severe`` threshold) are not computed
+  exactly: a provable upper bound (the baseline flow minus what no longer
+  fits, without rerouting) shows them to be below it, and they are reported
+  as ``< floor``. Everything at or above the floor (isolation, severe loss,
+  quantiles at or above it) is exact. A lower floor (``--loss-floor 10``)
+  resolves smaller losses and adds P(degraded), at several times the cost:
+  many countries lose 10% at some instant of a year.
+
+Per country the report gives P(isolated), P(severe) (a loss of
+:data:`cablesim.metrics.SEVERE_PCT` or more at some instant, isolation
+included), P(degraded or worse) when the floor allows, and the worst-loss
+quantiles p50, p90 and p99 over trials, each with a 95% confidence interval:
+Wilson score intervals for the probabilities, distribution-free
+order-statistic intervals for the quantiles.
+
+Reproducibility: trial ``i`` draws from ``numpy.random.SeedSequence(seed,
+spawn_key=(i,))`` (the ``i``-th child of ``SeedSequence(seed)``), so the
+numbers depend on the seed only, not on the number of workers or on how the
+trials are split.
+
+Capacity uncertainty (:func:`capacity_uncertainty`)
+---------------------------------------------------
+Estimated capacities are drawn from a lognormal distribution around the
+estimate whose 90% range is [estimate / spread, estimate x spread]
+(``cables.capacity_spread``; published figures have a spread of 1 and do not
+vary), one draw per cable, and the scenario is evaluated for every draw: each
+country's loss in that scenario becomes a band (p5, p50, p95).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cablesim import _batch, _engine, metrics
+from cablesim.exceptions import CableSimError
+from cablesim.network import Network, load_network
+from cablesim.scenario import DEFAULT_CORE, Scenario
+
+FAULTS_PER_YEAR = 175.0
+"""Cable faults a year worldwide (ICPC / TeleGeography: about 150-200)."""
+SHALLOW_KM = 80.0
+"""Length (km) at each landing end of a segment counted as shallow water."""
+SHALLOW_SHARE = 2.0 / 3.0
+"""Share of faults in shallow water (fishing and anchoring: about two-thirds)."""
+REPAIR_MEDIAN_DAYS = 14.0
+"""Median repair time (days)."""
+REPAIR_P95_DAYS = 45.0
+"""95th percentile of the repair time (days)."""
+BURN_IN_DAYS = 120.0
+"""Faults starting this long before the period may still be under repair in it."""
+LOSS_FLOOR_PCT = metrics.SEVERE_PCT
+"""Default floor: worst losses below it are reported as ``< floor`` (see the module doc)."""
+QUANTILES = (0.5, 0.9, 0.99)
+DAYS_PER_YEAR = 365.25
+_Z95 = 1.959963984540054
+_Z90 = 1.6448536269514722
+
+
+# ------------------------------------------------------------------------------ statistics
+
+
+def wilson(successes: int, n: int, *, z: float = _Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (95% by default)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    lo = 0.0 if successes <= 0 else max(0.0, centre - half)
+    hi = 1.0 if successes >= n else min(1.0, centre + half)
+    return (lo, hi)
+
+
+def quantile_ci(values: np.ndarray, q: float, *, level: float = 0.95) -> tuple[float, float, float]:
+    """The ``q`` quantile of ``values`` and a distribution-free confidence interval.
+
+    The interval is between order statistics ``x(l)`` and ``x(u)`` with ``l``,
+    ``u`` the binomial(n, q) quantiles at (1 - level)/2 and (1 + level)/2:
+    the true quantile lies between them with probability about ``level``.
+    """
+    from scipy.stats import binom
+
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if not n:
+        return (math.nan, math.nan, math.nan)
+    est = float(x[min(n - 1, max(0, math.ceil(q * n) - 1))])
+    lo = int(binom.ppf((1 - level) / 2, n, q))
+    hi = int(binom.ppf((1 + level) / 2, n, q)) + 1
+    return est, float(x[min(n - 1, max(0, lo - 1))]), float(x[min(n - 1, max(0, hi - 1))])
+
+
+# ------------------------------------------------------------------------------ fault model
+
+
+def fault_weights(
+    network: Network, *, shallow_km: float = SHALLOW_KM, shallow_share: float = SHALLOW_SHARE
+) -> pd.DataFrame:
+    """Probability that a fault falls on each segment (see the module doc).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment_id``, ``cable_id``, ``length_km``, ``shallow_km``, ``weight``
+        (summing to 1), in the order of ``network.segments``.
+    """
+    segs = network.segments
+    kind = network.nodes()["kind"]
+    ends = segs["from_node"].map(kind).eq("landing_point").to_numpy().astype(int) + segs[
+        "to_node"
+    ].map(kind).eq("landing_point").to_numpy().astype(int)
+    length = segs["length_km"].to_numpy(dtype=float)
+    shallow = np.minimum(length, shallow_km * ends)
+    w = np.zeros(len(segs))
+    if shallow.sum() > 0:
+        w += shallow_share * shallow / shallow.sum()
+    else:
+        shallow_share = 0.0
+    if length.sum() > 0:
+        w += (1 - shallow_share) * length / length.sum()
+    total = w.sum()
+    return pd.DataFrame(
+        {
+            "segment_id": segs["segment_id"].to_numpy(),
+            "cable_id": segs["cable_id"].to_numpy(),
+            "length_km": length,
+            "shallow_km": shallow,
+            "weight": w / total if total > 0 else w,
+        }
+    )
+
+
+def _repair_sigma() -> float:
+    """Log-scale spread of the repair time, from its median and 95th percentile."""
+    return math.log(REPAIR_P95_DAYS / REPAIR_MEDIAN_DAYS) / _Z90
+
+
+@dataclass
+class _MCState:
+    ev: _batch.Evaluator
+    seg_edge: np.ndarray
+    cumw: np.ndarray
+    eligible: np.ndarray
+
+
+def _build_mc(network: Network, *, core: tuple[str, ...], backhaul: str, routing: str) -> _MCState:
+    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing)
+    fw = fault_weights(network)
+    seg_edge = np.array([ev.edge_index[s] for s in fw["segment_id"]], dtype=np.int64)
+    cumw = np.cumsum(fw["weight"].to_numpy())
+    if len(cumw):
+        cumw /= cumw[-1]
+    eligible = ev.reach0 & (ev.baseline > 0)
+    return _MCState(ev, seg_edge, cumw, eligible)
+
+
+def _sample(
+    state: _MCState, rng: np.random.Generator, years: float, faults_per_year: float
+) -> list[np.ndarray]:
+    """The failure sets of one trial that can hold a worst state (see the module doc)."""
+    period = years * DAYS_PER_YEAR
+    n = rng.poisson(faults_per_year * (period + BURN_IN_DAYS) / DAYS_PER_YEAR)
+    seg = np.minimum(np.searchsorted(state.cumw, rng.random(n), side="right"), len(state.cumw) - 1)
+    start = rng.uniform(-BURN_IN_DAYS, period, n)
+    end = start + rng.lognormal(math.log(REPAIR_MEDIAN_DAYS), _repair_sigma(), n)
+    keep = end > 0
+    if not keep.any():
+        return []
+    edges, start, end = state.seg_edge[seg[keep]], np.maximum(start[keep], 0.0), end[keep]
+    times = np.unique(start)
+    act = (start[None, :] <= times[:, None]) & (end[None, :] > times[:, None])
+    min_end = np.where(act, end[None, :], np.inf).min(axis=1)
+    nxt = np.append(times[1:], np.inf)
+    maximal = (min_end <= nxt) | (nxt == np.inf)
+    return [np.unique(edges[row]) for row in act[maximal]]
+
+
+def _trial(
+    state: _MCState, configs: list[np.ndarray], floor: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Worst loss (percent; -1 when below the floor) and isolation of every country."""
+    ev = state.ev
+    n_c = len(ev.countries)
+    worst = np.full(n_c, -1.0)
+    isolated = np.zeros(n_c, dtype=bool)
+    if not configs:
+        return worst, isolated
+    preps: dict[int, _batch._Prepared] = {}
+    ub = ev.loss_upper_bounds(configs)
+    ub[:, ~state.eligible] = 0.0
+    full = 100.0 - 1e-9
+    reach_at: dict[int, np.ndarray] = {}
+    b = ev.baseline
+    for c in np.flatnonzero(ub.max(axis=0) >= floor):
+        order = np.argsort(-ub[:, c], kind="stable")
+        best = -1.0
+        for k in order:
+            bound = ub[k, c]
+            if bound < floor:
+                break
+            need_iso = best >= full and not isolated[c]
+            if bound <= best and not (need_iso and bound >= full):
+                break
+            if k not in preps:
+                preps[k] = ev.prepare(configs[k])
+            v = ev.country_value(int(c), preps[k])
+            loss = min(100.0, max(0.0, 100.0 * (1.0 - v / b[c])))
+            best = max(best, loss)
+            if loss >= full and not isolated[c]:
+                if k not in reach_at:
+                    reach_at[k] = ev.reach(ev.comp, ev.capacity_after(configs[k]))
+                isolated[c] = not reach_at[k][c]
+            if isolated[c] and best >= full:
+                break
+        worst[c] = best if best >= floor else -1.0
+    return worst, isolated
+
+
+def _mc_chunk(
+    state: _MCState,
+    payload: tuple[int, int, int, float, float, float],
+) -> tuple[np.ndarray, np.ndarray]:
+    seed, lo, hi, years, fpy, floor = payload
+    worst = np.empty((hi - lo, len(state.ev.countries)))
+    iso = np.empty((hi - lo, len(state.ev.countries)), dtype=bool)
+    for j, i in enumerate(range(lo, hi)):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        worst[j], iso[j] = _trial(state, _sample(state, rng, years, fpy), floor)
+    return worst, iso
+
+
+# ------------------------------------------------------------------------------ results
+
+
+@dataclass
+class RiskResult:
+    """Outcome of :func:`montecarlo`.
+
+    Attributes
+    ----------
+    countries
+        One row per country: iso3, name, trials, p_isolated (+ _lo, _hi),
+        p_severe (+ _lo, _hi), p_degraded (+ _lo, _hi), loss_p50, loss_p90,
+        loss_p99 (percent, each with _lo and _hi; ``NaN`` where below
+        :data:`LOSS_FLOOR_PCT`), sorted by risk.
+    trials
+        Trials finished (fewer than asked when interrupted).
+    complete
+        False when the run was interrupted (Ctrl-C): the numbers cover the
+        finished trials.
+    """
+
+    countries: pd.DataFrame
+    trials: int
+    trials_requested: int
+    seed: int
+    years: float
+    faults_per_year: float
+    loss_floor: float
+    as_of: dt.date
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
+    worst: np.ndarray | None = field(default=None, repr=False)
+    isolated: np.ndarray | None = field(default=None, repr=False)
+
+    def country(self, iso3: str) -> dict[str, Any]:
+        """The record of one country."""
+        row = self.countries[self.countries["iso3"] == iso3.upper()]
+        if row.empty:
+            from cablesim.exceptions import UnknownCountryError
+
+            raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
+        return _clean(row.iloc[0].to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain data."""
+        return {
+            "model": {
+                "kind": "faults",
+                "trials": self.trials,
+                "trials_requested": self.trials_requested,
+                "complete": self.complete,
+                "seed": self.seed,
+                "years": self.years,
+                "faults_per_year": self.faults_per_year,
+                "as_of": self.as_of.isoformat(),
+                "shallow_km": SHALLOW_KM,
+                "shallow_share": SHALLOW_SHARE,
+                "repair_median_days": REPAIR_MEDIAN_DAYS,
+                "repair_p95_days": REPAIR_P95_DAYS,
+                "loss_floor_pct": self.loss_floor,
+                "measure": "worst state over the period",
+            },
+            "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "notes": list(self.notes),
+        }
+
+
+def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in record.items():
+        if isinstance(v, np.generic):
+            v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            v = None
+        out[k] = v
+    return out
+
+
+def _summarise(
+    ev: _batch.Evaluator,
+    eligible: np.ndarray,
+    worst: np.ndarray,
+    isolated: np.ndarray,
+    floor: float,
+) -> pd.DataFrame:
+    n = len(worst)
+    names = ev.network.country_names
+    rows = []
+    for c in np.flatnonzero(eligible):
+        w = worst[:, c]
+        row: dict[str, Any] = {
+            "iso3": ev.countries[c],
+            "name": names.get(ev.countries[c], ev.countries[c]),
+            "trials": n,
+        }
+        probs = [
+            ("p_isolated", int(isolated[:, c].sum())),
+            ("p_severe", int((w >= metrics.SEVERE_PCT).sum())),
+        ]
+        if floor <= metrics.DEGRADED_PCT:
+            probs.append(("p_degraded", int((w >= metrics.DEGRADED_PCT).sum())))
+        for key, hits in probs:
+            lo, hi = wilson(hits, n)
+            row[key], row[f"{key}_lo"], row[f"{key}_hi"] = (hits / n if n else math.nan), lo, hi
+        for q in QUANTILES:
+            name = f"loss_p{round(q * 100)}"
+            est, lo, hi = quantile_ci(w, q)
+            row[name], row[f"{name}_lo"], row[f"{name}_hi"] = (
+                round(x, 2) if x >= floor else math.nan for x in (est, lo, hi)
+            )
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    keys = [k for k in ("p_isolated", "p_severe", "p_degraded") if k in df.columns]
+    df = df.sort_values([*keys, "iso3"], ascending=[*(False for _ in keys), True])
+    return df.reset_index(drop=True)
+
+
+def montecarlo(
+    network: Network | None = None,
+    *,
+    trials: int = 1000,
+    seed: int = 0,
+    years: float = 1.0,
+    faults_per_year: float = FAULTS_PER_YEAR,
+    core: tuple[str, ...] = DEFAULT_CORE,
+    backhaul: str = "landmass",
+    routing: str = "corridor",
+    loss_floor: float = LOSS_FLOOR_PCT,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    chunk: int | None = None,
+) -> RiskResult:
+    """Random faults over ``years``: each country's chance of isolation and of a severe loss.
+
+    Parameters
+    ----------
+    network
+        The network (default: the bundled one at the snapshot date).
+    trials
+        Number of simulated periods.
+    seed
+        Seed of the random draws (same seed, same numbers, whatever ``workers``).
+    years
+        Length of each simulated period.
+    faults_per_year
+        Rate of faults over the whole network.
+    core, backhaul, routing
+        As for :func:`cablesim.metrics.country_metrics`.
+    loss_floor
+        Worst losses below this (percent) are reported as ``< loss_floor``
+        rather than computed (see the module doc); lower is finer and slower.
+    workers
+        Local processes (``0``: one per CPU).
+    scheduler
+        Address of a Dask scheduler (``tcp://host:port``) to run the trials on.
+    progress
+        Progress bar on stderr (default: when stderr is a terminal).
+    chunk
+        Trials per batch sent to a worker (default: automatic). Does not change the numbers.
+
+    Returns
+    -------
+    RiskResult
+
+    Examples
+    --------
+    >>> import cablesim
+    >>> from cablesim.risk import montecarlo
+    >>> r = montecarlo(trials=200, seed=1)
+    >>> r.country("TON")["p_isolated"] > r.country("FRA")["p_isolated"]
+    True
+    """
+    if trials < 1:
+        raise CableSimError(f"trials must be at least 1, not {trials}")
+    if not years > 0:
+        raise CableSimError(f"years must be positive, not {years}")
+    if not faults_per_year >= 0:
+        raise CableSimError(f"faults_per_year must be 0 or more, not {faults_per_year}")
+    if not 0 < loss_floor <= 100:
+        raise CableSimError(f"loss_floor must be in (0, 100], not {loss_floor}")
+    network = network if network is not None else load_network()
+    workers = _batch.resolve_workers(workers)
+    ctx = _batch.make_context(
+        network, _build_mc, core=tuple(core), backhaul=backhaul, routing=routing
+    )
+    state = _batch.get_state(ctx)
+    size = chunk or _batch.chunk_size(
+        trials, workers if not scheduler else 8, target=6, lo=10, hi=250
+    )
+    bounds = [(lo, min(trials, lo + size)) for lo in range(0, trials, size)]
+    payloads = [
+        (int(seed), lo, hi, float(years), float(faults_per_year), float(loss_floor))
+        for lo, hi in bounds
+    ]
+    run = _batch.run_batches(
+        ctx,
+        _mc_chunk,
+        payloads,
+        sizes=[hi - lo for lo, hi in bounds],
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        description=f"Monte Carlo ({trials:,} trials)",
+    )
+    parts = [r for r in run.results if r is not None]
+    n_c = len(state.ev.countries)
+    worst = np.vstack([p[0] for p in parts]) if parts else np.zeros((0, n_c))
+    iso = np.vstack([p[1] for p in parts]) if parts else np.zeros((0, n_c), dtype=bool)
+    notes = [
+        f"{faults_per_year:g} faults a year over the network (industry: about 150-200 worldwide), "
+        f"two-thirds in shallow water (first {SHALLOW_KM:g} km from each landing), the rest by length.",
+        f"Repair time lognormal, median {REPAIR_MEDIAN_DAYS:g} days, 95th percentile {REPAIR_P95_DAYS:g} days.",
+        f"Worst state over each {years:g}-year period; worst losses below {loss_floor:g}% are shown as "
+        f"< {loss_floor:g}. 95% intervals: Wilson (probabilities), order statistics (quantiles).",
+    ]
+    if run.interrupted:
+        notes.append(
+            f"Interrupted: {len(worst):,} of {trials:,} trials finished; the numbers cover those."
+        )
+    return RiskResult(
+        countries=_summarise(state.ev, state.eligible, worst, iso, loss_floor),
+        trials=len(worst),
+        trials_requested=trials,
+        seed=int(seed),
+        years=float(years),
+        faults_per_year=float(faults_per_year),
+        loss_floor=float(loss_floor),
+        as_of=network.as_of,
+        complete=not run.interrupted,
+        notes=notes,
+        worst=worst,
+        isolated=iso,
+    )
+
+
+# ------------------------------------------------------------------------------ capacity uncertainty
+
+
+@dataclass
+class _CUState:
+    ev: _batch.Evaluator
+    comp_after: _engine.Compiled
+    cable_of_edge: np.ndarray  # cable index per edge, -1 for land links
+    sigma: np.ndarray  # per cable, log-scale spread
+    keep: np.ndarray  # per edge: capacity share left by the scenario (0 failed, <1 degraded)
+    candidates: np.ndarray  # country indices whose value can change
+    touched: dict[int, np.ndarray]  # task -> whether it can change
+    lost: np.ndarray  # countries that lose every node
+    graphs: dict[tuple[int, int], _batch._TaskGraph] = field(default_factory=dict)
+
+
+def _build_cu(
+    network: Network,
+    *,
+    core: tuple[str, ...],
+    backhaul: str,
+    routing: str,
+    failed: tuple[str, ...],
+    degraded: tuple[tuple[str, float], ...],
+    split: tuple[tuple[str, str, float], ...] | None,
+    lost_nodes: tuple[str, ...],
+) -> _CUState:
+    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing)
+    comp = ev.comp
+    if split is not None:
+        edges = pd.DataFrame(list(split), columns=["u", "v", "length_km"])
+        comp_after = _engine.compile_network(
+            network, backhaul, tuple(core), routing=routing, backhaul_edges=edges, corridor_of=comp
+        )
+    else:
+        comp_after = comp
+    cables = network.cables
+    index = {c: i for i, c in enumerate(cables["cable_id"])}
+    cable_of_edge = np.array(
+        [
+            index.get(c, -1) if k == 0 else -1
+            for c, k in zip(comp.edge_cable, comp.edge_kind, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    spread = cables["capacity_spread"].fillna(1.0).to_numpy(dtype=float)
+    sigma = np.log(np.maximum(spread, 1.0)) / _Z90
+    keep = np.ones(len(comp.edge_ids))
+    deg = dict(degraded)
+    if deg:
+        keep *= np.array([deg.get(c, 1.0) for c in comp.edge_cable])
+    keep[ev.edges_of(failed)] = 0.0
+    changed = keep < 1.0
+    if split is not None:  # edges at stations whose backhaul changed
+        bh = comp.network.edges(backhaul=backhaul)
+        old = bh[bh["kind"] == "backhaul"].set_index("u")["v"]
+        new = pd.Series([v for _, v, _ in split], index=[u for u, _, _ in split])
+        moved = {u for u in old.index if new.get(u) != old[u]}
+        moved_idx = np.flatnonzero(np.isin(comp.node_ids, list(moved)))
+        changed |= np.isin(comp.edge_u, moved_idx) | np.isin(comp.edge_v, moved_idx)
+    touched = {}
+    cand = set()
+    for t in range(len(comp.task_country)):
+        rel = changed if comp.corridor is None else changed & comp.corridor[t]
+        if rel.any():
+            touched[t] = True
+            cand.add(int(comp.task_country[t]))
+    lost_set = set(lost_nodes)
+    lost = np.array(
+        [
+            bool(len(comp.country_nodes[c]))
+            and set(comp.node_ids[comp.country_nodes[c]]) <= lost_set
+            for c in ev.countries
+        ]
+    )
+    cand |= set(np.flatnonzero(lost).tolist())
+    candidates = np.array(
+        sorted(c for c in cand if ev.baseline[c] > 0 and ev.reach0[c]), dtype=np.int64
+    )
+    return _CUState(ev, comp_after, cable_of_edge, sigma, keep, candidates, touched, lost)
+
+
+def _cu_value(state: _CUState, comp: _engine.Compiled, which: int, t: int, gb: np.ndarray) -> float:
+    key = (which, t)
+    g = state.graphs.get(key)
+    if g is None:
+        red0 = _engine.to_gbps(comp.edge_cap)
+        if comp.corridor is not None:
+            red0 = red0 * comp.corridor[t]
+        ok = comp.pair_of_edge >= 0
+        pc0 = np.bincount(comp.pair_of_edge[ok], weights=red0[ok], minlength=len(comp.pair_u))
+        g = state.graphs[key] = _batch._TaskGraph(comp, t, pc0, big=2**31 - 1)
+    red = gb if comp.corridor is None else gb * comp.corridor[t]
+    ok = comp.pair_of_edge >= 0
+    pc = np.bincount(comp.pair_of_edge[ok], weights=red[ok], minlength=len(comp.pair_u))
+    return g.solve(g.live, pc[g.live])[0]
+
+
+def _cu_values(state: _CUState, factors: np.ndarray) -> np.ndarray:
+    """Loss (percent) of every candidate country for one draw of cable capacity factors."""
+    ev = state.ev
+    comp = ev.comp
+    f = np.where(state.cable_of_edge >= 0, factors[np.maximum(state.cable_of_edge, 0)], 1.0)
+    cap = comp.edge_cap * f
+    gb = _engine.to_gbps(cap)
+    gb_after = _engine.to_gbps(cap * state.keep)
+    out = np.zeros(len(state.candidates))
+    for j, c in enumerate(state.candidates):
+        tasks = ev.tasks_of[c]
+        if state.lost[c]:
+            out[j] = 100.0
+            continue
+        before = [_cu_value(state, comp, 0, int(t), gb) for t in tasks]
+        after = [
+            _cu_value(state, state.comp_after, 1, int(t), gb_after)
+            if int(t) in state.touched
+            else b
+            for t, b in zip(tasks, before, strict=True)
+        ]
+        b, a = float(np.mean(before)), float(np.mean(after))
+        out[j] = min(100.0, max(0.0, 100.0 * (1.0 - a / b))) if b > 0 else 0.0
+    return out
+
+
+def _cu_chunk(state: _CUState, payload: tuple[int, int, int]) -> np.ndarray:
+    seed, lo, hi = payload
+    rows = []
+    for i in range(lo, hi):
+        if i < 0:  # the nominal capacities
+            factors = np.ones(len(state.sigma))
+        else:
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+            factors = np.exp(rng.standard_normal(len(state.sigma)) * state.sigma)
+        rows.append(_cu_values(state, factors))
+    return np.vstack(rows) if rows else np.zeros((0, len(state.candidates)))
+
+
+@dataclass
+class UncertaintyResult:
+    """Outcome of :func:`capacity_uncertainty`.
+
+    Attributes
+    ----------
+    countries
+        One row per country the scenario can affect: iso3, name, loss_pct
+        (with the estimated capacities), loss_p5, loss_p50, loss_p95 (over
+        the draws), p_severe with its Wilson interval (p_severe_lo, _hi).
+    """
+
+    scenario: Scenario
+    countries: pd.DataFrame
+    trials: int
+    trials_requested: int
+    seed: int
+    as_of: dt.date
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def country(self, iso3: str) -> dict[str, Any]:
+        """The record of one country."""
+        row = self.countries[self.countries["iso3"] == iso3.upper()]
+        if row.empty:
+            from cablesim.exceptions import UnknownCountryError
+
+            raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
+        return _clean(row.iloc[0].to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain data."""
+        return {
+            "model": {
+                "kind": "capacity-uncertainty",
+                "scenario": self.scenario.name,
+                "trials": self.trials,
+                "trials_requested": self.trials_requested,
+                "complete": self.complete,
+                "seed": self.seed,
+                "as_of": self.as_of.isoformat(),
+            },
+            "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "notes": list(self.notes),
+        }
+
+
+def capacity_uncertainty(
+    scenario: Scenario | str | Mapping[str, Any],
+    network: Network | None = None,
+    *,
+    trials: int = 200,
+    seed: int = 0,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    routing: str = "corridor",
+) -> UncertaintyResult:
+    """Each country's loss in one scenario as a band over uncertain capacities.
+
+    Estimated cable capacities are drawn around their estimate (lognormal,
+    90% of draws within [estimate / spread, estimate x spread]; see the module
+    doc) and the scenario is evaluated for each draw.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario`, a bundled scenario name, a file or a document.
+    network
+        The network (default: the scenario's).
+    trials
+        Number of capacity draws.
+    seed
+        Seed (same seed, same numbers, whatever ``workers``).
+    workers, scheduler, progress
+        As for :func:`montecarlo`.
+    routing
+        As for :func:`cablesim.metrics.country_metrics`.
+
+    Returns
+    -------
+    UncertaintyResult
+    """
+    from cablesim.cuts import apply_events
+    from cablesim.scenario import find_scenario, load_scenario
+    from cablesim.simulate import network_for
+
+    if trials < 1:
+        raise CableSimError(f"trials must be at least 1, not {trials}")
+    if not isinstance(scenario, Scenario):
+        if isinstance(scenario, str) and "\n" not in scenario:
+            scenario = find_scenario(scenario)
+        scenario = load_scenario(scenario, network=network)
+    net = network_for(scenario, network)
+    failures = apply_events(net, scenario.events)
+    split = _engine.split_backhaul(net, scenario.backhaul, failures.closed_areas)
+    workers = _batch.resolve_workers(workers)
+    ctx = _batch.make_context(
+        net,
+        _build_cu,
+        core=tuple(scenario.core),
+        backhaul=scenario.backhaul,
+        routing=routing,
+        failed=tuple(sorted(set(failures.segments) | set(failures.links))),
+        degraded=tuple(sorted(failures.degraded.items())),
+        split=None
+        if split is None
+        else tuple(zip(split["u"], split["v"], split["length_km"].astype(float), strict=True)),
+        lost_nodes=tuple(sorted(failures.nodes)),
+    )
+    state = _batch.get_state(ctx)
+    nominal = _cu_chunk(state, (int(seed), -1, 0))[0]
+    size = _batch.chunk_size(trials, workers if not scheduler else 8, target=6, lo=2, hi=100)
+    bounds = [(lo, min(trials, lo + size)) for lo in range(0, trials, size)]
+    run = _batch.run_batches(
+        ctx,
+        _cu_chunk,
+        [(int(seed), lo, hi) for lo, hi in bounds],
+        sizes=[hi - lo for lo, hi in bounds],
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        description=f"capacity draws ({trials:,})",
+    )
+    parts = [r for r in run.results if r is not None]
+    draws = np.vstack(parts) if parts else np.zeros((0, len(state.candidates)))
+    n = len(draws)
+    names = net.country_names
+    rows = []
+    for j, c in enumerate(state.candidates):
+        iso = state.ev.countries[c]
+        x = draws[:, j]
+        hits = int((x >= metrics.SEVERE_PCT).sum())
+        lo, hi = wilson(hits, n)
+        rows.append(
+            {
+                "iso3": iso,
+                "name": names.get(iso, iso),
+                "loss_pct": round(float(nominal[j]), 2),
+                "loss_p5": round(float(np.percentile(x, 5)), 2) if n else math.nan,
+                "loss_p50": round(float(np.percentile(x, 50)), 2) if n else math.nan,
+                "loss_p95": round(float(np.percentile(x, 95)), 2) if n else math.nan,
+                "p_severe": hits / n if n else math.nan,
+                "p_severe_lo": lo,
+                "p_severe_hi": hi,
+            }
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "iso3",
+            "name",
+            "loss_pct",
+            "loss_p5",
+            "loss_p50",
+            "loss_p95",
+            "p_severe",
+            "p_severe_lo",
+            "p_severe_hi",
+        ],
+    )
+    df = df[(df["loss_pct"] > 0) | (df["loss_p95"] > 0)]
+    df = df.sort_values(
+        ["loss_pct", "loss_p95", "iso3"], ascending=[False, False, True]
+    ).reset_index(drop=True)
+    notes = [
+        "Estimated capacities drawn from a lognormal around the estimate, 90% of draws within "
+        "[estimate / spread, estimate x spread] (cables.capacity_spread); published ones fixed; "
+        "land links fixed.",
+        f"{n:,} draws; bands are the 5th, 50th and 95th percentiles of the loss over the draws.",
+    ]
+    if run.interrupted:
+        notes.append(f"Interrupted: {n:,} of {trials:,} draws finished; the bands cover those.")
+    return UncertaintyResult(
+        scenario=scenario,
+        countries=df,
+        trials=n,
+        trials_requested=trials,
+        seed=int(seed),
+        as_of=net.as_of,
+        complete=not run.interrupted,
+        notes=notes,
+    )
