@@ -305,7 +305,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready plain data."""
-        from cablesim.simulate import _clean
+        from cablesim._plain import plain_record as _clean
 
         return {
             "a": {
@@ -828,7 +828,7 @@ class Resilience:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain data."""
-        from cablesim.simulate import _clean
+        from cablesim._plain import plain_record as _clean
 
         return {
             "iso3": self.iso3,

@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from cablesim import _batch, _engine, metrics
+from cablesim._plain import plain_record as _clean
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Scenario
@@ -337,17 +338,6 @@ class RiskResult:
             "countries": [_clean(r) for r in self.countries.to_dict("records")],
             "notes": list(self.notes),
         }
-
-
-def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in record.items():
-        if isinstance(v, np.generic):
-            v = v.item()
-        if isinstance(v, float) and math.isnan(v):
-            v = None
-        out[k] = v
-    return out
 
 
 def _summarise(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from cablesim import _engine, dataset, metrics
+from cablesim._plain import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
 from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
@@ -171,23 +169,6 @@ class Result:
             "capacity_lost_tbps": round(lost, 3),
             "countries_in_model": len(c),
         }
-
-
-def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in record.items():
-        if isinstance(v, float) and math.isnan(v):
-            v = None
-        elif isinstance(v, np.floating):
-            v = None if np.isnan(v) else float(v)
-        elif isinstance(v, np.integer):
-            v = int(v)
-        elif isinstance(v, np.bool_):
-            v = bool(v)
-        elif isinstance(v, dt.date):
-            v = v.isoformat()
-        out[k] = v
-    return out
 
 
 def network_for(scenario: Scenario, network: Network | None = None) -> Network:

@@ -48,8 +48,7 @@ segments) whose failure isolates a country from the core. See its doc.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from cablesim import _batch, _engine, metrics
+from cablesim._plain import plain_record as _clean
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
@@ -262,19 +262,6 @@ class SweepResult:
             "worst_by_country": [_clean(r) for r in self.worst_by_country.to_dict("records")],
             "notes": list(self.notes),
         }
-
-
-def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in record.items():
-        if isinstance(v, np.generic):
-            v = v.item()
-        if isinstance(v, float) and math.isnan(v):
-            v = None
-        elif isinstance(v, tuple):
-            v = list(v)
-        out[k] = v
-    return out
 
 
 # ------------------------------------------------------------------------------ the sweep

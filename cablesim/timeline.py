@@ -645,7 +645,7 @@ class TimelineResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready plain data."""
-        from cablesim.simulate import _clean
+        from cablesim._plain import plain_record as _clean
 
         sc = self.scenario
         return {

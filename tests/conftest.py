@@ -188,6 +188,40 @@ def tiny_network(
     return Network.from_geodataframes(tables, as_of=dt.date(2021, 1, 1))
 
 
+def run_tiny(net: Network, events: list, **options) -> cablesim.Result:
+    """Simulate ``events`` (scenario event forms) on a tiny network, with scenario ``options``."""
+    doc = {"name": "t", "events": events}
+    if options:
+        doc["options"] = options
+    return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
+
+
+@pytest.fixture
+def run():
+    """:func:`run_tiny`, as a fixture."""
+    return run_tiny
+
+
+@pytest.fixture
+def branchy():
+    """A (a1) and B (b1) hang off cable X, whose trunk ends in the core C (c1); A also has Y to C.
+
+    X: a1 --10-- bu --10-- c1, branch bu --10-- b1.  Y: a1 --5-- c1.
+    """
+    return tiny_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 2.0, -2.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+        },
+        branching_units={"bu:x:1": (2.0, 0.0)},
+        cables={
+            "x": (10.0, [("a1", "bu:x:1"), ("bu:x:1", "c1"), ("bu:x:1", "b1")]),
+            "y": (5.0, [("a1", "c1")]),
+        },
+    )
+
+
 @pytest.fixture
 def make_network():
     """The tiny-network builder."""

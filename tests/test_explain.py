@@ -12,13 +12,6 @@ from cablesim.cli import cli
 from cablesim.explain import _pct, explain, paragraphs
 
 
-def run(net, events, **options):
-    doc = {"name": "t", "events": events}
-    if options:
-        doc["options"] = options
-    return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
-
-
 @pytest.fixture(scope="module")
 def tonga():
     return cablesim.simulate(cablesim.find_scenario("tonga-2022"))
@@ -32,24 +25,7 @@ def alexandria():
 # ------------------------------------------------------------------------------ tiny networks
 
 
-@pytest.fixture
-def branchy(make_network):
-    """A (a1) and B (b1) hang off cable X, whose trunk ends in the core C (c1); A also has Y to C."""
-    return make_network(
-        stations={
-            "a1": ("AAA", 0.0, 0.0, 0),
-            "b1": ("BBB", 2.0, -2.0, 0),
-            "c1": ("CCC", 4.0, 0.0, 0),
-        },
-        branching_units={"bu:x:1": (2.0, 0.0)},
-        cables={
-            "x": (10.0, [("a1", "bu:x:1"), ("bu:x:1", "c1"), ("bu:x:1", "b1")]),
-            "y": (5.0, [("a1", "c1")]),
-        },
-    )
-
-
-def test_cut_off_country_and_its_only_cable(branchy):
+def test_cut_off_country_and_its_only_cable(branchy, run):
     r = run(
         branchy, [{"cut": {"cables": ["x"], "near": [-1.5, 2.0], "radius_km": 30}}], core=["CCC"]
     )
@@ -63,7 +39,7 @@ def test_cut_off_country_and_its_only_cable(branchy):
     assert "No other country lost any capacity to the core." in text
 
 
-def test_far_side_of_the_cut_and_what_carries_the_rest(branchy):
+def test_far_side_of_the_cut_and_what_carries_the_rest(branchy, run):
     # the trunk bu--c1 fails: B keeps half, over its own cable X to A and on over Y
     r = run(
         branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"]
@@ -82,7 +58,7 @@ def test_far_side_of_the_cut_and_what_carries_the_rest(branchy):
     assert "moved onto cables that did not fail, above all Y (for Country BBB)" in text
 
 
-def test_landlocked_country_shares_its_neighbours_loss(make_network):
+def test_landlocked_country_shares_its_neighbours_loss(make_network, run):
     net = make_network(
         stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
         cables={"x": (10.0, [("a1", "c1")])},
@@ -102,7 +78,7 @@ def test_landlocked_country_shares_its_neighbours_loss(make_network):
     assert "X, which carried about 100% of its traffic, kept only 5.0% of its capacity" in text
 
 
-def test_chokepoint_event_names_the_chokepoint(make_network):
+def test_chokepoint_event_names_the_chokepoint(make_network, run):
     net = make_network(
         stations={
             "a1": ("AAA", 0.0, 0.0, 0),

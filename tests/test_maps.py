@@ -19,13 +19,6 @@ from cablesim import maps
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
 
 
-def run(net, events, **options):
-    doc = {"name": "t", "events": events}
-    if options:
-        doc["options"] = options
-    return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
-
-
 @pytest.fixture
 def line_net(make_network):
     """A (a1) joins the core C (c1) with cable X along the equator; a parallel cable Y 2 degrees north."""
@@ -196,7 +189,7 @@ def test_map_fill_of_a_country_is_its_table_colour(alexandria):
 # ------------------------------------------------------------------------------ pictures
 
 
-def test_failed_segment_pixels_are_red_on_a_tiny_network(line_net):
+def test_failed_segment_pixels_are_red_on_a_tiny_network(line_net, run):
     r = run(line_net, [{"chokepoint": "strait"}], core=["CCC"])
     assert r.failed_segments["segment_id"].tolist() == ["x#1"]
     region = "-2,-3,6,4"

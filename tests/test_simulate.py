@@ -10,41 +10,14 @@ import cablesim
 from cablesim import metrics
 
 
-def run(net, events, **options):
-    doc = {"name": "t", "events": events}
-    if options:
-        doc["options"] = options
-    return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
-
-
-@pytest.fixture
-def branchy(make_network):
-    """A (a1) and B (b1) hang off cable X, whose trunk ends in the core C (c1); A also has Y to C.
-
-    X: a1 --10-- bu --10-- c1, branch bu --10-- b1.  Y: a1 --5-- c1.
-    """
-    return make_network(
-        stations={
-            "a1": ("AAA", 0.0, 0.0, 0),
-            "b1": ("BBB", 2.0, -2.0, 0),
-            "c1": ("CCC", 4.0, 0.0, 0),
-        },
-        branching_units={"bu:x:1": (2.0, 0.0)},
-        cables={
-            "x": (10.0, [("a1", "bu:x:1"), ("bu:x:1", "c1"), ("bu:x:1", "b1")]),
-            "y": (5.0, [("a1", "c1")]),
-        },
-    )
-
-
-def test_baseline_flows_are_the_max_flow(branchy):
+def test_baseline_flows_are_the_max_flow(branchy, run):
     r = run(branchy, [{"cable": {"id": "y", "label": "noop"}}], core=["CCC"])
     base = r.countries.set_index("iso3")["baseline_tbps"]
     assert base["AAA"] == pytest.approx(15.0)
     assert base["BBB"] == pytest.approx(10.0)
 
 
-def test_cut_only_the_cut_segments_side_feels_it(branchy):
+def test_cut_only_the_cut_segments_side_feels_it(branchy, run):
     # the branch to B fails: B is cut off, A keeps everything
     r = run(
         branchy, [{"cut": {"cables": ["x"], "near": [-1.5, 2.0], "radius_km": 30}}], core=["CCC"]
@@ -57,7 +30,7 @@ def test_cut_only_the_cut_segments_side_feels_it(branchy):
     assert c.at["AAA", "international_tbps"] == pytest.approx(15.0)
 
 
-def test_trunk_cut_shares_the_survivor(branchy):
+def test_trunk_cut_shares_the_survivor(branchy, run):
     # the trunk bu--c1 fails: B still reaches the core through a1 and cable Y (5 of its 10)
     r = run(
         branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"]
@@ -74,7 +47,7 @@ def test_trunk_cut_shares_the_survivor(branchy):
     assert c.at["BBB", "latency_ms"] > c.at["BBB", "latency_ms_baseline"]
 
 
-def test_degrade_and_status_thresholds(branchy):
+def test_degrade_and_status_thresholds(branchy, run):
     r = run(branchy, [{"degrade": {"cable": "y", "fraction": 0.4}}], core=["CCC"])
     c = r.countries.set_index("iso3")
     assert c.at["AAA", "remaining_tbps"] == pytest.approx(13.0)
@@ -85,7 +58,7 @@ def test_degrade_and_status_thresholds(branchy):
     assert metrics.status_of(0.0, True) == "isolated"
 
 
-def test_landing_point_loss_breaks_the_trunk_through_it(make_network):
+def test_landing_point_loss_breaks_the_trunk_through_it(make_network, run):
     # a1 -- m1 -- c1: losing the station m1 in the middle cuts A off
     net = make_network(
         stations={
@@ -102,7 +75,7 @@ def test_landing_point_loss_breaks_the_trunk_through_it(make_network):
     assert set(r.failed_segments["segment_id"]) == {"x#1", "x#2"}
 
 
-def test_transit_dependency_through_a_neighbour(make_network):
+def test_transit_dependency_through_a_neighbour(make_network, run):
     # landlocked L has one land link to coastal A; A's only cable goes to the core
     net = make_network(
         stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
@@ -130,7 +103,7 @@ def test_transit_dependency_through_a_neighbour(make_network):
     ("backhaul", "expected"),
     [("landmass", 4.0), ("country", 5.0), ("none", 0.0)],
 )
-def test_backhaul_modes(make_network, backhaul, expected):
+def test_backhaul_modes(make_network, backhaul, expected, run):
     # E reaches the core only through D's station d2. D: d1, d2 on the mainland, d3 on an island.
     # d1--c1 carries 4, d3--c1 carries 6, e1--d2 carries 5.
     net = make_network(
@@ -150,7 +123,7 @@ def test_backhaul_modes(make_network, backhaul, expected):
     assert c.at["DDD", "baseline_tbps"] == pytest.approx(10.0)
 
 
-def test_simulate_never_mutates_the_network(branchy):
+def test_simulate_never_mutates_the_network(branchy, run):
     before = {
         k: copy.deepcopy(getattr(branchy, k)) for k in ("segments", "cables", "landing_points")
     }
@@ -173,7 +146,7 @@ def test_incremental_equals_full_recompute(branchy):
     assert a.equals(b)
 
 
-def test_chokepoint_fails_every_segment_crossing(make_network):
+def test_chokepoint_fails_every_segment_crossing(make_network, run):
     net = make_network(
         stations={
             "a1": ("AAA", 0.0, 0.0, 0),
