@@ -559,6 +559,32 @@ def dirty_countries(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
     return out
 
 
+def task_values_after(
+    comp: Compiled,
+    cap_after: np.ndarray,
+    *,
+    countries: list[str] | None = None,
+    incremental: bool = True,
+) -> np.ndarray:
+    """Max flow of every (country, region) task after a change of capacities (Tbit/s).
+
+    With ``incremental`` (default), tasks whose baseline flow still fits the
+    new capacities keep their baseline value without recomputation (exact).
+    Tasks of countries not in ``countries`` keep their baseline value.
+    """
+    base = baseline(comp)
+    values = base.task_value.copy()
+    dirty = dirty_tasks(comp, cap_after) if incremental else np.ones(len(values), dtype=bool)
+    if countries is not None:
+        dirty &= np.isin(comp.task_country, [comp.country_index[c] for c in countries])
+    todo = np.flatnonzero(dirty)
+    if len(todo):
+        solver = FlowSolver(comp, cap_after)
+        for t in todo:
+            values[t] = solver.task_flow(int(t))[0]
+    return values
+
+
 def flows_after(
     comp: Compiled,
     cap_after: np.ndarray,
@@ -568,27 +594,18 @@ def flows_after(
 ) -> dict[str, float]:
     """Capacity to the core of every country after a change of capacities.
 
-    With ``incremental`` (default), tasks whose baseline flow still fits the
-    new capacities keep their baseline value without recomputation (exact).
+    The mean over the core regions of :func:`task_values_after`.
     """
-    base = baseline(comp)
+    values = task_values_after(comp, cap_after, countries=countries, incremental=incremental)
     wanted = countries if countries is not None else comp.countries
-    values = base.task_value.copy()
-    dirty = dirty_tasks(comp, cap_after) if incremental else np.ones(len(values), dtype=bool)
-    want_idx = {comp.country_index[c] for c in wanted}
-    todo = [t for t in np.flatnonzero(dirty) if comp.task_country[t] in want_idx]
-    if todo:
-        solver = FlowSolver(comp, cap_after)
-        for t in todo:
-            values[t] = solver.task_flow(int(t))[0]
     allv = _country_values(comp, values)
     return {c: allv[c] for c in wanted}
 
 
-def flows_after_split(
+def task_values_after_split(
     comp: Compiled, comp_after: Compiled, cap_after: np.ndarray, split_hubs: list[str]
-) -> dict[str, float]:
-    """Capacity to the core after failures that also split land masses (exact reuse).
+) -> np.ndarray:
+    """Task values after failures that also split land masses (exact reuse).
 
     ``comp_after`` is ``comp`` compiled with the split backhaul. A task keeps its
     baseline value when its baseline flow still fits the new capacities and
@@ -612,7 +629,14 @@ def flows_after_split(
         solver = FlowSolver(comp_after, cap_after)
         for t in todo:
             values[t] = solver.task_flow(int(t))[0]
-    return _country_values(comp, values)
+    return values
+
+
+def flows_after_split(
+    comp: Compiled, comp_after: Compiled, cap_after: np.ndarray, split_hubs: list[str]
+) -> dict[str, float]:
+    """Capacity to the core after failures that also split land masses (exact reuse)."""
+    return _country_values(comp, task_values_after_split(comp, comp_after, cap_after, split_hubs))
 
 
 def reachable(comp: Compiled, cap_after: np.ndarray) -> dict[str, bool]:

@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from cablesim.report import worst_region
 from cablesim.scenario import Scenario, bundled_scenarios, load_scenario
 from cablesim.simulate import Result, simulate
 
@@ -162,6 +163,7 @@ def score_event(scenario: Scenario) -> EventScore:
         except KeyError:
             rec = None
         loss = float(rec["loss_pct"]) if rec else float("nan")
+        toward = worst_region(rec["loss_pct_by_region"]) if rec else ""
         status = rec["status"] if rec else "not in model"
         low, high = BANDS[sev]
         if sev in ("total", "near_total"):
@@ -175,6 +177,7 @@ def score_event(scenario: Scenario) -> EventScore:
                 "severity": sev,
                 "band": f"{low:g}-{high:g}%",
                 "model_loss_pct": loss,
+                "model_worst_toward": toward,
                 "model_status": status,
                 "in_band": ok,
                 "wording": fact.get("wording", ""),
@@ -230,13 +233,14 @@ def to_markdown(report: HistoryReport) -> str:
             "",
             f"### {e.scenario.name}",
             "",
-            "| country | reported | band | model loss | model status | agrees |",
-            "|---|---|---|---:|---|---|",
+            "| country | reported | band | model loss | worst toward | model status | agrees |",
+            "|---|---|---|---:|---|---|---|",
         ]
         for r in e.table.itertuples():
             loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
             out.append(
-                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_status} | "
+                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_worst_toward} | "
+                f"{r.model_status} | "
                 f"{'yes' if r.in_band else '**no**'} |"
             )
         others = e.result.affected

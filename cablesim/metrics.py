@@ -20,6 +20,10 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
 ``international_tbps``
     First-hop view: capacity of the country's cables that still join one of its
     stations to another country, plus its live land links.
+``loss_pct_by_region``
+    The loss toward each core region separately (``loss_pct`` is their mean
+    in capacity terms): India lost far more toward Europe than toward Asia in
+    January 2008.
 ``latency_ms``
     Round-trip time over the shortest surviving route to the nearest core node
     (see :mod:`cablesim._engine`); ``NaN`` when isolated.
@@ -55,6 +59,7 @@ COLUMNS = (
     "latency_ms_baseline",
     "latency_ms",
     "latency_change_ms",
+    "loss_pct_by_region",
 )
 
 
@@ -115,18 +120,20 @@ def country_metrics(
     split = _engine.split_backhaul(network, backhaul, failures.closed_areas)
     if split is None:
         comp_after = comp
-        after = _engine.flows_after(comp, cap_after, incremental=incremental)
+        task_after = _engine.task_values_after(comp, cap_after, incremental=incremental)
     else:  # a closed area splits a land mass: recompute on the split network
         comp_after = _engine.compile_network(
             network, backhaul, tuple(core), routing=routing, backhaul_edges=split, corridor_of=comp
         )
         if incremental:
-            after = _engine.flows_after_split(
+            task_after = _engine.task_values_after_split(
                 comp, comp_after, cap_after, split.attrs["split_hubs"]
             )
         else:
             solver = _engine.FlowSolver(comp_after, cap_after)
-            after = {c: solver.flow(c)[0] for c in comp_after.countries}
+            task_after = np.array([solver.task_flow(t)[0] for t in range(len(comp.task_country))])
+    after = _engine._country_values(comp, task_after)
+    region_loss = _region_losses(comp, base.task_value, task_after)
     reach = _engine.reachable(comp_after, cap_after)
     reach_before = _cached(
         network,
@@ -179,6 +186,7 @@ def country_metrics(
                 "latency_change_ms": round(la - lb, 2)
                 if np.isfinite(la) and np.isfinite(lb)
                 else np.nan,
+                "loss_pct_by_region": region_loss.get(c, {}),
             }
         )
     df = pd.DataFrame(rows, columns=list(COLUMNS))
@@ -188,6 +196,21 @@ def country_metrics(
         columns="_o"
     )
     return df.reset_index(drop=True)
+
+
+def _region_losses(
+    comp: _engine.Compiled, before: np.ndarray, after: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Per country, its loss (percent) of capacity toward each core region."""
+    out: dict[str, dict[str, float]] = {}
+    for c, tasks in comp.country_tasks.items():
+        losses = {}
+        for t in tasks:
+            b = before[t]
+            region = comp.regions[comp.task_region[t]]
+            losses[region] = round(max(0.0, 100.0 * (1.0 - after[t] / b)), 2) if b > 0 else 0.0
+        out[c] = losses
+    return out
 
 
 def _cached(network: Network, key: str, fn):

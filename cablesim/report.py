@@ -179,7 +179,17 @@ def affected_table(result: Result, *, all_countries: bool = False) -> pd.DataFra
         "latency_ms_baseline",
         "latency_ms",
     ]
-    return c[cols].reset_index(drop=True)
+    out = c[cols].reset_index(drop=True)
+    out.insert(4, "worst_region", [worst_region(d) for d in c["loss_pct_by_region"]])
+    return out
+
+
+def worst_region(losses: dict[str, float]) -> str:
+    """``"Europe 36%"``: the core region toward which a country lost most ('' when none)."""
+    if not losses:
+        return ""
+    region = max(losses, key=lambda r: (losses[r], r))
+    return f"{region} {losses[region]:.0f}%" if losses[region] > 0 else ""
 
 
 def to_json(result: Result) -> str:
@@ -190,7 +200,10 @@ def to_json(result: Result) -> str:
 def to_csv(result: Result) -> str:
     """One row per country, every metric column."""
     buf = io.StringIO()
-    result.countries.to_csv(buf, index=False, float_format="%.6g")
+    c = result.countries.drop(columns="loss_pct_by_region")
+    by_region = pd.DataFrame(list(result.countries["loss_pct_by_region"]), index=c.index)
+    by_region.columns = [f"loss_pct_to_{r.lower().replace(' ', '_')}" for r in by_region.columns]
+    pd.concat([c, by_region], axis=1).to_csv(buf, index=False, float_format="%.6g")
     return buf.getvalue()
 
 
@@ -295,6 +308,7 @@ def render_terminal(
             "country",
             "status",
             "loss %",
+            "worst toward",
             "before Tbps",
             "after Tbps",
             "intl Tbps after",
@@ -307,6 +321,7 @@ def render_terminal(
                 f"{r.name} ({r.iso3})",
                 f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
                 f"{r.loss_pct:.1f}",
+                r.worst_region,
                 _fmt_tbps(r.baseline_tbps),
                 _fmt_tbps(r.remaining_tbps),
                 _fmt_tbps(r.international_tbps),

@@ -144,3 +144,12 @@ def test_closing_the_egyptian_crossing_splits_egypts_backhaul():
     egy = split[split["u"].isin(["alexandria-egypt", "zafarana-egypt", "suez-egypt"])]
     hub_of = dict(zip(egy["u"], egy["v"], strict=True))
     assert hub_of["alexandria-egypt"] != hub_of["zafarana-egypt"]
+
+
+def test_loss_by_core_region(alexandria):
+    ind = alexandria.country("IND")["loss_pct_by_region"]
+    assert set(ind) == {"Americas", "Europe", "Asia"}
+    assert ind["Europe"] > 25
+    assert ind["Asia"] < 5
+    # the headline loss is the capacity-weighted mean of the regions' losses
+    assert min(ind.values()) <= alexandria.country("IND")["loss_pct"] <= max(ind.values())
