@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import shapely
 
-__all__ = ["CHOKEPOINTS", "Chokepoint", "chokepoint_polygons"]
+__all__ = ["CHOKEPOINTS", "REQUIRED_CHOKEPOINTS", "Chokepoint", "chokepoint_polygons"]
 
 
 @dataclass(frozen=True)
@@ -547,6 +547,25 @@ CHOKEPOINTS: tuple[Chokepoint, ...] = (
     _SICILY_CHANNEL,
     _MARSEILLE,
     _BALTIC_ENTRANCES,
+)
+
+#: The chokepoints the dataset must always have (the design card's list; checked by the tests).
+REQUIRED_CHOKEPOINTS: tuple[str, ...] = (
+    "alexandria",
+    "suez",
+    "bab-el-mandeb",
+    "hormuz",
+    "malacca",
+    "luzon-strait",
+    "red-sea",
+    "english-channel",
+    "gibraltar",
+    "sicily-channel",
+    "marseille",
+    "taiwan-strait",
+    "guam",
+    "djibouti",
+    "baltic-entrances",
 )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 
@@ -28,7 +26,7 @@ def register(cli: click.Group) -> None:
     def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
         """Replay documented incidents and score the model against what was reported."""
         from cablesim import history as hist
-        from cablesim.cli import _console
+        from cablesim.cli import _console, _echo_json
         from cablesim.report import write_atomic
 
         report = hist.run_history(directory)
@@ -40,7 +38,7 @@ def register(cli: click.Group) -> None:
             text = hist.update_markdown(report, existing)
             click.echo(f"wrote {write_atomic(target, text)}", err=True)
         if as_json:
-            click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str))
+            _echo_json(report.to_dict())
             return
         from rich.table import Table
 

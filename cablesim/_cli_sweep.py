@@ -38,10 +38,24 @@ def _write(path: str, data: dict[str, Any], table=None) -> None:
     click.echo(f"wrote {write_atomic(path, text)}", err=True)
 
 
-def _partial(complete: bool, notes: list[str]) -> None:
+def _exit_if_interrupted(complete: bool, notes: list[str]) -> None:
+    """After a run cut short by Ctrl-C (its output printed): say so and exit with code 130."""
     if not complete:
         interrupted = [n for n in notes if n.startswith("Interrupted")]
         click.secho(interrupted[-1] if interrupted else "Interrupted.", fg="yellow", err=True)
+        raise SystemExit(130)
+
+
+def _run_options(f):
+    """The output and execution options shared by sweep and montecarlo."""
+    f = click.option("--scheduler", default=None, help=_SCHEDULER_HELP)(f)
+    f = click.option(
+        "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
+    )(f)
+    f = click.option(
+        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
+    )(f)
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
 
 
 def _pct(x: Any) -> str:
@@ -56,6 +70,7 @@ def _load(as_of: str | None):
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the ``cablesim`` group."""
+    from cablesim.cli import _echo_json
 
     @cli.command("sweep")
     @click.option(
@@ -94,14 +109,7 @@ def register(cli: click.Group) -> None:
         default=None,
         help="Show (and write) only the N highest-ranked elements [terminal default 20].",
     )
-    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-    @click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
-    )
-    @click.option(
-        "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
-    )
-    @click.option("--scheduler", default=None, help=_SCHEDULER_HELP)
+    @_run_options
     @click.option(
         "--pair-pool",
         type=click.IntRange(2),
@@ -156,12 +164,10 @@ def register(cli: click.Group) -> None:
         if output:
             _write(output, data, res.records if top is None else res.records.head(top))
         if as_json:
-            click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+            _echo_json(data)
         else:
             _render_sweep(res, top or 20)
-        _partial(res.complete, res.notes)
-        if not res.complete:
-            raise SystemExit(130)
+        _exit_if_interrupted(res.complete, res.notes)
 
     @cli.command("minimal-cut")
     @click.argument("country")
@@ -189,7 +195,7 @@ def register(cli: click.Group) -> None:
         net = _load(as_of)
         res = minimal_cut(net, country, by=by, alternatives=alternatives, land_links=land_links)
         if as_json:
-            click.echo(json.dumps(res.to_dict(), indent=2, ensure_ascii=False, default=str))
+            _echo_json(res.to_dict())
             return
         name = net.country_names.get(res.country, res.country)
         if not res.cuts:
@@ -253,14 +259,7 @@ def register(cli: click.Group) -> None:
         show_default=True,
         help="Countries shown in the terminal.",
     )
-    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-    @click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
-    )
-    @click.option(
-        "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
-    )
-    @click.option("--scheduler", default=None, help=_SCHEDULER_HELP)
+    @_run_options
     def montecarlo_cmd(
         trials: int,
         seed: int,
@@ -309,14 +308,12 @@ def register(cli: click.Group) -> None:
         if output:
             _write(output, data, res.countries)
         if as_json:
-            click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+            _echo_json(data)
         elif scenario:
             _render_uncertainty(res, top)
         else:
             _render_risk(res, top)
-        _partial(res.complete, res.notes)
-        if not res.complete:
-            raise SystemExit(130)
+        _exit_if_interrupted(res.complete, res.notes)
 
 
 # ------------------------------------------------------------------------------ rendering

@@ -559,6 +559,18 @@ def dirty_countries(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
     return out
 
 
+def _recompute(
+    comp: Compiled, cap: np.ndarray, values: np.ndarray, dirty: np.ndarray
+) -> np.ndarray:
+    """``values`` with the flow of every ``dirty`` task recomputed on ``comp`` with ``cap``."""
+    todo = np.flatnonzero(dirty)
+    if len(todo):
+        solver = FlowSolver(comp, cap)
+        for t in todo:
+            values[t] = solver.task_flow(int(t))[0]
+    return values
+
+
 def task_values_after(
     comp: Compiled,
     cap_after: np.ndarray,
@@ -577,12 +589,7 @@ def task_values_after(
     dirty = dirty_tasks(comp, cap_after) if incremental else np.ones(len(values), dtype=bool)
     if countries is not None:
         dirty &= np.isin(comp.task_country, [comp.country_index[c] for c in countries])
-    todo = np.flatnonzero(dirty)
-    if len(todo):
-        solver = FlowSolver(comp, cap_after)
-        for t in todo:
-            values[t] = solver.task_flow(int(t))[0]
-    return values
+    return _recompute(comp, cap_after, values, dirty)
 
 
 def flows_after(
@@ -623,13 +630,7 @@ def task_values_after_split(
     dirty |= np.isin(
         comp.task_country, [comp.country_index[c] for c in owners if c in comp.country_index]
     )
-    values = base.task_value.copy()
-    todo = np.flatnonzero(dirty)
-    if len(todo):
-        solver = FlowSolver(comp_after, cap_after)
-        for t in todo:
-            values[t] = solver.task_flow(int(t))[0]
-    return values
+    return _recompute(comp_after, cap_after, base.task_value.copy(), dirty)
 
 
 def flows_after_split(

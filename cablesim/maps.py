@@ -760,12 +760,10 @@ def _worst_items(result: Result, box) -> list[tuple[float, float, str]]:
     return items
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 def impact_subtitle(result: Result) -> str:
     """The one-line headline under an impact map's title (date and what failed)."""
+    from cablesim.report import plural
+
     net = result.network
     s = result.summary()
     n_cables = int((result.failed_cables["segments_failed"] > 0).sum())
@@ -773,14 +771,14 @@ def impact_subtitle(result: Result) -> str:
     names = [net.country_names.get(i, i) for i in s["isolated"]]
     cut = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     n_deg = len(result.failures.degraded)
-    failed = f"{_plural(s['segments_failed'], 'segment')} of {_plural(n_cables, 'cable')} failed"
+    failed = f"{plural(s['segments_failed'], 'segment')} of {plural(n_cables, 'cable')} failed"
     if n_deg:
         failed = (failed + " · " if s["segments_failed"] else "") + (
-            f"{_plural(n_deg, 'cable')} at reduced capacity"
+            f"{plural(n_deg, 'cable')} at reduced capacity"
         )
     return (
         f"Network as of {net.as_of.isoformat()} · {failed} · cut off: {cut or 'none'} · "
-        f"{_plural(new_aff, 'country', 'countries')} lost {metrics.DEGRADED_PCT:g} % or more"
+        f"{plural(new_aff, 'country', 'countries')} lost {metrics.DEGRADED_PCT:g} % or more"
     )
 
 
@@ -1386,17 +1384,17 @@ def save_figure(
     from cablesim.report import write_atomic
 
     p = Path(path)
+    return write_atomic(p, figure_bytes(fig, _map_format(p), dpi=dpi), protect=protect)
+
+
+def _map_format(p: Path) -> str:
+    """The figure format named by the suffix of ``p`` (``OutputError`` for another suffix)."""
     fmt = FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise OutputError(
             f"{p}: unknown map format {p.suffix or '(none)'!r}; use .png, .svg or .pdf"
         )
-    return write_atomic(p, figure_bytes(fig, fmt, dpi=dpi), protect=protect)
-
-
-def _protect(result: Result) -> list[str]:
-    src = result.scenario.source
-    return [] if src in ("<dict>", "<string>") else [src]
+    return fmt
 
 
 def save_impact_map(
@@ -1412,9 +1410,11 @@ def save_impact_map(
 
     Never overwrites the scenario file. Other keyword options go to :func:`plot_impact`.
     """
+    from cablesim.report import _scenario_file
+
     _check_suffix(path)
     fig, _ = plot_impact(result, region=region, size=size, dpi=dpi, **options)
-    return save_figure(fig, path, dpi=dpi, protect=_protect(result))
+    return save_figure(fig, path, dpi=dpi, protect=_scenario_file(result.scenario))
 
 
 def save_network_map(
@@ -1450,10 +1450,7 @@ def save_dependency_map(
 
 def _check_suffix(path: str | os.PathLike[str]) -> None:
     p = Path(path)
-    if p.suffix.lower() not in FORMATS:
-        raise OutputError(
-            f"{p}: unknown map format {p.suffix or '(none)'!r}; use .png, .svg or .pdf"
-        )
+    _map_format(p)
     if not p.parent.exists():
         raise OutputError(f"cannot write {p}: folder {p.parent} does not exist")
 

@@ -10,13 +10,14 @@ import io
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from cablesim.exceptions import OutputError
+from cablesim.scenario import Scenario
 from cablesim.simulate import Result
 
 STATUS_STYLE = {
@@ -28,6 +29,11 @@ STATUS_STYLE = {
 
 
 # ------------------------------------------------------------------------------ writing files
+
+
+def _scenario_file(scenario: Scenario) -> list[str]:
+    """The scenario's own file, which no output may overwrite (none for a dict or a string)."""
+    return [] if scenario.source in ("<dict>", "<string>") else [scenario.source]
 
 
 def _refuse_inputs(target: Path, protect: Iterable[str | os.PathLike[str]]) -> None:
@@ -220,12 +226,28 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _md_title(scenario: Scenario) -> list[str]:
+    """The opening lines of a Markdown report: the scenario's name and description."""
+    out = [f"# {scenario.name}", ""]
+    if scenario.description:
+        out += [scenario.description.strip(), ""]
+    return out
+
+
+def _md_closing(warnings: Sequence[str], notes: Sequence[str]) -> list[str]:
+    """The closing lines of a Markdown report: warnings (if any), assumptions, data credit."""
+    out: list[str] = []
+    if warnings:
+        out += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
+    out += ["## Assumptions", ""] + [f"- {n}" for n in notes]
+    out += ["", "Data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0), Natural Earth.", ""]
+    return out
+
+
 def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     """A Markdown report: summary, events, failed cables, affected countries, notes."""
     sc = result.scenario
-    out = [f"# {sc.name}", ""]
-    if sc.description:
-        out += [sc.description.strip(), ""]
+    out = _md_title(sc)
     out += [
         f"Network as of **{result.network.as_of}**; core: {', '.join(sc.core)}; backhaul: "
         f"{sc.backhaul}.",
@@ -252,10 +274,7 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     out.append(_md_table(aff) if len(aff) else "None.")
     if explanation:
         out += ["", "## Explanation", "", explanation]
-    if result.warnings:
-        out += ["", "## Warnings", ""] + [f"- {w}" for w in result.warnings]
-    out += ["", "## Assumptions", ""] + [f"- {n}" for n in result.notes]
-    out += ["", "Data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0), Natural Earth.", ""]
+    out += ["", *_md_closing(result.warnings, result.notes)]
     return "\n".join(out)
 
 
@@ -354,9 +373,7 @@ def write_result(
     Never overwrites the scenario file the result came from.
     """
     p = Path(path)
-    protect = (
-        [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
-    )
+    protect = _scenario_file(result.scenario)
     _refuse_inputs(p, protect)
     suffix = p.suffix.lower()
     if suffix == ".json":
@@ -376,7 +393,5 @@ def write_html(result: Result, path: str | os.PathLike[str]) -> Path:
     """Write a self-contained HTML report of ``result`` (see :mod:`cablesim._html`)."""
     from cablesim import _html
 
-    protect = (
-        [result.scenario.source] if result.scenario.source not in ("<dict>", "<string>") else []
-    )
+    protect = _scenario_file(result.scenario)
     return write_atomic(path, _html.render(result), protect=protect)

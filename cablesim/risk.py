@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from cablesim import _batch, _engine, metrics
+from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
@@ -309,12 +310,7 @@ class RiskResult:
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country."""
-        row = self.countries[self.countries["iso3"] == iso3.upper()]
-        if row.empty:
-            from cablesim.exceptions import UnknownCountryError
-
-            raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
-        return _clean(row.iloc[0].to_dict())
+        return country_record(self.countries, iso3)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain data."""
@@ -660,12 +656,7 @@ class UncertaintyResult:
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country."""
-        row = self.countries[self.countries["iso3"] == iso3.upper()]
-        if row.empty:
-            from cablesim.exceptions import UnknownCountryError
-
-            raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
-        return _clean(row.iloc[0].to_dict())
+        return country_record(self.countries, iso3)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain data."""

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from cablesim import _engine, dataset, metrics
+from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
 from cablesim.network import Network, load_network
@@ -71,6 +72,31 @@ def _whatif_notes(network: Network) -> list[str]:
     return _whatif.notes(network)
 
 
+def scenario_dict(scenario: Scenario, network: Network) -> dict[str, Any]:
+    """The ``scenario`` block of a result's :meth:`~Result.to_dict`, without its events.
+
+    Parameters
+    ----------
+    scenario
+        The scenario run.
+    network
+        The network it ran on (its date is the block's ``as_of``).
+
+    Returns
+    -------
+    dict
+        ``name``, ``description``, ``as_of``, ``source``, ``core`` and ``backhaul``.
+    """
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "as_of": network.as_of.isoformat(),
+        "source": scenario.source,
+        "core": list(scenario.core),
+        "backhaul": scenario.backhaul,
+    }
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
     """The outcome of one scenario.
@@ -125,24 +151,14 @@ class Result:
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country."""
-        row = self.countries[self.countries["iso3"] == iso3.upper()]
-        if row.empty:
-            from cablesim.exceptions import UnknownCountryError
-
-            raise UnknownCountryError(iso3, self.countries["iso3"].tolist())
-        return _clean(row.iloc[0].to_dict())
+        return country_record(self.countries, iso3)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready plain data."""
         sc = self.scenario
         return {
             "scenario": {
-                "name": sc.name,
-                "description": sc.description,
-                "as_of": self.network.as_of.isoformat(),
-                "source": sc.source,
-                "core": list(sc.core),
-                "backhaul": sc.backhaul,
+                **scenario_dict(sc, self.network),
                 "events": [{"kind": e.kind, "label": e.label} for e in sc.events],
             },
             "summary": self.summary(),

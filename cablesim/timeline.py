@@ -646,16 +646,11 @@ class TimelineResult:
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready plain data."""
         from cablesim._plain import plain_record as _clean
+        from cablesim.simulate import scenario_dict
 
-        sc = self.scenario
         return {
             "scenario": {
-                "name": sc.name,
-                "description": sc.description,
-                "as_of": self.network.as_of.isoformat(),
-                "source": sc.source,
-                "core": list(sc.core),
-                "backhaul": sc.backhaul,
+                **scenario_dict(self.scenario, self.network),
                 "start": self.start.isoformat(),
                 "events": [
                     {
@@ -819,12 +814,10 @@ def _what_changed(tl: TimelineResult, st: TimelineState) -> list[str]:
 
 def to_markdown(tl: TimelineResult, *, limit: int = 25) -> str:
     """A Markdown report: schedule, one table per change point, recovery, assumptions."""
-    from cablesim.report import _md_table, summary_paragraph
+    from cablesim.report import _md_closing, _md_table, _md_title, summary_paragraph
 
     sc = tl.scenario
-    out = [f"# {sc.name}", ""]
-    if sc.description:
-        out += [sc.description.strip(), ""]
+    out = _md_title(sc)
     out += [
         f"Timeline from **{tl.start}**, network as of **{tl.network.as_of}**; core: "
         f"{', '.join(sc.core)}.",
@@ -857,16 +850,13 @@ def to_markdown(tl: TimelineResult, *, limit: int = 25) -> str:
     rec = tl.recovery()
     out += ["## Recovery", ""]
     out += [_md_table(rec) if len(rec) else "No country lost 10% or more at any time.", ""]
-    if tl.warnings:
-        out += ["## Warnings", ""] + [f"- {w}" for w in tl.warnings] + [""]
-    out += ["## Assumptions", ""] + [f"- {n}" for n in tl.notes]
-    out += ["", "Data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0), Natural Earth.", ""]
+    out += _md_closing(tl.warnings, tl.notes)
     return "\n".join(out)
 
 
 def write(tl: TimelineResult, path: str | os.PathLike[str]) -> Path:
     """Write the timeline as JSON, CSV or Markdown by the file's suffix (atomically)."""
-    from cablesim.report import write_atomic
+    from cablesim.report import _scenario_file, write_atomic
 
     p = Path(path)
     suffix = p.suffix.lower()
@@ -880,12 +870,7 @@ def write(tl: TimelineResult, path: str | os.PathLike[str]) -> Path:
         raise OutputError(
             f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md"
         )
-    return write_atomic(p, text, protect=_protect(tl))
-
-
-def _protect(tl: TimelineResult) -> list[str]:
-    src = tl.scenario.source
-    return [] if src in ("<dict>", "<string>") else [src]
+    return write_atomic(p, text, protect=_scenario_file(tl.scenario))
 
 
 def render_terminal(tl: TimelineResult, *, console=None, limit: int = 12) -> None:
@@ -1194,16 +1179,18 @@ def run_cli(
     import click
 
     from cablesim import maps
+    from cablesim.report import _scenario_file
 
     tl = simulate_timeline(sc)
     opts = dict(map_options or {})
+    protect = _scenario_file(tl.scenario)
     for out in output:
         click.echo(f"wrote {write(tl, out)}", err=True)
     if plot_file:
         maps._check_suffix(plot_file)
         fig, _ = plot_timeline(tl)
         click.echo(
-            f"wrote {maps.save_figure(fig, plot_file, dpi=opts.get('dpi'), protect=_protect(tl))}",
+            f"wrote {maps.save_figure(fig, plot_file, dpi=opts.get('dpi'), protect=protect)}",
             err=True,
         )
     if map_file:
@@ -1211,7 +1198,7 @@ def run_cli(
         region = opts.get("region") or _default_region(tl)
         fig, _ = plot_timeline_map(tl, region=region, dpi=opts.get("dpi"))
         click.echo(
-            f"wrote {maps.save_figure(fig, map_file, dpi=opts.get('dpi'), protect=_protect(tl))}",
+            f"wrote {maps.save_figure(fig, map_file, dpi=opts.get('dpi'), protect=protect)}",
             err=True,
         )
     if html_file:

@@ -7,6 +7,7 @@ import pytest
 
 import cablesim
 from cablesim import dataset
+from cablesim._chokepoints import REQUIRED_CHOKEPOINTS
 from cablesim._schema import TABLES
 
 
@@ -150,23 +151,7 @@ def test_capacity_sources_are_cited_or_labelled(tables):
 
 def test_required_chokepoints_present(tables):
     ids = set(tables["chokepoints"]["chokepoint_id"])
-    for cid in [
-        "alexandria",
-        "suez",
-        "bab-el-mandeb",
-        "hormuz",
-        "malacca",
-        "luzon-strait",
-        "red-sea",
-        "english-channel",
-        "gibraltar",
-        "sicily-channel",
-        "marseille",
-        "taiwan-strait",
-        "guam",
-        "djibouti",
-        "baltic-entrances",
-    ]:
+    for cid in REQUIRED_CHOKEPOINTS:
         assert cid in ids
     cp = tables["chokepoints"].set_index("chokepoint_id")
     assert cp.at["bab-el-mandeb", "n_cables"] >= 10
