@@ -223,6 +223,20 @@ def branchy():
 
 
 @pytest.fixture
+def strait_net():
+    """A (a1) reaches the core C by cable X (10) through a strait, and by cable Z (3) around it."""
+    return tiny_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+            "c2": ("CCC", 4.0, 3.0, 0),
+        },
+        cables={"x": (10.0, [("a1", "c1")]), "z": (3.0, [("a1", "c2")])},
+        chokepoints={"strait": [(1.9, -1.0), (2.1, -1.0), (2.1, 1.0), (1.9, 1.0)]},
+    )
+
+
+@pytest.fixture
 def make_network():
     """The tiny-network builder."""
     return tiny_network

@@ -78,16 +78,8 @@ def test_landlocked_country_shares_its_neighbours_loss(make_network, run):
     assert "X, which carried about 100% of its traffic, kept only 5.0% of its capacity" in text
 
 
-def test_chokepoint_event_names_the_chokepoint(make_network, run):
-    net = make_network(
-        stations={
-            "a1": ("AAA", 0.0, 0.0, 0),
-            "c1": ("CCC", 4.0, 0.0, 0),
-            "c2": ("CCC", 4.0, 3.0, 0),
-        },
-        cables={"x": (10.0, [("a1", "c1")]), "z": (3.0, [("a1", "c2")])},
-        chokepoints={"strait": [(1.9, -1.0), (2.1, -1.0), (2.1, 1.0), (1.9, 1.0)]},
-    )
+def test_chokepoint_event_names_the_chokepoint(strait_net, run):
+    net = strait_net
     text = explain(run(net, [{"chokepoint": "strait"}], core=["CCC"]))
     assert (
         "The strait was closed, so every cable crossing it failed there: one segment of one cable"

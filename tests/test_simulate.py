@@ -146,16 +146,8 @@ def test_incremental_equals_full_recompute(branchy):
     assert a.equals(b)
 
 
-def test_chokepoint_fails_every_segment_crossing(make_network, run):
-    net = make_network(
-        stations={
-            "a1": ("AAA", 0.0, 0.0, 0),
-            "c1": ("CCC", 4.0, 0.0, 0),
-            "c2": ("CCC", 4.0, 3.0, 0),
-        },
-        cables={"x": (10.0, [("a1", "c1")]), "z": (3.0, [("a1", "c2")])},
-        chokepoints={"strait": [(1.9, -1.0), (2.1, -1.0), (2.1, 1.0), (1.9, 1.0)]},
-    )
+def test_chokepoint_fails_every_segment_crossing(strait_net, run):
+    net = strait_net
     r = run(net, [{"chokepoint": "strait"}], core=["CCC"])
     assert r.failed_segments["segment_id"].tolist() == ["x#1"]
     c = r.countries.set_index("iso3")
