@@ -648,9 +648,10 @@ _ERA_PER_PAIR = {
     "2018-2021": 18.0,
     "2022+": 16.0,
 }
-LAND_LINK_REFERENCE_ERA = "2018-2021"
-"""The land links' figures (Severed, 2026; the assumed border default) are scaled for
-earlier networks by the era's per-fibre-pair capacity relative to this era."""
+LAND_LINK_REFERENCE_DATE = dt.date(2026, 1, 1)
+"""Date the land links' figures describe (Severed, early 2026; the assumed border
+default is the median of those figures). Earlier networks scale them by the
+growth of the submarine network (:func:`cablesim.network.land_link_scale`)."""
 
 
 def era_of(year: int) -> str:
@@ -666,16 +667,6 @@ def era_of(year: int) -> str:
         if year <= last:
             return era
     return "2022+"
-
-
-def land_link_scale(year: int) -> float:
-    """Factor applied to land-link capacities for a network of ``year`` (1 from 2018 on).
-
-    Terrestrial fibre uses the same transmission technology as submarine
-    systems, so its capacity is scaled by the era's per-fibre-pair value.
-    """
-    ref = _ERA_PER_PAIR[LAND_LINK_REFERENCE_ERA]
-    return min(1.0, _ERA_PER_PAIR[era_of(year)] / ref)
 
 
 COHERENT_RETROFIT_YEAR = 2013
@@ -1345,7 +1336,9 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  between the two land-mass hubs (`confidence: assumed`) whose capacity is the median of the",
         "  sourced links whose poorer end has the same World Bank income group (the figure and its",
         "  basis are in each link's `source`). All land-link figures describe 2021-2026; networks of",
-        "  earlier dates scale them by the era's per-fibre-pair capacity (see `land_link_scale`).",
+        "  earlier dates scale them by the growth of the submarine network: the total capacity of",
+        "  the cables in service at the date over the total in January 2026 (see",
+        "  `cablesim.network.land_link_scale`).",
         "- **Chokepoints**: polygons drawn from coordinates in `cablesim/_chokepoints.py`, each",
         "  citing what defines it.",
         "",

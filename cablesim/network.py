@@ -427,6 +427,45 @@ def in_service(cables: pd.DataFrame, as_of: dt.date) -> np.ndarray:
     return np.where(known, dated, as_of >= dataset.SNAPSHOT_DATE)
 
 
+def _capacity_as_of(cables: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Cables with ``capacity_tbps`` as of ``as_of``: the design at RFS where the figure is later."""
+    year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    early = year > as_of.year
+    if not early.any():
+        return cables
+    return cables.assign(
+        capacity_tbps=np.where(early, cables["capacity_at_rfs_tbps"], cables["capacity_tbps"])
+    )
+
+
+def capacity_in_service(cables: pd.DataFrame, as_of: dt.date) -> float:
+    """Total design capacity (Tbit/s) of the cables in service at ``as_of``, as of that date."""
+    live = _capacity_as_of(cables[in_service(cables, as_of)], as_of)
+    return float(live["capacity_tbps"].sum())
+
+
+def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:
+    """Factor applied to the land-link capacities for a network as of ``as_of`` (at most 1).
+
+    The land-link figures describe 2021-2026 (:data:`cablesim.dataset.LAND_LINK_REFERENCE_DATE`).
+    Cross-border terrestrial capacity is lit as international traffic grows, so
+    for an earlier network it is scaled by the growth of the submarine network
+    itself: the total capacity of the cables in service at ``as_of`` over the
+    total at the reference date (214.6 / 14,851 Tbit/s for January 2008).
+
+    Parameters
+    ----------
+    cables
+        The full cable table (every cable of the dataset, with RFS dates).
+    as_of
+        The network's date.
+    """
+    ref = capacity_in_service(cables, dataset.LAND_LINK_REFERENCE_DATE)
+    if ref <= 0:
+        return 1.0
+    return min(1.0, capacity_in_service(cables, as_of) / ref)
+
+
 def filter_network(
     tables: dict[str, gpd.GeoDataFrame],
     as_of: dt.date,
@@ -437,22 +476,18 @@ def filter_network(
     """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``)."""
     cables = tables["cables"]
     keep = in_service(cables, as_of) | cables["cable_id"].isin(list(extra_cables)).to_numpy()
-    cables = cables[keep].reset_index(drop=True)
+    cables = _capacity_as_of(cables[keep].reset_index(drop=True), as_of)
     ids = set(cables["cable_id"])
     segs = tables["segments"]
     segs = segs[segs["cable_id"].isin(ids)].reset_index(drop=True)
-    year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
-    early = year > as_of.year
-    if early.any():
-        cables = cables.assign(
-            capacity_tbps=np.where(early, cables["capacity_at_rfs_tbps"], cables["capacity_tbps"])
-        )
-        cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
-        segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
+    cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
+    segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
     links = tables["terrestrial_links"]
-    scale = dataset.land_link_scale(as_of.year)
+    scale = land_link_scale(tables["cables"], as_of)
     if scale < 1.0:
-        links = links.assign(capacity_tbps=links["capacity_tbps"] * scale)
+        # whole Gbit/s (the engine's unit), at least 1
+        scaled = np.maximum(np.round(links["capacity_tbps"].to_numpy(float) * scale, 3), 0.001)
+        links = links.assign(capacity_tbps=scaled)
     nodes = set(segs["from_node"]) | set(segs["to_node"])
     lps = tables["landing_points"]
     lps = lps[lps["landing_point_id"].isin(nodes)].reset_index(drop=True)
@@ -468,7 +503,7 @@ def filter_network(
         chokepoints=tables["chokepoints"],
         terrestrial_links=links,
         as_of=as_of,
-        info=dict(info or {}),
+        info={**(info or {}), "land_link_scale": scale},
         catalog=tables,
     )
 

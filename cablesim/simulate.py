@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _engine, dataset, metrics
+from cablesim import _engine, metrics
 from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
@@ -31,6 +31,7 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         "none": "no domestic backhaul: each station stands alone",
     }[scenario.backhaul]
     links = network.terrestrial_links
+    scale = float(network.info.get("land_link_scale", 1.0))
     return [
         f"Network as of {network.as_of}: {len(cables)} cables in service (TeleGeography snapshot of "
         "June 2021; cables retired before 2021 are missing, planned ones enter on their planned date).",
@@ -44,9 +45,9 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         f"{int((links['kind'] == 'border').sum())} assumed border links (each the median sourced "
         "capacity of its poorer country's income group: an assumption)"
         + (
-            f"; all land-link figures (2021-2026) scaled by {dataset.land_link_scale(network.as_of.year):.3g} "
-            "for this earlier network, as the era's per-fibre-pair capacity"
-            if dataset.land_link_scale(network.as_of.year) < 1
+            f"; all land-link figures (2021-2026) scaled by {scale:.3g} for this earlier network, "
+            "as the submarine network's capacity in service then over January 2026"
+            if scale < 1
             else ""
         )
         + ".",

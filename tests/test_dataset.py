@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
+import numpy as np
 import pytest
 
 import cablesim
@@ -184,6 +187,30 @@ def test_network_as_of_filters_by_rfs():
     cap08 = net08.cables.set_index("cable_id").at["seamewe-4", "capacity_tbps"]
     assert cap08 < 4.6
     assert net21.cables.set_index("cable_id").at["seamewe-4", "capacity_tbps"] == pytest.approx(4.6)
+
+
+def test_land_links_grow_with_the_submarine_network():
+    """Land-link figures (2021-2026) are scaled by the submarine capacity in service at the date."""
+    from cablesim.dataset import LAND_LINK_REFERENCE_DATE
+    from cablesim.network import capacity_in_service, land_link_scale
+
+    net = cablesim.load_network(LAND_LINK_REFERENCE_DATE)
+    catalog = net.catalog["cables"]
+    scales = [land_link_scale(catalog, dt.date(y, 6, 30)) for y in (2006, 2008, 2011, 2017, 2021)]
+    assert scales == sorted(scales)
+    assert scales[-1] < 1
+    assert land_link_scale(catalog, LAND_LINK_REFERENCE_DATE) == 1.0
+    assert land_link_scale(catalog, dt.date(2030, 1, 1)) == 1.0  # never above the figures
+    d08 = dt.date(2008, 1, 30)
+    ratio = capacity_in_service(catalog, d08) / capacity_in_service(
+        catalog, LAND_LINK_REFERENCE_DATE
+    )
+    assert 0.005 < ratio < 0.05  # two orders of magnitude: 2008 had ~1/70 of 2026's capacity
+    net08 = cablesim.load_network(d08)
+    full = net.terrestrial_links.set_index("link_id")["capacity_tbps"]
+    old = net08.terrestrial_links.set_index("link_id")["capacity_tbps"]
+    assert np.allclose(old, np.maximum((full.loc[old.index] * ratio).round(3), 0.001))
+    assert net08.info["land_link_scale"] == pytest.approx(ratio)
 
 
 def test_as_of_before_the_first_cable_is_an_error():

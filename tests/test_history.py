@@ -51,6 +51,18 @@ def test_egypt_degraded_not_isolated_in_january_2008(report):
     assert r.country("IND")["loss_pct"] >= 10
 
 
+def test_january_2008_hits_the_route_to_europe(report):
+    # the countries reported worst hit lose more than half their capacity toward Europe
+    # (reports: Egypt 70-80%, Saudi Arabia over 50%, India 50-60%); Lebanon, on its own
+    # Cyprus cables, keeps all of it; the Gulf and South Asia fall in their reported bands
+    e = event(report, "Alexandria")
+    for iso3 in ("EGY", "SAU", "ARE", "IND"):
+        assert e.result.country(iso3)["loss_pct_by_region"]["Europe"] >= 50, iso3
+    assert e.result.country("LBN")["status"] == "unaffected"
+    t = e.table.set_index("iso3")
+    assert t.loc[["EGY", "SAU", "ARE", "PAK", "KWT", "QAT", "BHR", "LKA"], "in_band"].all()
+
+
 @pytest.mark.parametrize("prefix", ["Baltic", "Tohoku"])
 def test_absorbed_cuts_isolate_no_one(report, prefix):
     e = event(report, prefix)
@@ -64,8 +76,8 @@ def test_scores_that_hold(report):
     assert s["false_alarms"] == 0
     assert s["cut_off_hits"] == s["cut_off_reported"] == 2
     assert s["absorbed_calm"] == s["absorbed_events"] == 3
-    assert s["in_band"] >= 14
-    assert s["mean_ordering"] >= 0.75
+    assert s["in_band"] >= 21
+    assert s["mean_ordering"] >= 0.8
 
 
 def test_the_model_never_reads_the_reported_block(report):
