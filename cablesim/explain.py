@@ -323,12 +323,30 @@ def _what_failed(f: _Facts) -> str:
     return " ".join(_cap(s) for s in out)
 
 
+def _places(f: _Facts) -> str:
+    """A sentence on the islands (or sides of a closed area) cut off inside connected countries."""
+    places = f.result.cut_off_places
+    if places.empty:
+        return ""
+    from cablesim.report import place_names
+
+    return (
+        f" Inside countries that kept a route, {_count(len(places), 'place')} lost every route "
+        f"to the core: {place_names(places)}. Domestic backhaul joins a country's stations only "
+        "on one land mass, so an island whose cables all failed is cut off even when the rest "
+        "of its country is fine."
+    )
+
+
 def _cut_off(f: _Facts) -> str:
     r = f.result
     c = r.countries
     iso = c[c["isolated"] & ~c["was_isolated"]]
     if iso.empty:
-        return "No country was cut off completely: every country still had at least one route to the core."
+        return (
+            "No country was cut off completely: every country still had at least one route "
+            "to the core." + _places(f)
+        )
     out = []
     lost_country = {e.event.params["id"] for e in r.failures.effects if e.event.kind == "country"}
     isolated = set(iso["iso3"])
@@ -394,7 +412,7 @@ def _cut_off(f: _Facts) -> str:
     if len(iso) > MAX_DETAILED:
         rest = [f.country(i) for i in iso["iso3"].iloc[MAX_DETAILED:]]
         out.append(f"Also cut off: {_join(rest)}.")
-    return " ".join(out)
+    return " ".join(out) + _places(f)
 
 
 def _event_countries(f: _Facts) -> list[str]:

@@ -112,19 +112,11 @@ def country_metrics(
         One row per country of the model, columns :data:`COLUMNS`, sorted by
         status severity then loss.
     """
-    comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
+    comp, comp_after, cap_after, split = _state_after(network, failures, core, backhaul, routing)
     base = _engine.baseline(comp)
-    cap_after = _engine.edge_capacity_after(
-        comp, failed_edges(network, failures), failures.degraded
-    )
-    split = _engine.split_backhaul(network, backhaul, failures.closed_areas)
     if split is None:
-        comp_after = comp
         task_after = _engine.task_values_after(comp, cap_after, incremental=incremental)
     else:  # a closed area splits a land mass: recompute on the split network
-        comp_after = _engine.compile_network(
-            network, backhaul, tuple(core), routing=routing, backhaul_edges=split, corridor_of=comp
-        )
         if incremental:
             task_after = _engine.task_values_after_split(
                 comp, comp_after, cap_after, split.attrs["split_hubs"]
@@ -196,6 +188,103 @@ def country_metrics(
         columns="_o"
     )
     return df.reset_index(drop=True)
+
+
+def _state_after(
+    network: Network, failures: Failures, core: tuple[str, ...], backhaul: str, routing: str
+) -> tuple[_engine.Compiled, _engine.Compiled, np.ndarray, pd.DataFrame | None]:
+    """The compiled network before and after ``failures``, the capacities after, and the split
+    backhaul (``None`` when no closed area splits a land mass; cached per set of closed areas)."""
+    comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
+    cap_after = _engine.edge_capacity_after(
+        comp, failed_edges(network, failures), failures.degraded
+    )
+    areas = failures.closed_areas
+    key = f"split:{backhaul}:" + "|".join(a.wkb_hex for a in areas)
+    split = (
+        _cached(network, key, lambda: _engine.split_backhaul(network, backhaul, areas))
+        if areas
+        else None
+    )
+    if split is None:
+        return comp, comp, cap_after, None
+    comp_after = _engine.compile_network(
+        network, backhaul, tuple(core), routing=routing, backhaul_edges=split, corridor_of=comp
+    )
+    return comp, comp_after, cap_after, split
+
+
+PLACE_COLUMNS = ("iso3", "name", "stations", "n_stations", "landing_point_ids")
+
+
+def cut_off_places(
+    network: Network,
+    failures: Failures,
+    *,
+    core: tuple[str, ...],
+    backhaul: str = "landmass",
+) -> pd.DataFrame:
+    """Places cut off from the core inside countries that are not cut off as a whole.
+
+    A place is a group of a country's landing stations joined by domestic
+    backhaul (an island, or one side of a closed area) that had a route to a
+    core country before ``failures`` and has none after, while the country
+    itself keeps one: Kinmen when its cables fail, Shetland, the Andaman
+    Islands. Lost stations (``station`` and ``country`` events) are not places
+    cut off: they are gone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PLACE_COLUMNS`: the country, the station names (without
+        the country), their number and ids; largest places first.
+    """
+    comp, comp_after, cap_after, _ = _state_after(network, failures, core, backhaul, "corridor")
+    reach_before = _cached(
+        network,
+        f"reachnode:{backhaul}:{','.join(core)}",
+        lambda: _reachable_nodes(comp, comp.edge_cap),
+    )
+    reach_after = _reachable_nodes(comp_after, cap_after)
+    lps = network.landing_points
+    idx = pd.Series(np.arange(len(comp.node_ids)), index=comp.node_ids)
+    ids = lps["landing_point_id"].to_numpy()
+    gi = idx.reindex(ids).to_numpy()
+    ok = ~np.isnan(gi) & ~np.isin(ids, list(failures.nodes))
+    gi = gi[ok].astype(np.int64)
+    lost = reach_before[comp.flow_of[gi]] & ~reach_after[comp_after.flow_of[gi]]
+    if not lost.any():
+        return pd.DataFrame(columns=list(PLACE_COLUMNS))
+    solver = _engine.FlowSolver(comp_after, cap_after)
+    sub = lps[ok].loc[lost].assign(_place=comp_after.flow_of[gi[lost]])
+    names = network.country_names
+    rows = []
+    for (iso3, _), g in sub.groupby(["iso3", "_place"], sort=False):
+        if not solver.reachable_core(iso3):
+            continue  # the whole country is cut off: reported as isolated
+        stations = sorted(str(n).rsplit(",", 1)[0].strip() for n in g["name"])
+        rows.append(
+            {
+                "iso3": iso3,
+                "name": names.get(iso3, iso3),
+                "stations": stations,
+                "n_stations": len(stations),
+                "landing_point_ids": sorted(g["landing_point_id"]),
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
+    return out.sort_values(["n_stations", "iso3"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _reachable_nodes(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
+    """Boolean per flow node: whether any route joins it to another flow node of a core country
+    (an island of a core country counts as cut off when it reaches no other core node)."""
+    solver = _engine.FlowSolver(comp, edge_cap)
+    label = solver.component
+    n_core = np.bincount(label[comp.core_flow_nodes], minlength=solver.n_comp)
+    is_core = np.zeros(comp.n_flow, dtype=bool)
+    is_core[comp.core_flow_nodes] = True
+    return n_core[label] - is_core > 0
 
 
 def _region_losses(

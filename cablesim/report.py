@@ -115,6 +115,19 @@ def _names(result: Result, codes: list[str], limit: int = 8) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def place_names(places: pd.DataFrame, limit: int = 6) -> str:
+    """``"Guningtou and Lake Ci (Taiwan); Maywick (United Kingdom)"`` for cut-off places."""
+    items = []
+    for r in places.head(limit).itertuples():
+        st = list(r.stations)
+        shown = st if len(st) <= 3 else [*st[:3], f"{len(st) - 3} more stations"]
+        where = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        items.append(f"{where} ({r.name})")
+    if len(places) > limit:
+        items.append(f"{len(places) - limit} more places")
+    return "; ".join(items)
+
+
 def summary_paragraph(result: Result) -> str:
     """One paragraph saying what the scenario did, computed from the result."""
     s = result.summary()
@@ -142,6 +155,8 @@ def summary_paragraph(result: Result) -> str:
         bits.append(f"Cut off from the core: {_names(result, s['isolated'])}.")
     else:
         bits.append("No country was cut off from the core.")
+    if len(result.cut_off_places):
+        bits.append(f"Cut off inside connected countries: {place_names(result.cut_off_places)}.")
     new = c[~c["was_isolated"] & (c["status"].isin(["severe", "degraded"]))]
     if len(new):
         worst = new.sort_values("loss_pct", ascending=False).head(3)
@@ -272,6 +287,11 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     out += ["", "## Affected countries", ""]
     aff = affected_table(result)
     out.append(_md_table(aff) if len(aff) else "None.")
+    if len(result.cut_off_places):
+        places = result.cut_off_places.assign(
+            stations=result.cut_off_places["stations"].map(", ".join)
+        )[["iso3", "name", "n_stations", "stations"]]
+        out += ["", "## Places cut off inside connected countries", "", _md_table(places)]
     if explanation:
         out += ["", "## Explanation", "", explanation]
     out += ["", *_md_closing(result.warnings, result.notes)]

@@ -122,6 +122,9 @@ class Result:
         The assumptions, as sentences.
     warnings
         Anything the analyst should know (a cut that hit nothing...).
+    cut_off_places
+        Places (islands, one side of a closed area) cut off from the core inside
+        countries that keep a route: see :func:`cablesim.metrics.cut_off_places`.
     """
 
     scenario: Scenario
@@ -132,6 +135,9 @@ class Result:
     failures: Failures
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cut_off_places: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(metrics.PLACE_COLUMNS))
+    )
 
     def __repr__(self) -> str:
         c = self.countries
@@ -168,6 +174,7 @@ class Result:
                 _clean(r) for r in self.failed_segments.drop(columns="geometry").to_dict("records")
             ],
             "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "cut_off_places": [_clean(r) for r in self.cut_off_places.to_dict("records")],
             "notes": list(self.notes),
             "warnings": list(self.warnings),
         }
@@ -184,6 +191,7 @@ class Result:
             "severe": new.loc[new["status"] == "severe", "iso3"].tolist(),
             "degraded": new.loc[new["status"] == "degraded", "iso3"].tolist(),
             "capacity_lost_tbps": round(lost, 3),
+            "places_cut_off": len(self.cut_off_places),
             "countries_in_model": len(c),
         }
 
@@ -302,4 +310,7 @@ def simulate(
         failures=failures,
         notes=assumptions(net, scenario),
         warnings=failures.warnings,
+        cut_off_places=metrics.cut_off_places(
+            net, failures, core=scenario.core, backhaul=scenario.backhaul
+        ),
     )

@@ -153,3 +153,31 @@ def test_loss_by_core_region(alexandria):
     assert ind["Asia"] < 5
     # the headline loss is the capacity-weighted mean of the regions' losses
     assert min(ind.values()) <= alexandria.country("IND")["loss_pct"] <= max(ind.values())
+
+
+def test_shefa2_cut_leaves_shetland_cut_off_and_faroe_degraded():
+    # October 2022: SHEFA-2 was cut; Shetland lost its links to the mainland, the Faroes
+    # kept FARICE. Shetland is its own land mass in the data, so it is a place cut off
+    # inside the United Kingdom, which itself is unaffected.
+    r = cablesim.simulate(
+        {"name": "SHEFA-2", "as_of": "2022-10-20", "events": [{"cable": "shefa-2"}]}
+    )
+    places = r.cut_off_places
+    assert places["iso3"].tolist() == ["GBR"]
+    assert {"Maywick", "Sandwick"} <= set(places.iloc[0]["stations"])
+    assert status(r, "GBR") == "unaffected"
+    assert status(r, "FRO") in ("degraded", "severe")
+
+
+def test_andaman_cable_cut_isolates_the_islands_not_india():
+    r = cablesim.simulate(
+        {
+            "name": "CANI",
+            "as_of": "2024-06-30",
+            "events": [{"cable": "chennai-andaman-nicobar-islands-cable"}],
+        }
+    )
+    assert status(r, "IND") == "unaffected"
+    assert set(r.cut_off_places["iso3"]) == {"IND"}
+    stations = {s for st in r.cut_off_places["stations"] for s in st}
+    assert "Port Blair" in stations

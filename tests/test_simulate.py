@@ -152,3 +152,59 @@ def test_chokepoint_fails_every_segment_crossing(strait_net, run):
     assert r.failed_segments["segment_id"].tolist() == ["x#1"]
     c = r.countries.set_index("iso3")
     assert c.at["AAA", "remaining_tbps"] == pytest.approx(3.0)
+
+
+def _island_net(make_network):
+    # A: mainland a1, a2 and an island a3 (land mass 1) joined to a2 by cable "isl";
+    # the core country C has an island c2 joined to its mainland c1 by cable "cisl"
+    return make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "a2": ("AAA", 0.5, 0.5, 0),
+            "a3": ("AAA", 1.0, -2.0, 1),
+            "c1": ("CCC", 4.0, 0.0, 0),
+            "c2": ("CCC", 5.0, 3.0, 1),
+            "d1": ("DDD", 6.0, 0.0, 0),
+        },
+        cables={
+            "x": (10.0, [("a1", "c1")]),
+            "isl": (2.0, [("a2", "a3")]),
+            "cisl": (3.0, [("c1", "c2")]),
+            "y": (5.0, [("d1", "c1")]),
+        },
+    )
+
+
+def test_an_island_cut_off_inside_a_connected_country(make_network, run):
+    net = _island_net(make_network)
+    r = run(net, [{"cable": "isl"}], core=["CCC"])
+    assert r.country("AAA")["status"] == "unaffected"  # the mainland keeps its route
+    places = r.cut_off_places
+    assert places["iso3"].tolist() == ["AAA"]
+    assert places.iloc[0]["landing_point_ids"] == ["a3"]
+    assert places.iloc[0]["stations"] == ["a3"]  # the name without ", Country AAA"
+    assert r.summary()["places_cut_off"] == 1
+    assert r.to_dict()["cut_off_places"][0]["iso3"] == "AAA"
+    # an island of a core country that reaches no other core node is cut off too
+    r2 = run(net, [{"cable": "cisl"}], core=["CCC", "DDD"])
+    assert r2.country("CCC")["status"] == "unaffected"
+    assert r2.cut_off_places["landing_point_ids"].tolist() == [["c2"]]
+    # the same cables intact: nothing cut off; a whole country cut off is not a "place"
+    assert run(
+        net, [{"degrade": {"cable": "y", "fraction": 0.5}}], core=["CCC"]
+    ).cut_off_places.empty
+    r3 = run(net, [{"cable": "x"}], core=["CCC"])
+    assert r3.country("AAA")["status"] == "isolated"
+    assert r3.cut_off_places.empty
+    # a lost station is gone, not cut off
+    assert run(net, [{"landing_point": "a3"}], core=["CCC"]).cut_off_places.empty
+
+
+def test_cut_off_places_in_reports(make_network, run):
+    from cablesim import report
+
+    r = run(_island_net(make_network), [{"cable": "isl"}], core=["CCC"])
+    assert "Cut off inside connected countries: a3 (Country AAA)." in report.summary_paragraph(r)
+    md = report.to_markdown(r)
+    assert "## Places cut off inside connected countries" in md
+    assert "| AAA | Country AAA | 1 | a3 |" in md
