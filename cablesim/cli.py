@@ -164,6 +164,12 @@ def run(
 
     sc = _load(scenario)
     map_opts = {"dpi": dpi, "size": size, "region": region}
+    if "compare" in sc.document:
+        click.echo(
+            f"note: {scenario} has a compare: block; this runs its first side only "
+            f"(`cablesim compare {scenario}` runs both)",
+            err=True,
+        )
     if sc.is_timeline:
         from cablesim import timeline
 

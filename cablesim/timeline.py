@@ -812,8 +812,12 @@ def _what_changed(tl: TimelineResult, st: TimelineState) -> list[str]:
     return out
 
 
-def to_markdown(tl: TimelineResult, *, limit: int = 25) -> str:
-    """A Markdown report: schedule, one table per change point, recovery, assumptions."""
+def to_markdown(tl: TimelineResult, *, limit: int = 25, explanation: str | None = None) -> str:
+    """A Markdown report: schedule, one table per change point, recovery, assumptions.
+
+    ``explanation`` (the plain-language account of the worst state, as
+    :func:`write` gives it) goes in a section of its own.
+    """
     from cablesim.report import _md_closing, _md_table, _md_title, summary_paragraph
 
     sc = tl.scenario
@@ -850,6 +854,10 @@ def to_markdown(tl: TimelineResult, *, limit: int = 25) -> str:
     rec = tl.recovery()
     out += ["## Recovery", ""]
     out += [_md_table(rec) if len(rec) else "No country lost 10% or more at any time.", ""]
+    if explanation:
+        peak = tl.peak
+        out += [f"## Explanation of the worst state ({peak.start}, day {peak.day})", ""]
+        out += [explanation, ""]
     out += _md_closing(tl.warnings, tl.notes)
     return "\n".join(out)
 
@@ -865,7 +873,9 @@ def write(tl: TimelineResult, path: str | os.PathLike[str]) -> Path:
     elif suffix == ".csv":
         text = to_csv(tl)
     elif suffix in (".md", ".markdown"):
-        text = to_markdown(tl)
+        from cablesim.explain import explain
+
+        text = to_markdown(tl, explanation=explain(tl.peak.result))
     else:
         raise OutputError(
             f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md"

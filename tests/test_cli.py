@@ -28,6 +28,15 @@ def test_run_prints_a_report(runner):
     assert "Assumptions" in res.output
 
 
+def test_run_on_a_compare_scenario_says_it_runs_one_side(runner):
+    res = CliRunner().invoke(
+        cli, ["run", "compare-alexandria-2008-2021", "--json"], catch_exceptions=False
+    )
+    assert res.exit_code == 0
+    assert "cablesim compare compare-alexandria-2008-2021" in res.stderr
+    assert json.loads(res.stdout)["scenario"]["as_of"].startswith("2008")
+
+
 def test_run_json_has_the_documented_shape(runner):
     res = invoke(runner, "run", "alexandria-2008", "--json")
     assert res.exit_code == 0

@@ -254,6 +254,10 @@ def test_cli_timeline_outputs(tmp_path):
     assert len(data["states"]) == 9
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "t.csv").read_text().startswith("date,day,iso3")
+    md = (tmp_path / "t.md").read_text()
+    peak = max(data["states"], key=lambda s: s["summary"]["capacity_lost_tbps"])
+    assert f"## Explanation of the worst state ({peak['start']}" in md
+    assert "This account of" in md.split("## Explanation of the worst state")[1]
     res = runner.invoke(cli, ["run", "red-sea-west-africa-2024", "--plot", str(tmp_path / "p.txt")])
     assert res.exit_code == 2
     assert "unknown map format" in res.output
