@@ -354,7 +354,8 @@ def corridors(comp: Compiled, *, stretch: float, slack_ms: float) -> np.ndarray:
     one plus ``slack_ms``. Traffic from India to Europe does not go around the
     planet through the Pacific when the Red Sea is closed: such detours are
     not counted as capacity. The corridors are fixed at the baseline, so a
-    failure only ever removes capacity from them.
+    failure only ever removes capacity from them. An assumed border link is in
+    the corridors of its two countries only (:func:`_own_assumed_links`).
 
     Returns
     -------
@@ -390,7 +391,30 @@ def corridors(comp: Compiled, *, stretch: float, slack_ms: float) -> np.ndarray:
                 continue
             via = np.minimum(d_c[u] + w + d_r[v], d_c[v] + w + d_r[u])
             out[t] = via <= stretch * best + slack_ms
-    return out
+    return out & _own_assumed_links(comp)
+
+
+def _own_assumed_links(comp: Compiled) -> np.ndarray:
+    """Tasks x finite edges: False where an assumed border link would carry a third country.
+
+    An assumed border link (no source gives it; see :mod:`cablesim.dataset`)
+    stands for the local connection between two neighbours: it carries their
+    own traffic, not transit between other countries. Chains of them would
+    otherwise make corridors no source documents (across the Sahara, Central
+    Asia, the Levant); transit over land counts only on the sourced links.
+    """
+    ok = np.ones((len(comp.task_country), len(comp.edge_ids)), dtype=bool)
+    links = comp.network.terrestrial_links
+    border = links[links["kind"] == "border"].set_index("link_id")
+    if border.empty:
+        return ok
+    edges = np.flatnonzero((comp.edge_kind == 1) & np.isin(comp.edge_ids, border.index))
+    if not len(edges):
+        return ok
+    ends = border.loc[comp.edge_ids[edges], ["from_iso3", "to_iso3"]].to_numpy()
+    task_iso = np.asarray(comp.countries, dtype=object)[comp.task_country]
+    ok[:, edges] = (task_iso[:, None] == ends[None, :, 0]) | (task_iso[:, None] == ends[None, :, 1])
+    return ok
 
 
 class FlowSolver:

@@ -43,7 +43,8 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         f"Backhaul ({scenario.backhaul}): {backhaul}.",
         f"Land links: {int((links['kind'] == 'sourced').sum())} sourced cross-border links and "
         f"{int((links['kind'] == 'border').sum())} assumed border links (each the median sourced "
-        "capacity of its poorer country's income group: an assumption)"
+        "capacity of its poorer country's income group: an assumption, carrying the traffic of "
+        "its two countries only)"
         + (
             f"; all land-link figures (2021-2026) scaled by {scale:.3g} for this earlier network, "
             "as the submarine network's capacity in service then over January 2026"

@@ -27,19 +27,20 @@ def tiny_network(
     stations: dict[str, tuple[str, float, float, int]],
     cables: dict[str, tuple[float, list[tuple[str, str]]]],
     branching_units: dict[str, tuple[float, float]] | None = None,
-    links: list[tuple[str, str, float]] = (),
+    links: list[tuple] = (),
     hubs: dict[tuple[str, int], tuple[float, float]] | None = None,
     chokepoints: dict[str, list[tuple[float, float]]] | None = None,
 ) -> Network:
     """Build a :class:`Network` from a compact description.
 
     stations: id -> (iso3, lon, lat, landmass); cables: id -> (capacity, [(from, to), ...]);
-    links: (iso3 a, iso3 b, capacity) between the main land masses. Segments are straight lines.
+    links: (iso3 a, iso3 b, capacity[, kind]) between the main land masses, kind "border"
+    (assumed, the default) or "sourced". Segments are straight lines.
     """
     branching_units = branching_units or {}
     where = {k: (v[1], v[2]) for k, v in stations.items()} | branching_units
     isos = sorted(
-        {v[0] for v in stations.values()} | {a for a, _, _ in links} | {b for _, b, _ in links}
+        {v[0] for v in stations.values()} | {ln[0] for ln in links} | {ln[1] for ln in links}
     )
     countries, landmasses = [], []
     hubs = dict(hubs or {})
@@ -146,16 +147,17 @@ def tiny_network(
         for k, v in branching_units.items()
     ]
     link_rows = []
-    for i, (a, b, cap) in enumerate(links):
+    for i, (a, b, cap, *kind) in enumerate(links):
+        kind = kind[0] if kind else "border"
         ha, hb = hubs[(a, 0)], hubs[(b, 0)]
         link_rows.append(
             {
-                "link_id": f"border:{a}-{b}:{i}",
+                "link_id": f"{kind}:{a}-{b}:{i}",
                 "from_iso3": a,
                 "to_iso3": b,
                 "from_node": f"land:{a}:0",
                 "to_node": f"land:{b}:0",
-                "kind": "border",
+                "kind": kind,
                 "capacity_tbps": cap,
                 "length_km": 100.0,
                 "confidence": "assumed",

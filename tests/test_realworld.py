@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import cablesim
+from cablesim.scenario import DEFAULT_CORE
 
 
 def status(result, iso3):
@@ -181,3 +183,27 @@ def test_andaman_cable_cut_isolates_the_islands_not_india():
     assert set(r.cut_off_places["iso3"]) == {"IND"}
     stations = {s for st in r.cut_off_places["stations"] for s in st}
     assert "Port Blair" in stations
+
+
+def test_assumed_border_links_are_no_transit_corridors(world):
+    # no source gives a link across the Niger-Algeria border: it serves Niger and Algeria only
+    from cablesim import _engine
+
+    comp = _engine.compile_network(world, "landmass", DEFAULT_CORE)
+    links = world.terrestrial_links.set_index("link_id")
+    lid = links[
+        (links["kind"] == "border")
+        & links["from_iso3"].isin(["NER", "DZA"])
+        & links["to_iso3"].isin(["NER", "DZA"])
+    ].index[0]
+    e = int(np.flatnonzero(comp.edge_ids == lid)[0])
+    users = {comp.countries[comp.task_country[t]] for t in np.flatnonzero(comp.corridor[:, e])}
+    assert users
+    assert users <= {"NER", "DZA"}
+
+
+def test_abidjan_landslide_degrades_the_west_african_coast():
+    r = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("west-africa-2024")))
+    hit = set(r.summary()["degraded"]) | set(r.summary()["severe"])
+    assert {"CIV", "GIN", "SLE", "LBR"} <= hit
+    assert len(hit) >= 8

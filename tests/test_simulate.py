@@ -99,6 +99,24 @@ def test_transit_dependency_through_a_neighbour(make_network, run):
     assert r2.at["LLL", "international_tbps"] == 0
 
 
+@pytest.mark.parametrize(("kind", "expected"), [("border", 0.0), ("sourced", 1.0)])
+def test_assumed_border_links_carry_only_their_own_countries(make_network, run, kind, expected):
+    # landlocked X -- Y -- coastal Z (cable to the core C). X-Y is an assumed border link;
+    # Y-Z is assumed or sourced. X's traffic may cross Y on to Z only over a sourced link:
+    # an assumed link stands for the neighbours' own connection, not a transit corridor.
+    net = make_network(
+        stations={"z1": ("ZZZ", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        cables={"x": (10.0, [("z1", "c1")])},
+        links=[("XXX", "YYY", 1.0), ("YYY", "ZZZ", 2.0, kind)],
+        hubs={("XXX", 0): (-6.0, 0.0), ("YYY", 0): (-3.0, 0.0)},
+    )
+    c = run(net, [{"degrade": {"cable": "x", "fraction": 0.5}}], core=["CCC"]).countries
+    c = c.set_index("iso3")
+    assert c.at["YYY", "baseline_tbps"] == pytest.approx(2.0)  # its own link to Z
+    assert c.at["XXX", "baseline_tbps"] == pytest.approx(expected)
+    assert not c.at["XXX", "isolated"]  # a route exists; it is the capacity that does not count
+
+
 @pytest.mark.parametrize(
     ("backhaul", "expected"),
     [("landmass", 4.0), ("country", 5.0), ("none", 0.0)],
