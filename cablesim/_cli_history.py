@@ -54,6 +54,7 @@ def register(cli: click.Group) -> None:
                 ("reported", "left"),
                 ("band", "right"),
                 ("model loss", "right"),
+                ("worst toward", "right"),
                 ("model status", "left"),
                 ("agrees", "left"),
             ):
@@ -65,6 +66,7 @@ def register(cli: click.Group) -> None:
                     r.severity,
                     r.band,
                     loss,
+                    r.model_worst_toward,
                     r.model_status,
                     "[green]yes[/]" if r.in_band else "[red]no[/]",
                 )

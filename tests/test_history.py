@@ -113,3 +113,12 @@ def test_cli_history_json_and_markdown(tmp_path):
     data = json.loads(res.stdout)
     assert data["summary"]["events"] == 7
     assert "| incident |" in md.read_text()
+
+
+def test_cli_history_table_shows_the_worst_region():
+    res = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["history"])
+    assert res.exit_code == 0, res.output
+    assert "worst toward" in res.output
+    line = next(ln for ln in res.output.splitlines() if "Egypt (EGY)" in ln)
+    assert "Europe" in line
+    assert "Summary:" in res.output
