@@ -243,9 +243,10 @@ def cut_off_places(
     reach_before = _cached(
         network,
         f"reachnode:{backhaul}:{','.join(core)}",
-        lambda: _reachable_nodes(comp, comp.edge_cap),
+        lambda: _reachable_nodes(_engine.FlowSolver(comp, comp.edge_cap)),
     )
-    reach_after = _reachable_nodes(comp_after, cap_after)
+    solver = _engine.FlowSolver(comp_after, cap_after)
+    reach_after = _reachable_nodes(solver)
     lps = network.landing_points
     idx = pd.Series(np.arange(len(comp.node_ids)), index=comp.node_ids)
     ids = lps["landing_point_id"].to_numpy()
@@ -255,7 +256,6 @@ def cut_off_places(
     lost = reach_before[comp.flow_of[gi]] & ~reach_after[comp_after.flow_of[gi]]
     if not lost.any():
         return pd.DataFrame(columns=list(PLACE_COLUMNS))
-    solver = _engine.FlowSolver(comp_after, cap_after)
     sub = lps[ok].loc[lost].assign(_place=comp_after.flow_of[gi[lost]])
     names = network.country_names
     rows = []
@@ -276,10 +276,10 @@ def cut_off_places(
     return out.sort_values(["n_stations", "iso3"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _reachable_nodes(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
+def _reachable_nodes(solver: _engine.FlowSolver) -> np.ndarray:
     """Boolean per flow node: whether any route joins it to another flow node of a core country
     (an island of a core country counts as cut off when it reaches no other core node)."""
-    solver = _engine.FlowSolver(comp, edge_cap)
+    comp = solver.comp
     label = solver.component
     n_core = np.bincount(label[comp.core_flow_nodes], minlength=solver.n_comp)
     is_core = np.zeros(comp.n_flow, dtype=bool)
