@@ -163,6 +163,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
             nullable=True,
         ),
         C("lit_capacity_tbps", "float", "Tbit/s", "Lit capacity where stated", nullable=True),
+        C(
+            "lit_capacity_year",
+            "int",
+            "year",
+            "Year of the stated lit capacity, where the source gives it",
+            nullable=True,
+        ),
     ),
     "segments": (
         C("segment_id", "str", "", "'{cable_id}#{k}'"),

@@ -396,7 +396,8 @@ def reference_capacities(
     cols = [
         c.name
         for c in TABLES["cables"]
-        if c.name.startswith("capacity") or c.name in ("fiber_pairs", "lit_capacity_tbps")
+        if c.name.startswith("capacity")
+        or c.name in ("fiber_pairs", "lit_capacity_tbps", "lit_capacity_year")
     ]
     cols = [c for c in cols if c in known.columns]
     iso = dict(zip(lps["landing_point_id"], lps["iso3"], strict=True))
@@ -420,6 +421,7 @@ def reference_capacities(
                 "capacity_spread": 3.0,
                 "fiber_pairs": None,
                 "lit_capacity_tbps": None,
+                "lit_capacity_year": None,
             }
             if "capacity_year" in cols:
                 row["capacity_year"] = year

@@ -733,15 +733,17 @@ def extend(network, add: Sequence[Mapping[str, Any]]):
             network.as_of,
             extra_cables=[s["cable_id"] for s in planned],
             info=network.info,
+            capacity=network.info.get("capacity_basis", "lit"),
         )
         overrides = {s["cable_id"]: s["capacity_tbps"] for s in planned if s["capacity_tbps"]}
         if overrides:
             cables = base.cables.copy()
             segs = base.segments.copy()
             for cid, cap in overrides.items():
-                cables.loc[cables["cable_id"] == cid, ["capacity_tbps", "capacity_at_rfs_tbps"]] = (
-                    cap
-                )
+                cables.loc[
+                    cables["cable_id"] == cid,
+                    ["capacity_tbps", "capacity_at_rfs_tbps", "design_tbps"],
+                ] = cap
                 cables.loc[cables["cable_id"] == cid, "capacity_basis"] = "what-if"
                 cables.loc[cables["cable_id"] == cid, "capacity_source"] = (
                     "what-if: capacity given in the scenario"
@@ -919,6 +921,8 @@ def _hypothetical_rows(
         "capacity_spread": 1.0,
         "fiber_pairs": None,
         "lit_capacity_tbps": None,
+        "lit_capacity_year": None,
+        "design_tbps": float(spec["capacity_tbps"]),
         "landing_point_ids": members,
     }
     empty_geo = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=4326)

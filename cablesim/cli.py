@@ -408,6 +408,8 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
 @click.option("--json", "as_json", is_flag=True)
 def cable(name: str, as_json: bool) -> None:
     """Detail of one cable: landing points, segments, capacity and its source."""
+    import pandas as pd
+
     from cablesim import dataset
     from cablesim.network import filter_network
 
@@ -433,9 +435,17 @@ def cable(name: str, as_json: bool) -> None:
         if row["length_stated_km"] != row["length_stated_km"]
         else row["length_stated_km"],
         "length_measured_km": float(row["length_measured_km"]),
-        "capacity_tbps": float(row["capacity_tbps"]),
+        "capacity_tbps": float(row["design_tbps"]),
         "capacity_basis": row["capacity_basis"],
         "capacity_source": row["capacity_source"],
+        "lit_tbps_stated": None
+        if pd.isna(row["lit_capacity_tbps"])
+        else float(row["lit_capacity_tbps"]),
+        "lit_year_stated": None
+        if pd.isna(row["lit_capacity_year"])
+        else int(row["lit_capacity_year"]),
+        "lit_tbps_estimated": float(row["capacity_tbps"]),
+        "lit_estimated_as_of": str(net.as_of),
         "landing_points": stations,
         "segments": [
             {
@@ -461,7 +471,18 @@ def cable(name: str, as_json: bool) -> None:
         + (f", {info['length_stated_km']:,.0f} km stated" if info["length_stated_km"] else "")
     )
     click.echo(
-        f"  capacity: {info['capacity_tbps']:g} Tbps ({info['capacity_basis']}): {info['capacity_source']}"
+        f"  design capacity: {info['capacity_tbps']:g} Tbps ({info['capacity_basis']}): "
+        f"{info['capacity_source']}"
+    )
+    stated = (
+        f"; stated lit {info['lit_tbps_stated']:g} Tbps"
+        + (f" in {info['lit_year_stated']}" if info["lit_year_stated"] else "")
+        if info["lit_tbps_stated"] is not None
+        else ""
+    )
+    click.echo(
+        f"  lit capacity (model estimate) on {info['lit_estimated_as_of']}: "
+        f"{info['lit_tbps_estimated']:g} Tbps{stated}"
     )
     if info["owners"]:
         click.echo(f"  owners: {', '.join(info['owners'])}")

@@ -688,6 +688,7 @@ def _capacities(
     cap = pd.read_csv(source / "capacity" / "cable_capacity.csv").set_index("cable_id")
     est = pd.read_csv(source / "capacity" / "cable_capacity_estimated.csv").set_index("cable_id")
     sev = {c["id"]: c for c in _read_json(source / "severed" / "cables.json")}
+    notes = pd.read_csv(source / "capacity" / "cable_capacity_notes.csv").set_index("cable_id")
     rows = []
     for cid in cable_ids:
         key = cid if cid in cap.index else cid.replace("saba-statia", "sabastatia")
@@ -700,6 +701,9 @@ def _capacities(
             if pub is not None and pd.notna(pub["lit_capacity_tbps"])
             else None
         )
+        lit_year = None
+        if lit is not None and key in notes.index and pd.notna(notes.at[key, "lit_capacity_year"]):
+            lit_year = int(notes.at[key, "lit_capacity_year"])
         if pub is not None and pd.notna(pub["design_capacity_tbps"]):
             value, basis, spread = float(pub["design_capacity_tbps"]), "published", 1.0
             text = str(pub["source"])
@@ -759,6 +763,7 @@ def _capacities(
                 "capacity_spread": spread,
                 "fiber_pairs": int(fp) if fp is not None else None,
                 "lit_capacity_tbps": float(lit) if lit is not None else None,
+                "lit_capacity_year": lit_year,
             }
         )
     return pd.DataFrame(rows)
@@ -1330,15 +1335,18 @@ def _data_readme(info: dict[str, Any]) -> str:
         "- **Capacity** of a cable: the published design figure with its source; else a figure the",
         "  Severed dataset cites (press or Wikipedia); else the fallback estimate of potential",
         "  capacity c. 2021 (`estimated: <rule>`). `capacity_at_rfs_tbps` is the design at",
-        "  ready-for-service, used for networks as of before 2013.",
+        "  ready-for-service, used for networks dated before the figure's year.",
+        "  `lit_capacity_tbps` and `lit_capacity_year` are the stated lit figures (26 cables).",
+        "  A loaded network carries each cable's *estimated lit* capacity at its date, derived",
+        "  from these columns (`cablesim.network.lit_model`: the median launch share of design,",
+        "  growing at the growth rate of the capacity in service); the tables hold the figures.",
         "- **Terrestrial links**: Severed's sourced cross-border links between metros, and, for",
         "  every pair of countries sharing a land border with no sourced link, one assumed link",
         "  between the two land-mass hubs (`confidence: assumed`) whose capacity is the median of the",
         "  sourced links whose poorer end has the same World Bank income group (the figure and its",
-        "  basis are in each link's `source`). All land-link figures describe 2021-2026; networks of",
-        "  earlier dates scale them by the growth of the submarine network: the total capacity of",
-        "  the cables in service at the date over the total in January 2026 (see",
-        "  `cablesim.network.land_link_scale`).",
+        "  basis are in each link's `source`). All land-link figures describe lit capacity in",
+        "  early 2026; networks of earlier dates shrink them at the lit-capacity growth rate",
+        "  (see `cablesim.network.land_link_scale`).",
         "- **Chokepoints**: polygons drawn from coordinates in `cablesim/_chokepoints.py`, each",
         "  citing what defines it.",
         "",

@@ -1182,7 +1182,12 @@ def plot_network(
         cb = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
         cb.set_label(
             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
-            label="cable design capacity (Tbps, log scale; also line width)",
+            label=(
+                "cable design capacity (Tbps, log scale; also line width)"
+                if network.info.get("capacity_basis", "lit") == "design"
+                or "lit_model" not in network.info
+                else "cable lit capacity, estimated (Tbps, log scale; also line width)"
+            ),
             fontsize=8.5,
         )
         cb.ax.xaxis.set_label_position("top")

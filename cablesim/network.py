@@ -438,20 +438,177 @@ def _capacity_as_of(cables: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     )
 
 
+CAPACITY_BASES = ("lit", "design")
+"""What a cable's ``capacity_tbps`` means in a network: estimated lit capacity (default) or design."""
+LIT_AT_RFS_WINDOW_YEARS = 1
+"""A stated lit figure dated within this many years of RFS counts as lit at launch."""
+GROWTH_FIT_FROM = 2000
+"""First year of the log-linear fit of capacity in service (:func:`lit_model`)."""
+
+
+@dataclass(frozen=True)
+class LitModel:
+    """How much of a cable's design capacity is lit at a date (see :func:`lit_capacity`).
+
+    Attributes
+    ----------
+    at_rfs
+        Lit share of the design at ready-for-service: the median over the cables
+        whose sources state both a design figure and a lit figure dated within
+        :data:`LIT_AT_RFS_WINDOW_YEARS` of RFS.
+    growth
+        Annual growth rate of lit capacity: the log-linear growth of the total
+        design capacity in service, 1 January of each year from
+        :data:`GROWTH_FIT_FROM` to the snapshot year.
+    n_points
+        Number of cables behind ``at_rfs``.
+    years
+        First and last year of the growth fit.
+    """
+
+    at_rfs: float
+    growth: float
+    n_points: int
+    years: tuple[int, int]
+
+    def full_after_years(self) -> float:
+        """Age (years) at which a cable is fully lit under this model."""
+        if self.at_rfs >= 1 or self.growth <= 0:
+            return 0.0
+        return math.log(1 / self.at_rfs) / math.log1p(self.growth)
+
+    def describe(self) -> str:
+        """One sentence for the reports' assumptions."""
+        return (
+            f"a cable is lit at {self.at_rfs:.1%} of its design at ready-for-service (median of "
+            f"{self.n_points} cables with a stated lit figure at launch) and its lit capacity "
+            f"grows {self.growth:.0%} a year (growth of the capacity in service, "
+            f"{self.years[0]}-{self.years[1]}) up to its design, which it reaches after "
+            f"{self.full_after_years():.1f} years; where a source states a lit figure for a "
+            "year, it grows from that figure at the same rate"
+        )
+
+
+_LIT_MODELS: dict[int, tuple[pd.DataFrame, LitModel]] = {}
+
+
+def lit_model(cables: pd.DataFrame) -> LitModel:
+    """The lit-capacity model derived from a full cable table (cached per table).
+
+    Parameters
+    ----------
+    cables
+        The dataset's whole cable table (with RFS dates, design capacities and
+        the stated lit figures with their years).
+    """
+    hit = _LIT_MODELS.get(id(cables))
+    if hit is not None and hit[0] is cables:
+        return hit[1]
+    lit = cables["lit_capacity_tbps"].astype(float)
+    lit_year = cables["lit_capacity_year"].astype("Float64")
+    rfs = cables["rfs_year"].astype("Float64")
+    launch = (
+        (cables["capacity_basis"] == "published")
+        & lit.notna()
+        & lit_year.notna()
+        & rfs.notna()
+        & ((lit_year - rfs).abs() <= LIT_AT_RFS_WINDOW_YEARS).fillna(False)
+    ).to_numpy(dtype=bool)
+    shares = (lit / cables["capacity_at_rfs_tbps"].astype(float)).to_numpy()[launch]
+    at_rfs = float(np.median(shares)) if len(shares) else 1.0
+    built = rfs[~cables["planned"].astype(bool)].dropna()
+    last = int(built.max()) if len(built) else GROWTH_FIT_FROM
+    years = np.arange(GROWTH_FIT_FROM, max(last, GROWTH_FIT_FROM + 1) + 1)
+    total = _capacity_in_service_on(cables, [dt.date(int(y), 1, 1) for y in years])
+    ok = total > 0
+    growth = (
+        float(np.expm1(np.polyfit(years[ok], np.log(total[ok]), 1)[0])) if ok.sum() > 1 else 0.0
+    )
+    model = LitModel(
+        at_rfs=min(at_rfs, 1.0),
+        growth=max(growth, 0.0),
+        n_points=len(shares),
+        years=(int(years[0]), int(years[-1])),
+    )
+    if len(_LIT_MODELS) > 8:
+        _LIT_MODELS.clear()
+    _LIT_MODELS[id(cables)] = (cables, model)
+    return model
+
+
+def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.ndarray:
+    """Estimated lit capacity (Tbit/s) of each cable at ``as_of``, at most its design then.
+
+    A cable is lit gradually: at ready-for-service with ``model.at_rfs`` of its
+    design, then growing ``model.growth`` a year (traffic growth) until its
+    design is reached. Where a source states a lit figure and its year, that
+    figure replaces the launch share: lit = figure x (1 + growth) ^ (years since).
+
+    Parameters
+    ----------
+    cables
+        Cables with ``capacity_tbps`` holding the design as of ``as_of``
+        (:func:`filter_network` does this), ``rfs_date``, ``lit_capacity_tbps``
+        and ``lit_capacity_year``.
+    as_of
+        The network's date.
+    model
+        From :func:`lit_model`.
+    """
+    design = cables["capacity_tbps"].to_numpy(dtype=float)
+    rfs = pd.to_datetime(cables["rfs_date"], errors="coerce")
+    start = np.where(
+        rfs.notna().to_numpy(),
+        rfs.dt.year.to_numpy(dtype=float, na_value=0)
+        + (rfs.dt.day_of_year.to_numpy(dtype=float, na_value=0) - 1) / 365.25,
+        dataset.SNAPSHOT_DATE.year + (dataset.SNAPSHOT_DATE.timetuple().tm_yday - 1) / 365.25,
+    )
+    now = as_of.year + (as_of.timetuple().tm_yday - 1) / 365.25
+    rate = math.log1p(model.growth)
+    share = model.at_rfs * np.exp(np.minimum(rate * np.maximum(now - start, 0.0), 50.0))
+    lit = design * np.minimum(share, 1.0)
+    stated = cables["lit_capacity_tbps"].astype(float).to_numpy()
+    year = cables["lit_capacity_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    anchored = ~np.isnan(stated) & ~np.isnan(year)
+    if anchored.any():
+        # a figure stated for a year holds at mid-year
+        grown = stated[anchored] * np.exp(np.clip(rate * (now - (year[anchored] + 0.5)), -50, 50))
+        lit[anchored] = np.minimum(grown, design[anchored])
+    return np.maximum(np.round(lit, 3), 0.001)  # whole Gbit/s (the engine's unit), at least 1
+
+
 def capacity_in_service(cables: pd.DataFrame, as_of: dt.date) -> float:
     """Total design capacity (Tbit/s) of the cables in service at ``as_of``, as of that date."""
-    live = _capacity_as_of(cables[in_service(cables, as_of)], as_of)
-    return float(live["capacity_tbps"].sum())
+    return float(_capacity_in_service_on(cables, [as_of])[0])
+
+
+def _capacity_in_service_on(cables: pd.DataFrame, dates: list[dt.date]) -> np.ndarray:
+    """:func:`capacity_in_service` for several dates at once (the rules of
+    :func:`in_service` and :func:`_capacity_as_of`, vectorised)."""
+    rfs = pd.to_datetime(cables["rfs_date"], errors="coerce")
+    known = rfs.notna().to_numpy()
+    start = np.where(
+        known, rfs.to_numpy(dtype="datetime64[D]"), np.datetime64(dataset.SNAPSHOT_DATE)
+    )
+    year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    cap = cables["capacity_tbps"].to_numpy(dtype=float)
+    at_rfs = cables["capacity_at_rfs_tbps"].to_numpy(dtype=float)
+    day = np.array(dates, dtype="datetime64[D]")[:, None]
+    live = start[None, :] <= day
+    years = np.array([d.year for d in dates], dtype=float)[:, None]
+    value = np.where(year[None, :] > years, at_rfs[None, :], cap[None, :])
+    return np.where(live, value, 0.0).sum(axis=1)
 
 
 def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:
     """Factor applied to the land-link capacities for a network as of ``as_of`` (at most 1).
 
-    The land-link figures describe 2021-2026 (:data:`cablesim.dataset.LAND_LINK_REFERENCE_DATE`).
-    Cross-border terrestrial capacity is lit as international traffic grows, so
-    for an earlier network it is scaled by the growth of the submarine network
-    itself: the total capacity of the cables in service at ``as_of`` over the
-    total at the reference date (214.6 / 14,851 Tbit/s for January 2008).
+    The land-link figures describe lit capacity in early 2026
+    (:data:`cablesim.dataset.LAND_LINK_REFERENCE_DATE`). Cross-border fibre is
+    lit as international traffic grows, so for an earlier network they shrink
+    at the lit-capacity growth rate of :func:`lit_model` (27% a year on the
+    bundled data: 1/76 in January 2008, 0.34 in mid-2021), the same rate at
+    which the cables' lit capacity grows.
 
     Parameters
     ----------
@@ -460,10 +617,10 @@ def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:
     as_of
         The network's date.
     """
-    ref = capacity_in_service(cables, dataset.LAND_LINK_REFERENCE_DATE)
-    if ref <= 0:
+    years = (dataset.LAND_LINK_REFERENCE_DATE - as_of).days / 365.25
+    if years <= 0:
         return 1.0
-    return min(1.0, capacity_in_service(cables, as_of) / ref)
+    return float(min(1.0, math.exp(-years * math.log1p(lit_model(cables).growth))))
 
 
 def filter_network(
@@ -472,11 +629,29 @@ def filter_network(
     *,
     extra_cables: Iterable[str] = (),
     info: dict[str, Any] | None = None,
+    capacity: str = "lit",
 ) -> Network:
-    """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``)."""
+    """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``).
+
+    With ``capacity="lit"`` (default) a cable's ``capacity_tbps`` is its
+    estimated lit capacity at ``as_of`` (:func:`lit_capacity`); with
+    ``"design"``, its design capacity then. ``design_tbps`` holds the design
+    either way.
+    """
+    if capacity not in CAPACITY_BASES:
+        raise CableSimError(
+            f"capacity must be one of {', '.join(CAPACITY_BASES)}, got {capacity!r}"
+        )
     cables = tables["cables"]
     keep = in_service(cables, as_of) | cables["cable_id"].isin(list(extra_cables)).to_numpy()
     cables = _capacity_as_of(cables[keep].reset_index(drop=True), as_of)
+    model = lit_model(tables["cables"])
+    cables = cables.assign(
+        design_tbps=cables["capacity_tbps"],
+        capacity_tbps=(
+            lit_capacity(cables, as_of, model) if capacity == "lit" else cables["capacity_tbps"]
+        ),
+    )
     ids = set(cables["cable_id"])
     segs = tables["segments"]
     segs = segs[segs["cable_id"].isin(ids)].reset_index(drop=True)
@@ -503,21 +678,29 @@ def filter_network(
         chokepoints=tables["chokepoints"],
         terrestrial_links=links,
         as_of=as_of,
-        info={**(info or {}), "land_link_scale": scale},
+        info={
+            **(info or {}),
+            "land_link_scale": scale,
+            "capacity_basis": capacity,
+            "lit_model": model,
+        },
         catalog=tables,
     )
 
 
 @functools.lru_cache(maxsize=8)
-def _load_network_cached(as_of: dt.date, data: str | None) -> Network:
+def _load_network_cached(as_of: dt.date, data: str | None, capacity: str) -> Network:
     tables = dataset.load_tables(data)
     info = dict(dataset.manifest(data))
     info["data_dir"] = data
-    return filter_network(tables, as_of, info=info)
+    return filter_network(tables, as_of, info=info, capacity=capacity)
 
 
 def load_network(
-    as_of: dt.date | int | str | None = None, *, data: str | os.PathLike[str] | None = None
+    as_of: dt.date | int | str | None = None,
+    *,
+    data: str | os.PathLike[str] | None = None,
+    capacity: str = "lit",
 ) -> Network:
     """Load the bundled network as it was at ``as_of``.
 
@@ -529,6 +712,9 @@ def load_network(
     data
         A dataset directory other than the bundled one (see
         :func:`cablesim.dataset.data_dir`).
+    capacity
+        ``"lit"`` (default): each cable carries its estimated lit capacity at
+        ``as_of`` (:func:`lit_capacity`); ``"design"``: its design capacity.
 
     Returns
     -------
@@ -550,4 +736,4 @@ def load_network(
     first = dataset.load_tables(directory)["cables"]["rfs_date"].dropna().min()
     if date < first:
         raise CableSimError(f"as_of {date} is before the first cable of the dataset ({first})")
-    return _load_network_cached(date, directory)
+    return _load_network_cached(date, directory, capacity)

@@ -324,7 +324,12 @@ def render_terminal(
         con.print(f"  [yellow]! {w}[/yellow]")
     if len(result.failed_cables):
         t = Table(title="Failed cables", title_justify="left", show_edge=False)
-        for col in ("cable", "segments failed", "capacity Tbps"):
+        basis = result.network.info.get("capacity_basis", "design")
+        head = (
+            "lit Tbps (est.)" if basis == "lit" and "lit_model" in result.network.info else "Tbps"
+        )
+        cols = ("cable", "segments failed", head, "design Tbps")
+        for col in cols:
             t.add_column(col, justify="right" if col != "cable" else "left")
         for r in result.failed_cables.head(limit).itertuples():
             seg = f"{r.segments_failed}/{r.segments_total}"
@@ -332,7 +337,7 @@ def render_terminal(
                 isinstance(r.degraded_to_pct, float) and math.isnan(r.degraded_to_pct)
             ):
                 seg += f" (capacity to {r.degraded_to_pct:g}%)"
-            t.add_row(str(r.name), seg, _fmt_tbps(r.capacity_tbps))
+            t.add_row(str(r.name), seg, _fmt_tbps(r.capacity_tbps), _fmt_tbps(r.design_tbps))
         con.print()
         con.print(t)
     aff = affected_table(result, all_countries=all_countries)

@@ -43,7 +43,7 @@ DEFAULT_RADIUS_KM = 25.0
 EVENT_KINDS = ("cut", "chokepoint", "area", "landing_point", "cable", "country", "degrade")
 TIMING_KEYS = ("label", "at", "repair_days", "until")
 TOP_KEYS = ("name", "description", "as_of", "events", "options", "reported", "add", "compare")
-OPTION_KEYS = ("core", "backhaul", "repair")
+OPTION_KEYS = ("core", "backhaul", "capacity", "repair")
 SEVERITIES = ("total", "near_total", "severe", "moderate", "minor", "none")
 
 
@@ -88,6 +88,7 @@ class Scenario:
     as_of: dt.date | None = None
     core: tuple[str, ...] = DEFAULT_CORE
     backhaul: str = "landmass"
+    capacity: str = "lit"
     reported: dict[str, Any] | None = None
     add: tuple[dict[str, Any], ...] = ()
     source: str = "<dict>"
@@ -239,6 +240,13 @@ class _Checker:
         lon = self.number(value[1], (*path, 1), positive=False, low=-180, high=180)
         return None if lat is None or lon is None else (lat, lon)
 
+    def choice(self, value: Any, choices: tuple[str, ...], path: tuple) -> str | None:
+        """``value`` if it is one of ``choices``, else an error at ``path`` and ``None``."""
+        if isinstance(value, str) and value in choices:
+            return value
+        self.err(path, f"must be one of {', '.join(choices)}, got {value!r}")
+        return None
+
     def date(self, value: Any, path: tuple, *, allow_offset: bool = False) -> dt.date | int | None:
         if isinstance(value, dt.datetime):
             return value.date()
@@ -260,7 +268,7 @@ class _Checker:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-            if value.strip().isdigit() and not allow_offset:
+            if value.strip().isascii() and value.strip().isdigit() and not allow_offset:
                 return self.date(int(value.strip()), path)
         self.err(
             path,
@@ -501,11 +509,7 @@ def _check_reported(ck: _Checker, rep: Any, path: tuple) -> dict[str, Any] | Non
                 c["iso3"] = code
         elif c.get("iso3") is None:
             ck.err((*cp, "iso3"), "is required")
-        if c.get("severity") not in SEVERITIES:
-            ck.err(
-                (*cp, "severity"),
-                f"must be one of {', '.join(SEVERITIES)}, got {c.get('severity')!r}",
-            )
+        ck.choice(c.get("severity"), SEVERITIES, (*cp, "severity"))
     return rep
 
 
@@ -527,14 +531,19 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     )
     n_before = len(ck.problems)
     as_of = ck.date(data["as_of"], ("as_of",)) if data.get("as_of") is not None else None
+    opts = data.get("options") or {}
+    capacity = "lit"
+    if isinstance(opts, dict) and "capacity" in opts:
+        from cablesim.network import CAPACITY_BASES
+
+        capacity = ck.choice(opts["capacity"], CAPACITY_BASES, ("options", "capacity")) or "lit"
     net = network
     if resolve and net is None and len(ck.problems) == n_before:
         try:
-            net = load_network(as_of)
+            net = load_network(as_of, capacity=capacity)
         except CableSimError as exc:
             ck.err(("as_of",), str(exc))
     ck.net = net if resolve else None
-    opts = data.get("options") or {}
     core, backhaul = DEFAULT_CORE, "landmass"
     if not isinstance(opts, dict):
         ck.err(("options",), "must be a mapping")
@@ -557,13 +566,9 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         if "backhaul" in opts:
             from cablesim.network import BACKHAUL_MODES
 
-            if opts["backhaul"] not in BACKHAUL_MODES:
-                ck.err(
-                    ("options", "backhaul"),
-                    f"must be one of {', '.join(BACKHAUL_MODES)}, got {opts['backhaul']!r}",
-                )
-            else:
-                backhaul = opts["backhaul"]
+            backhaul = (
+                ck.choice(opts["backhaul"], BACKHAUL_MODES, ("options", "backhaul")) or backhaul
+            )
         if "repair" in opts:
             from cablesim import timeline
 
@@ -609,6 +614,7 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         as_of=as_of if isinstance(as_of, dt.date) else None,
         core=core,
         backhaul=backhaul,
+        capacity=capacity,
         reported=reported,
         add=tuple(add),
         source=doc.source,

@@ -35,9 +35,8 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
     return [
         f"Network as of {network.as_of}: {len(cables)} cables in service (TeleGeography snapshot of "
         "June 2021; cables retired before 2021 are missing, planned ones enter on their planned date).",
-        f"Capacities: design (potential) figures as of the network's date: {n_early} cables whose "
-        "figure dates from later use their design at ready-for-service. "
-        f"{int(basis.get('published', 0))} cables have a published figure, "
+        _capacity_note(network, n_early)
+        + f" {int(basis.get('published', 0))} cables have a published design figure, "
         f"{int(basis.get('sourced', 0))} a sourced secondary figure, {int(basis.get('estimated', 0))} "
         "an estimate by era and length (order of magnitude). Every segment carries its cable's capacity.",
         f"Backhaul ({scenario.backhaul}): {backhaul}.",
@@ -66,6 +65,23 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         "country is lost. Satellite backup and rerouting agreements are not modelled.",
         *_whatif_notes(network),
     ]
+
+
+def _capacity_note(network: Network, n_early: int) -> str:
+    """The sentence on what a cable's capacity means in this network."""
+    design = (
+        f"design (potential) figures as of the network's date ({n_early} cables whose figure "
+        "dates from later use their design at ready-for-service)"
+    )
+    model = network.info.get("lit_model")
+    if network.info.get("capacity_basis", "lit") != "lit" or model is None:
+        return f"Capacities: {design}."
+    total = float(network.cables["capacity_tbps"].sum())
+    full = float(network.cables["design_tbps"].sum())
+    return (
+        f"Capacities: estimated lit capacity, {total:,.0f} of {full:,.0f} Tbit/s of {design}: "
+        f"{model.describe()} (options: {{capacity: design}} uses the design figures)."
+    )
 
 
 def _whatif_notes(network: Network) -> list[str]:
@@ -116,7 +132,8 @@ class Result:
         from_node, to_node, length_km, capacity_tbps, event, geometry).
     failed_cables
         One row per cable with a failed segment: cable_id, name,
-        segments_failed, segments_total, capacity_tbps, whole (all segments failed).
+        segments_failed, segments_total, capacity_tbps (as the network counts it:
+        estimated lit by default), design_tbps, whole (all segments failed).
     failures
         The raw :class:`~cablesim.cuts.Failures`.
     notes
@@ -203,7 +220,9 @@ def network_for(scenario: Scenario, network: Network | None = None) -> Network:
     A scenario with ``add:`` runs on that network extended with the added cables
     (see :mod:`cablesim._whatif`; the given network is not modified).
     """
-    net = network if network is not None else load_network(scenario.as_of)
+    net = (
+        network if network is not None else load_network(scenario.as_of, capacity=scenario.capacity)
+    )
     if scenario.add:
         from cablesim import _whatif
 
@@ -287,6 +306,10 @@ def simulate(
     fc["name"] = fc["cable_id"].map(names)
     fc["segments_total"] = fc["cable_id"].map(totals).astype(int)
     fc["capacity_tbps"] = fc["cable_id"].map(cap)
+    design_col = "design_tbps" if "design_tbps" in net.cables.columns else "capacity_tbps"
+    fc["design_tbps"] = fc["cable_id"].map(
+        dict(zip(net.cables["cable_id"], net.cables[design_col], strict=True))
+    )
     fc["whole"] = fc["segments_failed"] == fc["segments_total"]
     fc["degraded_to_pct"] = fc["cable_id"].map(
         lambda c: round(100 * failures.degraded[c], 1) if c in failures.degraded else None
@@ -298,6 +321,7 @@ def simulate(
             "segments_failed",
             "segments_total",
             "capacity_tbps",
+            "design_tbps",
             "whole",
             "degraded_to_pct",
         ]

@@ -184,15 +184,15 @@ def test_network_as_of_filters_by_rfs():
     assert "2africa" not in set(net21.cables["cable_id"])  # planned at the snapshot
     assert len(net21.cables) > len(net08.cables)
     # capacities are those of the date: SeaMeWe-4's 4.6 Tbps figure dates from 2015
-    cap08 = net08.cables.set_index("cable_id").at["seamewe-4", "capacity_tbps"]
+    cap08 = net08.cables.set_index("cable_id").at["seamewe-4", "design_tbps"]
     assert cap08 < 4.6
-    assert net21.cables.set_index("cable_id").at["seamewe-4", "capacity_tbps"] == pytest.approx(4.6)
+    assert net21.cables.set_index("cable_id").at["seamewe-4", "design_tbps"] == pytest.approx(4.6)
 
 
-def test_land_links_grow_with_the_submarine_network():
-    """Land-link figures (2021-2026) are scaled by the submarine capacity in service at the date."""
+def test_land_links_grow_with_lit_capacity():
+    """Land-link figures (early 2026) shrink for earlier networks at the lit-capacity growth rate."""
     from cablesim.dataset import LAND_LINK_REFERENCE_DATE
-    from cablesim.network import capacity_in_service, land_link_scale
+    from cablesim.network import land_link_scale, lit_model
 
     net = cablesim.load_network(LAND_LINK_REFERENCE_DATE)
     catalog = net.catalog["cables"]
@@ -202,10 +202,9 @@ def test_land_links_grow_with_the_submarine_network():
     assert land_link_scale(catalog, LAND_LINK_REFERENCE_DATE) == 1.0
     assert land_link_scale(catalog, dt.date(2030, 1, 1)) == 1.0  # never above the figures
     d08 = dt.date(2008, 1, 30)
-    ratio = capacity_in_service(catalog, d08) / capacity_in_service(
-        catalog, LAND_LINK_REFERENCE_DATE
-    )
-    assert 0.005 < ratio < 0.05  # two orders of magnitude: 2008 had ~1/70 of 2026's capacity
+    years = (LAND_LINK_REFERENCE_DATE - d08).days / 365.25
+    ratio = (1 + lit_model(catalog).growth) ** -years
+    assert 0.005 < ratio < 0.05  # two orders of magnitude: 2008 had ~1/70 of 2026's traffic
     net08 = cablesim.load_network(d08)
     full = net.terrestrial_links.set_index("link_id")["capacity_tbps"]
     old = net08.terrestrial_links.set_index("link_id")["capacity_tbps"]

@@ -60,7 +60,17 @@ def test_january_2008_hits_the_route_to_europe(report):
         assert e.result.country(iso3)["loss_pct_by_region"]["Europe"] >= 50, iso3
     assert e.result.country("LBN")["status"] == "unaffected"
     t = e.table.set_index("iso3")
-    assert t.loc[["EGY", "SAU", "ARE", "PAK", "KWT", "QAT", "BHR", "LKA"], "in_band"].all()
+    assert t.loc[["EGY", "IND", "SAU", "ARE", "PAK", "KWT", "QAT", "BHR", "LKA"], "in_band"].all()
+
+
+def test_egypt_and_india_among_the_worst_hit_in_january_2008(report):
+    # the reported ordering: Egypt and India were the worst hit (70-80% and 50-60%)
+    e = event(report, "Alexandria")
+    ranked = e.result.countries.sort_values("loss_pct", ascending=False)["iso3"].tolist()
+    assert ranked.index("EGY") < 5
+    assert ranked.index("IND") < 10
+    assert e.result.country("EGY")["status"] == "severe"
+    assert e.ordering >= 0.7
 
 
 @pytest.mark.parametrize("prefix", ["Baltic", "Tohoku"])
@@ -76,8 +86,8 @@ def test_scores_that_hold(report):
     assert s["false_alarms"] == 0
     assert s["cut_off_hits"] == s["cut_off_reported"] == 2
     assert s["absorbed_calm"] == s["absorbed_events"] == 3
-    assert s["in_band"] >= 22
-    assert s["mean_ordering"] >= 0.8
+    assert s["in_band"] >= 20
+    assert s["mean_ordering"] >= 0.85
 
 
 def test_the_model_never_reads_the_reported_block(report):

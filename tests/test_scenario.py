@@ -219,3 +219,9 @@ def test_scenario_is_plain_data_and_loading_does_not_touch_the_input(tmp_path):
     before = p.read_bytes()
     load_scenario(p)
     assert p.read_bytes() == before
+
+
+def test_a_non_ascii_digit_year_is_a_clear_error():
+    # '²'.isdigit() is True but int('²') fails: found by the fuzz test
+    with pytest.raises(ScenarioError, match=r"as_of: must be a date"):
+        load_scenario({"name": "x", "as_of": "²", "events": [{"cable": "tonga-cable"}]})
