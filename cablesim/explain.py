@@ -206,7 +206,14 @@ def _intro(f: _Facts) -> str:
         f"This account of “{sc.name}” is computed from the simulation on the cable network as it "
         f"was on {net.as_of.day} {net.as_of:%B %Y}, with {len(net.cables)} cables in service. A country's "
         f"capacity to the core is how much traffic its cables and land links can carry to the "
-        f"big internet hubs ({core})."
+        f"big internet hubs ({core})"
+        + (
+            ", counting what is estimated to be lit on each cable, not all it was designed for."
+            if net.info.get("capacity_basis") == "lit"
+            else ", counting each cable's design capacity."
+            if net.info.get("capacity_basis") == "design"
+            else "."
+        )
     )
     if sc.is_timeline:
         text += (

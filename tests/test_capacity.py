@@ -11,6 +11,7 @@ import pytest
 
 import cablesim
 from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.explain import explain
 from cablesim.network import LitModel, filter_network, lit_capacity, lit_model
 
 
@@ -136,9 +137,11 @@ def test_scenario_option_capacity(tmp_path):
     assert r.scenario.capacity == "design"
     assert r.network.info["capacity_basis"] == "design"
     assert any("Capacities: design" in n for n in r.notes)
+    assert "counting each cable's design capacity" in explain(r)
     lit = cablesim.simulate(p.read_text().replace("{capacity: design}", "{}"))
     assert lit.network.info["capacity_basis"] == "lit"
     assert any("estimated lit capacity" in n for n in lit.notes)
+    assert "estimated to be lit on each cable" in explain(lit)
     p.write_text(p.read_text().replace("{capacity: design}", "{capacity: potential}"))
     with pytest.raises(
         ScenarioError, match=r"s\.yaml:3: options\.capacity: must be one of lit, design"
