@@ -209,3 +209,27 @@ def test_abidjan_landslide_degrades_the_west_african_coast():
     # Cote d'Ivoire, where all four cables land, is the worst hit
     assert r.countries.sort_values("loss_pct").iloc[-1]["iso3"] == "CIV"
     assert r.country("CIV")["status"] == "severe"
+
+
+def test_mediterranean_december_2008_hits_egypt_and_india_first():
+    """Out of the scored suite: the Sicily cuts of December 2008 (bundled scenario)."""
+    r = cablesim.simulate(cablesim.find_scenario("mediterranean-2008-12"))
+    assert set(r.failed_cables["cable_id"]) == {
+        "seamewe-4",
+        "seamewe-3",
+        "flag-europe-asia-fea",
+    }
+    assert not r.failed_cables["whole"].any()
+    ranked = r.countries.sort_values("loss_pct", ascending=False)["iso3"].tolist()
+    assert ranked[0] == "EGY"
+    assert ranked.index("IND") < 5
+    assert r.summary()["isolated"] == []
+
+
+def test_congo_canyon_breaks_both_trunks_once():
+    r = cablesim.simulate(cablesim.find_scenario("congo-canyon-2020"))
+    fc = r.failed_cables.set_index("cable_id")
+    assert set(fc.index) == {"west-africa-cable-system-wacs", "sat-3wasc"}
+    assert (fc["segments_failed"] == 1).all()
+    # Namibia's only cable is WACS: cut north of it, it still reaches the core southward
+    assert not r.country("NAM")["isolated"]
