@@ -445,7 +445,10 @@ def cable(name: str, as_json: bool) -> None:
         if pd.isna(row["lit_capacity_year"])
         else int(row["lit_capacity_year"]),
         "lit_tbps_estimated": float(row["capacity_tbps"]),
-        "lit_estimated_as_of": str(net.as_of),
+        # a cable planned at the snapshot is estimated as lit on its first day
+        "lit_estimated_as_of": str(
+            max(net.as_of, row["rfs_date"]) if pd.notna(row["rfs_date"]) else net.as_of
+        ),
         "landing_points": stations,
         "segments": [
             {

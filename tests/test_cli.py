@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cablesim.cli import cli, main
+from cablesim.network import load_network
 
 
 @pytest.fixture
@@ -154,6 +155,23 @@ def test_cables_listing_and_detail(runner):
     assert len(info["landing_points"]) == 16
     assert info["capacity_source"]
     assert sum(s["length_km"] for s in info["segments"]) > 15000
+    assert info["capacity_tbps"] == pytest.approx(4.6)  # the design figure (2015)
+    assert info["lit_tbps_estimated"] <= info["capacity_tbps"]
+
+
+def test_cable_shows_design_and_lit_estimate(runner):
+    # FALCON: published design 2.56 Tbps and a stated 90 Gbit/s lit at launch (2006)
+    info = json.loads(invoke(runner, "cable", "falcon", "--json").output)
+    assert info["capacity_tbps"] == pytest.approx(2.56)
+    assert (info["lit_tbps_stated"], info["lit_year_stated"]) == (pytest.approx(0.09), 2006)
+    # 2Africa was planned at the snapshot: estimated as lit on its first day, at the launch share
+    info = json.loads(invoke(runner, "cable", "2africa", "--json").output)
+    assert info["lit_estimated_as_of"] > "2021-06-30"
+    at_rfs = load_network().info["lit_model"].at_rfs
+    assert info["lit_tbps_estimated"] == pytest.approx(at_rfs * 180, rel=0.01)
+    text = invoke(runner, "cable", "falcon").output
+    assert "design capacity: 2.56 Tbps" in text
+    assert "stated lit 0.09 Tbps in 2006" in text
 
 
 def test_unknown_cable_gets_did_you_mean(runner):
