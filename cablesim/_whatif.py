@@ -733,7 +733,7 @@ def extend(network, add: Sequence[Mapping[str, Any]]):
             network.as_of,
             extra_cables=[s["cable_id"] for s in planned],
             info=network.info,
-            capacity=network.info.get("capacity_basis", "lit"),
+            capacity=network.capacity_basis or "lit",
         )
         overrides = {s["cable_id"]: s["capacity_tbps"] for s in planned if s["capacity_tbps"]}
         if overrides:

@@ -209,9 +209,9 @@ def _intro(f: _Facts) -> str:
         f"big internet hubs ({core})"
         + (
             ", counting what is estimated to be lit on each cable, not all it was designed for."
-            if net.info.get("capacity_basis") == "lit"
+            if net.capacity_basis == "lit"
             else ", counting each cable's design capacity."
-            if net.info.get("capacity_basis") == "design"
+            if net.capacity_basis == "design"
             else "."
         )
     )

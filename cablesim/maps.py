@@ -1184,8 +1184,7 @@ def plot_network(
             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             label=(
                 "cable design capacity (Tbps, log scale; also line width)"
-                if network.info.get("capacity_basis", "lit") == "design"
-                or "lit_model" not in network.info
+                if network.capacity_basis != "lit"
                 else "cable lit capacity, estimated (Tbps, log scale; also line width)"
             ),
             fontsize=8.5,

@@ -125,6 +125,14 @@ class Network:
             f"{len(self.terrestrial_links)} land links>"
         )
 
+    @property
+    def capacity_basis(self) -> str | None:
+        """What the cables' ``capacity_tbps`` counts: ``"lit"`` (estimated lit capacity) or
+        ``"design"`` for a network from :func:`filter_network`, ``None`` for one built by hand
+        (capacities as given). Not the cables' ``capacity_basis`` column (where a figure
+        comes from)."""
+        return self.info.get("capacity_basis")
+
     # ---------------------------------------------------------------- lookups
     @functools.cached_property
     def _cable_names(self) -> dict[str, str]:
@@ -414,28 +422,47 @@ def _check_backhaul(backhaul: str) -> None:
         raise UnknownNameError(backhaul, BACKHAUL_MODES, kind="backhaul mode")
 
 
+def _service_start(cables: pd.DataFrame) -> np.ndarray:
+    """Day each cable enters service (``datetime64[D]``): its RFS date, or the
+    snapshot date for the cables with none (three Canary Islands cables)."""
+    rfs = pd.to_datetime(cables["rfs_date"], errors="coerce")
+    return np.where(
+        rfs.notna().to_numpy(),
+        rfs.to_numpy(dtype="datetime64[D]"),
+        np.datetime64(dataset.SNAPSHOT_DATE),
+    )
+
+
 def in_service(cables: pd.DataFrame, as_of: dt.date) -> np.ndarray:
     """Boolean mask of the cables in service at ``as_of`` (RFS on or before it).
 
     Cables with no RFS date (three Canary Islands cables) count as in service
     from the snapshot date on, never earlier.
     """
-    rfs = pd.to_datetime(cables["rfs_date"], errors="coerce")
-    known = rfs.notna().to_numpy()
-    dated = np.zeros(len(cables), dtype=bool)
-    dated[known] = rfs[known].dt.date.to_numpy() <= as_of
-    return np.where(known, dated, as_of >= dataset.SNAPSHOT_DATE)
+    return _service_start(cables) <= np.datetime64(as_of)
+
+
+def _design_in(cables: pd.DataFrame, year: int | np.ndarray) -> np.ndarray:
+    """Design capacity (Tbit/s) of each cable in ``year``: the design at RFS where the figure
+    dates from later. ``year`` may be a column of years (one row of results per year)."""
+    fig_year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    return np.where(
+        fig_year > year,
+        cables["capacity_at_rfs_tbps"].to_numpy(dtype=float),
+        cables["capacity_tbps"].to_numpy(dtype=float),
+    )
 
 
 def _capacity_as_of(cables: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Cables with ``capacity_tbps`` as of ``as_of``: the design at RFS where the figure is later."""
-    year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
-    early = year > as_of.year
-    if not early.any():
-        return cables
-    return cables.assign(
-        capacity_tbps=np.where(early, cables["capacity_at_rfs_tbps"], cables["capacity_tbps"])
-    )
+    return cables.assign(capacity_tbps=_design_in(cables, as_of.year))
+
+
+def _decimal_year(days: np.ndarray) -> np.ndarray:
+    """Dates (``datetime64[D]``) as years with a fraction: 1 January is ``year + 0``."""
+    year = days.astype("datetime64[Y]")
+    day_of_year = (days - year.astype("datetime64[D]")).astype(float)
+    return year.astype(float) + 1970 + day_of_year / 365.25
 
 
 CAPACITY_BASES = ("lit", "design")
@@ -556,14 +583,8 @@ def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.nd
         From :func:`lit_model`.
     """
     design = cables["capacity_tbps"].to_numpy(dtype=float)
-    rfs = pd.to_datetime(cables["rfs_date"], errors="coerce")
-    start = np.where(
-        rfs.notna().to_numpy(),
-        rfs.dt.year.to_numpy(dtype=float, na_value=0)
-        + (rfs.dt.day_of_year.to_numpy(dtype=float, na_value=0) - 1) / 365.25,
-        dataset.SNAPSHOT_DATE.year + (dataset.SNAPSHOT_DATE.timetuple().tm_yday - 1) / 365.25,
-    )
-    now = as_of.year + (as_of.timetuple().tm_yday - 1) / 365.25
+    start = _decimal_year(_service_start(cables))
+    now = float(_decimal_year(np.array([as_of], dtype="datetime64[D]"))[0])
     rate = math.log1p(model.growth)
     share = model.at_rfs * np.exp(np.minimum(rate * np.maximum(now - start, 0.0), 50.0))
     lit = design * np.minimum(share, 1.0)
@@ -583,21 +604,11 @@ def capacity_in_service(cables: pd.DataFrame, as_of: dt.date) -> float:
 
 
 def _capacity_in_service_on(cables: pd.DataFrame, dates: list[dt.date]) -> np.ndarray:
-    """:func:`capacity_in_service` for several dates at once (the rules of
-    :func:`in_service` and :func:`_capacity_as_of`, vectorised)."""
-    rfs = pd.to_datetime(cables["rfs_date"], errors="coerce")
-    known = rfs.notna().to_numpy()
-    start = np.where(
-        known, rfs.to_numpy(dtype="datetime64[D]"), np.datetime64(dataset.SNAPSHOT_DATE)
-    )
-    year = cables["capacity_year"].astype("Float64").fillna(0).to_numpy(dtype=float)
-    cap = cables["capacity_tbps"].to_numpy(dtype=float)
-    at_rfs = cables["capacity_at_rfs_tbps"].to_numpy(dtype=float)
+    """:func:`capacity_in_service` for several dates at once."""
     day = np.array(dates, dtype="datetime64[D]")[:, None]
-    live = start[None, :] <= day
     years = np.array([d.year for d in dates], dtype=float)[:, None]
-    value = np.where(year[None, :] > years, at_rfs[None, :], cap[None, :])
-    return np.where(live, value, 0.0).sum(axis=1)
+    live = _service_start(cables)[None, :] <= day
+    return np.where(live, _design_in(cables, years), 0.0).sum(axis=1)
 
 
 def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:

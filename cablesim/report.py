@@ -324,10 +324,7 @@ def render_terminal(
         con.print(f"  [yellow]! {w}[/yellow]")
     if len(result.failed_cables):
         t = Table(title="Failed cables", title_justify="left", show_edge=False)
-        basis = result.network.info.get("capacity_basis", "design")
-        head = (
-            "lit Tbps (est.)" if basis == "lit" and "lit_model" in result.network.info else "Tbps"
-        )
+        head = "lit Tbps (est.)" if result.network.capacity_basis == "lit" else "Tbps"
         cols = ("cable", "segments failed", head, "design Tbps")
         for col in cols:
             t.add_column(col, justify="right" if col != "cable" else "left")

@@ -73,9 +73,9 @@ def _capacity_note(network: Network, n_early: int) -> str:
         f"design (potential) figures as of the network's date ({n_early} cables whose figure "
         "dates from later use their design at ready-for-service)"
     )
-    model = network.info.get("lit_model")
-    if network.info.get("capacity_basis", "lit") != "lit" or model is None:
+    if network.capacity_basis != "lit":
         return f"Capacities: {design}."
+    model = network.info["lit_model"]
     total = float(network.cables["capacity_tbps"].sum())
     full = float(network.cables["design_tbps"].sum())
     return (
