@@ -3,7 +3,7 @@
 * fast: the full N-1 sweep over every cable in service (every country's
   capacity to the core after each cable fails), serial and with 2 workers;
 * plain: networkx maximum flow for every (country, core region), from
-  scratch, on a graph rebuilt for each scenario (:mod:`cablesim._reference`),
+  scratch, on a graph rebuilt for each scenario (:mod:`cablesim.engine.reference`),
   on a few of the same scenarios, extrapolated per scenario;
 * equality: on those scenarios the two agree for every country.
 
@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 import cablesim
-from cablesim import _batch, risk
-from cablesim._reference import plain_flows
+from cablesim import parallel, risk
+from cablesim.engine import batch as _batch
+from cablesim.engine.reference import plain_flows
 from cablesim.scenario import DEFAULT_CORE
 from cablesim.sweep import sweep
 
@@ -64,7 +65,7 @@ def main() -> None:
     )
 
     for w in (1, args.workers):
-        _batch._STATE.clear()
+        parallel._STATE.clear()
         net._cache.clear()
         t = time.perf_counter()
         r = sweep(net, "cable", workers=w, progress=False)
@@ -98,7 +99,7 @@ def main() -> None:
 
     if args.mc_trials:
         for w in (1, args.workers):
-            _batch._STATE.clear()
+            parallel._STATE.clear()
             net._cache.clear()
             t = time.perf_counter()
             r = risk.montecarlo(net, trials=args.mc_trials, seed=1, workers=w, progress=False)

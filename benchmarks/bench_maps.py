@@ -80,7 +80,7 @@ def main() -> None:
     region = _best(
         lambda: maps.figure_bytes(maps.plot_impact(result, region="middle-east")[0], "png")
     )
-    from cablesim import _html
+    from cablesim.report import html as _html
 
     page = _best(lambda: _html.render(result), repeat=2)
     print(f"world network map, PNG 1920 px, first call (projects and caches): {cold:.2f} s")

@@ -20,9 +20,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from cablesim import _engine, metrics
-from cablesim._flowview import corridor_mask
+from cablesim import metrics
 from cablesim.cuts import Failures, apply_events
+from cablesim.engine import flows as _engine
+from cablesim.engine.flowview import corridor_mask
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network
 from cablesim.scenario import DEFAULT_CORE, Event
@@ -111,18 +112,14 @@ class _Lens:
             return None
         labels = ",".join(sorted(e.event.label for e in failures.effects))
         key = f"depends:split:{self.backhaul}:{labels}"
-        cache = self.network._cache
-        if key not in cache:
-            cache[key] = _engine.split_backhaul(self.network, self.backhaul, areas)
-        return cache[key]
+        return self.network.memo(
+            key, lambda: _engine.split_backhaul(self.network, self.backhaul, areas)
+        )
 
     def chokepoint_failures(self, chokepoint_id: str) -> Failures:
         key = f"depends:chokepoint:{chokepoint_id}"
-        cache = self.network._cache
-        if key not in cache:
-            ev = Event("chokepoint", {"id": chokepoint_id}, f"chokepoint {chokepoint_id} closed")
-            cache[key] = apply_events(self.network, [ev])
-        return cache[key]
+        ev = Event("chokepoint", {"id": chokepoint_id}, f"chokepoint {chokepoint_id} closed")
+        return self.network.memo(key, lambda: apply_events(self.network, [ev]))
 
     def flow_edges(self, iso3: str) -> np.ndarray:
         """Indices of the finite edges that carry part of the country's baseline flow."""

@@ -30,7 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from cablesim.report import worst_region
+from cablesim._format import worst_region
+from cablesim.exceptions import ScenarioError
 from cablesim.scenario import Scenario, bundled_scenarios, load_scenario
 from cablesim.simulate import Result, simulate
 
@@ -150,8 +151,6 @@ def _ordering(table: pd.DataFrame) -> float | None:
 def score_event(scenario: Scenario) -> EventScore:
     """Run one incident scenario and score it against its ``reported`` block."""
     if not scenario.reported:
-        from cablesim.exceptions import ScenarioError
-
         raise ScenarioError(f"{scenario.source}: no 'reported:' block to score against")
     # the model never sees the reported block: it runs the events alone
     result = simulate(scenario)
@@ -206,68 +205,3 @@ def score_event(scenario: Scenario) -> EventScore:
 def run_history(directory: str | os.PathLike[str] | None = None) -> HistoryReport:
     """Score every incident in ``directory`` (the bundled history suite by default)."""
     return HistoryReport([score_event(load_scenario(f)) for f in history_files(directory)])
-
-
-def to_markdown(report: HistoryReport) -> str:
-    """The validation report as Markdown (the body of ``docs/validation.md``)."""
-    out = [
-        "## Scores",
-        "",
-        f"**{report.summary_line()}.**",
-        "",
-        "| incident | date | reported facts in band | cut-off hit | calm where absorbed | "
-        "false isolations | ordering |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for e in report.events:
-        hit, n_cut = e.cut_off_hits
-        calm = ("yes" if e.calm else "**no**") if e.calm_expected else "–"
-        out.append(
-            f"| {e.scenario.name} | {e.result.network.as_of} | {e.in_band} of {len(e.table)} | "
-            f"{f'{hit} of {n_cut}' if n_cut else '–'} | {calm} | "
-            f"{', '.join(e.false_alarms) or 'none'} | "
-            f"{'–' if e.ordering is None else f'{e.ordering:.0%}'} |"
-        )
-    for e in report.events:
-        out += [
-            "",
-            f"### {e.scenario.name}",
-            "",
-            "| country | reported | band | model loss | worst toward | model status | agrees |",
-            "|---|---|---|---:|---|---|---|",
-        ]
-        for r in e.table.itertuples():
-            loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
-            out.append(
-                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_worst_toward} | "
-                f"{r.model_status} | "
-                f"{'yes' if r.in_band else '**no**'} |"
-            )
-        others = e.result.affected
-        others = others[~others["iso3"].isin(e.table["iso3"])]
-        if len(others):
-            listed = ", ".join(f"{r.iso3} {r.loss_pct:.0f}%" for r in others.head(12).itertuples())
-            out += [
-                "",
-                f"Also hit in the model, not in the sources: {listed}"
-                + (f" and {len(others) - 12} more" if len(others) > 12 else "")
-                + ".",
-            ]
-    return "\n".join(out) + "\n"
-
-
-START, END = "<!-- scores:start -->", "<!-- scores:end -->"
-
-
-def update_markdown(report: HistoryReport, existing: str | None) -> str:
-    """Put the generated scores into ``existing`` between the score markers.
-
-    Text outside the markers (the written analysis) is kept; without markers
-    (or no existing text) the result is the scores alone, between markers.
-    """
-    block = f"{START}\n{to_markdown(report)}{END}"
-    if existing and START in existing and END in existing:
-        head, rest = existing.split(START, 1)
-        _, tail = rest.split(END, 1)
-        return head + block + tail
-    return block + "\n"

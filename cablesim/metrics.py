@@ -8,7 +8,7 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
     segment's and land link's capacity as its edge capacity and domestic
     backhaul unlimited (per the backhaul mode), over the routes in the
     country's corridor: routes whose round trip to a core country is at most
-    twice the shortest plus 25 ms (:data:`cablesim._engine.ROUTE_STRETCH`).
+    twice the shortest plus 25 ms (:data:`cablesim.engine.flows.ROUTE_STRETCH`).
 ``loss_pct``
     ``100 * (1 - remaining / baseline)``; 0 when the baseline is 0.
 ``isolated``
@@ -26,7 +26,7 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
     January 2008.
 ``latency_ms``
     Round-trip time over the shortest surviving route to the nearest core node
-    (see :mod:`cablesim._engine`); ``NaN`` when isolated.
+    (see :mod:`cablesim.engine.flows`); ``NaN`` when isolated.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cablesim import _engine
 from cablesim.cuts import Failures
+from cablesim.engine import flows as _engine
 from cablesim.network import Network
 
 SEVERE_PCT = 50.0
@@ -102,7 +102,7 @@ def country_metrics(
         Backhaul mode, see :data:`cablesim.network.BACKHAUL_MODES`.
     routing
         ``"corridor"`` (default): only routes within a country's route corridor
-        count (see :func:`cablesim._engine.corridors`); ``"any"``: every route.
+        count (see :func:`cablesim.engine.flows.corridors`); ``"any"``: every route.
     incremental
         Reuse baseline flows where a failure cannot change them (exact).
 
@@ -303,6 +303,4 @@ def _region_losses(
 
 
 def _cached(network: Network, key: str, fn):
-    if key not in network._cache:
-        network._cache[key] = fn()
-    return network._cache[key]
+    return network.memo(key, fn)

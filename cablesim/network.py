@@ -35,11 +35,12 @@ import datetime as dt
 import functools
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
@@ -98,7 +99,7 @@ class Network:
     ----------
     countries, landmasses, landing_points, cables, segments, branching_units,
     chokepoints, terrestrial_links
-        GeoDataFrames with the columns written in :mod:`cablesim._schema`,
+        GeoDataFrames with the columns written in :mod:`cablesim.dataset._schema`,
         restricted to what was in service at ``as_of``.
     as_of
         The date of the network.
@@ -116,6 +117,18 @@ class Network:
     info: dict[str, Any] = field(default_factory=dict, repr=False)
     catalog: dict[str, gpd.GeoDataFrame] | None = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """The value of ``fn()`` computed once per network and kept under ``key``.
+
+        The only writer of the network's cache: derived tables, compiled flow
+        graphs, projections and the like are memoised here, so a network stays
+        immutable in every other respect. Keys are namespaced by their owner
+        (``"nodes:..."``, ``"compiled:..."``, ``"maps:..."``).
+        """
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
 
     def __repr__(self) -> str:
         return (
@@ -237,38 +250,38 @@ class Network:
     def nodes(self, *, backhaul: str = "landmass") -> pd.DataFrame:
         """Node table of the graph contract: index node id, columns kind, iso3, x, y, landmass."""
         _check_backhaul(backhaul)
-        key = f"nodes:{backhaul}"
-        if key not in self._cache:
-            lp = self.landing_points
-            parts = [
-                pd.DataFrame(
-                    {
-                        "node": lp["landing_point_id"].to_numpy(),
-                        "kind": "landing_point",
-                        "iso3": lp["iso3"].to_numpy(),
-                        "x": lp.geometry.x.to_numpy(),
-                        "y": lp.geometry.y.to_numpy(),
-                        "landmass": lp["landmass"].to_numpy(),
-                    }
-                )
-            ]
-            bu = self.branching_units
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "node": bu["node_id"].to_numpy(),
-                        "kind": "branching_unit",
-                        "iso3": None,
-                        "x": bu.geometry.x.to_numpy(),
-                        "y": bu.geometry.y.to_numpy(),
-                        "landmass": -1,
-                    }
-                )
+        return self.memo(f"nodes:{backhaul}", lambda: self._node_table(backhaul))
+
+    def _node_table(self, backhaul: str) -> pd.DataFrame:
+        lp = self.landing_points
+        parts = [
+            pd.DataFrame(
+                {
+                    "node": lp["landing_point_id"].to_numpy(),
+                    "kind": "landing_point",
+                    "iso3": lp["iso3"].to_numpy(),
+                    "x": lp.geometry.x.to_numpy(),
+                    "y": lp.geometry.y.to_numpy(),
+                    "landmass": lp["landmass"].to_numpy(),
+                }
             )
-            hubs = self._hubs(backhaul)
-            parts.append(hubs)
-            self._cache[key] = pd.concat(parts, ignore_index=True).set_index("node")
-        return self._cache[key]
+        ]
+        bu = self.branching_units
+        parts.append(
+            pd.DataFrame(
+                {
+                    "node": bu["node_id"].to_numpy(),
+                    "kind": "branching_unit",
+                    "iso3": None,
+                    "x": bu.geometry.x.to_numpy(),
+                    "y": bu.geometry.y.to_numpy(),
+                    "landmass": -1,
+                }
+            )
+        )
+        hubs = self._hubs(backhaul)
+        parts.append(hubs)
+        return pd.concat(parts, ignore_index=True).set_index("node")
 
     def _hubs(self, backhaul: str) -> pd.DataFrame:
         links = self.terrestrial_links
@@ -299,59 +312,59 @@ class Network:
     def edges(self, *, backhaul: str = "landmass") -> pd.DataFrame:
         """Edge table of the graph contract: u, v, key, kind, cable_id, segment_id, capacity_tbps, length_km."""
         _check_backhaul(backhaul)
-        key = f"edges:{backhaul}"
-        if key not in self._cache:
-            s = self.segments
-            parts = [
-                pd.DataFrame(
-                    {
-                        "u": s["from_node"].to_numpy(),
-                        "v": s["to_node"].to_numpy(),
-                        "kind": "segment",
-                        "cable_id": s["cable_id"].to_numpy(),
-                        "segment_id": s["segment_id"].to_numpy(),
-                        "capacity_tbps": s["capacity_tbps"].to_numpy(dtype=float),
-                        "length_km": s["length_km"].to_numpy(dtype=float),
-                    }
-                )
-            ]
-            t = self.terrestrial_links
+        return self.memo(f"edges:{backhaul}", lambda: self._edge_table(backhaul))
+
+    def _edge_table(self, backhaul: str) -> pd.DataFrame:
+        s = self.segments
+        parts = [
+            pd.DataFrame(
+                {
+                    "u": s["from_node"].to_numpy(),
+                    "v": s["to_node"].to_numpy(),
+                    "kind": "segment",
+                    "cable_id": s["cable_id"].to_numpy(),
+                    "segment_id": s["segment_id"].to_numpy(),
+                    "capacity_tbps": s["capacity_tbps"].to_numpy(dtype=float),
+                    "length_km": s["length_km"].to_numpy(dtype=float),
+                }
+            )
+        ]
+        t = self.terrestrial_links
+        parts.append(
+            pd.DataFrame(
+                {
+                    "u": t["from_node"].to_numpy(),
+                    "v": t["to_node"].to_numpy(),
+                    "kind": "terrestrial",
+                    "cable_id": ("terrestrial:" + t["link_id"]).to_numpy(),
+                    "segment_id": t["link_id"].to_numpy(),
+                    "capacity_tbps": t["capacity_tbps"].to_numpy(dtype=float),
+                    "length_km": t["length_km"].to_numpy(dtype=float),
+                }
+            )
+        )
+        if backhaul != "none":
+            lp = self.landing_points
+            k = lp["landmass"].to_numpy() if backhaul == "landmass" else np.zeros(len(lp), int)
+            hub_ids = "land:" + lp["iso3"] + ":" + pd.Series(k, index=lp.index).astype(str)
+            nodes = self.nodes(backhaul=backhaul)
+            hx = nodes.loc[hub_ids, "x"].to_numpy()
+            hy = nodes.loc[hub_ids, "y"].to_numpy()
+            dist = haversine_km(lp.geometry.x.to_numpy(), lp.geometry.y.to_numpy(), hx, hy)
             parts.append(
                 pd.DataFrame(
                     {
-                        "u": t["from_node"].to_numpy(),
-                        "v": t["to_node"].to_numpy(),
-                        "kind": "terrestrial",
-                        "cable_id": ("terrestrial:" + t["link_id"]).to_numpy(),
-                        "segment_id": t["link_id"].to_numpy(),
-                        "capacity_tbps": t["capacity_tbps"].to_numpy(dtype=float),
-                        "length_km": t["length_km"].to_numpy(dtype=float),
+                        "u": lp["landing_point_id"].to_numpy(),
+                        "v": hub_ids.to_numpy(),
+                        "kind": "backhaul",
+                        "cable_id": ("backhaul:" + lp["iso3"]).to_numpy(),
+                        "segment_id": ("backhaul:" + lp["landing_point_id"]).to_numpy(),
+                        "capacity_tbps": math.inf,
+                        "length_km": np.round(dist, 3),
                     }
                 )
             )
-            if backhaul != "none":
-                lp = self.landing_points
-                k = lp["landmass"].to_numpy() if backhaul == "landmass" else np.zeros(len(lp), int)
-                hub_ids = "land:" + lp["iso3"] + ":" + pd.Series(k, index=lp.index).astype(str)
-                nodes = self.nodes(backhaul=backhaul)
-                hx = nodes.loc[hub_ids, "x"].to_numpy()
-                hy = nodes.loc[hub_ids, "y"].to_numpy()
-                dist = haversine_km(lp.geometry.x.to_numpy(), lp.geometry.y.to_numpy(), hx, hy)
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            "u": lp["landing_point_id"].to_numpy(),
-                            "v": hub_ids.to_numpy(),
-                            "kind": "backhaul",
-                            "cable_id": ("backhaul:" + lp["iso3"]).to_numpy(),
-                            "segment_id": ("backhaul:" + lp["landing_point_id"]).to_numpy(),
-                            "capacity_tbps": math.inf,
-                            "length_km": np.round(dist, 3),
-                        }
-                    )
-                )
-            self._cache[key] = pd.concat(parts, ignore_index=True)
-        return self._cache[key]
+        return pd.concat(parts, ignore_index=True)
 
     def to_networkx(self, *, backhaul: str = "landmass"):
         """The network as a :class:`networkx.MultiGraph` following the graph contract.
@@ -361,7 +374,6 @@ class Network:
         backhaul
             One of :data:`BACKHAUL_MODES`.
         """
-        import networkx as nx
 
         graph = nx.MultiGraph(as_of=self.as_of.isoformat(), backhaul=backhaul)
         nodes = self.nodes(backhaul=backhaul)
@@ -412,9 +424,7 @@ class Network:
 
     def segment_index(self) -> shapely.STRtree:
         """A spatial index over the segment geometries (in :attr:`segments` order)."""
-        if "strtree" not in self._cache:
-            self._cache["strtree"] = shapely.STRtree(self.segments.geometry.to_numpy())
-        return self._cache["strtree"]
+        return self.memo("strtree", lambda: shapely.STRtree(self.segments.geometry.to_numpy()))
 
 
 def _check_backhaul(backhaul: str) -> None:

@@ -7,7 +7,7 @@ there on one network and not the other, and each network's worst single
 cable failure for the country.
 
 :func:`resilience` ranks candidate new cables (planned ones of the dataset or
-hypothetical ones, see :mod:`cablesim._whatif`) by how much they reduce a
+hypothetical ones, see :mod:`cablesim.whatif`) by how much they reduce a
 country's worst single-failure loss.
 
 Worst single failure (N-1)
@@ -33,55 +33,32 @@ A scenario may carry a ``compare:`` block naming its variant::
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cablesim import _engine, _whatif
-from cablesim.exceptions import CableSimError, OutputError
-from cablesim.scenario import DEFAULT_CORE, Scenario, load_scenario
-
-COMPARE_KEYS = ("name", "as_of", "add", "options", "countries")
-
+from cablesim import risk
+from cablesim import whatif as _whatif
+from cablesim._format import fmt_tbps
+from cablesim._format import plain_record as _clean
+from cablesim.engine import flows as _engine
+from cablesim.exceptions import CableSimError, UnknownCountryError
+from cablesim.network import load_network
+from cablesim.scenario import (
+    DEFAULT_CORE,
+    Scenario,
+    load_scenario,
+    parse_candidate,
+    validate_mapping,
+)
+from cablesim.simulate import simulate
 
 # ------------------------------------------------------------------------------ compare: block
-
-
-def validate_compare(ck, value: Any, path: tuple) -> None:
-    """Check a scenario's ``compare:`` block (problems go to the scenario checker ``ck``)."""
-    if not isinstance(value, Mapping) or not value:
-        ck.err(path, "must be a mapping with as_of, add, options, countries and/or name")
-        return
-    ck.unknown_keys(value, COMPARE_KEYS, path)
-    if not any(k in value for k in ("as_of", "add", "options")):
-        ck.err(path, "names no variant: give as_of, add and/or options")
-    if "name" in value:
-        ck.text(value["name"], (*path, "name"))
-    if value.get("as_of") is not None:
-        ck.date(value["as_of"], (*path, "as_of"))
-    if "add" in value and value["add"] not in (None, []):
-        _whatif.validate_add(ck, value["add"], (*path, "add"))
-    if "options" in value and not isinstance(value["options"], Mapping):
-        ck.err((*path, "options"), "must be a mapping (core, backhaul)")
-    if "countries" in value:
-        raw = value["countries"]
-        if not isinstance(raw, list) or not raw:
-            ck.err((*path, "countries"), "must be a list of ISO3 codes or names")
-        else:
-            for i, c in enumerate(raw):
-                ck.resolve(
-                    ck.net.resolve_country if ck.net is not None else None,
-                    c,
-                    (*path, "countries", i),
-                )
 
 
 def variant(
@@ -97,7 +74,6 @@ def variant(
     ``add`` replaces the scenario's ``add:`` list (``[]`` removes it); raw
     forms as in a scenario file.
     """
-    from cablesim.scenario import _Doc, _validate
 
     doc = {k: v for k, v in dict(scenario.document).items() if k != "compare"}
     if not doc:
@@ -119,7 +95,7 @@ def variant(
         doc["options"] = merged
         bits.append("options " + ", ".join(f"{k}={v}" for k, v in options.items()))
     doc["name"] = name or f"{scenario.name} ({'; '.join(bits) or 'same'})"
-    return _validate(_Doc(doc, {}, f"{scenario.source} (variant)"), None)
+    return validate_mapping(doc, f"{scenario.source} (variant)")
 
 
 def _add_name(item: Any) -> str:
@@ -138,7 +114,7 @@ def _side_label(sc: Scenario, net) -> str:
 _HIT = ("isolated", "severe", "degraded")
 
 
-def _hit(table: pd.DataFrame) -> pd.DataFrame:
+def hit_rows(table: pd.DataFrame) -> pd.DataFrame:
     """Rows of countries affected on either side (not those with no route to the core on either)."""
     had = (table["baseline_tbps_a"].fillna(0) > 0) | (table["baseline_tbps_b"].fillna(0) > 0)
     return table[had & (table["status_a"].isin(_HIT) | table["status_b"].isin(_HIT))]
@@ -180,8 +156,6 @@ def single_failures(
     """
     comp = _engine.compile_network(network, backhaul, tuple(core))
     if iso3 not in comp.countries:
-        from cablesim.exceptions import UnknownCountryError
-
         raise UnknownCountryError(iso3, comp.countries)
     base = _engine.baseline(comp)
     value = base.values[iso3]
@@ -305,7 +279,6 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready plain data."""
-        from cablesim._plain import plain_record as _clean
 
         return {
             "a": {
@@ -324,17 +297,17 @@ class Comparison:
             },
             "events": [e.label for e in self.a.scenario.events],
             "countries": [_clean(r) for r in self.table.to_dict("records")],
-            "explanations": {k: _jsonable(v) for k, v in self.explanations.items()},
+            "explanations": {k: jsonable(v) for k, v in self.explanations.items()},
             "notes": [f"A: {n}" for n in self.a.notes]
             + [f"B: {n}" for n in self.b.notes if n not in self.a.notes],
         }
 
 
-def _jsonable(obj: Any) -> Any:
+def jsonable(obj: Any) -> Any:
     if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
+        return {k: jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, float) and math.isnan(obj):
@@ -401,7 +374,6 @@ def compare(
     >>> c.table.set_index("iso3").loc["TON", ["status_a", "status_b"]].tolist()
     ['isolated', 'isolated']
     """
-    from cablesim.simulate import simulate
 
     sa = a if isinstance(a, Scenario) else load_scenario(a)
     block = sa.document.get("compare") if isinstance(sa.document, Mapping) else None
@@ -443,7 +415,7 @@ def compare(
     if countries:
         focus = [ra.network.resolve_country(c) for c in countries]
     else:
-        ch = _hit(table)
+        ch = hit_rows(table)
         ch = ch.reindex(ch["d_loss_pct"].abs().sort_values(ascending=False).index)
         focus = ch["iso3"].head(explain).tolist()
     comp = Comparison(a=ra, b=rb, label_a=label_a, label_b=label_b, table=table, focus=focus)
@@ -513,9 +485,9 @@ def _explain(comp: Comparison, iso3: str) -> dict[str, Any]:
     if row is not None:
         bits.append(
             f"{name}: {row['loss_pct_a']:.0f}% lost on {comp.label_a} "
-            f"({_fmt(row['remaining_tbps_a'])} of {_fmt(row['baseline_tbps_a'])} Tbps left, "
+            f"({fmt_tbps(row['remaining_tbps_a'])} of {fmt_tbps(row['baseline_tbps_a'])} Tbps left, "
             f"{row['status_a']}) against {row['loss_pct_b']:.0f}% on {comp.label_b} "
-            f"({_fmt(row['remaining_tbps_b'])} of {_fmt(row['baseline_tbps_b'])} Tbps, {row['status_b']})."
+            f"({fmt_tbps(row['remaining_tbps_b'])} of {fmt_tbps(row['baseline_tbps_b'])} Tbps, {row['status_b']})."
         )
     if len(only_b):
         verb = "cables land" if len(only_b) > 1 else "cable lands"
@@ -557,246 +529,7 @@ def _explain(comp: Comparison, iso3: str) -> dict[str, Any]:
     }
 
 
-def _fmt(v: Any) -> str:
-    from cablesim.report import _fmt_tbps
-
-    return _fmt_tbps(float(v)) if v is not None and not pd.isna(v) else "–"
-
-
 # ------------------------------------------------------------------------------ compare reports
-
-
-def to_json(comp: Comparison) -> str:
-    """The comparison as JSON text."""
-    return (
-        json.dumps(comp.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=str)
-        + "\n"
-    )
-
-
-def to_csv(comp: Comparison) -> str:
-    """The side-by-side table as CSV."""
-    buf = io.StringIO()
-    comp.table.to_csv(buf, index=False, float_format="%.6g")
-    return buf.getvalue()
-
-
-def to_markdown(comp: Comparison, *, limit: int = 30) -> str:
-    """A Markdown report of a comparison."""
-    from cablesim.report import _md_table
-
-    out = [
-        f"# {comp.a.scenario.name}: {comp.label_a} vs {comp.label_b}",
-        "",
-        "The same events on two networks. A = " + comp.label_a + ", B = " + comp.label_b + "; "
-        "d_loss_pct = loss on B minus loss on A (negative: B fares better).",
-        "",
-        "## Events",
-        "",
-    ]
-    out += [f"- {e.label}" for e in comp.a.scenario.events] + ["", "## Countries", ""]
-    t = _hit(comp.table)
-    cols = [
-        "iso3",
-        "name",
-        "status_a",
-        "status_b",
-        "loss_pct_a",
-        "loss_pct_b",
-        "d_loss_pct",
-        "remaining_tbps_a",
-        "remaining_tbps_b",
-    ]
-    out += [
-        _md_table(t[cols].head(limit).reset_index(drop=True)) if len(t) else "No country affected.",
-        "",
-    ]
-    if comp.explanations:
-        out += ["## Why", ""] + [f"- {e['text']}" for e in comp.explanations.values()] + [""]
-    out += ["## Assumptions", ""] + [f"- {n}" for n in comp.to_dict()["notes"]] + [""]
-    return "\n".join(out)
-
-
-def write(comp: Comparison, path: str | os.PathLike[str]) -> Path:
-    """Write a comparison as JSON, CSV or Markdown by the file's suffix (atomically)."""
-    from cablesim.report import write_atomic
-
-    p = Path(path)
-    suffix = p.suffix.lower()
-    text = {".json": to_json, ".csv": to_csv, ".md": to_markdown, ".markdown": to_markdown}.get(
-        suffix
-    )
-    if text is None:
-        raise OutputError(
-            f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md"
-        )
-    protect = [
-        s
-        for s in (comp.a.scenario.source, comp.b.scenario.source)
-        if Path(s.split(" (")[0]).exists()
-    ]
-    return write_atomic(p, text(comp), protect=[s.split(" (")[0] for s in protect])
-
-
-def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
-    """Print a comparison with rich."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from cablesim.report import STATUS_STYLE
-
-    con = console or Console()
-    con.print(f"[bold]{comp.a.scenario.name}[/bold]")
-    con.print(
-        f"A = {comp.label_a}   B = {comp.label_b}   (the same {len(comp.a.scenario.events)} events)"
-    )
-    for side, net in (("A", comp.a.network), ("B", comp.b.network)):
-        for r in _whatif.added(net):
-            con.print(
-                f"  {side} adds {r['name']} ({r['capacity_tbps']:g} Tbps, {', '.join(r['countries'])})",
-                style="dim",
-            )
-    t = _hit(comp.table)
-    con.print()
-    if len(t):
-        tt = Table(title="Capacity to the core: A vs B", title_justify="left", show_edge=False)
-        for col in (
-            "country",
-            "A status",
-            "B status",
-            "A loss %",
-            "B loss %",
-            "Δ pp",
-            "A left Tbps",
-            "B left Tbps",
-        ):
-            tt.add_column(
-                col, justify="left" if col in ("country", "A status", "B status") else "right"
-            )
-        for r in t.head(limit).itertuples():
-            d = r.d_loss_pct
-            dstyle = "green" if d < -0.5 else ("red" if d > 0.5 else "")
-            tt.add_row(
-                f"{r.name} ({r.iso3})",
-                _styled(r.status_a, STATUS_STYLE),
-                _styled(r.status_b, STATUS_STYLE),
-                _num(r.loss_pct_a),
-                _num(r.loss_pct_b),
-                f"[{dstyle}]{d:+.1f}[/]" if dstyle else f"{d:+.1f}",
-                _fmt(r.remaining_tbps_a),
-                _fmt(r.remaining_tbps_b),
-            )
-        con.print(tt)
-        if len(t) > limit:
-            con.print(f"  … and {len(t) - limit} more (use -o FILE.csv for all)", style="dim")
-    else:
-        con.print("No country lost 10% or more on either network.")
-    sa, sb = comp.a.summary(), comp.b.summary()
-    con.print()
-    con.print(
-        f"A: {len(sa['isolated'])} isolated, {len(sa['severe'])} severe, {len(sa['degraded'])} degraded, "
-        f"{sa['capacity_lost_tbps']:,.1f} Tbps lost.   B: {len(sb['isolated'])} isolated, "
-        f"{len(sb['severe'])} severe, {len(sb['degraded'])} degraded, {sb['capacity_lost_tbps']:,.1f} Tbps lost."
-    )
-    if comp.explanations:
-        con.print()
-        con.print("[bold]Why[/bold]")
-        for e in comp.explanations.values():
-            con.print(f"  • {e['text']}")
-
-
-def _styled(status: str, styles: Mapping[str, str]) -> str:
-    style = styles.get(status)
-    return f"[{style}]{status}[/]" if style else status
-
-
-def _num(v: Any) -> str:
-    return "–" if v is None or pd.isna(v) else f"{v:.1f}"
-
-
-def plot_difference(comp: Comparison, *, ax=None, region: Any = None, title: str | None = None):
-    """Map of the difference in loss (B minus A, percentage points) per country.
-
-    Green: the country loses less on B; red: more. Uses Natural Earth polygons
-    in plain longitude/latitude.
-
-    Returns
-    -------
-    fig, ax
-    """
-    import matplotlib.colors as mcolors
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.figure import Figure
-
-    from cablesim import maps
-
-    if ax is None:
-        fig = Figure(figsize=(14, 7.5), dpi=110)
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.02, 0.08, 0.96, 0.84))
-    else:
-        fig = ax.figure
-    countries = comp.a.network.countries
-    d = comp.table.set_index("iso3")["d_loss_pct"]
-    vmax = max(10.0, float(np.nanmax(np.abs(d.to_numpy()))) if len(d) else 10.0)
-    norm = mcolors.TwoSlopeNorm(vmin=-vmax, vcenter=0.0, vmax=vmax)
-    cmap = mcolors.LinearSegmentedColormap.from_list(
-        "cablesim_diff", ["#1a9850", "#f7f7f7", "#d73027"]
-    )
-    vals = countries["iso3"].map(d)
-    colors = [maps.NO_DATA_COLOR if pd.isna(v) else mcolors.to_hex(cmap(norm(v))) for v in vals]
-    ax.set_facecolor(maps.OCEAN_COLOR)
-    countries.plot(ax=ax, color=colors, edgecolor="white", linewidth=0.3)
-    for res, color, width in ((comp.a, "#7b3294", 1.6), (comp.b, "#e66101", 1.0)):
-        fs = res.failed_segments
-        if len(fs):
-            fs.plot(ax=ax, color=color, linewidth=width)
-    for r in _whatif.added(comp.b.network) + _whatif.added(comp.a.network):
-        net = comp.b.network if r in _whatif.added(comp.b.network) else comp.a.network
-        segs = net.segments[net.segments["cable_id"] == r["cable_id"]]
-        if len(segs):
-            segs.plot(ax=ax, color="#2166ac", linewidth=1.2, linestyle="--")
-    box = maps.parse_region(region) if region is not None else None
-    if box is not None:
-        ax.set_xlim(box[0], min(box[2], 180.0))
-        ax.set_ylim(box[1], box[3])
-    else:
-        ax.set_xlim(-180, 180)
-        ax.set_ylim(-60, 85)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    sm = ScalarMappable(norm=norm, cmap=cmap)
-    cb = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
-    cb.set_label(
-        f"loss on B minus loss on A (percentage points); A = {comp.label_a}, B = {comp.label_b}",
-        fontsize=8,
-    )
-    ax.set_title(title or f"{comp.a.scenario.name}: {comp.label_b} vs {comp.label_a}", fontsize=11)
-    fig.text(
-        0.5,
-        0.01,
-        maps.ATTRIBUTION + " Failed segments: purple A, orange B; dashed blue: added cables.",
-        ha="center",
-        fontsize=6,
-        color="#666666",
-    )
-    return fig, ax
-
-
-def save_difference_map(
-    comp: Comparison, path: str | os.PathLike[str], *, dpi: float | None = None, region: Any = None
-) -> Path:
-    """Draw :func:`plot_difference` and write it (``.png``, ``.svg`` or ``.pdf``)."""
-    from cablesim import maps
-
-    maps._check_suffix(path)
-    fig, _ = plot_difference(comp, region=region)
-    protect = [s for s in (comp.a.scenario.source, comp.b.scenario.source) if Path(s).exists()]
-    return maps.save_figure(fig, path, dpi=dpi, protect=protect)
 
 
 # ------------------------------------------------------------------------------ resilience
@@ -828,14 +561,13 @@ class Resilience:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain data."""
-        from cablesim._plain import plain_record as _clean
 
         return {
             "iso3": self.iso3,
             "name": self.network.country_names.get(self.iso3, self.iso3),
             "as_of": self.network.as_of.isoformat(),
-            "today": _jsonable(self.today),
-            "ranking": [_jsonable(_clean(r)) for r in self.ranking.to_dict("records")],
+            "today": jsonable(self.today),
+            "ranking": [jsonable(_clean(r)) for r in self.ranking.to_dict("records")],
             "notes": list(self.notes),
         }
 
@@ -879,7 +611,7 @@ def resilience(
         ISO3 code or name.
     candidates
         Each: a normalised add spec (dict), or text for
-        :func:`cablesim._whatif.parse_candidate` (a cable id, ``"lat,lon;lat,lon@TBPS"``
+        :func:`cablesim.scenario.parse_candidate` (a cable id, ``"lat,lon;lat,lon@TBPS"``
         or a YAML file).
     network
         The network without candidates (default: the bundled one at ``as_of``).
@@ -891,7 +623,6 @@ def resilience(
     -------
     Resilience
     """
-    from cablesim.network import load_network
 
     net = network if network is not None else load_network(as_of)
     iso3 = net.resolve_country(country)
@@ -902,7 +633,7 @@ def resilience(
         if isinstance(cand, Mapping) and "kind" in cand:
             specs.append(dict(cand))
         else:
-            specs.extend(_whatif.parse_candidate(str(cand), net))
+            specs.extend(parse_candidate(str(cand), net))
     if not specs:
         raise CableSimError("no candidate cable given (--add)")
     iso_fn = _isolation_fn(core, backhaul) if isolation else None
@@ -964,13 +695,7 @@ def resilience(
 
 def _isolation_fn(core: Sequence[str], backhaul: str):
     """P(isolated) of a country from :func:`cablesim.risk.montecarlo`, or ``None`` without that model."""
-    try:
-        from cablesim import risk
-    except ImportError:  # pragma: no cover - the risk model ships with cablesim
-        return None
-    fn = getattr(risk, "montecarlo", None)
-    if fn is None:  # pragma: no cover
-        return None
+    fn = risk.montecarlo
 
     def run(network, iso3: str, *, samples: int, seed: int) -> float | None:
         res = fn(
@@ -982,83 +707,14 @@ def _isolation_fn(core: Sequence[str], backhaul: str):
     return run
 
 
-def render_resilience(res: Resilience, *, console=None) -> None:
-    """Print a resilience ranking with rich."""
-    from rich.console import Console
-    from rich.table import Table
-
-    con = console or Console()
-    name = res.network.country_names.get(res.iso3, res.iso3)
-    t = res.today
-    con.print(
-        f"[bold]{name} ({res.iso3})[/bold]: {t['baseline_tbps']:g} Tbps to the core as of "
-        f"{res.network.as_of}; worst single failure today: {t['name'] or 'none'} "
-        f"(-{t['loss_pct']:.1f}%, {t['remaining_tbps']:g} Tbps left)"
-        + (
-            f"; P(isolated) today {t['isolation_probability']:.2%}"
-            if t.get("isolation_probability") is not None
-            else ""
-        )
-    )
-    tt = Table(show_edge=False)
-    for col in (
-        "#",
-        "candidate",
-        "Tbps",
-        "km",
-        "lands",
-        "capacity Tbps",
-        "worst failure",
-        "worst loss %",
-        "better by pp",
-    ):
-        tt.add_column(
-            col, justify="left" if col in ("candidate", "worst failure", "lands") else "right"
-        )
-    show_iso = res.ranking["isolation_probability"].notna().any()
-    if show_iso:
-        tt.add_column("P(isolated)", justify="right")
-    for r in res.ranking.itertuples():
-        cells = [
-            str(r.rank),
-            r.candidate,
-            f"{r.capacity_tbps:g}",
-            f"{r.length_km:,.0f}" + ("*" if r.route_inferred else ""),
-            "yes" if r.lands else "no",
-            _fmt(r.baseline_tbps),
-            str(r.worst_cable or "–"),
-            f"{r.worst_loss_pct:.1f}",
-            f"{r.reduction_pp:+.1f}",
-        ]
-        if show_iso:
-            cells.append(
-                "–" if r.isolation_probability is None else f"{r.isolation_probability:.3%}"
-            )
-        tt.add_row(*cells)
-    con.print(tt)
-    if res.ranking["route_inferred"].any():
-        con.print("  * route drawn by cablesim over water (approximate length)", style="dim")
-    for n in res.notes:
-        con.print(f"  - {n}", style="dim")
-
-
 __all__ = [
     "COMPARE_COLUMNS",
     "RESILIENCE_COLUMNS",
     "Comparison",
     "Resilience",
     "compare",
-    "plot_difference",
-    "render_resilience",
-    "render_terminal",
     "resilience",
-    "save_difference_map",
     "single_failures",
-    "to_csv",
-    "to_json",
-    "to_markdown",
-    "validate_compare",
     "variant",
     "worst_single_failure",
-    "write",
 ]

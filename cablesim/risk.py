@@ -72,13 +72,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
-from cablesim import _batch, _engine, metrics
-from cablesim._plain import country_record
-from cablesim._plain import plain_record as _clean
+from cablesim import metrics, parallel
+from cablesim._format import country_record
+from cablesim._format import plain_record as _clean
+from cablesim.cuts import apply_events
+from cablesim.engine import batch as _batch
+from cablesim.engine import flows as _engine
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
-from cablesim.scenario import DEFAULT_CORE, Scenario
+from cablesim.scenario import DEFAULT_CORE, Scenario, find_scenario, load_scenario
+from cablesim.simulate import network_for
 
 FAULTS_PER_YEAR = 175.0
 """Cable faults a year worldwide (ICPC / TeleGeography: about 150-200)."""
@@ -123,7 +128,6 @@ def quantile_ci(values: np.ndarray, q: float, *, level: float = 0.95) -> tuple[f
     ``u`` the binomial(n, q) quantiles at (1 - level)/2 and (1 + level)/2:
     the true quantile lies between them with probability about ``level``.
     """
-    from scipy.stats import binom
 
     x = np.sort(np.asarray(values, dtype=float))
     n = len(x)
@@ -442,12 +446,12 @@ def montecarlo(
     if not 0 < loss_floor <= 100:
         raise CableSimError(f"loss_floor must be in (0, 100], not {loss_floor}")
     network = network if network is not None else load_network()
-    workers = _batch.resolve_workers(workers)
-    ctx = _batch.make_context(
+    workers = parallel.resolve_workers(workers)
+    ctx = parallel.make_context(
         network, _build_mc, core=tuple(core), backhaul=backhaul, routing=routing
     )
-    state = _batch.get_state(ctx)
-    size = chunk or _batch.chunk_size(
+    state = parallel.get_state(ctx)
+    size = chunk or parallel.chunk_size(
         trials, workers if not scheduler else 8, target=6, lo=10, hi=250
     )
     bounds = [(lo, min(trials, lo + size)) for lo in range(0, trials, size)]
@@ -455,7 +459,7 @@ def montecarlo(
         (int(seed), lo, hi, float(years), float(faults_per_year), float(loss_floor))
         for lo, hi in bounds
     ]
-    run = _batch.run_batches(
+    run = parallel.run_batches(
         ctx,
         _mc_chunk,
         payloads,
@@ -711,9 +715,6 @@ def capacity_uncertainty(
     -------
     UncertaintyResult
     """
-    from cablesim.cuts import apply_events
-    from cablesim.scenario import find_scenario, load_scenario
-    from cablesim.simulate import network_for
 
     if trials < 1:
         raise CableSimError(f"trials must be at least 1, not {trials}")
@@ -724,8 +725,8 @@ def capacity_uncertainty(
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
     split = _engine.split_backhaul(net, scenario.backhaul, failures.closed_areas)
-    workers = _batch.resolve_workers(workers)
-    ctx = _batch.make_context(
+    workers = parallel.resolve_workers(workers)
+    ctx = parallel.make_context(
         net,
         _build_cu,
         core=tuple(scenario.core),
@@ -738,11 +739,11 @@ def capacity_uncertainty(
         else tuple(zip(split["u"], split["v"], split["length_km"].astype(float), strict=True)),
         lost_nodes=tuple(sorted(failures.nodes)),
     )
-    state = _batch.get_state(ctx)
+    state = parallel.get_state(ctx)
     nominal = _cu_chunk(state, (int(seed), -1, 0))[0]
-    size = _batch.chunk_size(trials, workers if not scheduler else 8, target=6, lo=2, hi=100)
+    size = parallel.chunk_size(trials, workers if not scheduler else 8, target=6, lo=2, hi=100)
     bounds = [(lo, min(trials, lo + size)) for lo in range(0, trials, size)]
-    run = _batch.run_batches(
+    run = parallel.run_batches(
         ctx,
         _cu_chunk,
         [(int(seed), lo, hi) for lo, hi in bounds],

@@ -10,10 +10,12 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _engine, metrics
-from cablesim._plain import country_record
-from cablesim._plain import plain_record as _clean
+from cablesim import metrics
+from cablesim import whatif as _whatif
+from cablesim._format import country_record
+from cablesim._format import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
+from cablesim.engine import flows as _engine
 from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
 
@@ -85,7 +87,6 @@ def _capacity_note(network: Network, n_early: int) -> str:
 
 
 def _whatif_notes(network: Network) -> list[str]:
-    from cablesim import _whatif
 
     return _whatif.notes(network)
 
@@ -218,14 +219,12 @@ def network_for(scenario: Scenario, network: Network | None = None) -> Network:
     """The network a scenario runs on: ``network`` if given, else the bundled one at its date.
 
     A scenario with ``add:`` runs on that network extended with the added cables
-    (see :mod:`cablesim._whatif`; the given network is not modified).
+    (see :mod:`cablesim.whatif`; the given network is not modified).
     """
     net = (
         network if network is not None else load_network(scenario.as_of, capacity=scenario.capacity)
     )
     if scenario.add:
-        from cablesim import _whatif
-
         return _whatif.extend(net, scenario.add)
     return net
 
@@ -246,7 +245,7 @@ def simulate(
         The network to run on; by default the bundled network as of the
         scenario's date. It is never modified.
     incremental
-        Reuse baseline flows where exact (see :mod:`cablesim._engine`).
+        Reuse baseline flows where exact (see :mod:`cablesim.engine.flows`).
 
     Returns
     -------

@@ -35,7 +35,7 @@ among the ``per_country`` elements whose single failure hurts it most (so
 that the two cables of a two-cable country are always tried together).
 
 Speed: the engine's baseline flows are reused, only the touched (country,
-region) flows are recomputed, on integer arrays (see :mod:`cablesim._batch`);
+region) flows are recomputed, on integer arrays (see :mod:`cablesim.engine.batch`);
 the full N-1 sweep over every cable takes a few seconds. ``workers`` spreads
 it over local processes, ``scheduler`` over a Dask cluster; the results are
 identical to the serial run.
@@ -54,9 +54,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import connected_components
 
-from cablesim import _batch, _engine, metrics
-from cablesim._plain import plain_record as _clean
+from cablesim import metrics, parallel
+from cablesim._format import plain_record as _clean
+from cablesim.cuts import apply_events
+from cablesim.engine import batch as _batch
+from cablesim.engine import flows as _engine
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
@@ -144,7 +150,6 @@ def element_event(network: Network, kind: str, element: str) -> Event:
 
 def _evaluate_general(state: _SweepState, combo: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Failures through :func:`cablesim.cuts.apply_events` (chokepoints: split backhaul too)."""
-    from cablesim.cuts import apply_events
 
     ev = state.ev
     net = ev.network
@@ -327,19 +332,19 @@ def _run(
     progress,
     label,
 ) -> tuple[list[tuple[str, ...]], np.ndarray, np.ndarray, bool]:
-    ctx = _batch.make_context(
+    ctx = parallel.make_context(
         network, _build_sweep, by=by, core=tuple(core), backhaul=backhaul, routing=routing
     )
-    state = _batch.get_state(ctx)
+    state = parallel.get_state(ctx)
     n_c = len(state.ev.countries)
     if not combos:
         return [], np.zeros((0, n_c)), np.zeros((0, n_c), dtype=bool), False
     per = 2 if by == "chokepoint" else 25
-    size = _batch.chunk_size(
+    size = parallel.chunk_size(
         len(combos), workers if not scheduler else 8, target=6, lo=1, hi=per * 8
     )
-    parts = _batch.chunks(combos, size)
-    run = _batch.run_batches(
+    parts = parallel.chunks(combos, size)
+    run = parallel.run_batches(
         ctx,
         _sweep_chunk,
         parts,
@@ -545,7 +550,7 @@ def sweep(
     if rank_by not in RANK_BY:
         raise UnknownNameError(rank_by, RANK_BY, kind="ranking")
     network = network if network is not None else load_network()
-    workers = _batch.resolve_workers(workers)
+    workers = parallel.resolve_workers(workers)
     known, labels = _elements(network, by)
     chosen = known if elements is None else _resolve_elements(network, by, elements, known)
     segs = network.segments
@@ -565,8 +570,8 @@ def sweep(
         "scheduler": scheduler,
         "progress": progress,
     }
-    state = _batch.get_state(
-        _batch.make_context(
+    state = parallel.get_state(
+        parallel.make_context(
             network, _build_sweep, by=by, core=tuple(core), backhaul=backhaul, routing=routing
         )
     )
@@ -739,9 +744,6 @@ def minimal_cut(
     >>> minimal_cut(cablesim.load_network(2022), "Tonga").best
     ['tonga-cable']
     """
-    import scipy.sparse as sp
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse.csgraph import connected_components
 
     if by not in ("cable", "segment"):
         raise UnknownNameError(by, ("cable", "segment"), kind="cut unit")

@@ -51,20 +51,20 @@ took about seven weeks for 18 faults); that is not modelled.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cablesim.exceptions import CableSimError, OutputError
+from cablesim._format import plain_record as _clean
+from cablesim.exceptions import ScenarioError
 from cablesim.scenario import Event, Scenario, load_scenario
+from cablesim.simulate import network_for, scenario_dict, simulate
+from cablesim.whatif import nearest_country
 
 DEEP_KM = 50.0
 """An event point farther than this from land counts as deep water."""
@@ -198,80 +198,8 @@ CONFLICT_ZONES: tuple[ConflictZone, ...] = (
 )
 """Areas where repairs took months; they override :data:`REPAIR_ZONES` from their start date."""
 
-REPAIR_MODES = ("table", "none")
-
 
 # ------------------------------------------------------------------------------ validation
-
-
-def validate_repair_option(ck, value: Any, path: tuple) -> None:
-    """Check ``options.repair``: ``table`` (default), ``none`` or a number of days."""
-    if isinstance(value, str) and value in REPAIR_MODES:
-        return
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        ck.number(value, path, high=3650)
-        return
-    ck.err(
-        path,
-        f"must be 'table' (default repair times by region), 'none' (never repaired) or a number "
-        f"of days, got {value!r}",
-    )
-
-
-def _quiet_date(value: Any, *, offset: bool) -> dt.date | int | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if offset and 0 <= value <= 36500 else None
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def validate_timing(ck, events_raw: Sequence[Any], as_of: dt.date | None) -> None:
-    """Check the timing of a scenario's events against each other and ``as_of``.
-
-    A day offset needs ``as_of``; a dated start may not precede ``as_of``; ``until``
-    must come after the event's start. Problems go to the scenario checker
-    ``ck`` with their file, line and field.
-    """
-    for i, item in enumerate(events_raw):
-        if not isinstance(item, Mapping) or len(item) != 1:
-            continue
-        kind, body = next(iter(item.items()))
-        if not isinstance(body, Mapping):
-            continue
-        p = ("events", i, kind)
-        at = _quiet_date(body.get("at"), offset=True) if "at" in body else None
-        if isinstance(at, int) and as_of is None:
-            ck.err(
-                (*p, "at"),
-                f"a day offset ({at}) counts from the scenario's as_of, which is missing: "
-                "add as_of at the top or give the date (YYYY-MM-DD)",
-            )
-            continue
-        if isinstance(at, dt.date) and as_of is not None and at < as_of:
-            ck.err(
-                (*p, "at"),
-                f"{at} is before the scenario's as_of ({as_of}); the network is the one "
-                "of as_of, so move as_of earlier or the event later",
-            )
-            continue
-        start = (
-            (as_of + dt.timedelta(days=at))
-            if isinstance(at, int) and as_of
-            else (at if isinstance(at, dt.date) else as_of)
-        )
-        until = _quiet_date(body.get("until"), offset=False) if "until" in body else None
-        if isinstance(until, dt.date) and start is not None and until <= start:
-            ck.err((*p, "until"), f"{until} must be after the event's start ({start})")
 
 
 # ------------------------------------------------------------------------------ schedule
@@ -355,7 +283,6 @@ def default_repair(network, event: Event, start: dt.date) -> tuple[int, str]:
     shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station
     and country losses take the zone's shallow figure (service is restored on land).
     """
-    from cablesim._whatif import nearest_country
 
     lon, lat, ashore = _event_point(network, event)
     for cz in CONFLICT_ZONES:
@@ -408,7 +335,6 @@ def schedule(scenario: Scenario, network) -> list[Scheduled]:
     ScenarioError
         When a day offset is used without ``as_of`` (normally caught when loading).
     """
-    from cablesim.exceptions import ScenarioError
 
     t0 = timeline_start(scenario, network)
     mode = _repair_option(scenario)
@@ -645,8 +571,6 @@ class TimelineResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready plain data."""
-        from cablesim._plain import plain_record as _clean
-        from cablesim.simulate import scenario_dict
 
         return {
             "scenario": {
@@ -730,7 +654,6 @@ def simulate_timeline(
     >>> [(s.day, s.result.country("TON")["status"]) for s in tl.states]
     [(0, 'isolated'), (38, 'unaffected')]
     """
-    from cablesim.simulate import network_for, simulate
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, network=network)
@@ -791,439 +714,7 @@ def simulate_timeline(
 # ------------------------------------------------------------------------------ reports
 
 
-def to_json(tl: TimelineResult) -> str:
-    """The timeline as JSON text (:meth:`TimelineResult.to_dict`)."""
-    return (
-        json.dumps(tl.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
-    )
-
-
-def to_csv(tl: TimelineResult) -> str:
-    """One row per (change point, country)."""
-    buf = io.StringIO()
-    tl.long.to_csv(buf, index=False, float_format="%.6g")
-    return buf.getvalue()
-
-
-def _what_changed(tl: TimelineResult, st: TimelineState) -> list[str]:
-    ev = tl.scenario.events
-    out = [f"starts: {ev[i].label}" for i in st.started]
-    out += [f"repaired: {ev[i].label}" for i in st.repaired]
-    return out
-
-
-def to_markdown(tl: TimelineResult, *, limit: int = 25, explanation: str | None = None) -> str:
-    """A Markdown report: schedule, one table per change point, recovery, assumptions.
-
-    ``explanation`` (the plain-language account of the worst state, as
-    :func:`write` gives it) goes in a section of its own.
-    """
-    from cablesim.report import _md_closing, _md_table, _md_title, summary_paragraph
-
-    sc = tl.scenario
-    out = _md_title(sc)
-    out += [
-        f"Timeline from **{tl.start}**, network as of **{tl.network.as_of}**; core: "
-        f"{', '.join(sc.core)}.",
-        "",
-        "## Events and repairs",
-        "",
-    ]
-    sched = pd.DataFrame(
-        [
-            {
-                "event": s.event.label,
-                "starts": s.start.isoformat(),
-                "repaired": s.end.isoformat() if s.end else "not repaired",
-                "days": s.repair_days,
-                "repair time from": s.basis,
-            }
-            for s in tl.schedule
-        ]
-    )
-    out += [_md_table(sched), ""]
-    for st in tl.states:
-        out += [f"## {st.start} (day {st.day}): {st.label}", ""]
-        out += [f"- {c}" for c in _what_changed(tl, st)] + [""]
-        out += [summary_paragraph(st.result), ""]
-        aff = st.result.affected[
-            ["iso3", "name", "status", "loss_pct", "baseline_tbps", "remaining_tbps"]
-        ]
-        if len(aff):
-            out += [_md_table(aff.head(limit).reset_index(drop=True)), ""]
-    rec = tl.recovery()
-    out += ["## Recovery", ""]
-    out += [_md_table(rec) if len(rec) else "No country lost 10% or more at any time.", ""]
-    if explanation:
-        peak = tl.peak
-        out += [f"## Explanation of the worst state ({peak.start}, day {peak.day})", ""]
-        out += [explanation, ""]
-    out += _md_closing(tl.warnings, tl.notes)
-    return "\n".join(out)
-
-
-def write(tl: TimelineResult, path: str | os.PathLike[str]) -> Path:
-    """Write the timeline as JSON, CSV or Markdown by the file's suffix (atomically)."""
-    from cablesim.report import _scenario_file, write_atomic
-
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".json":
-        text = to_json(tl)
-    elif suffix == ".csv":
-        text = to_csv(tl)
-    elif suffix in (".md", ".markdown"):
-        from cablesim.explain import explain
-
-        text = to_markdown(tl, explanation=explain(tl.peak.result))
-    else:
-        raise OutputError(
-            f"{p}: unknown output format {suffix or '(none)'!r}; use .json, .csv or .md"
-        )
-    return write_atomic(p, text, protect=_scenario_file(tl.scenario))
-
-
-def render_terminal(tl: TimelineResult, *, console=None, limit: int = 12) -> None:
-    """Print the timeline: schedule, a table per change point, the worst-hit countries over time."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from cablesim.report import STATUS_STYLE, _fmt_tbps, summary_paragraph
-
-    con = console or Console()
-    sc = tl.scenario
-    con.print(
-        f"[bold]{sc.name}[/bold]  (timeline from {tl.start}, network as of {tl.network.as_of}, "
-        f"core {', '.join(sc.core)})"
-    )
-    if sc.description:
-        con.print(sc.description.strip(), style="dim")
-    con.print()
-    t = Table(title="Events and repairs", title_justify="left", show_edge=False)
-    for col in ("event", "starts", "repaired", "days", "repair time from"):
-        t.add_column(col, justify="right" if col == "days" else "left")
-    for s in tl.schedule:
-        t.add_row(
-            s.event.label,
-            s.start.isoformat(),
-            s.end.isoformat() if s.end else "never",
-            "" if s.repair_days is None else str(s.repair_days),
-            s.basis,
-        )
-    con.print(t)
-    for st in tl.states:
-        con.print()
-        until = f" until {st.end}" if st.end else ""
-        con.print(f"[bold]{st.start}[/bold] (day {st.day}{until}): {st.label}")
-        for c in _what_changed(tl, st):
-            con.print(f"  • {c}")
-        aff = st.result.affected
-        if len(aff):
-            tt = Table(show_edge=False)
-            for col in ("country", "status", "loss %", "before Tbps", "now Tbps"):
-                tt.add_column(col, justify="left" if col in ("country", "status") else "right")
-            for r in aff.head(limit).itertuples():
-                tt.add_row(
-                    f"{r.name} ({r.iso3})",
-                    f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-                    f"{r.loss_pct:.1f}",
-                    _fmt_tbps(r.baseline_tbps),
-                    _fmt_tbps(r.remaining_tbps),
-                )
-            con.print(tt)
-            if len(aff) > limit:
-                con.print(f"  … and {len(aff) - limit} more", style="dim")
-        else:
-            con.print("  No country lost 10% or more of its capacity to the core.")
-        con.print(f"  {summary_paragraph(st.result)}", style="dim")
-    worst = tl.worst(10)
-    if worst:
-        con.print()
-        t = Table(
-            title="Worst hit over time: loss of capacity to the core (%)",
-            title_justify="left",
-            show_edge=False,
-        )
-        t.add_column("country")
-        for st in tl.states:
-            t.add_column(st.start.strftime("%d %b %y"), justify="right")
-        lg = tl.long.set_index(["iso3", "date"])
-        names = tl.network.country_names
-        for iso in worst:
-            cells = []
-            for st in tl.states:
-                r = lg.loc[(iso, st.start.isoformat())]
-                cells.append(f"[{STATUS_STYLE[r['status']]}]{r['loss_pct']:.0f}[/]")
-            t.add_row(f"{names.get(iso, iso)} ({iso})", *cells)
-        con.print(t)
-    for w in tl.warnings:
-        con.print(f"[yellow]! {w}[/yellow]")
-    con.print()
-    con.print("[bold]Assumptions[/bold]", style="dim")
-    for n in tl.notes:
-        con.print(f"  - {n}", style="dim")
-
-
 # ------------------------------------------------------------------------------ figures
-
-
-def plot_timeline(
-    tl: TimelineResult,
-    *,
-    ax=None,
-    countries: Sequence[str] | None = None,
-    n: int = 8,
-    relative: bool = True,
-    title: str | None = None,
-):
-    """Chart of the worst-hit countries' capacity to the core over time.
-
-    Parameters
-    ----------
-    tl
-        From :func:`simulate_timeline`.
-    ax
-        Draw into these axes (else a new figure).
-    countries
-        ISO3 codes to draw (default: the ``n`` worst hit, :meth:`TimelineResult.worst`).
-    relative
-        Percent of each country's baseline (default) or Tbit/s.
-    title
-        Title (default: the scenario's name).
-
-    Returns
-    -------
-    fig, ax
-    """
-    import matplotlib.dates as mdates
-
-    if ax is None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(12, 6.5), dpi=120)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot(1, 1, 1)
-    else:
-        fig = ax.figure
-    codes = list(countries) if countries is not None else tl.worst(n)
-    lg = tl.long.set_index(["iso3", "date"])
-    dates = [st.start for st in tl.states]
-    last = tl.states[-1].start if tl.states else tl.start
-    tail = (
-        last + dt.timedelta(days=max(7, int(0.08 * max((last - dates[0]).days, 1))))
-        if dates
-        else last
-    )
-    xs = [*dates, tail]
-    names = tl.network.country_names
-    for iso in codes:
-        ys = []
-        for d in dates:
-            r = lg.loc[(iso, d.isoformat())]
-            base = float(r["baseline_tbps"])
-            v = float(r["remaining_tbps"])
-            ys.append(100.0 * v / base if relative and base > 0 else v)
-        ax.step(
-            xs, [*ys, ys[-1]], where="post", linewidth=2, label=f"{names.get(iso, iso)} ({iso})"
-        )
-    ev = tl.scenario.events
-    ymax = 105 if relative else None
-    starts: dict[dt.date, list[str]] = {}
-    for s in tl.schedule:
-        starts.setdefault(s.start, []).append(ev[s.index].label)
-        if s.end is not None:
-            ax.axvline(s.end, color="#1b7837", linestyle=":", linewidth=0.8, alpha=0.7)
-    for day, labels in starts.items():
-        ax.axvline(day, color="#b00020", linestyle="--", linewidth=0.8, alpha=0.7)
-        text = labels[0] if len(labels) == 1 else f"{len(labels)} events: {labels[0]}…"
-        ax.annotate(
-            _short(text, 48),
-            (day, 0.03),
-            xycoords=("data", "axes fraction"),
-            rotation=90,
-            va="bottom",
-            ha="right",
-            fontsize=7,
-            color="#b00020",
-        )
-    if relative:
-        ax.set_ylim(-3, ymax)
-        ax.set_ylabel("capacity to the core (% of baseline)")
-    else:
-        ax.set_ylabel("capacity to the core (Tbit/s)")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
-    for label in ax.get_xticklabels():
-        label.set_rotation(30)
-        label.set_ha("right")
-    ax.grid(alpha=0.3)
-    ax.set_title(title or f"{tl.scenario.name}: capacity to the core over time", fontsize=11)
-    if codes:
-        ax.legend(loc="lower right", fontsize=8, ncol=2)
-    ax.text(
-        0.0,
-        -0.2,
-        "dashed red: event starts; dotted green: repairs",
-        transform=ax.transAxes,
-        fontsize=7,
-        color="#555555",
-    )
-    fig.tight_layout()
-    return fig, ax
-
-
-def _short(text: str, n: int = 40) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def plot_timeline_map(
-    tl: TimelineResult,
-    *,
-    region: Any = None,
-    ncols: int | None = None,
-    states: Sequence[int] | None = None,
-    panel_size: tuple[float, float] | None = None,
-    dpi: float | None = None,
-):
-    """Small multiples: one impact map per change point (:func:`cablesim.maps.plot_impact`).
-
-    Parameters
-    ----------
-    tl
-        From :func:`simulate_timeline`.
-    region
-        Zoom every panel (see :func:`cablesim.maps.parse_region`).
-    ncols
-        Panels per row (default: up to 3).
-    states
-        Which states to draw (indices; default all, at most 12).
-    panel_size
-        Size of one panel in inches (default: from the region's shape).
-
-    Returns
-    -------
-    fig, axes
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from cablesim import maps
-
-    idx = list(states) if states is not None else list(range(min(len(tl.states), 12)))
-    if not idx:
-        raise CableSimError("the timeline has no state to draw")
-    if panel_size is None:
-        box = maps.parse_region(region) if region is not None else None
-        if box is None:
-            aspect = 2.0
-        else:
-            w, s, e, n = box
-            aspect = (e - w) * math.cos(math.radians((s + n) / 2.0)) / max(n - s, 1.0)
-        height = 4.0
-        panel_size = (min(max(height * aspect * 1.05, 3.2), 9.0), height + 0.5)
-    ncols = ncols or min(4 if panel_size[0] < 4.5 else 3, len(idx))
-    nrows = math.ceil(len(idx) / ncols)
-    fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.8), dpi=dpi or 110)
-    FigureCanvasAgg(fig)
-    axes = []
-    for k, i in enumerate(idx):
-        st = tl.states[i]
-        ax = fig.add_subplot(nrows, ncols, k + 1)
-        maps.plot_impact(
-            st.result,
-            ax=ax,
-            region=region,
-            legend=False,
-            attribution=False,
-            title=f"{st.start} (day {st.day})",
-            labels=4,
-        )
-        ax.title.set_fontsize(9)
-        ax.title.set_fontweight("bold")
-        for text in ax.texts:  # the impact subtitle: what changed and what is in effect, smaller
-            if text.get_transform() == ax.transAxes and text.get_position()[1] > 1.0:
-                text.set_text(_short(st.label + " · " + text.get_text(), 90))
-                text.set_fontsize(6)
-        axes.append(ax)
-    fig.suptitle(tl.scenario.name, fontsize=12)
-    fig.text(0.5, 0.005, maps.ATTRIBUTION, ha="center", fontsize=6, color="#666666")
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.03, top=0.92, wspace=0.04, hspace=0.22)
-    return fig, axes
-
-
-def _default_region(tl: TimelineResult) -> tuple[float, float, float, float] | None:
-    """A box around every failed segment of the timeline (padded), or None for the world."""
-    boxes = []
-    for st in tl.states:
-        fs = st.result.failed_segments
-        if len(fs):
-            boxes.append(fs.total_bounds)
-        aff = st.result.affected
-        if len(aff):
-            c = tl.network.countries
-            sub = c[c["iso3"].isin(aff["iso3"])]
-            if len(sub):
-                boxes.append(sub.total_bounds)
-    if not boxes:
-        return None
-    b = np.array(boxes)
-    w, s, e, n = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
-    if e - w > 200:
-        return None
-    pad = 5.0
-    return (max(w - pad, -180.0), max(s - pad, -85.0), min(e + pad, 180.0), min(n + pad, 85.0))
-
-
-def run_cli(
-    sc: Scenario,
-    *,
-    as_json: bool = False,
-    output: Sequence[str] = (),
-    plot_file: str | None = None,
-    map_file: str | None = None,
-    html_file: str | None = None,
-    map_options: Mapping[str, Any] | None = None,
-    console=None,
-) -> TimelineResult:
-    """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
-    import click
-
-    from cablesim import maps
-    from cablesim.report import _scenario_file
-
-    tl = simulate_timeline(sc)
-    opts = dict(map_options or {})
-    protect = _scenario_file(tl.scenario)
-    for out in output:
-        click.echo(f"wrote {write(tl, out)}", err=True)
-    if plot_file:
-        maps._check_suffix(plot_file)
-        fig, _ = plot_timeline(tl)
-        click.echo(
-            f"wrote {maps.save_figure(fig, plot_file, dpi=opts.get('dpi'), protect=protect)}",
-            err=True,
-        )
-    if map_file:
-        maps._check_suffix(map_file)
-        region = opts.get("region") or _default_region(tl)
-        fig, _ = plot_timeline_map(tl, region=region, dpi=opts.get("dpi"))
-        click.echo(
-            f"wrote {maps.save_figure(fig, map_file, dpi=opts.get('dpi'), protect=protect)}",
-            err=True,
-        )
-    if html_file:
-        from cablesim.report import write_html
-
-        peak = tl.peak
-        click.echo(
-            f"wrote {write_html(peak.result, html_file)} (the state of {peak.start}, the worst)",
-            err=True,
-        )
-    if as_json:
-        click.echo(to_json(tl), nl=False)
-    else:
-        render_terminal(tl, console=console)
-    return tl
 
 
 __all__ = [
@@ -1237,16 +728,6 @@ __all__ = [
     "TimelineResult",
     "TimelineState",
     "default_repair",
-    "plot_timeline",
-    "plot_timeline_map",
-    "render_terminal",
-    "run_cli",
     "schedule",
     "simulate_timeline",
-    "to_csv",
-    "to_json",
-    "to_markdown",
-    "validate_repair_option",
-    "validate_timing",
-    "write",
 ]

@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 import cablesim
-from cablesim._schema import TABLES
+from cablesim.dataset._schema import TABLES
 from cablesim.network import Network
 
 

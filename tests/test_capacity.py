@@ -11,8 +11,8 @@ import pytest
 
 import cablesim
 from cablesim.exceptions import CableSimError, ScenarioError
-from cablesim.explain import explain
 from cablesim.network import LitModel, filter_network, lit_capacity, lit_model
+from cablesim.report.explain import explain
 
 
 def cables(rows):

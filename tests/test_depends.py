@@ -84,6 +84,7 @@ def test_errors(strait_net):
         depends.country_dependencies(strait_net, "CCC", core=["CCC"])
 
 
+@pytest.mark.slow
 def test_real_network_egypt_depends_on_the_egyptian_approaches_more_than_france(world):
     egy = depends.country_dependencies(world, "EGY").set_index("id")
     fra = depends.country_dependencies(world, "FRA").set_index("id")
@@ -139,6 +140,7 @@ def test_cli_depends(tmp_path):
     assert "unknown country" in res.output
 
 
+@pytest.mark.slow
 def test_cli_matrix_files(tmp_path, world):
     runner = CliRunner()
     out = tmp_path / "m.csv"

@@ -8,9 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import plan
+from cablesim import maps, plan
 from cablesim.cli import cli
 from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.report import compare as rcompare
 
 
 @pytest.fixture
@@ -125,15 +126,15 @@ def test_the_why_names_the_cables_added_since(alexandria):
 
 
 def test_compare_outputs(alexandria, tmp_path):
-    data = json.loads(plan.to_json(alexandria))
+    data = json.loads(rcompare.to_json(alexandria))
     assert data["a"]["as_of"] == "2008-01-30"
     assert data["b"]["as_of"] == "2021-06-30"
     assert "EGY" in data["explanations"]
-    assert plan.to_csv(alexandria).startswith("iso3,name,status_a,status_b")
-    md = plan.to_markdown(alexandria)
+    assert rcompare.to_csv(alexandria).startswith("iso3,name,status_a,status_b")
+    md = rcompare.to_markdown(alexandria)
     assert "## Why" in md
     assert "| EGY |" in md
-    path = plan.save_difference_map(alexandria, tmp_path / "d.png")
+    path = maps.save_difference_map(alexandria, tmp_path / "d.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -226,6 +227,7 @@ def test_cli_compare_and_resilience(tmp_path):
     assert "must be greater than 0" in res.output
 
 
+@pytest.mark.slow
 def test_resilience_with_the_monte_carlo_isolation_probability():
     net = cablesim.load_network("2022-01-15")
     res = plan.resilience(

@@ -136,7 +136,7 @@ def test_engine_reuse_is_exact(name):
 
 
 def test_closing_the_egyptian_crossing_splits_egypts_backhaul():
-    from cablesim import _engine
+    from cablesim.engine import flows as _engine
 
     net = cablesim.load_network()
     cp = net.chokepoints.set_index("chokepoint_id")
@@ -187,7 +187,7 @@ def test_andaman_cable_cut_isolates_the_islands_not_india():
 
 def test_assumed_border_links_are_no_transit_corridors(world):
     # no source gives a link across the Niger-Algeria border: it serves Niger and Algeria only
-    from cablesim import _engine
+    from cablesim.engine import flows as _engine
 
     comp = _engine.compile_network(world, "landmass", DEFAULT_CORE)
     links = world.terrestrial_links.set_index("link_id")

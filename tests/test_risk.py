@@ -66,6 +66,7 @@ def mc_state(world):
     return risk._build_mc(world, core=DEFAULT_CORE, backhaul="landmass", routing="corridor")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("floor", [10.0, 50.0])
 def test_trials_equal_brute_force(mc_state, floor):
     """The bounded search finds exactly the worst state that evaluating every instant finds."""
@@ -93,6 +94,7 @@ def test_trials_never_cut_more_than_sampled(mc_state):
     assert 3 < np.mean([len(c) for c in configs]) < 25
 
 
+@pytest.mark.slow
 def test_tonga_far_more_at_risk_than_france(world):
     r = risk.montecarlo(world, trials=400, seed=5)
     ton, fra = r.country("TON"), r.country("FRA")
@@ -104,6 +106,7 @@ def test_tonga_far_more_at_risk_than_france(world):
     assert r.complete
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_whatever_the_workers(world):
     from distributed import LocalCluster
 
@@ -111,7 +114,7 @@ def test_same_seed_same_numbers_whatever_the_workers(world):
     pooled = risk.montecarlo(world, trials=60, seed=9, workers=2, chunk=13)
     assert np.array_equal(serial.worst, pooled.worst)
     assert np.array_equal(serial.isolated, pooled.isolated)
-    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=":0") as cluster:
         dask = risk.montecarlo(
             world, trials=60, seed=9, scheduler=cluster.scheduler_address, chunk=11
         )
@@ -139,6 +142,7 @@ def test_interrupt_keeps_finished_trials(world, monkeypatch):
     assert any("Interrupted" in n for n in r.notes)
 
 
+@pytest.mark.slow
 def test_capacity_uncertainty_band(world):
     r = risk.capacity_uncertainty("tonga-2022", trials=3, seed=2)
     assert r.country("TON")["loss_pct"] == 100.0

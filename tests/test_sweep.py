@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import _batch
+from cablesim import parallel
 from cablesim.cli import cli
 from cablesim.cuts import event_effect
 from cablesim.sweep import element_event, minimal_cut, sweep
@@ -246,6 +246,7 @@ def test_element_failures_are_the_scenario_events(world):
             assert np.array_equal(state.edges[e], state.ev.edges_of(eff.segments)), e
 
 
+@pytest.mark.slow
 def test_parallel_and_dask_equal_serial(world):
     from distributed import LocalCluster
 
@@ -253,7 +254,7 @@ def test_parallel_and_dask_equal_serial(world):
     serial = sweep(world, "cable", elements=els)
     pooled = sweep(world, "cable", elements=els, workers=2)
     assert serial.to_dict() == pooled.to_dict()
-    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=":0") as cluster:
         dask = sweep(world, "cable", elements=els, scheduler=cluster.scheduler_address)
     assert serial.to_dict() == dask.to_dict()
 
@@ -269,7 +270,7 @@ def test_ctrl_c_keeps_finished_results(world, monkeypatch):
         return real(state, combos)
 
     monkeypatch.setitem(sweep.__globals__, "_sweep_chunk", flaky)
-    monkeypatch.setattr(_batch, "chunk_size", lambda *a, **k: 5)
+    monkeypatch.setattr(parallel, "chunk_size", lambda *a, **k: 5)
     els = list(world.cables["cable_id"][:30])
     r = sweep(world, "cable", elements=els)
     assert not r.complete

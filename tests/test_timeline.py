@@ -12,6 +12,7 @@ import cablesim
 from cablesim import timeline
 from cablesim.cli import cli
 from cablesim.exceptions import ScenarioError
+from cablesim.report import timeline as rtimeline
 from cablesim.timeline import simulate_timeline
 
 D = dt.date
@@ -100,12 +101,12 @@ def test_repair_options_none_and_days(pair):
 
 def test_json_of_a_timeline_is_plain_data(pair):
     tl = _tl(pair, [{"cable": {"id": "x", "at": 0, "repair_days": 2}}])
-    data = json.loads(timeline.to_json(tl))
+    data = json.loads(rtimeline.to_json(tl))
     assert [s["start"] for s in data["states"]] == ["2024-01-01", "2024-01-03"]
     assert data["scenario"]["events"][0]["repair_basis"] == "given: repair_days 2"
     assert data["states"][0]["countries"][0]["iso3"] == "AAA"
-    assert "AAA" in timeline.to_csv(tl)
-    md = timeline.to_markdown(tl)
+    assert "AAA" in rtimeline.to_csv(tl)
+    md = rtimeline.to_markdown(tl)
     assert "## 2024-01-01 (day 0)" in md
     assert "## Recovery" in md
 
@@ -188,7 +189,7 @@ def test_default_repair_by_zone_depth_and_conflict(world):
 
 
 def basis_country(world, lat, lon):
-    from cablesim._whatif import nearest_country
+    from cablesim.whatif import nearest_country
 
     return nearest_country(world, lon, lat)[0]
 

@@ -7,9 +7,10 @@ import pytest
 import shapely
 
 import cablesim
-from cablesim import _whatif
+from cablesim import whatif as _whatif
 from cablesim._geo import haversine_km
 from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.scenario import _add
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_events_may_cut_an_added_cable(two):
 
 
 def test_extend_is_idempotent_and_cached(two):
-    spec = _whatif.validate_add(
+    spec = _add.validate_add(
         _checker(two), [{"id": "e", "landing_points": ["a1", "c1"], "capacity_tbps": 1}], ("add",)
     )
     ext = _whatif.extend(two, spec)
@@ -164,7 +165,7 @@ def test_bad_add_items_report_file_line_field(world, add, where, message):
 
 def test_planned_cable_needs_a_catalog(two, world):
     ck = _checker(world)
-    spec = _whatif.validate_add(ck, [{"cable": "2africa"}], ("add",))
+    spec = _add.validate_add(ck, [{"cable": "2africa"}], ("add",))
     with pytest.raises(CableSimError, match="no catalog"):
         _whatif.extend(two, spec)
 
@@ -312,8 +313,8 @@ def test_given_route_is_used(world):
 
 
 def test_parse_candidate_forms(world, tmp_path):
-    assert _whatif.parse_candidate("2africa", world)[0]["kind"] == "planned"
-    spec = _whatif.parse_candidate("nukualofa-tonga;-13.83,-171.76@12.5", world)[0]
+    assert _add.parse_candidate("2africa", world)[0]["kind"] == "planned"
+    spec = _add.parse_candidate("nukualofa-tonga;-13.83,-171.76@12.5", world)[0]
     assert spec["kind"] == "hypothetical"
     assert spec["capacity_tbps"] == 12.5
     assert spec["landing_points"] == [["id", "nukualofa-tonga"], ["point", -13.83, -171.76]]
@@ -322,11 +323,11 @@ def test_parse_candidate_forms(world, tmp_path):
         "add:\n  - cable: equiano\n  - name: x\n    landing_points: [apia-samoa, suva-fiji]\n"
         "    capacity_tbps: 3\n"
     )
-    assert [s["cable_id"] for s in _whatif.parse_candidate(str(f), world)] == ["equiano", "x"]
+    assert [s["cable_id"] for s in _add.parse_candidate(str(f), world)] == ["equiano", "x"]
     f.write_text("- name: x\n  landing_points: [apia-samoa, suva-fiji]\n  capacity_tbps: zero\n")
     with pytest.raises(CableSimError, match=r"c.yaml:3: \[0\].capacity_tbps: must be a number"):
-        _whatif.parse_candidate(str(f), world)
+        _add.parse_candidate(str(f), world)
     with pytest.raises(CableSimError, match="must be a number, got 'lots'"):
-        _whatif.parse_candidate("apia-samoa;suva-fiji@lots", world)
+        _add.parse_candidate("apia-samoa;suva-fiji@lots", world)
     with pytest.raises(CableSimError, match="no such file"):
-        _whatif.parse_candidate(str(tmp_path / "missing.yaml"), world)
+        _add.parse_candidate(str(tmp_path / "missing.yaml"), world)

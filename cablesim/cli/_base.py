@@ -1,0 +1,101 @@
+"""The ``cablesim`` group, its error policy and the helpers every command shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from cablesim.exceptions import CableSimError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Group(click.Group):
+    """Runs commands with cablesim's error policy."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = ctx.params.get("debug") or (ctx.obj or {}).get("debug")
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except CableSimError as exc:
+            if debug:
+                raise
+            _error(str(exc))
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            _error("interrupted")
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            ctx.exit(EXIT_OK)
+        except Exception as exc:
+            if debug:
+                raise
+            _error(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _error(msg: str) -> None:
+    click.secho(f"error: {msg}", fg="red", err=True)
+
+
+def _console():
+    from rich.console import Console  # lazy: start-up speed
+
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Use the dataset in DIR (e.g. one made by 'cablesim data import-telegeography'); "
+    "same as CABLESIM_DATA=DIR.",
+)
+@click.version_option(package_name="cablesim")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, data_dir: str | None) -> None:
+    """cablesim: what happens to whom if submarine cables are cut."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    if data_dir is not None:
+        _use_data(ctx, data_dir)
+
+
+def _use_data(ctx: click.Context, data_dir: str) -> None:
+    """Point CABLESIM_DATA at ``data_dir`` for this command (restored afterwards, caches cleared)."""
+    import os  # lazy: start-up speed
+
+    from cablesim import dataset, network  # lazy: start-up speed
+
+    previous = os.environ.get("CABLESIM_DATA")
+    os.environ["CABLESIM_DATA"] = str(dataset.data_dir(data_dir))
+    network._load_network_cached.cache_clear()  # keyed without the directory
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop("CABLESIM_DATA", None)
+        else:
+            os.environ["CABLESIM_DATA"] = previous
+        network._load_network_cached.cache_clear()
+
+    ctx.call_on_close(restore)
+
+
+def _load(scenario: str):
+    from cablesim.scenario import find_scenario, load_scenario  # lazy: start-up speed
+
+    return load_scenario(find_scenario(scenario))

@@ -1,0 +1,89 @@
+"""CLI commands for validation against history (``cablesim history``)."""
+
+from __future__ import annotations
+
+import click
+
+from cablesim.cli._base import _console, _echo_json
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the ``cablesim`` group."""
+
+    @cli.command()
+    @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+    @click.option(
+        "--dir",
+        "directory",
+        type=click.Path(file_okay=False, exists=True),
+        help="Incident files to score (default: the bundled scenarios/history).",
+    )
+    @click.option(
+        "--markdown",
+        "markdown",
+        type=click.Path(dir_okay=False),
+        help="Write the scores as Markdown into FILE, between its score markers "
+        "(text outside them is kept), e.g. docs/validation.md.",
+    )
+    def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
+        """Replay documented incidents and score the model against what was reported."""
+        from cablesim import history as hist  # lazy: start-up speed
+        from cablesim import report as rep  # lazy: start-up speed
+        from cablesim.report.history import update_markdown  # lazy: start-up speed
+
+        report = hist.run_history(directory)
+        if markdown:
+            from pathlib import Path  # lazy: start-up speed
+
+            target = Path(markdown)
+            existing = target.read_text(encoding="utf-8") if target.is_file() else None
+            text = update_markdown(report, existing)
+            click.echo(f"wrote {rep.write(text, target)}", err=True)
+        if as_json:
+            _echo_json(report.to_dict())
+            return
+        from rich.table import Table  # lazy: start-up speed
+
+        con = _console()
+        for e in report.events:
+            t = Table(
+                title=f"{e.scenario.name} (network as of {e.result.network.as_of})",
+                title_justify="left",
+                show_edge=False,
+            )
+            for col, j in (
+                ("country", "left"),
+                ("reported", "left"),
+                ("band", "right"),
+                ("model loss", "right"),
+                ("worst toward", "right"),
+                ("model status", "left"),
+                ("agrees", "left"),
+            ):
+                t.add_column(col, justify=j)
+            for r in e.table.itertuples():
+                loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
+                t.add_row(
+                    f"{r.name} ({r.iso3})",
+                    r.severity,
+                    r.band,
+                    loss,
+                    r.model_worst_toward,
+                    r.model_status,
+                    "[green]yes[/]" if r.in_band else "[red]no[/]",
+                )
+            con.print(t)
+            extra = []
+            if e.calm_expected:
+                extra.append(
+                    "absorbed by the network: "
+                    + ("model calm" if e.calm else "[red]model not calm[/]")
+                )
+            if e.false_alarms:
+                extra.append(f"[red]false isolations: {', '.join(e.false_alarms)}[/]")
+            if e.ordering is not None:
+                extra.append(f"ordering agreement {e.ordering:.0%}")
+            if extra:
+                con.print("  " + "; ".join(extra))
+            con.print()
+        con.print(f"[bold]Summary:[/bold] {report.summary_line()}.")

@@ -1,0 +1,175 @@
+"""``cablesim run`` and ``cablesim check``: one scenario (or a timeline), and validation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import click
+
+from cablesim.cli._base import _console, _load, cli
+from cablesim.exceptions import CableSimError
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    multiple=True,
+    help="Write the result to FILE (.json, .csv or .md by suffix). Repeatable.",
+)
+@click.option(
+    "--all", "all_countries", is_flag=True, help="List every country, not only the affected."
+)
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the impact map to FILE (.png, .svg or .pdf).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    help="Write a self-contained HTML report to FILE.",
+)
+@click.option(
+    "--plot",
+    "plot_file",
+    type=click.Path(dir_okay=False),
+    help="Timelines: chart of the worst-hit countries' capacity over time.",
+)
+@click.option("--dpi", type=click.IntRange(30, 1200), default=None, help="Map resolution.")
+@click.option("--size", default=None, help="Map size in inches, WIDTHxHEIGHT (e.g. 16x9).")
+@click.option(
+    "--region",
+    default=None,
+    help="Zoom the map: a named region (middle-east, west-africa...) or lon0,lat0,lon1,lat1.",
+)
+def run(
+    scenario: str,
+    as_json: bool,
+    output: tuple[str, ...],
+    all_countries: bool,
+    map_file: str | None,
+    html_file: str | None,
+    plot_file: str | None,
+    dpi: int | None,
+    size: str | None,
+    region: str | None,
+) -> None:
+    """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
+    from cablesim import report  # lazy: start-up speed
+    from cablesim.simulate import simulate  # lazy: start-up speed
+
+    sc = _load(scenario)
+    map_opts = {"dpi": dpi, "size": size, "region": region}
+    if "compare" in sc.document:
+        click.echo(
+            f"note: {scenario} has a compare: block; this runs its first side only "
+            f"(`cablesim compare {scenario}` runs both)",
+            err=True,
+        )
+    if sc.is_timeline:
+        _run_timeline(
+            sc,
+            as_json=as_json,
+            output=output,
+            plot_file=plot_file,
+            map_file=map_file,
+            html_file=html_file,
+            map_options=map_opts,
+            console=_console(),
+        )
+        return
+    if plot_file:
+        raise CableSimError("--plot is for timelines (events with 'at' or 'repair_days')")
+    result = simulate(sc)
+    for out in output:
+        explanation = report.explain(result) if out.lower().endswith((".md", ".markdown")) else None
+        path = report.write(result, out, explanation=explanation)
+        click.echo(f"wrote {path}", err=True)
+    if map_file:
+        from cablesim import maps  # lazy: start-up speed
+
+        click.echo(f"wrote {maps.save_impact_map(result, map_file, **map_opts)}", err=True)
+    if html_file:
+        click.echo(f"wrote {report.write(result, html_file)}", err=True)
+    if as_json:
+        click.echo(report.to_json(result), nl=False)
+    else:
+        report.render_terminal(result, console=_console(), all_countries=all_countries)
+
+
+@cli.command()
+@click.argument("scenario", nargs=-1, required=True)
+def check(scenario: tuple[str, ...]) -> None:
+    """Validate SCENARIO files without running them."""
+    from cablesim._format import plural  # lazy: start-up speed
+    from cablesim.exceptions import ScenarioError  # lazy: start-up speed
+
+    problems = []
+    for s in scenario:
+        try:
+            sc = _load(s)
+            click.echo(
+                f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
+                + (f", as of {sc.as_of}" if sc.as_of else "")
+            )
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ScenarioError([p for msg in problems for p in msg.split("\n  ")[1:]] or problems)
+
+
+def _run_timeline(
+    sc,
+    *,
+    as_json: bool = False,
+    output: Sequence[str] = (),
+    plot_file: str | None = None,
+    map_file: str | None = None,
+    html_file: str | None = None,
+    map_options: Mapping[str, Any] | None = None,
+    console=None,
+):
+    """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
+    from cablesim import maps, report  # lazy: start-up speed
+    from cablesim.maps.timeline import default_region  # lazy: start-up speed
+    from cablesim.report.timeline import render_terminal, to_json  # lazy: start-up speed
+    from cablesim.timeline import simulate_timeline  # lazy: start-up speed
+
+    tl = simulate_timeline(sc)
+    opts = dict(map_options or {})
+    protect = report.inputs_of(tl)
+    for out in output:
+        click.echo(f"wrote {report.write(tl, out)}", err=True)
+    if plot_file:
+        maps.check_suffix(plot_file)
+        fig, _ = maps.plot_timeline(tl)
+        click.echo(
+            f"wrote {maps.save_figure(fig, plot_file, dpi=opts.get('dpi'), protect=protect)}",
+            err=True,
+        )
+    if map_file:
+        maps.check_suffix(map_file)
+        region = opts.get("region") or default_region(tl)
+        fig, _ = maps.plot_timeline_map(tl, region=region, dpi=opts.get("dpi"))
+        click.echo(
+            f"wrote {maps.save_figure(fig, map_file, dpi=opts.get('dpi'), protect=protect)}",
+            err=True,
+        )
+    if html_file:
+        peak = tl.peak
+        click.echo(
+            f"wrote {report.write(peak.result, html_file)} (the state of {peak.start}, the worst)",
+            err=True,
+        )
+    if as_json:
+        click.echo(to_json(tl), nl=False)
+    else:
+        render_terminal(tl, console=console)
+    return tl

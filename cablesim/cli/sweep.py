@@ -1,0 +1,422 @@
+"""CLI commands for sweep, minimal-cut and montecarlo (issue 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cablesim.cli._base import _console, _echo_json
+
+_WORKERS_HELP = (
+    "Local worker processes (default 1: serial, the engine is fast; 0: one per CPU). "
+    "Results do not depend on it."
+)
+_SCHEDULER_HELP = "Run on an existing Dask cluster: its scheduler address, tcp://HOST:PORT."
+
+
+def _write(path: str, data: dict[str, Any], table=None) -> None:
+    from cablesim import report  # lazy: start-up speed
+
+    click.echo(f"wrote {report.write(data, path, table=table)}", err=True)
+
+
+def _exit_if_interrupted(complete: bool, notes: list[str]) -> None:
+    """After a run cut short by Ctrl-C (its output printed): say so and exit with code 130."""
+    if not complete:
+        interrupted = [n for n in notes if n.startswith("Interrupted")]
+        click.secho(interrupted[-1] if interrupted else "Interrupted.", fg="yellow", err=True)
+        raise SystemExit(130)
+
+
+def _run_options(f):
+    """The output and execution options shared by sweep and montecarlo."""
+    f = click.option("--scheduler", default=None, help=_SCHEDULER_HELP)(f)
+    f = click.option(
+        "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
+    )(f)
+    f = click.option(
+        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
+    )(f)
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
+
+
+def _pct(x: Any) -> str:
+    return "-" if x is None or x != x else f"{x:.1f}"
+
+
+def _load(as_of: str | None):
+    from cablesim.network import load_network  # lazy: start-up speed
+
+    return load_network(as_of)
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the ``cablesim`` group."""
+
+    @cli.command("sweep")
+    @click.option(
+        "--by",
+        type=click.Choice(["cable", "landing-point", "chokepoint", "segment"]),
+        default="cable",
+        show_default=True,
+        help="What fails in turn.",
+    )
+    @click.option(
+        "--k",
+        "k",
+        type=click.IntRange(1, 2),
+        default=1,
+        show_default=True,
+        help="1: each element alone (N-1); 2: pairs (N-2, pruned).",
+    )
+    @click.option("--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default the snapshot.")
+    @click.option(
+        "--element",
+        "elements",
+        multiple=True,
+        help="Sweep only these elements (repeatable); default all in service.",
+    )
+    @click.option(
+        "--rank-by",
+        type=click.Choice(["impact", "isolated", "capacity", "people", "synergy"]),
+        default="impact",
+        show_default=True,
+        help="impact = sum of countries' loss fractions; people = weighted by population; "
+        "synergy (k=2) = pair impact minus its members' single impacts.",
+    )
+    @click.option(
+        "--top",
+        type=click.IntRange(1),
+        default=None,
+        help="Show (and write) only the N highest-ranked elements [terminal default 20].",
+    )
+    @_run_options
+    @click.option(
+        "--pair-pool",
+        type=click.IntRange(2),
+        default=None,
+        help="k=2: pairs among this many top single elements [40].",
+    )
+    @click.option(
+        "--per-country",
+        type=click.IntRange(2),
+        default=None,
+        help="k=2: pairs among each country's this many worst elements [4].",
+    )
+    def sweep_cmd(
+        by: str,
+        k: int,
+        as_of: str | None,
+        elements: tuple[str, ...],
+        rank_by: str,
+        top: int | None,
+        as_json: bool,
+        output: str | None,
+        workers: int,
+        scheduler: str | None,
+        pair_pool: int | None,
+        per_country: int | None,
+    ) -> None:
+        """Fail every cable (station, chokepoint, segment) in turn and rank them by impact.
+
+        For each: the countries isolated, those with a severe loss, the capacity
+        to the core lost, the worst-hit country. Then, per country, the element
+        whose failure hurts it most.
+        """
+        from cablesim import sweep as sw  # lazy: start-up speed
+
+        net = _load(as_of)
+        opts = {}
+        if pair_pool is not None:
+            opts["pair_pool"] = pair_pool
+        if per_country is not None:
+            opts["per_country"] = per_country
+        res = sw.sweep(
+            net,
+            by,
+            k=k,
+            elements=list(elements) or None,
+            rank_by=rank_by,
+            workers=workers,
+            scheduler=scheduler,
+            **opts,
+        )
+        data = res.to_dict(top=top)
+        if output:
+            _write(output, data, res.records if top is None else res.records.head(top))
+        if as_json:
+            _echo_json(data)
+        else:
+            _render_sweep(res, top or 20)
+        _exit_if_interrupted(res.complete, res.notes)
+
+    @cli.command("minimal-cut")
+    @click.argument("country")
+    @click.option(
+        "--by", type=click.Choice(["cable", "segment"]), default="cable", show_default=True
+    )
+    @click.option(
+        "--alternatives",
+        type=click.IntRange(0, 50),
+        default=2,
+        show_default=True,
+        help="How many next-best distinct cuts to list.",
+    )
+    @click.option(
+        "--land-links", is_flag=True, help="Allow cutting land links too (one element each)."
+    )
+    @click.option("--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default the snapshot.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def minimal_cut_cmd(
+        country: str, by: str, alternatives: int, land_links: bool, as_of: str | None, as_json: bool
+    ) -> None:
+        """The fewest cables (or segments) whose failure cuts COUNTRY off from the core."""
+        from cablesim.sweep import minimal_cut  # lazy: start-up speed
+
+        net = _load(as_of)
+        res = minimal_cut(net, country, by=by, alternatives=alternatives, land_links=land_links)
+        if as_json:
+            _echo_json(res.to_dict())
+            return
+        name = net.country_names.get(res.country, res.country)
+        if not res.cuts:
+            click.echo(f"{name} ({res.country}): {res.reason}")
+            return
+        click.secho(
+            f"{name} ({res.country}): cut off by failing {res.cuts[0]['size']} {by}(s)", bold=True
+        )
+        for i, cut in enumerate(res.cuts):
+            head = "best" if i == 0 else f"alternative {i}"
+            click.echo(
+                f"  {head} ({cut['size']}): "
+                + ", ".join(
+                    f"{n} [{e}]" if n != e else e
+                    for e, n in zip(cut["elements"], cut["names"], strict=True)
+                )
+            )
+
+    @cli.command("montecarlo")
+    @click.option("--trials", type=click.IntRange(1), default=1000, show_default=True)
+    @click.option(
+        "--seed",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Same seed, same numbers, whatever the number of workers.",
+    )
+    @click.option(
+        "--years",
+        type=click.FloatRange(min=0, min_open=True),
+        default=1.0,
+        show_default=True,
+        help="Length of each simulated period (faults mode).",
+    )
+    @click.option(
+        "--faults-per-year",
+        type=click.FloatRange(min=0),
+        default=None,
+        help="Faults a year over the network [175].",
+    )
+    @click.option(
+        "--loss-floor",
+        type=click.FloatRange(0, 100, min_open=True),
+        default=None,
+        help="Worst losses below this percent are shown as '<' (finer is slower) [50].",
+    )
+    @click.option(
+        "--capacity-uncertainty",
+        "scenario",
+        default=None,
+        metavar="SCENARIO",
+        help="Instead of random faults: SCENARIO's loss as a band over uncertain capacities.",
+    )
+    @click.option(
+        "--as-of", "as_of", help="Date (YYYY-MM-DD) or year (faults mode); default the snapshot."
+    )
+    @click.option(
+        "--top",
+        type=click.IntRange(1),
+        default=25,
+        show_default=True,
+        help="Countries shown in the terminal.",
+    )
+    @_run_options
+    def montecarlo_cmd(
+        trials: int,
+        seed: int,
+        years: float,
+        faults_per_year: float | None,
+        loss_floor: float | None,
+        scenario: str | None,
+        as_of: str | None,
+        top: int,
+        as_json: bool,
+        output: str | None,
+        workers: int,
+        scheduler: str | None,
+    ) -> None:
+        """Random cable faults: each country's chance of isolation and severe loss.
+
+        Faults follow a documented model (about 175 a year, two-thirds in
+        shallow water near landings, lognormal repair times; see
+        cablesim.risk). Each trial records every country's worst state over
+        the period. With --capacity-uncertainty SCENARIO, capacities are drawn
+        within their documented spread instead, giving a band on each
+        country's loss in that scenario.
+        """
+        from cablesim import risk  # lazy: start-up speed
+
+        if scenario:
+            res = risk.capacity_uncertainty(
+                scenario, trials=trials, seed=seed, workers=workers, scheduler=scheduler
+            )
+        else:
+            kw = {}
+            if faults_per_year is not None:
+                kw["faults_per_year"] = faults_per_year
+            if loss_floor is not None:
+                kw["loss_floor"] = loss_floor
+            res = risk.montecarlo(
+                _load(as_of),
+                trials=trials,
+                seed=seed,
+                years=years,
+                workers=workers,
+                scheduler=scheduler,
+                **kw,
+            )
+        data = res.to_dict()
+        if output:
+            _write(output, data, res.countries)
+        if as_json:
+            _echo_json(data)
+        elif scenario:
+            _render_uncertainty(res, top)
+        else:
+            _render_risk(res, top)
+        _exit_if_interrupted(res.complete, res.notes)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def _render_sweep(res, top: int) -> None:
+    from rich.markup import escape  # lazy: start-up speed
+    from rich.table import Table  # lazy: start-up speed
+
+    con = _console()
+    t = Table(title=f"{res.by} failures (k={res.k}), ranked by {res.rank_by}", show_edge=False)
+    cols = [
+        ("#", "right"),
+        (res.by, "left"),
+        ("isolated", "left"),
+        ("severe", "right"),
+        ("Tbps lost", "right"),
+        ("impact", "right"),
+    ]
+    if res.k == 2:
+        cols.append(("synergy", "right"))
+    for col, j in (*cols, ("worst hit", "left")):
+        t.add_column(col, justify=j)
+    for r in res.records.head(top).itertuples():
+        iso = ", ".join(r.isolated) if r.isolated else ""
+        worst = f"{r.worst_country} {r.worst_loss_pct:.0f}%" if r.worst_country else ""
+        cells = [
+            str(r.rank),
+            r.name if res.k == 1 else r.element,
+            iso,
+            str(r.n_severe),
+            f"{r.capacity_lost_tbps:,.1f}",
+            f"{r.impact:.2f}",
+        ]
+        if res.k == 2:
+            cells.append(f"{r.synergy:+.2f}")
+        t.add_row(*cells, worst)
+    con.print(t)
+    w = res.worst_by_country
+    w = w[w["element"].notna()].head(top)
+    if len(w):
+        t2 = Table(
+            title="each country's worst case: the failure that hurts it most", show_edge=False
+        )
+        for col, j in (("country", "left"), ("loss %", "right"), ("caused by", "left")):
+            t2.add_column(col, justify=j)
+        for r in w.itertuples():
+            loss = "isolated" if r.isolated else f"{r.loss_pct:.1f}"
+            t2.add_row(
+                escape(f"{r.name} ({r.iso3})"),
+                loss,
+                escape(r.element_name if res.k == 1 else r.element),
+            )
+        con.print(t2)
+    con.print(
+        f"{len(res.records):,} of {res.elements_total:,} swept at {res.as_of}. "
+        + " ".join(res.notes),
+        style="dim",
+        markup=False,
+    )
+
+
+def _render_risk(res, top: int) -> None:
+    from rich.markup import escape  # lazy: start-up speed
+    from rich.table import Table  # lazy: start-up speed
+
+    con = _console()
+    df = res.countries.head(top)
+    floor = res.loss_floor
+    t = Table(
+        title=f"risk over {res.years:g} year(s): {res.trials:,} trials, seed {res.seed}",
+        show_edge=False,
+    )
+    cols = [("country", "left"), ("P(isolated) [95% CI]", "right"), ("P(severe) [95% CI]", "right")]
+    if "p_degraded" in df.columns:
+        cols.append(("P(degraded)", "right"))
+    cols += [("worst loss p50", "right"), ("p90", "right"), ("p99 [95% CI]", "right")]
+    for col, j in cols:
+        t.add_column(col, justify=j)
+
+    def prob(r, key):
+        return f"{100 * r[key]:.2f}% [{100 * r[key + '_lo']:.2f}-{100 * r[key + '_hi']:.2f}]"
+
+    def q(v):
+        return f"<{floor:g}" if v is None or v != v else f"{v:.0f}"
+
+    for r in df.to_dict("records"):
+        row = [escape(f"{r['name']} ({r['iso3']})"), prob(r, "p_isolated"), prob(r, "p_severe")]
+        if "p_degraded" in df.columns:
+            row.append(f"{100 * r['p_degraded']:.1f}%")
+        row += [
+            q(r["loss_p50"]),
+            q(r["loss_p90"]),
+            f"{q(r['loss_p99'])} [{q(r['loss_p99_lo'])}-{q(r['loss_p99_hi'])}]",
+        ]
+        t.add_row(*row)
+    con.print(t)
+    for n in res.notes:
+        con.print(n, style="dim", markup=False)
+
+
+def _render_uncertainty(res, top: int) -> None:
+    from rich.markup import escape  # lazy: start-up speed
+    from rich.table import Table  # lazy: start-up speed
+
+    con = _console()
+    t = Table(
+        title=f"{res.scenario.name}: loss with uncertain capacities ({res.trials:,} draws)",
+        show_edge=False,
+    )
+    for col in ("country", "loss % (estimate)", "p5", "p50", "p95", "P(severe)"):
+        t.add_column(col, justify="left" if col == "country" else "right")
+    for r in res.countries.head(top).to_dict("records"):
+        t.add_row(
+            escape(f"{r['name']} ({r['iso3']})"),
+            _pct(r["loss_pct"]),
+            _pct(r["loss_p5"]),
+            _pct(r["loss_p50"]),
+            _pct(r["loss_p95"]),
+            f"{100 * r['p_severe']:.0f}%",
+        )
+    con.print(t)
+    for n in res.notes:
+        con.print(n, style="dim", markup=False)

@@ -1,0 +1,67 @@
+"""The dataset layer: the bundled tables, where they live, loading and validating them.
+
+This subpackage owns everything about the data on disk:
+
+* loading and validating (this module, public): :func:`data_dir`,
+  :func:`manifest`, :func:`load_tables`, :func:`validate`;
+* building the tables from the raw sources (:mod:`cablesim.dataset._build`,
+  public entry point :func:`build`), the reference readers and the fallback
+  capacity model (:mod:`cablesim.dataset._reference`), TeleGeography imports
+  (:mod:`cablesim.dataset._tgimport`, public :func:`import_telegeography`),
+  routes to segments (:mod:`cablesim.dataset._topology`, public
+  :func:`build_cable_topology`, also used to extend a network), the chokepoint polygons
+  (:mod:`cablesim.dataset._chokepoints`) and the table schema
+  (:mod:`cablesim.dataset._schema`).
+
+The raw sources (TeleGeography's cable map snapshot of June 2021, Natural
+Earth 1:50m countries, published cable capacities, the Severed dataset's
+sourced capacities and terrestrial links) are read only by :func:`build`,
+which writes the derived tables described in :mod:`cablesim.dataset._schema`
+as GeoParquet files plus a manifest and a data-quality report. Everything else
+reads the derived tables through :func:`load_tables`.
+
+Layering: this is the bottom layer; it imports only :mod:`cablesim.exceptions`
+and :mod:`cablesim._geo` from cablesim (data flows dataset -> network ->
+scenario -> engine -> analyses -> report/maps -> cli).
+
+Build it with::
+
+    cablesim data build --source ../shared/data --out data
+"""
+
+from __future__ import annotations
+
+from cablesim.dataset._build import (
+    BORDER_LINK_TBPS,
+    LAND_LINK_REFERENCE_DATE,
+    LICENCE,
+    SNAPSHOT_DATE,
+    assign_landmass,
+    border_defaults,
+    build,
+)
+from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest, validate
+from cablesim.dataset._reference import era_of
+from cablesim.dataset._tgimport import import_telegeography, user_data_dir
+from cablesim.dataset._topology import build_cable_topology, to_geometry, unwrap
+
+__all__ = [
+    "BORDER_LINK_TBPS",
+    "LAND_LINK_REFERENCE_DATE",
+    "LICENCE",
+    "SNAPSHOT_DATE",
+    "TABLE_NAMES",
+    "assign_landmass",
+    "border_defaults",
+    "build",
+    "build_cable_topology",
+    "data_dir",
+    "era_of",
+    "import_telegeography",
+    "load_tables",
+    "manifest",
+    "to_geometry",
+    "unwrap",
+    "user_data_dir",
+    "validate",
+]

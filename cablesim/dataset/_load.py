@@ -1,0 +1,216 @@
+"""Where the dataset lives, loading its tables and validating them (public through
+:mod:`cablesim.dataset`)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from cablesim.dataset._schema import TABLES
+from cablesim.exceptions import DataError
+
+TABLE_NAMES = tuple(TABLES)
+
+
+# --------------------------------------------------------------------------------------------
+# where the data lives
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the dataset directory in use.
+
+    Parameters
+    ----------
+    path
+        An explicit directory. Otherwise the ``CABLESIM_DATA`` environment
+        variable, then the dataset bundled in the installed package, then the
+        ``data/`` folder of a source checkout.
+
+    Raises
+    ------
+    DataError
+        If no directory holding a dataset is found.
+    """
+    candidates: list[Path] = []
+    if path is not None:
+        candidates.append(Path(path))
+    elif os.environ.get("CABLESIM_DATA"):
+        candidates.append(Path(os.environ["CABLESIM_DATA"]))
+    else:
+        here = Path(__file__).resolve().parent.parent
+        candidates += [here / "_bundled" / "data", here.parent / "data"]
+    for cand in candidates:
+        if (cand / "manifest.json").is_file():
+            return cand
+    raise DataError(
+        "no cablesim dataset found in "
+        + ", ".join(str(c) for c in candidates)
+        + " (a dataset directory holds manifest.json; build one with "
+        "'cablesim data build --source DIR --out DIR')"
+    )
+
+
+def manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The dataset's manifest: provenance, licence, snapshot date and counts."""
+    return json.loads((data_dir(path) / "manifest.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(directory: str, mtime_key: float) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    tables: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
+    for name in TABLE_NAMES:
+        file = Path(directory) / f"{name}.parquet"
+        if not file.is_file():
+            raise DataError(f"dataset {directory} lacks table {name!r} ({file.name})")
+        try:
+            has_geo = any(c.name == "geometry" for c in TABLES[name])
+            tables[name] = gpd.read_parquet(file) if has_geo else pd.read_parquet(file)
+        except Exception as exc:  # pragma: no cover - corrupt file
+            raise DataError(f"cannot read {file}: {exc}") from exc
+    return tables
+
+
+def load_tables(path: str | os.PathLike[str] | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """Load every table of the dataset (cached; callers must not mutate them).
+
+    Parameters
+    ----------
+    path
+        Dataset directory; see :func:`data_dir`.
+
+    Returns
+    -------
+    dict
+        Table name to GeoDataFrame, with the columns of :data:`cablesim.dataset._schema.TABLES`.
+    """
+    directory = data_dir(path)
+    mtime = (directory / "manifest.json").stat().st_mtime
+    return _load_cached(str(directory), mtime)
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def validate(tables: dict[str, gpd.GeoDataFrame] | None = None) -> list[str]:
+    """Run every integrity check on a dataset and return the failures.
+
+    Checks: every table has its schema's columns; ids unique; references
+    resolve; every cable's segments are connected and join all its landing
+    points; every landing point has a country; capacities and lengths are
+    positive; geometries are valid and non-empty.
+
+    Parameters
+    ----------
+    tables
+        As returned by :func:`load_tables`; the bundled dataset by default.
+
+    Returns
+    -------
+    list of str
+        One line per failure; empty when the dataset is sound.
+    """
+
+    if tables is None:
+        tables = load_tables()
+    problems: list[str] = []
+    for name, cols in TABLES.items():
+        if name not in tables:
+            problems.append(f"missing table {name}")
+            continue
+        df = tables[name]
+        for col in cols:
+            if col.name not in df.columns:
+                problems.append(f"{name}: missing column {col.name}")
+            elif not col.nullable and col.dtype not in ("list[str]",) and df[col.name].isna().any():
+                bad = df.loc[df[col.name].isna()].iloc[:, 0].tolist()[:5]
+                problems.append(f"{name}: {col.name} is empty for {bad}")
+        if problems and problems[-1].startswith(f"{name}: missing column"):
+            continue
+        key = cols[0].name
+        dup = df[key][df[key].duplicated()].tolist()
+        if dup:
+            problems.append(f"{name}: duplicate {key}: {dup[:5]}")
+        if "geometry" in df.columns:
+            geoms = df.geometry
+            bad = df.loc[geoms.isna() | geoms.is_empty | ~geoms.is_valid, key].tolist()
+            if bad:
+                problems.append(f"{name}: invalid or empty geometry for {bad[:5]}")
+    if problems:
+        return problems
+
+    countries = set(tables["countries"]["iso3"])
+    lps = tables["landing_points"]
+    cables = tables["cables"]
+    segs = tables["segments"]
+    bus = set(tables["branching_units"]["node_id"])
+    lp_ids = set(lps["landing_point_id"])
+    missing = sorted(set(lps["iso3"]) - countries)
+    if missing:
+        problems.append(f"landing_points: iso3 not in countries: {missing}")
+    unknown_cables = sorted(set(segs["cable_id"]) - set(cables["cable_id"]))
+    if unknown_cables:
+        problems.append(f"segments: cable_id not in cables: {unknown_cables[:5]}")
+    nodes = set(segs["from_node"]) | set(segs["to_node"])
+    dangling = sorted(nodes - lp_ids - bus)
+    if dangling:
+        problems.append(
+            f"segments: nodes that are neither landing points nor branching units: {dangling[:5]}"
+        )
+    for col in ("capacity_tbps", "length_km"):
+        bad = segs.loc[~(segs[col] > 0), "segment_id"].tolist()
+        if bad:
+            problems.append(f"segments: {col} not positive for {bad[:5]}")
+    bad = cables.loc[~(cables["capacity_tbps"] > 0), "cable_id"].tolist()
+    if bad:
+        problems.append(f"cables: capacity_tbps not positive for {bad[:5]}")
+    links = tables["terrestrial_links"]
+    bad = links.loc[~(links["capacity_tbps"] > 0), "link_id"].tolist()
+    if bad:
+        problems.append(f"terrestrial_links: capacity_tbps not positive for {bad[:5]}")
+    missing = sorted((set(links["from_iso3"]) | set(links["to_iso3"])) - countries)
+    if missing:
+        problems.append(f"terrestrial_links: iso3 not in countries: {missing}")
+
+    members = _cable_members(tables)
+    by_cable = {cid: g for cid, g in segs.groupby("cable_id", sort=False)}  # noqa: C416 (groupby has .keys)
+    for cid, lp_list in members.items():
+        if len(lp_list) < 2:
+            continue
+        g = by_cable.get(cid)
+        if g is None:
+            problems.append(f"cable {cid}: no segments for {len(lp_list)} landing points")
+            continue
+        graph = nx.Graph()
+        graph.add_edges_from(zip(g["from_node"], g["to_node"], strict=True))
+        if not nx.is_connected(graph):
+            problems.append(
+                f"cable {cid}: segments form {nx.number_connected_components(graph)} pieces"
+            )
+        absent = [lp for lp in lp_list if lp not in graph]
+        if absent:
+            problems.append(f"cable {cid}: landing points not joined: {absent}")
+    return problems
+
+
+def _cable_members(tables: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+    """Cable id -> its landing point ids, from the cables' ``landing_point_ids`` side table."""
+    cables = tables["cables"]
+    out: dict[str, list[str]] = {}
+    for cid, ids in zip(cables["cable_id"], cables["landing_point_ids"], strict=True):
+        out[cid] = list(ids)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# the build
+
+
+# TeleGeography's country names that Natural Earth writes differently (or not at all).

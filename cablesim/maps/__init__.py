@@ -1,0 +1,111 @@
+"""Every figure of cablesim (matplotlib, no network access).
+
+Every plot function has the OSMnx shape ``plot_x(obj, *, ax=None, ...) -> (fig, ax)``,
+takes data (a result, a network, a table) and computes nothing about the
+network itself; every figure is made by the one set-up
+(:func:`cablesim.maps._figure.new_figure`: an Agg canvas, pyplot is never
+imported, fonts are matplotlib's bundled DejaVu, no tile or web resource is
+fetched) and every file goes through :func:`save_figure`.
+
+Modules: :mod:`~cablesim.maps.world` (impact, network and dependency maps),
+:mod:`~cablesim.maps.timeline` (capacity over time, small multiples),
+:mod:`~cablesim.maps.compare` (the difference between two networks),
+``_figure`` (set-up, projection, colours, saving).
+
+Projection
+----------
+Maps use the Equal Earth projection (pyproj) centred on
+``central_longitude``. Geometries are shifted relative to that meridian and
+clipped at the seam 180 degrees away, so cables and countries crossing the
+antimeridian (Fiji, Russia, trans-Pacific cables) are drawn whole. World maps
+centre on Greenwich unless the failed segments lie in the Pacific; regional
+maps centre on the region.
+
+Colours
+-------
+Countries take the colour of their status and loss (see :func:`country_colors`),
+with the same thresholds as the report tables: unaffected (loss under
+:data:`cablesim.metrics.DEGRADED_PCT`) neutral grey, the loss bins
+:data:`LOSS_BINS` from pale yellow to brown, isolated countries deep purple,
+and countries with no route even before the event (or not in the model) very
+light grey. Surviving cables are thin grey, failed segments bold red.
+
+Layering: maps sit beside :mod:`cablesim.report`, above the analyses; they
+import the models (results, networks, tables) and never the report or the CLI.
+"""
+
+from __future__ import annotations
+
+from cablesim.maps._figure import (
+    ATTRIBUTION,
+    CABLE_COLOR,
+    DEFAULT_DPI,
+    DEFAULT_SIZE,
+    FAILED_COLOR,
+    ISOLATED_COLOR,
+    LOSS_BINS,
+    LOSS_COLORS,
+    NO_DATA_COLOR,
+    OCEAN_COLOR,
+    REGIONS,
+    UNAFFECTED_COLOR,
+    MapProjection,
+    check_suffix,
+    choose_projection,
+    figure_bytes,
+    new_figure,
+    parse_region,
+    save_figure,
+    to_svg,
+)
+from cablesim.maps.compare import plot_difference, save_difference_map
+from cablesim.maps.timeline import plot_timeline, plot_timeline_map
+from cablesim.maps.world import (
+    country_colors,
+    impact_subtitle,
+    legend_items,
+    loss_color,
+    plot_dependencies,
+    plot_impact,
+    plot_network,
+    save_dependency_map,
+    save_impact_map,
+    save_network_map,
+)
+
+__all__ = [
+    "ATTRIBUTION",
+    "CABLE_COLOR",
+    "DEFAULT_DPI",
+    "DEFAULT_SIZE",
+    "FAILED_COLOR",
+    "ISOLATED_COLOR",
+    "LOSS_BINS",
+    "LOSS_COLORS",
+    "NO_DATA_COLOR",
+    "OCEAN_COLOR",
+    "REGIONS",
+    "UNAFFECTED_COLOR",
+    "MapProjection",
+    "check_suffix",
+    "choose_projection",
+    "country_colors",
+    "figure_bytes",
+    "impact_subtitle",
+    "legend_items",
+    "loss_color",
+    "new_figure",
+    "parse_region",
+    "plot_dependencies",
+    "plot_difference",
+    "plot_impact",
+    "plot_network",
+    "plot_timeline",
+    "plot_timeline_map",
+    "save_dependency_map",
+    "save_difference_map",
+    "save_figure",
+    "save_impact_map",
+    "save_network_map",
+    "to_svg",
+]

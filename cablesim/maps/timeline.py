@@ -1,0 +1,211 @@
+"""Figures of a timeline: capacity over time, and one impact map per change point."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import numpy as np
+
+from cablesim.exceptions import CableSimError
+from cablesim.maps._figure import ATTRIBUTION, new_figure, parse_region
+from cablesim.maps.world import plot_impact
+from cablesim.timeline import TimelineResult
+
+
+def plot_timeline(
+    tl: TimelineResult,
+    *,
+    ax=None,
+    countries: Sequence[str] | None = None,
+    n: int = 8,
+    relative: bool = True,
+    title: str | None = None,
+):
+    """Chart of the worst-hit countries' capacity to the core over time.
+
+    Parameters
+    ----------
+    tl
+        From :func:`simulate_timeline`.
+    ax
+        Draw into these axes (else a new figure).
+    countries
+        ISO3 codes to draw (default: the ``n`` worst hit, :meth:`TimelineResult.worst`).
+    relative
+        Percent of each country's baseline (default) or Tbit/s.
+    title
+        Title (default: the scenario's name).
+
+    Returns
+    -------
+    fig, ax
+    """
+    if ax is None:
+        fig, _ = new_figure((12, 6.5), 120, rect=None)
+        ax = fig.add_subplot(1, 1, 1)
+    else:
+        fig = ax.figure
+    codes = list(countries) if countries is not None else tl.worst(n)
+    lg = tl.long.set_index(["iso3", "date"])
+    dates = [st.start for st in tl.states]
+    last = tl.states[-1].start if tl.states else tl.start
+    tail = (
+        last + dt.timedelta(days=max(7, int(0.08 * max((last - dates[0]).days, 1))))
+        if dates
+        else last
+    )
+    xs = [*dates, tail]
+    names = tl.network.country_names
+    for iso in codes:
+        ys = []
+        for d in dates:
+            r = lg.loc[(iso, d.isoformat())]
+            base = float(r["baseline_tbps"])
+            v = float(r["remaining_tbps"])
+            ys.append(100.0 * v / base if relative and base > 0 else v)
+        ax.step(
+            xs, [*ys, ys[-1]], where="post", linewidth=2, label=f"{names.get(iso, iso)} ({iso})"
+        )
+    ev = tl.scenario.events
+    ymax = 105 if relative else None
+    starts: dict[dt.date, list[str]] = {}
+    for s in tl.schedule:
+        starts.setdefault(s.start, []).append(ev[s.index].label)
+        if s.end is not None:
+            ax.axvline(s.end, color="#1b7837", linestyle=":", linewidth=0.8, alpha=0.7)
+    for day, labels in starts.items():
+        ax.axvline(day, color="#b00020", linestyle="--", linewidth=0.8, alpha=0.7)
+        text = labels[0] if len(labels) == 1 else f"{len(labels)} events: {labels[0]}…"
+        ax.annotate(
+            _short(text, 48),
+            (day, 0.03),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            va="bottom",
+            ha="right",
+            fontsize=7,
+            color="#b00020",
+        )
+    if relative:
+        ax.set_ylim(-3, ymax)
+        ax.set_ylabel("capacity to the core (% of baseline)")
+    else:
+        ax.set_ylabel("capacity to the core (Tbit/s)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_ha("right")
+    ax.grid(alpha=0.3)
+    ax.set_title(title or f"{tl.scenario.name}: capacity to the core over time", fontsize=11)
+    if codes:
+        ax.legend(loc="lower right", fontsize=8, ncol=2)
+    ax.text(
+        0.0,
+        -0.2,
+        "dashed red: event starts; dotted green: repairs",
+        transform=ax.transAxes,
+        fontsize=7,
+        color="#555555",
+    )
+    fig.tight_layout()
+    return fig, ax
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def plot_timeline_map(
+    tl: TimelineResult,
+    *,
+    region: Any = None,
+    ncols: int | None = None,
+    states: Sequence[int] | None = None,
+    panel_size: tuple[float, float] | None = None,
+    dpi: float | None = None,
+):
+    """Small multiples: one impact map per change point (:func:`cablesim.plot_impact`).
+
+    Parameters
+    ----------
+    tl
+        From :func:`simulate_timeline`.
+    region
+        Zoom every panel (see :func:`cablesim.parse_region`).
+    ncols
+        Panels per row (default: up to 3).
+    states
+        Which states to draw (indices; default all, at most 12).
+    panel_size
+        Size of one panel in inches (default: from the region's shape).
+
+    Returns
+    -------
+    fig, axes
+    """
+    idx = list(states) if states is not None else list(range(min(len(tl.states), 12)))
+    if not idx:
+        raise CableSimError("the timeline has no state to draw")
+    if panel_size is None:
+        box = parse_region(region) if region is not None else None
+        if box is None:
+            aspect = 2.0
+        else:
+            w, s, e, n = box
+            aspect = (e - w) * math.cos(math.radians((s + n) / 2.0)) / max(n - s, 1.0)
+        height = 4.0
+        panel_size = (min(max(height * aspect * 1.05, 3.2), 9.0), height + 0.5)
+    ncols = ncols or min(4 if panel_size[0] < 4.5 else 3, len(idx))
+    nrows = math.ceil(len(idx) / ncols)
+    fig, _ = new_figure((panel_size[0] * ncols, panel_size[1] * nrows + 0.8), dpi or 110, rect=None)
+    axes = []
+    for k, i in enumerate(idx):
+        st = tl.states[i]
+        ax = fig.add_subplot(nrows, ncols, k + 1)
+        plot_impact(
+            st.result,
+            ax=ax,
+            region=region,
+            legend=False,
+            attribution=False,
+            title=f"{st.start} (day {st.day})",
+            labels=4,
+        )
+        ax.title.set_fontsize(9)
+        ax.title.set_fontweight("bold")
+        for text in ax.texts:  # the impact subtitle: what changed and what is in effect, smaller
+            if text.get_transform() == ax.transAxes and text.get_position()[1] > 1.0:
+                text.set_text(_short(st.label + " · " + text.get_text(), 90))
+                text.set_fontsize(6)
+        axes.append(ax)
+    fig.suptitle(tl.scenario.name, fontsize=12)
+    fig.text(0.5, 0.005, ATTRIBUTION, ha="center", fontsize=6, color="#666666")
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.03, top=0.92, wspace=0.04, hspace=0.22)
+    return fig, axes
+
+
+def default_region(tl: TimelineResult) -> tuple[float, float, float, float] | None:
+    """A box around every failed segment of the timeline (padded), or None for the world."""
+    boxes = []
+    for st in tl.states:
+        fs = st.result.failed_segments
+        if len(fs):
+            boxes.append(fs.total_bounds)
+        aff = st.result.affected
+        if len(aff):
+            c = tl.network.countries
+            sub = c[c["iso3"].isin(aff["iso3"])]
+            if len(sub):
+                boxes.append(sub.total_bounds)
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    w, s, e, n = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+    if e - w > 200:
+        return None
+    pad = 5.0
+    return (max(w - pad, -180.0), max(s - pad, -85.0), min(e + pad, 180.0), min(n + pad, 85.0))

@@ -1,0 +1,123 @@
+"""The scenario checker: collects every problem with its file, line and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from cablesim.exceptions import CableSimError, UnknownNameError, did_you_mean
+from cablesim.scenario._parse import _Doc, _fmt_path
+
+
+class _Checker:
+    def __init__(self, doc: _Doc, network) -> None:
+        self.doc = doc
+        self.net = network
+        self.problems: list[str] = []
+
+    def err(self, path: tuple, msg: str) -> None:
+        self.problems.append(f"{self.doc.where(path)}: {_fmt_path(path)}: {msg}")
+
+    def unknown_keys(self, mapping: Mapping, allowed: tuple[str, ...], path: tuple) -> None:
+        for key in mapping:
+            if key not in allowed:
+                hint = did_you_mean(str(key), allowed, n=1)
+                extra = (
+                    f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
+                )
+                self.err((*path, key), f"unknown key{extra}")
+
+    # ---- value checks
+    def text(self, value: Any, path: tuple, *, required: bool = False) -> str | None:
+        if value is None:
+            if required:
+                self.err(path, "is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.err(path, f"must be non-empty text, got {value!r}")
+            return None
+        return value.strip()
+
+    def number(
+        self,
+        value: Any,
+        path: tuple,
+        *,
+        positive: bool = True,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.err(path, f"must be a number, got {value!r}")
+            return None
+        v = float(value)
+        if v != v or v in (float("inf"), float("-inf")):
+            self.err(path, f"must be a finite number, got {value!r}")
+            return None
+        if positive and v <= 0:
+            self.err(path, f"must be greater than 0, got {value!r}")
+            return None
+        if (low is not None and v < low) or (high is not None and v > high):
+            self.err(path, f"must be between {low} and {high}, got {value!r}")
+            return None
+        return v
+
+    def latlon(self, value: Any, path: tuple) -> tuple[float, float] | None:
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            self.err(path, f"must be [lat, lon], got {value!r}")
+            return None
+        lat = self.number(value[0], (*path, 0), positive=False, low=-90, high=90)
+        lon = self.number(value[1], (*path, 1), positive=False, low=-180, high=180)
+        return None if lat is None or lon is None else (lat, lon)
+
+    def choice(self, value: Any, choices: tuple[str, ...], path: tuple) -> str | None:
+        """``value`` if it is one of ``choices``, else an error at ``path`` and ``None``."""
+        if isinstance(value, str) and value in choices:
+            return value
+        self.err(path, f"must be one of {', '.join(choices)}, got {value!r}")
+        return None
+
+    def date(self, value: Any, path: tuple, *, allow_offset: bool = False) -> dt.date | int | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, bool):
+            self.err(path, f"must be a date, got {value!r}")
+            return None
+        if isinstance(value, int):
+            if allow_offset and 0 <= value <= 36500:
+                return value
+            if not allow_offset and 1850 <= value <= 2100:
+                return dt.date(value, 12, 31)
+            what = "a day offset (0-36500) or a date" if allow_offset else "a year (1850-2100)"
+            self.err(path, f"must be {what}, got {value!r}")
+            return None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            if value.strip().isascii() and value.strip().isdigit() and not allow_offset:
+                return self.date(int(value.strip()), path)
+        self.err(
+            path,
+            f"must be a date (YYYY-MM-DD){' or a day offset' if allow_offset else ' or a year'}, "
+            f"got {value!r}",
+        )
+        return None
+
+    def resolve(self, fn, value: Any, path: tuple) -> str | None:
+        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+            self.err(path, f"must be a name or id, got {value!r}")
+            return None
+        if self.net is None:
+            return str(value)
+        try:
+            return fn(str(value))
+        except UnknownNameError as exc:
+            self.err(path, str(exc))
+        except CableSimError as exc:
+            self.err(path, str(exc))
+        return None

@@ -1,0 +1,214 @@
+"""The package layout keeps its rules (issue 16): data flows one way, click only in the CLI.
+
+Layers, bottom to top: exceptions and private helpers (``_geo``, ``_format``,
+``_io``) -> dataset -> network -> whatif (extending a network) -> scenario ->
+engine, cuts, parallel -> metrics, simulate -> analyses (sweep, risk, depends,
+history, timeline, plan) -> report, maps -> cli, web. Every import counts,
+those inside functions and under ``TYPE_CHECKING`` too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import cablesim
+
+PKG = Path(cablesim.__file__).resolve().parent
+
+LAYER = {
+    "cablesim.exceptions": 0,
+    "cablesim._geo": 0,
+    "cablesim._format": 0,
+    "cablesim._io": 0,
+    "cablesim.dataset": 1,
+    "cablesim.network": 2,
+    "cablesim.whatif": 3,
+    "cablesim.scenario": 4,
+    "cablesim.engine": 5,
+    "cablesim.cuts": 5,
+    "cablesim.parallel": 5,
+    "cablesim.metrics": 6,
+    "cablesim.simulate": 7,
+    "cablesim.sweep": 8,
+    "cablesim.risk": 8,
+    "cablesim.depends": 8,
+    "cablesim.history": 8,
+    "cablesim.timeline": 8,
+    "cablesim.plan": 9,  # a comparison runs timelines' neighbours: risk, simulate
+    "cablesim.report": 10,
+    "cablesim.maps": 10,
+    "cablesim.cli": 11,
+    "cablesim.web": 11,
+}
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for p in PKG.rglob("*.py"):
+        if "_bundled" in p.parts:
+            continue
+        parts = list(p.relative_to(PKG.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = p
+    return out
+
+
+MODULES = _modules()
+
+
+def _imports(path: Path):
+    """(imported module, imported name or None, node) for every cablesim import in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cablesim"):
+            for a in node.names:
+                yield node.module, a.name, node
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("cablesim"):
+                    yield a.name, None, node
+
+
+def _unit(module: str) -> str:
+    """The layer unit of a module: its subpackage, or itself."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else module
+
+
+def _edges() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {m: set() for m in MODULES}
+    for mod, path in MODULES.items():
+        for target, name, _ in _imports(path):
+            full = f"{target}.{name}" if name and f"{target}.{name}" in MODULES else target
+            parts = full.split(".")
+            for i in range(2, len(parts) + 1):
+                x = ".".join(parts[:i])
+                implicit = i < len(parts)  # a parent package run on the way to a submodule
+                if x in MODULES and x != mod and not (implicit and mod.startswith(x + ".")):
+                    graph[mod].add(x)
+    return graph
+
+
+def test_no_import_cycle():
+    graph = _edges()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        stack.append(m)
+        for n in sorted(graph[m]):
+            if state.get(n) == 1:
+                cycle = [*stack[stack.index(n) :], n]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if n not in state:
+                visit(n)
+        stack.pop()
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+
+
+def test_data_flows_up_only():
+    """No module imports a module of a higher layer."""
+    bad = []
+    for mod, targets in _edges().items():
+        for t in targets:
+            a, b = LAYER.get(_unit(mod)), LAYER.get(_unit(t))
+            if a is not None and b is not None and b > a:
+                bad.append(f"{mod} (layer {a}) imports {t} (layer {b})")
+    assert not bad, "\n".join(sorted(bad))
+
+
+def test_every_module_has_a_layer():
+    missing = sorted({_unit(m) for m in MODULES} - set(LAYER) - {"cablesim", "cablesim.__main__"})
+    assert not missing
+
+
+def test_click_only_in_the_cli():
+    users = []
+    for mod, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            names = (
+                [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(n == "click" or n.startswith("click.") for n in names):
+                users.append(mod)
+    assert users
+    assert all(m.startswith(("cablesim.cli", "cablesim.web")) for m in users), users
+
+
+def test_imports_inside_functions_only_in_the_cli_and_marked():
+    """Outside ``cli/``, every import is at module level (an optional extra excepted)."""
+    bad = []
+    for mod, path in MODULES.items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = ast.parse("\n".join(lines))
+        guarded = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                guarded.update(range(node.lineno, node.end_lineno + 1))
+            if isinstance(
+                node, ast.Try
+            ):  # optional dependencies: try: import ... except ImportError
+                guarded.update(range(node.lineno, node.end_lineno + 1))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom) or node.col_offset == 0:
+                continue
+            if node.lineno in guarded:
+                continue
+            line = lines[node.lineno - 1]
+            if mod.startswith(("cablesim.cli", "cablesim.web")):
+                if "start-up speed" not in line:
+                    bad.append(f"{mod}:{node.lineno}: unmarked lazy import")
+            elif "optional dependency" not in line:
+                bad.append(f"{mod}:{node.lineno}: import inside a function")
+    assert not bad, "\n".join(bad)
+
+
+def test_no_private_name_of_another_subpackage():
+    """``from cablesim.a._b import x`` or ``... import _x`` only within package ``a``."""
+    bad = []
+    for mod, path in MODULES.items():
+        for target, name, node in _imports(path):
+            if _unit(target) == _unit(mod):
+                continue
+            private_module = any(p.startswith("_") for p in target.split(".")[2:])
+            private_name = name is not None and name.startswith("_") and name != "__version__"
+            if private_module or private_name:
+                bad.append(f"{mod}:{node.lineno}: {target} import {name}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("package", ["dataset", "scenario", "engine", "report", "maps", "cli"])
+def test_subpackage_docstring_says_what_it_owns_and_may_import(package):
+    doc = (PKG / package / "__init__.py").read_text(encoding="utf-8")
+    tree = ast.parse(doc)
+    text = ast.get_docstring(tree) or ""
+    assert len(text) > 200
+    assert "Layering" in text or "layer" in text.lower()
+
+
+def test_one_writer_and_one_figure_set_up():
+    """Only ``_io`` writes files atomically, only ``maps/_figure`` makes a Figure."""
+    writers, figures = [], []
+    for mod, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        if "os.replace(" in text:
+            writers.append(mod)
+        if "Figure(" in text and "FigureCanvasAgg(" in text:
+            figures.append(mod)
+    assert figures == ["cablesim.maps._figure"], figures
+    assert set(writers) <= {"cablesim._io", "cablesim.dataset._build"}, writers
