@@ -505,9 +505,9 @@ def cable(name: str, as_json: bool) -> None:
 
 
 def _register() -> None:
-    from cablesim import _cli_history, _cli_maps, _cli_plan, _cli_sweep
+    from cablesim import _cli_history, _cli_maps, _cli_plan, _cli_sweep, _cli_web
 
-    for mod in (_cli_maps, _cli_sweep, _cli_history, _cli_plan):
+    for mod in (_cli_maps, _cli_sweep, _cli_history, _cli_plan, _cli_web):
         mod.register(cli)
 
 
