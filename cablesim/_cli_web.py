@@ -7,10 +7,17 @@ import socket
 import click
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening-ready socket on ``host:port`` (port 0: a free one the system picks)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
+    return sock
 
 
 def register(cli: click.Group) -> None:
@@ -45,11 +52,8 @@ def register(cli: click.Group) -> None:
             raise click.ClickException(
                 f"the web app needs starlette and uvicorn ({exc}); pip install 'cablesim[web]'"
             ) from None
-        if port == 0:
-            try:
-                port = _free_port(host)
-            except OSError as exc:
-                raise click.BadParameter(f"cannot bind {host}: {exc}", param_hint="--host") from None
+        sock = _bind(host, port)
+        port = int(sock.getsockname()[1])
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
         click.echo(f"cablesim web app at {url}  (Ctrl-C stops it)", err=True)
@@ -64,11 +68,8 @@ def register(cli: click.Group) -> None:
             import webbrowser
 
             threading.Timer(1.0, lambda: webbrowser.open(url)).start()
-        config = uvicorn.Config(
-            create_app(), host=host, port=port, log_level="warning", access_log=False
-        )
-        server = uvicorn.Server(config)
+        config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
         try:
-            server.run()
-        except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from None
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()

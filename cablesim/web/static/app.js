@@ -15,7 +15,7 @@
   var state = { name: "My cuts", description: "", as_of: null, events: [], reported: null, options: null };
   var meta = null, net = null, lastResult = null, selected = null, areaMode = false;
   var seq = 0, netSeq = 0;
-  var svg, gZoom, gCountries, gChoke, gCables, gHits, gIslands, gEvents, projection, path, zoomK = 1;
+  var svg, gZoom, gCountries, gChoke, gChokeMarks, gCables, gHits, gIslands, gEvents, projection, path, zoomK = 1;
   var colorOf = {}, rowOf = {};
 
   function $(id) { return document.getElementById(id); }
@@ -76,6 +76,7 @@
     gChoke = gZoom.append("g").attr("id", "chokepoint-areas");
     gCables = gZoom.append("g").attr("id", "cables");
     gHits = gZoom.append("g").attr("id", "cable-hits");
+    gChokeMarks = gZoom.append("g").attr("id", "chokepoints");
     gIslands = gZoom.append("g").attr("id", "islands");
     gEvents = gZoom.append("g").attr("id", "event-marks");
     var zoom = d3.zoom().scaleExtent([1, 60])
@@ -91,7 +92,7 @@
 
   function rescaleMarks() {
     gIslands.selectAll("circle").attr("r", function (d) { return islandRadius(d) / zoomK; });
-    gChoke.selectAll("path.chokepoint").attr("d", diamond);
+    gChokeMarks.selectAll("path.chokepoint").attr("d", diamond);
     gEvents.selectAll("path.cut-mark").attr("d", crossAt);
   }
   function islandRadius(d) {
@@ -152,7 +153,7 @@
       .on("mousemove", function (ev, d) { hoverCable(d.cable, true); tip(ev, cableTip(d.cable)); })
       .on("mouseleave", function (ev, d) { hoverCable(d.cable, false); hideTip(); })
       .on("click", function (ev, d) { if (!areaMode) { cutAt(ev, d); } });
-    gChoke.selectAll("path.chokepoint").data(net.chokepoints, function (d) { return d.id; })
+    gChokeMarks.selectAll("path.chokepoint").data(net.chokepoints, function (d) { return d.id; })
       .join("path")
       .attr("class", "chokepoint")
       .attr("data-chokepoint", function (d) { return d.id; })
@@ -282,7 +283,7 @@
     gEvents.selectAll("path.area").data(areas).join("path").attr("class", "area-draw area")
       .attr("d", function (a) { return path(d3.geoCircle().center([a.center[1], a.center[0]]).radius(a.radius_km / 111.195)()); });
     gEvents.selectAll("path.cut-mark").data(cuts).join("path").attr("class", "event-mark cut-mark").attr("d", crossAt);
-    gChoke.selectAll("path.chokepoint").classed("closed", function (d) { return closed(d.id); });
+    gChokeMarks.selectAll("path.chokepoint").classed("closed", function (d) { return closed(d.id); });
   }
 
   // ---------------------------------------------------------------- results
@@ -627,5 +628,5 @@
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
-  window.cablesimPage = { state: function () { return state; }, openPreset: openPreset, selectCountry: selectCountry };
+  window.cablesimPage = { state: function () { return state; }, project: function (ll) { return projection(ll); }, openPreset: openPreset, selectCountry: selectCountry };
 })();
