@@ -50,7 +50,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -134,7 +134,9 @@ async def _body(request: Request) -> bytes:
     if declared is not None:
         try:
             if int(declared) > MAX_BODY_BYTES:
-                raise BadRequest(f"request too large: the limit is {MAX_BODY_BYTES // 1024} KiB", 413)
+                raise BadRequest(
+                    f"request too large: the limit is {MAX_BODY_BYTES // 1024} KiB", 413
+                )
         except ValueError:
             raise BadRequest("bad Content-Length header") from None
     chunks, size = [], 0
@@ -394,7 +396,9 @@ def _as_of_param(value: str | None) -> str | None:
             return v
         return dt.date.fromisoformat(v).isoformat()
     except ValueError:
-        raise BadRequest(f"as_of must be a year (YYYY) or a date (YYYY-MM-DD), got {value!r}") from None
+        raise BadRequest(
+            f"as_of must be a year (YYYY) or a date (YYYY-MM-DD), got {value!r}"
+        ) from None
 
 
 def _country_rows(result) -> list[dict[str, Any]]:
@@ -601,7 +605,9 @@ def create_app(*, debug: bool = False) -> Starlette:
         return _json({"error": str(exc)}, exc.status)
 
     async def on_cablesim_error(request: Request, exc: Exception) -> Response:
-        return _json({"error": " ".join(str(exc).split("\n")) if str(exc) else type(exc).__name__}, 400)
+        return _json(
+            {"error": " ".join(str(exc).split("\n")) if str(exc) else type(exc).__name__}, 400
+        )
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

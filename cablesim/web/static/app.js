@@ -204,7 +204,7 @@
     if (c.year != null) { parts.push("in service " + esc(c.year)); }
     if (c.length_km != null) { parts.push(fmt(c.length_km, 0) + " km"); }
     parts.push("<i>click to cut it here</i>");
-    return parts.join("<br>");
+    return parts[0] + parts.slice(1).join("<br>");
   }
   function countryTip(iso3, name) {
     var r = rowOf[iso3];
@@ -380,7 +380,9 @@
       document.body.setAttribute("data-sim", String(my));
       busy(false);
       if (selected) { selectCountry(selected); }
-      loadExplanation(doc, my);
+      $("explain-box").hidden = false;
+      explained = null;
+      if ($("explain-details").open) { loadExplanation(); }
     }).catch(function (err) {
       if (my !== seq) { return; }
       busy(false);
@@ -390,8 +392,12 @@
     });
   }
 
-  function loadExplanation(doc, my) {
-    $("explain-box").hidden = false;
+  var explained = null;
+  function loadExplanation() {
+    // written on demand: the account of the whole scenario takes longer than the recolouring
+    var doc = document_(), key = JSON.stringify(doc), my = seq;
+    if (!state.events.length || explained === key) { return; }
+    explained = key;
     $("explanation").innerHTML = "<p class=muted>writing the explanation…</p>";
     api("/api/explain", { scenario: doc }).then(function (res) {
       if (my !== seq) { return; }
@@ -589,6 +595,7 @@
     $("tour-prev").addEventListener("click", function () { tourAt = Math.max(0, tourAt - 1); renderTour(); });
     $("tour-next").addEventListener("click", function () { tourAt = Math.min(TOUR.length - 1, tourAt + 1); renderTour(); });
     $("tour-do").addEventListener("click", doTour);
+    $("explain-details").addEventListener("toggle", function () { if (this.open) { loadExplanation(); } });
     window.addEventListener("resize", function () { setupMap(); if (net) { drawNetwork(); } });
 
     api("/api/meta").then(function (m) {
