@@ -530,7 +530,7 @@ def test_save_scenario_passes_check(page, tmp_path):
 
 
 @pytest.mark.browser
-def test_load_bundled_and_history_scenarios(page):
+def test_load_bundled_and_history_scenarios(page, tmp_path):
     pg = page
     before = pg.get_attribute("body", "data-sim")
     pg.select_option("#preset", "suez-closure")
@@ -547,6 +547,26 @@ def test_load_bundled_and_history_scenarios(page):
     assert pg.locator("#reported tbody tr").count() >= 10
     assert "Egypt" in pg.inner_text("#reported")
     assert pg.input_value("#year") == "2008"
+    # a scenario file from the user's disk
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "name: Two cables off Egypt\nas_of: 2012\nevents:\n"
+        "  - cable: seamewe-4\n  - chokepoint: alexandria\n",
+        encoding="utf-8",
+    )
+    before = pg.get_attribute("body", "data-sim")
+    pg.set_input_files("#upload", str(path))
+    wait_sim(pg, before)
+    assert pg.inner_text("#scenario-name") == "Two cables off Egypt"
+    assert pg.input_value("#year") == "2012"
+    assert pg.get_attribute("path.country[data-iso3=EGY]", "data-status") != "unaffected"
+    # a bad file: a clear message, the page keeps working
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nevents:\n  - cable: atlantis-1\n", encoding="utf-8")
+    pg.set_input_files("#upload", str(bad))
+    pg.wait_for_selector("#message:not([hidden])")
+    assert "unknown cable" in pg.inner_text("#message")
+    assert pg.inner_text("#scenario-name") == "Two cables off Egypt"
 
 
 @pytest.mark.browser

@@ -502,6 +502,9 @@ def create_app(*, debug: bool = False) -> Starlette:
                 ],
                 "warnings": list(result.warnings),
                 "reported": result.scenario.reported,
+                # event timing (at, repair_days, until) is for `cablesim timeline`: here
+                # every event happens at once
+                "timing_ignored": bool(result.scenario.is_timeline),
             }
         )
 

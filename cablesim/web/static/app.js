@@ -14,7 +14,7 @@
   var CUT_RADIUS_KM = 5;
   var state = { name: "My cuts", description: "", as_of: null, events: [], reported: null, options: null };
   var meta = null, net = null, lastResult = null, selected = null, areaMode = false;
-  var seq = 0, netSeq = 0;
+  var seq = 0, netSeq = 0, zoom = null;
   var svg, gZoom, gCountries, gChoke, gChokeMarks, gCables, gHits, gIslands, gEvents, projection, path, zoomK = 1;
   var colorOf = {}, rowOf = {};
 
@@ -79,7 +79,7 @@
     gChokeMarks = gZoom.append("g").attr("id", "chokepoints");
     gIslands = gZoom.append("g").attr("id", "islands");
     gEvents = gZoom.append("g").attr("id", "event-marks");
-    var zoom = d3.zoom().scaleExtent([1, 60])
+    zoom = d3.zoom().scaleExtent([1, 60])
       .filter(function (ev) { return !areaMode && (!ev.ctrlKey || ev.type === "wheel") && !ev.button; })
       .on("zoom", function (ev) {
         zoomK = ev.transform.k;
@@ -88,6 +88,20 @@
       });
     svg.call(zoom).on("dblclick.zoom", null);
     setupAreaTool();
+  }
+
+  function zoomToCountry(iso3, maxScale) {
+    // frame a country (a small island at most maxScale times), as the tour does
+    var f = net.countries.features.find(function (x) { return x.properties.iso3 === iso3; });
+    if (!f || !zoom) { return; }
+    var b = path.bounds(f), vb = svg.attr("viewBox").split(" ").map(Number);
+    var w = vb[2], h = vb[3];
+    var dx = Math.max(b[1][0] - b[0][0], 1), dy = Math.max(b[1][1] - b[0][1], 1);
+    if (dx > w / 2) { return; }  // split by the seam or huge: keep the world view
+    var k = Math.max(1, Math.min(maxScale || 4, 0.5 / Math.max(dx / w, dy / h)));
+    var cx = (b[0][0] + b[1][0]) / 2, cy = (b[0][1] + b[1][1]) / 2;
+    svg.transition().duration(600).call(zoom.transform,
+      d3.zoomIdentity.translate(w / 2 - k * cx, h / 2 - k * cy).scale(k));
   }
 
   function rescaleMarks() {
@@ -374,7 +388,8 @@
       lastResult = res; colorOf = {}; rowOf = {};
       res.countries.forEach(function (r) { colorOf[r.iso3] = r.color; rowOf[r.iso3] = r; });
       recolour();
-      $("summary").textContent = summaryText(res.summary);
+      $("summary").textContent = summaryText(res.summary) + (res.timing_ignored
+        ? " (The events' dates and repairs are not replayed here: all of them happen at once; `cablesim timeline` plays them in order.)" : "");
       if (res.warnings && res.warnings.length) { showError(res.warnings.join(" ")); }
       renderReported();
       document.body.setAttribute("data-sim", String(my));
@@ -500,6 +515,7 @@
   }
 
   function openPreset(key) {
+    $("preset").value = key;
     return api("/api/scenarios/" + key).then(function (res) { return setScenario(res.document); })
       .catch(function (err) { showError(err.message); });
   }
@@ -534,7 +550,7 @@
 
   // ---------------------------------------------------------------- classroom tour
   var TOUR = [
-    { title: "Tonga, January 2022", preset: "tonga-2022", country: "TON",
+    { title: "Tonga, January 2022", preset: "tonga-2022", country: "TON", zoom: 4,
       text: "The Hunga Tonga volcano erupted and the seabed flows tore the Tonga Cable, Tonga's only international cable. Watch Tonga (on the right-hand edge, next to Fiji) turn dark: it is cut off from the rest of the internet." },
     { title: "Alexandria, 2008", preset: "history/alexandria-2008", country: "EGY",
       text: "Two cables were cut by ship anchors off Alexandria and FALCON was cut in the Gulf. The table \"What the sources reported\" puts what newspapers and operators said next to what the model computes." },
@@ -557,7 +573,9 @@
   function doTour() {
     var s = TOUR[tourAt];
     var p = s.preset ? openPreset(s.preset) : resetAll();
-    return p.then(function () { if (s.country) { selectCountry(s.country); } });
+    return p.then(function () {
+      if (s.country) { selectCountry(s.country); zoomToCountry(s.country, s.zoom || 3); }
+    });
   }
   function resetAll() {
     var keepAsOf = state.as_of;
