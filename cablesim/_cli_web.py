@@ -50,7 +50,7 @@ def register(cli: click.Group) -> None:
             from cablesim.web.app import create_app
         except ImportError as exc:  # pragma: no cover - starlette/uvicorn are dependencies
             raise click.ClickException(
-                f"the web app needs starlette and uvicorn ({exc}); pip install 'cablesim[web]'"
+                f"the web app needs starlette and uvicorn ({exc}); reinstall cablesim"
             ) from None
         sock = _bind(host, port)
         port = int(sock.getsockname()[1])
