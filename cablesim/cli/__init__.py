@@ -4,7 +4,8 @@ Each module registers the commands of one concern: :mod:`~cablesim.cli.run`
 (run, check), :mod:`~cablesim.cli.data` (data, cables, cable),
 :mod:`~cablesim.cli.maps` (map, explain, depends), :mod:`~cablesim.cli.sweep`
 (sweep, minimal-cut, montecarlo), :mod:`~cablesim.cli.plan` (compare,
-resilience, data import-telegeography), :mod:`~cablesim.cli.history`. A command
+resilience, data import-telegeography), :mod:`~cablesim.cli.history`,
+:mod:`~cablesim.cli.web` (serve: the classroom web app). A command
 parses its arguments, calls one library function and prints.
 
 Exit codes: 0 success, 2 bad input (scenario, arguments, names), 1 internal
@@ -24,9 +25,10 @@ from cablesim.cli import maps as _maps
 from cablesim.cli import plan as _plan
 from cablesim.cli import run as _run
 from cablesim.cli import sweep as _sweep
+from cablesim.cli import web as _web
 from cablesim.cli._base import EXIT_INPUT, EXIT_OK, cli
 
-for _mod in (_maps, _sweep, _history, _plan):
+for _mod in (_maps, _sweep, _history, _plan, _web):
     _mod.register(cli)
 del _mod, _data, _run
 

@@ -139,6 +139,7 @@ def _draw_background(
         zorder=1,
     )
     coll.set_gid("countries")
+    coll.cablesim_features = feats  # row of network.countries of each path (HTML tooltips)
     ax.add_collection(coll)
 
 
@@ -191,6 +192,7 @@ def _draw_lines(
             [patheffects.Stroke(linewidth=halo, foreground="white"), patheffects.Normal()]
         )
     coll.set_gid(gid)
+    coll.cablesim_features = feats  # row of the drawn table of each path (HTML tooltips)
     ax.add_collection(coll)
     return coll
 

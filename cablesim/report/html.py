@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from cablesim import maps, metrics
@@ -59,6 +60,9 @@ table.sortable thead th[aria-sort="descending"]::after { content: " \\25BC"; fon
 pre { background: var(--band); padding: 12px; overflow: auto; font-size: 0.88em; }
 .warn { color: #8a4b00; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
+#map g[id$="cables"] path, #map g#failed-segments path { pointer-events: stroke; }
+#map g#countries path:hover { fill-opacity: 0.7; }
+#map g[id$="cables"] path:hover, #map g#failed-segments path:hover { stroke: #0b5cad !important; }
 """
 
 SCRIPT = """
@@ -144,9 +148,76 @@ def _num(v: Any, digits: int = 1) -> tuple[str, str]:
     return txt, repr(v)
 
 
+def _tooltips(result: Result, ax) -> dict[str, list[str]]:
+    """Hover text of each drawn country and cable path, by the SVG group id it is drawn in."""
+    net = result.network
+    rows = result.countries.set_index("iso3")
+    cables = net.cables.set_index("cable_id")
+
+    def country(i: int) -> str:
+        iso3 = net.countries["iso3"].iat[i]
+        name = net.countries["name"].iat[i]
+        if iso3 not in rows.index:
+            return f"{name}: not in the model"
+        r = rows.loc[iso3]
+        if r.get("was_isolated"):
+            return f"{name}: no route to the core before the events"
+        loss = r.get("loss_pct")
+        lost = f", {_num(loss)[0]} % of capacity lost" if loss is not None else ""
+        return f"{name}: {r.get('status')}{lost}"
+
+    def cable(cid: str, extra: str = "") -> str:
+        if cid not in cables.index:
+            return str(cid)
+        c = cables.loc[cid]
+        year = c.get("rfs_year")
+        return (
+            f"{c.get('name', cid)} · {_num(c.get('capacity_tbps'))[0]} Tbps"
+            + ("" if year is None or pd.isna(year) else f" · in service {int(year)}")
+            + extra
+        )
+
+    fs = result.failed_segments
+    out: dict[str, list[str]] = {}
+    for coll in ax.collections:
+        gid, feats = coll.get_gid(), getattr(coll, "cablesim_features", None)
+        if feats is None:
+            continue
+        if gid == "countries":
+            out[gid] = [country(int(i)) for i in feats]
+        elif gid in ("surviving-cables", "degraded-cables"):
+            ids = net.segments["cable_id"].to_numpy()
+            out[gid] = [cable(ids[int(i)]) for i in feats]
+        elif gid == "failed-segments":
+            out[gid] = [
+                cable(
+                    fs["cable_id"].iat[int(i)], f" · FAILED ({fs['event'].iat[int(i)] or 'event'})"
+                )
+                for i in feats
+            ]
+    return out
+
+
+def _add_titles(svg: str, gid: str, titles: list[str]) -> str:
+    """Give the n-th path of ``<g id=gid>`` the n-th title (a halo draws each path twice)."""
+    start = svg.find(f'<g id="{gid}">')
+    end = svg.find("</g>", start)
+    if start < 0 or end < 0 or not titles or "<g" in svg[start + 3 : end]:
+        return svg
+    parts = re.split(r"(<path\b[^>]*?/>)", svg[start:end])
+    at = [i for i, p in enumerate(parts) if p.startswith("<path")]
+    if not at or len(at) % len(titles):
+        return svg
+    for k, i in enumerate(at):
+        parts[i] = parts[i][:-2] + f"><title>{_e(titles[k % len(titles)])}</title></path>"
+    return svg[:start] + "".join(parts) + svg[end:]
+
+
 def _map_svg(result: Result) -> str:
-    fig, _ = maps.plot_impact(result, size=(13.0, 7.0), dpi=100, title="")
+    fig, ax = maps.plot_impact(result, size=(13.0, 7.0), dpi=100, title="")
     svg = maps.to_svg(fig)
+    for gid, titles in _tooltips(result, ax).items():  # hover text (SVG <title>)
+        svg = _add_titles(svg, gid, titles)
     start = svg.find("<svg")
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[start:], flags=re.S)
     # let CSS size it; keep the viewBox

@@ -1,0 +1,178 @@
+"""Benchmark: click-to-recolour time of the classroom web app on the world network.
+
+Goal: under 1 s warm, from the click on a cable or a chokepoint to the map
+recoloured. Measured two ways in the same run:
+
+* in a real browser (Debian's chromium through Playwright) on a real uvicorn
+  server on 127.0.0.1: the click, the request, the simulation, the JSON and the
+  recolouring of every country and cable path, until the page says it is done;
+* the API alone (``POST /api/simulate``, Starlette's TestClient), without the
+  result cache (each scenario a new document, as after a new click).
+
+The plain baseline is what a teacher did before the web app: edit the YAML
+and rerun ``cablesim run FILE`` (a new process each time).
+
+Run from the repository root: ``PYTHONPATH=. python benchmarks/bench_web.py``.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import yaml
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCENARIOS = {
+    "cut the Tonga Cable at a point": {
+        "cut": {"cables": ["tonga-cable"], "near": [-20.2, -176.5], "radius_km": 5}
+    },
+    "close Suez": {"chokepoint": "suez"},
+    "cut SeaMeWe-5 at a point": {
+        "cut": {"cables": ["seamewe-5"], "near": [31.65, 29.35], "radius_km": 25}
+    },
+}
+
+
+def api_times(repeat: int = 5) -> dict[str, float]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from cablesim.web.app import create_app
+
+    out = {}
+    with TestClient(create_app()) as client:
+        for label, event in SCENARIOS.items():
+            times = []
+            for i in range(repeat + 1):
+                doc = {"name": f"click {i}", "events": [event]}  # a new document: no cache hit
+                t = time.perf_counter()
+                r = client.post("/api/simulate", json={"scenario": doc})
+                times.append(time.perf_counter() - t)
+                assert r.status_code == 200, r.text
+            out[label] = statistics.median(times[1:])  # the first one warms the network
+    return out
+
+
+def browser_times(repeat: int = 5) -> dict[str, float]:
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from cablesim.web.app import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    out = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 850})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("body[data-state=ready]", timeout=60_000)
+            for label, selector in (
+                ("click the Tonga Cable", "tonga-cable"),
+                ("click the Suez chokepoint", "suez"),
+            ):
+                times = []
+                for i in range(repeat + 1):
+                    if page.is_enabled("#reset"):
+                        page.click("#reset")
+                    page.wait_for_selector("body[data-state=ready]")
+                    app.state.engine._results.clear()  # a new result, not the cached one
+                    before = page.get_attribute("body", "data-sim")
+                    if selector == "suez":
+                        # the Suez and Alexandria marks overlap at world scale: click the element
+                        t = time.perf_counter()
+                        page.dispatch_event("path.chokepoint[data-chokepoint=suez]", "click")
+                    else:
+                        x, y = page.evaluate(
+                            """f => {
+                              const el = document.querySelector(
+                                'path.cable-hit[data-cable="tonga-cable"]');
+                              const p = el.getPointAtLength(el.getTotalLength() * f)
+                                .matrixTransform(el.getScreenCTM());
+                              return [p.x, p.y];
+                            }""",
+                            0.3 + 0.08 * i,
+                        )
+                        t = time.perf_counter()
+                        page.mouse.click(x, y)
+                    page.wait_for_function(
+                        "b => document.body.dataset.sim !== b "
+                        "&& document.body.dataset.state === 'ready'",
+                        arg=before,
+                        timeout=60_000,
+                    )
+                    times.append(time.perf_counter() - t)
+                out[label] = statistics.median(times[1:])
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    return out
+
+
+def rerun_time(repeat: int = 3) -> float:
+    """The plain baseline: write the scenario file and run ``cablesim run`` again."""
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tonga.yaml"
+        for i in range(repeat):
+            doc = {"name": f"rerun {i}", "events": [SCENARIOS["close Suez"]]}
+            t = time.perf_counter()
+            path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+            subprocess.run(
+                [sys.executable, "-m", "cablesim", "run", str(path)],
+                check=True,
+                capture_output=True,
+            )
+            times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    api = api_times()
+    for label, t in api.items():
+        print(f"API POST /api/simulate, {label}, warm: {1000 * t:.0f} ms")
+    if Path(CHROMIUM).exists():
+        page = browser_times()
+        for label, t in page.items():
+            print(f"browser: {label} -> map recoloured, warm: {1000 * t:.0f} ms")
+    else:
+        page = {}
+        print("browser: skipped (no /usr/bin/chromium)")
+    base = rerun_time()
+    print(f"plain baseline: edit the YAML and rerun 'cablesim run' (close Suez): {base:.2f} s")
+    worst = max(list(page.values()) or list(api.values()))
+    print(f"ratio baseline / worst warm click: {base / worst:.0f}x")
+    print(f"goal (click to recolour under 1 s warm): {'met' if worst < 1.0 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

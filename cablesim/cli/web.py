@@ -1,0 +1,75 @@
+"""CLI command ``cablesim serve``: the classroom web app (issue 12)."""
+
+from __future__ import annotations
+
+import socket
+
+import click
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening-ready socket on ``host:port`` (port 0: a free one the system picks)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
+    return sock
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the ``cablesim`` group."""
+
+    @cli.command()
+    @click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=8765,
+        show_default=True,
+        help="Port to listen on; 0 picks a free one (the URL is printed).",
+    )
+    @click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="Address to bind. The default serves this machine only.",
+    )
+    @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+    def serve(port: int, host: str, no_browser: bool) -> None:
+        """Start the classroom web app: click a cable to cut it, watch the world recolour.
+
+        Everything runs on this machine: the page loads nothing from the network.
+        Stop it with Ctrl-C.
+        """
+        try:
+            import uvicorn  # lazy: start-up speed
+
+            from cablesim.web.app import create_app  # lazy: start-up speed
+        except ImportError as exc:  # pragma: no cover - starlette/uvicorn are dependencies
+            raise click.ClickException(
+                f"the web app needs starlette and uvicorn ({exc}); reinstall cablesim"
+            ) from None
+        sock = _bind(host, port)
+        port = int(sock.getsockname()[1])
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/"
+        click.echo(f"cablesim web app at {url}  (Ctrl-C stops it)", err=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.secho(
+                f"warning: listening on {host}: other machines can reach this server",
+                fg="yellow",
+                err=True,
+            )
+        if not no_browser:
+            import threading  # lazy: start-up speed
+            import webbrowser  # lazy: start-up speed
+
+            threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+        config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()
