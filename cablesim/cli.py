@@ -35,6 +35,7 @@ class _Group(click.Group):
             _error("interrupted")
             ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
+            _quiet_stdout()
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if debug:
@@ -49,10 +50,27 @@ def _error(msg: str) -> None:
     click.secho(f"error: {msg}", fg="red", err=True)
 
 
+def _quiet_stdout() -> None:
+    """The reader closed the pipe (``| head``): send the rest of stdout nowhere."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+
+
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # a closed pipe ends quietly, exit 0
+            _quiet_stdout()
+            raise SystemExit(EXIT_OK)
+
+    return _PipeConsole(
+        highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120
+    )
 
 
 def _echo_json(data: Any) -> None:
@@ -387,7 +405,10 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
         ("Tbps", "right"),
         ("capacity", "left"),
     ):
-        t.add_column(c, justify=j)
+        if c == "id":  # ids are what the user copies: never truncated, piped or not
+            t.add_column(c, justify=j, no_wrap=True, overflow="fold")
+        else:
+            t.add_column(c, justify=j)
     for r in df.itertuples():
         t.add_row(
             r.name,
@@ -399,6 +420,8 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
             r.capacity_basis,
         )
     con = _console()
+    if not sys.stdout.isatty():  # piped: one line per cable, the id whole
+        con.width = 1000
     con.print(t)
     con.print(f"{len(df)} cables in service at {net.as_of}", style="dim")
 
@@ -518,6 +541,10 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     try:
         cli.main(args=argv, prog_name="cablesim", standalone_mode=True)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
     except SystemExit as exc:
         code = exc.code
         if code is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from cablesim import _noop
 from cablesim._geo import circle, haversine_km, wrap_variants
 from cablesim.network import Network
 from cablesim.scenario import Event
@@ -123,7 +124,9 @@ def event_effect(network: Network, event: Event) -> EventEffect:
         if k == "area":
             lat, lon = p["center"]
             shape = circle(lon, lat, p["radius_km"])
-            return EventEffect(event, tuple(_query(network, shape)), shape=shape)
+            segs = tuple(_query(network, shape))
+            warn = () if segs else (_noop.nothing_failed_warning(network, event.label, lat, lon),)
+            return EventEffect(event, segs, shape=shape, warnings=warn)
         near = p["near"]
         if near[0] == "point":
             lat, lon = near[1], near[2]
@@ -153,6 +156,8 @@ def event_effect(network: Network, event: Event) -> EventEffect:
                     f"{event.label}: {cid} passes no closer than {km:,.0f} km; "
                     "no segment of it failed (widen radius_km?)"
                 )
+        if not segs and not warnings:
+            warnings.append(_noop.nothing_failed_warning(network, event.label, lat, lon))
         return EventEffect(event, tuple(segs), shape=shape, warnings=tuple(warnings))
     if k == "chokepoint":
         cp = network.chokepoints

@@ -264,7 +264,15 @@ def parse_region(region: str | Sequence[float] | None) -> tuple[float, float, fl
             if key == "world":
                 return None
             if key not in REGIONS:
-                raise UnknownNameError(region, list(REGIONS), kind="region")
+                err = UnknownNameError(region, list(REGIONS), kind="region")
+                raise UnknownNameError(
+                    region,
+                    (),
+                    kind="region",
+                    suggestions=err.suggestions,
+                    message=f"unknown region {region!r} (regions: {', '.join(REGIONS)}, "
+                    "or lon0,lat0,lon1,lat1)",
+                )
             return REGIONS[key]
         bits = [b for b in text.replace(";", ",").split(",") if b.strip()]
         try:

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import dataset
+from cablesim import _names, dataset
 from cablesim._geo import haversine_km
 from cablesim.exceptions import (
     CableSimError,
@@ -154,9 +154,13 @@ class Network:
         key = str(name_or_id).strip().lower()
         if key in self._cable_names:
             return self._cable_names[key]
+        alias = self._name_index("cables").resolve(key)
+        if alias is not None:
+            return alias
         allc = self.catalog["cables"] if self.catalog else self.cables
+        alias = self._name_index("catalog_cables").resolve(key)
         for cid, name, rfs in zip(allc["cable_id"], allc["name"], allc["rfs_date"], strict=True):
-            if key in (cid.lower(), name.lower()):
+            if key in (cid.lower(), name.lower()) or cid == alias:
                 if all_dates:
                     return cid
                 when = (
@@ -173,7 +177,7 @@ class Network:
                     ),
                 )
         raise UnknownCableError(
-            name_or_id, list(self.cables["cable_id"]) + list(self.cables["name"])
+            name_or_id, (), suggestions=self._name_index("cables").suggest(key, names=True)
         )
 
     def resolve_landing_point(self, name_or_id: str) -> str:
@@ -202,17 +206,44 @@ class Network:
         }
         if key.lower() in names:
             return names[key.lower()]
-        raise UnknownCountryError(name_or_code, sorted(codes) + sorted(self.countries["name"]))
+        idx = self._name_index("countries")
+        alias = idx.resolve(key)
+        if alias is not None:
+            return alias
+        raise UnknownCountryError(name_or_code, (), suggestions=idx.suggest(key, names=True))
 
     def resolve_chokepoint(self, chokepoint_id: str) -> str:
-        """Return the chokepoint id (case-insensitive)."""
+        """Return the chokepoint id for an id, a display name or a common alias
+        (``"Strait of Hormuz"``, ``"strait-of-malacca"``; case-insensitive)."""
         ids = {c.lower(): c for c in self.chokepoints["chokepoint_id"]}
         key = str(chokepoint_id).strip().lower()
         if key in ids:
             return ids[key]
+        idx = self._name_index("chokepoints")
+        alias = idx.resolve(key)
+        if alias is not None:
+            return alias
+        hint = idx.suggest(key)
         raise UnknownNameError(
-            chokepoint_id, list(self.chokepoints["chokepoint_id"]), kind="chokepoint"
+            chokepoint_id,
+            (),
+            kind="chokepoint",
+            suggestions=hint,
+            message=None
+            if hint
+            else (
+                f"unknown chokepoint {chokepoint_id!r}; known chokepoints: "
+                + ", ".join(self.chokepoints["chokepoint_id"])
+                + " ('cablesim chokepoints' lists them)"
+            ),
         )
+
+    def _name_index(self, kind: str):
+        """The alias index (:mod:`cablesim._names`) of ``kind``, built once per network."""
+        ck = f"names:{kind}"
+        if ck not in self._cache:
+            self._cache[ck] = _names.build_index(self, kind)
+        return self._cache[ck]
 
     @functools.cached_property
     def _all_landing_points(self) -> gpd.GeoDataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -161,12 +162,31 @@ def _parse_yaml(text: str, source: str) -> _Doc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(f"{source}{line}: not valid YAML: {exc.problem}") from None
+        problem = exc.problem
+        row = (
+            text.splitlines()[mark.line]
+            if mark is not None and mark.line < text.count("\n") + 1
+            else ""
+        )
+        if "'\\t'" in str(problem) or row[: len(row) - len(row.lstrip())].count("\t"):
+            problem = "tabs are not allowed for indentation; indent with spaces"
+        raise ScenarioError(f"{source}{line}: not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     finally:
         loader.dispose()
     return _Doc(data, lines, source)
+
+
+def _in_line_order(problems: list[str]) -> list[str]:
+    """``problems`` (``file:line: ...``) sorted by line; those without a line keep their place
+    at the top, in the order found."""
+
+    def line(p: str) -> int:
+        m = re.match(r"^.*?:(\d+): ", p)
+        return int(m.group(1)) if m else 0
+
+    return sorted(problems, key=line)
 
 
 def _fmt_path(path: tuple) -> str:
@@ -228,7 +248,13 @@ class _Checker:
             self.err(path, f"must be greater than 0, got {value!r}")
             return None
         if (low is not None and v < low) or (high is not None and v > high):
-            self.err(path, f"must be between {low} and {high}, got {value!r}")
+            if low is None:
+                bound = f"at most {high:g}" + (" and greater than 0" if positive else "")
+            elif high is None:
+                bound = f"at least {low:g}"
+            else:
+                bound = f"between {low:g} and {high:g}"
+            self.err(path, f"must be {bound}, got {value!r}")
             return None
         return v
 
@@ -606,7 +632,7 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
 
         plan.validate_compare(ck, data["compare"], ("compare",))
     if ck.problems:
-        raise ScenarioError(ck.problems)
+        raise ScenarioError(_in_line_order(ck.problems))
     return Scenario(
         name=name or "",
         events=tuple(events),
@@ -689,6 +715,10 @@ def bundled_scenarios() -> Path:
 def find_scenario(name: str | os.PathLike[str]) -> Path:
     """A path as given if it exists, else a bundled scenario by name (``tonga-2022``)."""
     p = Path(name)
+    if p.is_dir():
+        raise ScenarioError(
+            f"{name}: is a directory; give scenario files (e.g. {Path(name) / '*.yaml'})"
+        )
     if p.exists():
         return p
     base = bundled_scenarios()

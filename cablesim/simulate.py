@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _engine, metrics
+from cablesim import _engine, _noop, metrics
 from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
@@ -334,7 +334,7 @@ def simulate(
         failed_cables=fc.reset_index(drop=True),
         failures=failures,
         notes=assumptions(net, scenario),
-        warnings=failures.warnings,
+        warnings=failures.warnings + [w for w in [_noop.as_of_warning(net)] if w],
         cut_off_places=metrics.cut_off_places(
             net, failures, core=scenario.core, backhaul=scenario.backhaul
         ),
