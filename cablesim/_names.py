@@ -39,8 +39,28 @@ _SMW = re.compile(r"sea\W*me\W*we", re.IGNORECASE)
 
 #: Words a chokepoint's name may carry or lack ("Strait of Hormuz", "hormuz").
 _GENERIC = frozenset(
-    "the of and strait straits channel approaches approach landings landing crossing "
-    "canal sea gulf entrances entrance passage cable cables system".split()
+    [
+        "the",
+        "of",
+        "and",
+        "strait",
+        "straits",
+        "channel",
+        "approaches",
+        "approach",
+        "landings",
+        "landing",
+        "crossing",
+        "canal",
+        "sea",
+        "gulf",
+        "entrances",
+        "entrance",
+        "passage",
+        "cable",
+        "cables",
+        "system",
+    ]
 )
 
 #: Common names of chokepoints that are not derived from their display names.
@@ -174,7 +194,7 @@ class AliasIndex:
                 if alias == k:
                     s = 3.0
                 elif len(k) >= 3 and (
-                    alias.startswith(k) or k.startswith(alias) and len(alias) >= 3
+                    alias.startswith(k) or (k.startswith(alias) and len(alias) >= 3)
                 ):
                     s = 2.0 + min(len(k), len(alias)) / max(len(k), len(alias))
                 else:

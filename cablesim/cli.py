@@ -52,12 +52,11 @@ def _error(msg: str) -> None:
 
 def _quiet_stdout() -> None:
     """The reader closed the pipe (``| head``): send the rest of stdout nowhere."""
+    import contextlib
     import os
 
-    try:
+    with contextlib.suppress(OSError, ValueError):  # stdout without a descriptor
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
-        pass
 
 
 def _console():
