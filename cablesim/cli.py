@@ -163,6 +163,12 @@ def _load(scenario: str):
     default=None,
     help="Zoom the map: a named region (middle-east, west-africa...) or lon0,lat0,lon1,lat1.",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Leave the assumptions block out of the terminal report (files keep it).",
+)
 def run(
     scenario: str,
     as_json: bool,
@@ -174,6 +180,7 @@ def run(
     dpi: int | None,
     size: str | None,
     region: str | None,
+    quiet: bool,
 ) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
     from cablesim import report
@@ -199,6 +206,7 @@ def run(
             html_file=html_file,
             map_options=map_opts,
             console=_console(),
+            assumptions=not quiet,
         )
         return
     if plot_file:
@@ -221,13 +229,16 @@ def run(
     if as_json:
         click.echo(report.to_json(result), nl=False)
     else:
-        report.render_terminal(result, console=_console(), all_countries=all_countries)
+        report.render_terminal(
+            result, console=_console(), all_countries=all_countries, assumptions=not quiet
+        )
 
 
 @cli.command()
 @click.argument("scenario", nargs=-1, required=True)
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
+    from cablesim._noop import default_network_phrase, scenario_warnings
     from cablesim.exceptions import ScenarioError
     from cablesim.report import plural
 
@@ -237,8 +248,10 @@ def check(scenario: tuple[str, ...]) -> None:
             sc = _load(s)
             click.echo(
                 f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
-                + (f", as of {sc.as_of}" if sc.as_of else "")
+                + (f", as of {sc.as_of}" if sc.as_of else f", as of {default_network_phrase()}")
             )
+            for w in scenario_warnings(sc):
+                click.echo(f"warning: {w}", err=True)
         except ScenarioError as exc:
             problems.append(str(exc))
     if problems:
@@ -527,9 +540,9 @@ def cable(name: str, as_json: bool) -> None:
 
 
 def _register() -> None:
-    from cablesim import _cli_history, _cli_maps, _cli_plan, _cli_sweep
+    from cablesim import _cli_history, _cli_maps, _cli_names, _cli_plan, _cli_sweep
 
-    for mod in (_cli_maps, _cli_sweep, _cli_history, _cli_plan):
+    for mod in (_cli_maps, _cli_sweep, _cli_history, _cli_plan, _cli_names):
         mod.register(cli)
 
 

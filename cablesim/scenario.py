@@ -318,6 +318,25 @@ class _Checker:
         return None
 
 
+def _place_center(net, name: str) -> tuple[float, float] | str:
+    """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text."""
+    cp = net._name_index("chokepoints").resolve(name.strip())
+    if cp is not None:
+        cps = net.chokepoints
+        pt = cps.loc[cps["chokepoint_id"] == cp, "geometry"].iloc[0].representative_point()
+        return (float(pt.y), float(pt.x))
+    try:
+        lp = net.resolve_landing_point(name)
+    except UnknownNameError:
+        choices = list(net.chokepoints["chokepoint_id"]) + list(
+            net._all_landing_points["landing_point_id"]
+        )
+        return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
+    lps = net._all_landing_points
+    pt = lps.loc[lps["landing_point_id"] == lp, "geometry"].iloc[0]
+    return (float(pt.y), float(pt.x))
+
+
 def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
     net = ck.net
     if not isinstance(item, dict) or (
@@ -393,7 +412,7 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             ok &= ll is not None
             params["near"] = ("point", *ll) if ll else None
         elif isinstance(near, str) and net is not None:
-            if near.strip().lower() in {c.lower() for c in net.chokepoints["chokepoint_id"]}:
+            if net._name_index("chokepoints").resolve(near.strip()) is not None:
                 params["near"] = ("chokepoint", net.resolve_chokepoint(near))
             else:
                 try:
@@ -422,8 +441,16 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
     elif kind == "area":
         center = body.get("center")
         if center is None:
-            ck.err((*p, "center"), "is required: [lat, lon]")
+            ck.err((*p, "center"), "is required: [lat, lon], a chokepoint or a landing point")
             ok = False
+        elif isinstance(center, str) and net is not None:
+            c = _place_center(net, center)
+            if isinstance(c, str):
+                ck.err((*p, "center"), c)
+                ok = False
+            else:
+                params["center"] = c
+                params["center_place"] = center.strip()
         else:
             c = ck.latlon(center, (*p, "center"))
             ok &= c is not None
@@ -502,7 +529,8 @@ def _auto_label(kind: str, params: dict[str, Any], net) -> str:
         return f"{names} cut within {params['radius_km']:g} km of {where}"
     if kind == "area":
         lat, lon = params["center"]
-        return f"every segment within {params['radius_km']:g} km of {lat:.2f}, {lon:.2f}"
+        where = params.get("center_place") or f"{lat:.2f}, {lon:.2f}"
+        return f"every segment within {params['radius_km']:g} km of {where}"
     if kind == "chokepoint":
         return f"chokepoint {params['id']} closed"
     if kind == "landing_point":
@@ -674,7 +702,8 @@ def load_scenario(
     Parameters
     ----------
     source
-        A path to a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file, a
+        A path to a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file, the name of
+        a bundled scenario (``"tonga-2022"``, see :func:`find_scenario`), a
         mapping with the same structure, or YAML text.
     network
         Resolve names against this network instead of the bundled one as of
@@ -699,7 +728,7 @@ def load_scenario(
     elif isinstance(source, str) and "\n" in source:
         doc = _parse_yaml(source, "<string>")
     else:
-        doc = read_document(source)
+        doc = read_document(find_scenario(source))
     return _validate(doc, network, resolve=resolve)
 
 

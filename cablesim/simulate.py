@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from cablesim import _engine, _noop, metrics
 from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
+from cablesim.exceptions import UnknownCountryError
 from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
 
@@ -175,7 +177,10 @@ class Result:
         return c[(c["status"] != "unaffected") & ~c["was_isolated"]]
 
     def country(self, iso3: str) -> dict[str, Any]:
-        """The record of one country."""
+        """The record of one country, by ISO3 code or name (``"EGY"``, ``"Egypt"``)."""
+        if iso3.upper() not in set(self.countries["iso3"]):
+            with contextlib.suppress(UnknownCountryError):  # country_record names it
+                iso3 = self.network.resolve_country(iso3)
         return country_record(self.countries, iso3)
 
     def to_dict(self) -> dict[str, Any]:

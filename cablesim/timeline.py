@@ -883,8 +883,12 @@ def write(tl: TimelineResult, path: str | os.PathLike[str]) -> Path:
     return write_atomic(p, text, protect=_scenario_file(tl.scenario))
 
 
-def render_terminal(tl: TimelineResult, *, console=None, limit: int = 12) -> None:
-    """Print the timeline: schedule, a table per change point, the worst-hit countries over time."""
+def render_terminal(
+    tl: TimelineResult, *, console=None, limit: int = 12, assumptions: bool = True
+) -> None:
+    """Print the timeline: schedule, a table per change point, the worst-hit countries over time.
+
+    ``assumptions=False`` leaves out the assumptions block (``cablesim run --quiet``)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -958,6 +962,8 @@ def render_terminal(tl: TimelineResult, *, console=None, limit: int = 12) -> Non
         con.print(t)
     for w in tl.warnings:
         con.print(f"[yellow]! {w}[/yellow]")
+    if not assumptions:
+        return
     con.print()
     con.print("[bold]Assumptions[/bold]", style="dim")
     for n in tl.notes:
@@ -1184,6 +1190,7 @@ def run_cli(
     html_file: str | None = None,
     map_options: Mapping[str, Any] | None = None,
     console=None,
+    assumptions: bool = True,
 ) -> TimelineResult:
     """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
     import click
@@ -1222,7 +1229,7 @@ def run_cli(
     if as_json:
         click.echo(to_json(tl), nl=False)
     else:
-        render_terminal(tl, console=console)
+        render_terminal(tl, console=console, assumptions=assumptions)
     return tl
 
 
