@@ -370,6 +370,8 @@ def data_validate() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def cables(country: str | None, search: str | None, as_of: str | None, as_json: bool) -> None:
     """List cables in service (optionally by country or text)."""
+    import pandas as pd
+
     from cablesim.network import load_network
 
     net = load_network(as_of)
@@ -425,7 +427,7 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
         t.add_row(
             r.name,
             r.cable_id,
-            str(r.rfs_year or ""),
+            "" if pd.isna(r.rfs_year) else str(r.rfs_year),
             str(r.n_landing_points),
             f"{r.length_measured_km:,.0f}",
             f"{r.capacity_tbps:g}",
