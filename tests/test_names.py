@@ -89,7 +89,8 @@ def test_unknown_chokepoint_suggests_or_lists_them(net):
     assert exc.value.suggestions[0] == "hormuz"
     with pytest.raises(UnknownNameError) as exc:
         net.resolve_chokepoint("panama")
-    assert "known chokepoints" in str(exc.value) and "malacca" in str(exc.value)
+    assert "known chokepoints" in str(exc.value)
+    assert "malacca" in str(exc.value)
     assert "cablesim chokepoints" in str(exc.value)
 
 
@@ -117,14 +118,18 @@ def test_scenario_accepts_common_names_and_places():
     assert sc.events[1].params["cables"] == ("asia-africa-europe-1-aae-1", "seamewe-5")
     assert sc.events[1].params["near"] == ("chokepoint", "malacca")
     lat, lon = sc.events[2].params["center"]
-    assert 25 < lat < 28 and 55 < lon < 58
+    assert 25 < lat < 28
+    assert 55 < lon < 58
     assert "Strait of Hormuz" in sc.events[2].label
     lat, lon = sc.events[3].params["center"]
-    assert 24 < lat < 26 and 56 < lon < 57
+    assert 24 < lat < 26
+    assert 56 < lon < 57
 
 
 def test_area_center_unknown_place_is_a_problem():
-    with pytest.raises(cablesim.ScenarioError, match="area.center: unknown chokepoint or landing"):
+    with pytest.raises(
+        cablesim.ScenarioError, match=r"area\.center: unknown chokepoint or landing"
+    ):
         cablesim.load_scenario(
             {"name": "x", "events": [{"area": {"center": "nowhere-land", "radius_km": 5}}]}
         )
@@ -142,7 +147,8 @@ def test_load_scenario_accepts_bundled_names_and_result_country_names():
 def test_chokepoints_command_lists_id_name_and_coverage():
     res = CliRunner().invoke(cli, ["chokepoints"], catch_exceptions=False)
     assert res.exit_code == 0
-    assert "bab-el-mandeb" in res.output and "Strait of Hormuz" in res.output
+    assert "bab-el-mandeb" in res.output
+    assert "Strait of Hormuz" in res.output
     res = CliRunner().invoke(cli, ["chokepoints", "--json"], catch_exceptions=False)
     rows = json.loads(res.output)
     assert {r["chokepoint_id"] for r in rows} >= {"malacca", "hormuz", "suez"}
