@@ -197,21 +197,52 @@ def register(cli: click.Group) -> None:
         if as_json:
             _echo_json(res.to_dict())
             return
+        from cablesim._elements import element_kind_and_name, is_land_link
+
         name = net.country_names.get(res.country, res.country)
         if not res.cuts:
-            click.echo(f"{name} ({res.country}): {res.reason}")
+            hint = (
+                "; add --land-links to let land links be cut too"
+                if not land_links and "land links" in (res.reason or "")
+                else ""
+            )
+            click.echo(f"{name} ({res.country}): {res.reason}{hint}")
             return
-        click.secho(
-            f"{name} ({res.country}): cut off by failing {res.cuts[0]['size']} {by}(s)", bold=True
+        from rich.table import Table
+
+        from cablesim.cli import _console
+
+        best = res.cuts[0]
+        n_land = sum(is_land_link(net, e) for e in best["elements"])
+        t = Table(
+            title=f"{name} ({res.country}): cut off by failing "
+            + (
+                f"{best['size']} {by}{'s' if best['size'] != 1 else ''}"
+                if not n_land
+                else f"{best['size']} elements: {best['size'] - n_land} {by}s and "
+                f"{n_land} land links"
+            ),
+            title_justify="left",
+            show_edge=False,
         )
+        for col in ("cut", "kind", "name", "id"):
+            t.add_column(col, no_wrap=col in ("id", "cut"), overflow="fold")
         for i, cut in enumerate(res.cuts):
             head = "best" if i == 0 else f"alternative {i}"
-            click.echo(
-                f"  {head} ({cut['size']}): "
-                + ", ".join(
-                    f"{n} [{e}]" if n != e else e
-                    for e, n in zip(cut["elements"], cut["names"], strict=True)
-                )
+            for j, e in enumerate(cut["elements"]):
+                kind, label = element_kind_and_name(net, e)
+                t.add_row(f"{head} ({cut['size']})" if j == 0 else "", kind, label, e)
+            if i + 1 < len(res.cuts):
+                t.add_section()
+        con = _console()
+        con.print(t)
+        if n_land and n_land == best["size"]:
+            con.print("Only land links cut it off: no cable failure alone can.", style="dim")
+        elif n_land:
+            con.print(
+                f"{n_land} land links must fail too: cables alone cannot cut "
+                f"{name} off (without --land-links there is no cut).",
+                style="dim",
             )
 
     @cli.command("montecarlo")
