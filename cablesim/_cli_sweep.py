@@ -98,10 +98,10 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--rank-by",
         type=click.Choice(["impact", "isolated", "capacity", "people", "synergy"]),
-        default="impact",
-        show_default=True,
+        default=None,
         help="impact = sum of countries' loss fractions; people = weighted by population; "
-        "synergy (k=2) = pair impact minus its members' single impacts.",
+        "synergy (k=2) = the pair's loss beyond the worse single, summed over countries "
+        "[default: impact for k=1, synergy for k=2].",
     )
     @click.option(
         "--top",
@@ -127,7 +127,7 @@ def register(cli: click.Group) -> None:
         k: int,
         as_of: str | None,
         elements: tuple[str, ...],
-        rank_by: str,
+        rank_by: str | None,
         top: int | None,
         as_json: bool,
         output: str | None,
@@ -375,7 +375,7 @@ def _render_sweep(res, top: int) -> None:
         worst = f"{r.worst_country} {r.worst_loss_pct:.0f}%" if r.worst_country else ""
         cells = [
             str(r.rank),
-            r.name if res.k == 1 else r.element,
+            escape(r.name),
             iso,
             str(r.n_severe),
             f"{r.capacity_lost_tbps:,.1f}",
@@ -398,11 +398,16 @@ def _render_sweep(res, top: int) -> None:
             t2.add_row(
                 escape(f"{r.name} ({r.iso3})"),
                 loss,
-                escape(r.element_name if res.k == 1 else r.element),
+                escape(r.element_name),
             )
         con.print(t2)
     con.print(
-        f"{len(res.records):,} of {res.elements_total:,} swept at {res.as_of}. "
+        (
+            f"{len(res.records):,} of {res.elements_total:,} swept at {res.as_of}. "
+            if res.k == 1
+            else f"{res.elements_total:,} pairs swept at {res.as_of}, "
+            f"{len(res.records):,} with synergy listed. "
+        )
         + " ".join(res.notes),
         style="dim",
         markup=False,
