@@ -197,6 +197,8 @@ def register(cli: click.Group) -> None:
         if as_json:
             _echo_json(res.to_dict())
             return
+        import sys
+
         from cablesim._elements import element_kind_and_name, is_land_link
 
         name = net.country_names.get(res.country, res.country)
@@ -235,6 +237,8 @@ def register(cli: click.Group) -> None:
             if i + 1 < len(res.cuts):
                 t.add_section()
         con = _console()
+        if not sys.stdout.isatty():  # piped: one line per element, names and ids whole
+            con.width = 1000
         con.print(t)
         if n_land and n_land == best["size"]:
             con.print("Only land links cut it off: no cable failure alone can.", style="dim")
