@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import metrics
+from cablesim import _mapaid, metrics
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ OCEAN_COLOR = "#eaf1f7"
 BORDER_COLOR = "#ffffff"
 CABLE_COLOR = "#8a8a8a"
 FAILED_COLOR = "#e3000f"
+OUT_OF_SERVICE_COLOR = "#4a4a4a"  # the rest of a segment broken elsewhere (dashed)
 DEGRADED_CABLE_COLOR = "#ff8c00"
 EVENT_COLOR = "#111111"
 LOSS_BINS = (metrics.DEGRADED_PCT, 25.0, metrics.SEVERE_PCT, 75.0, 100.0)
@@ -329,6 +330,10 @@ def choose_projection(
         mid = (box[0] + box[2]) / 2.0
         lat = float(np.clip((box[1] + box[3]) / 2.0, -75.0, 75.0))
         return MapProjection(float((mid + 180.0) % 360.0 - 180.0), lat)
+    if hasattr(obj, "failures") and hasattr(obj, "countries"):  # keep hit countries off the edge
+        centre = _mapaid.central_longitude(obj, _label_points(obj.network))
+        if centre is not None:
+            return MapProjection(centre)
     failed = getattr(obj, "failed_segments", None)
     if failed is not None and len(failed):
         coords = shapely.get_coordinates(failed.geometry.to_numpy())
@@ -792,7 +797,7 @@ def impact_subtitle(result: Result) -> str:
 
 def _small_country_dots(
     ax: Axes, proj: MapProjection, result: Result, colors: dict[str, str], tol: float, box
-) -> None:
+) -> int:
     net = result.network
     parts, idx = _projected(net, "countries", proj, tol)
     area = np.bincount(idx, weights=shapely.area(parts), minlength=len(net.countries))
@@ -824,6 +829,7 @@ def _small_country_dots(
             zorder=7.5,
             gid="small-countries",
         )
+    return len(xs)
 
 
 def plot_impact(
@@ -934,11 +940,24 @@ def plot_impact(
         )
     # failed segments, bold red over a white casing
     fs = result.failed_segments
+    broken, rest = _mapaid.failed_parts(result)
+    if len(rest):  # the rest of a segment broken only in part: out of service, not broken there
+        _draw_lines(
+            ax,
+            proj,
+            rest,
+            colors=OUT_OF_SERVICE_COLOR,
+            widths=1.1 if box is None else 1.5,
+            zorder=4.5,
+            gid="failed-segments-rest",
+            tolerance=tol / 2,
+            linestyles=(0, (3, 2)),
+        )
     if len(fs):
         _draw_lines(
             ax,
             proj,
-            fs.geometry.to_numpy(),
+            broken,
             colors=FAILED_COLOR,
             widths=2.4 if box is None else 3.0,
             zorder=5,
@@ -947,7 +966,7 @@ def plot_impact(
             tolerance=tol / 2,
         )
     # countries too small to see at this scale get a dot in their colour
-    _small_country_dots(ax, proj, result, colors, tol, box)
+    n_dots = _small_country_dots(ax, proj, result, colors, tol, box)
     # cut points
     pts = [m for m in marks if m["point"] is not None]
     avoid = [tuple(float(v) for v in proj(*m["point"])) for m in pts]
@@ -999,6 +1018,30 @@ def plot_impact(
             Line2D([], [], color=CABLE_COLOR, lw=1.0, label="cable in service"),
             Line2D([], [], color=FAILED_COLOR, lw=3.0, label="failed segment"),
         ]
+        if len(rest):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=OUT_OF_SERVICE_COLOR,
+                    lw=1.3,
+                    ls=(0, (3, 2)),
+                    label="rest of a segment broken elsewhere",
+                )
+            )
+        if n_dots:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    markersize=8,
+                    markerfacecolor=LOSS_COLORS[-1],
+                    markeredgecolor="#111111",
+                    ls="none",
+                    label="small country hit (circle in its colour)",
+                )
+            )
         if deg:
             handles.append(
                 Line2D(
@@ -1032,9 +1075,16 @@ def plot_impact(
                     label="event area / chokepoint",
                 )
             )
-        leg = ax.legend(
-            handles=handles,
-            loc="lower left",
+        hit = [
+            tuple(float(v) for v in proj(lon, lat))
+            for lon, lat in _mapaid.hit_points(result, _label_points(net))
+            if _in_box(lon, lat, box)
+        ]
+        leg = _mapaid.place_legend(  # in a corner where it hides no country the scenario hits
+            ax,
+            fig,
+            handles,
+            hit,
             fontsize=8.5,
             title_fontsize=9.5,
             title="Capacity to the core lost",
