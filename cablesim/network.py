@@ -176,8 +176,10 @@ class Network:
                         "set as_of to a later date, or bring it in with 'add:'"
                     ),
                 )
+        typed = str(name_or_id).strip()
+        id_like = typed == typed.lower() and " " not in typed  # suggest in the form typed
         raise UnknownCableError(
-            name_or_id, (), suggestions=self._name_index("cables").suggest(key, names=True)
+            name_or_id, (), suggestions=self._name_index("cables").suggest(key, names=not id_like)
         )
 
     def resolve_landing_point(self, name_or_id: str) -> str:

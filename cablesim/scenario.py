@@ -163,11 +163,8 @@ def _parse_yaml(text: str, source: str) -> _Doc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem
-        row = (
-            text.splitlines()[mark.line]
-            if mark is not None and mark.line < text.count("\n") + 1
-            else ""
-        )
+        rows = text.splitlines()
+        row = rows[mark.line] if mark is not None and mark.line < len(rows) else ""
         if "'\\t'" in str(problem) or row[: len(row) - len(row.lstrip())].count("\t"):
             problem = "tabs are not allowed for indentation; indent with spaces"
         raise ScenarioError(f"{source}{line}: not valid YAML: {problem}") from None
@@ -249,7 +246,7 @@ class _Checker:
             return None
         if (low is not None and v < low) or (high is not None and v > high):
             if low is None:
-                bound = f"at most {high:g}" + (" and greater than 0" if positive else "")
+                bound = f"between 0 (excluded) and {high:g}" if positive else f"at most {high:g}"
             elif high is None:
                 bound = f"at least {low:g}"
             else:

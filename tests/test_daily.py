@@ -126,7 +126,7 @@ def test_no_none_bound_in_range_messages():
             {"name": "x", "events": [{"degrade": {"cable": "seamewe-5", "fraction": 3}}]}
         )
     assert "None" not in str(exc.value)
-    assert "at most 1" in str(exc.value)
+    assert "between 0 (excluded) and 1" in str(exc.value)
 
 
 def test_problems_are_listed_in_line_order(tmp_path):
