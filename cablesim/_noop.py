@@ -64,7 +64,14 @@ def nearest_station(network: Network, lat: float, lon: float) -> tuple[str, floa
     return str(lps["name"].iat[i]), float(d[i])
 
 
-def nothing_failed_warning(network: Network, label: str, lat: float, lon: float) -> str:
+def nothing_failed_warning(
+    network: Network,
+    label: str,
+    lat: float,
+    lon: float,
+    *,
+    advice: str = "widen radius_km or check the centre",
+) -> str:
     """The warning for an event at (lat, lon) that fails nothing."""
     parts = []
     cable = nearest_cable(network, lat, lon)
@@ -74,10 +81,7 @@ def nothing_failed_warning(network: Network, label: str, lat: float, lon: float)
     if station:
         parts.append(f"the nearest station is {station[0]}, {station[1]:,.0f} km away")
     hint = "; ".join(parts) or "the network has no cable"
-    return (
-        f"{label}: fails nothing at [{lat:g}, {lon:g}] ([lat, lon]): {hint}; "
-        "widen radius_km or check the centre"
-    )
+    return f"{label}: fails nothing at [{lat:g}, {lon:g}] ([lat, lon]): {hint}; {advice}"
 
 
 def last_planned_date(network: Network) -> dt.date | None:

@@ -162,7 +162,22 @@ def event_effect(network: Network, event: Event) -> EventEffect:
     if k == "chokepoint":
         cp = network.chokepoints
         shape = cp.loc[cp["chokepoint_id"] == p["id"], "geometry"].iloc[0]
-        return EventEffect(event, tuple(_query(network, shape)), shape=shape)
+        segs = tuple(_query(network, shape))
+        c = shape.representative_point()
+        warn = (
+            ()
+            if segs
+            else (
+                _noop.nothing_failed_warning(
+                    network,
+                    event.label,
+                    c.y,
+                    c.x,
+                    advice=f"no cable in service crosses it at {network.as_of}",
+                ),
+            )
+        )
+        return EventEffect(event, segs, shape=shape, warnings=warn)
     if k == "cable":
         segs = network.segments.loc[network.segments["cable_id"] == p["id"], "segment_id"].tolist()
         warn = () if segs else (f"{event.label}: {p['id']} is not in service at {network.as_of}",)

@@ -172,3 +172,11 @@ def test_data_build_without_raw_sources_says_the_folder_is_missing(tmp_path):
     assert "is missing" in res.stderr
     assert "TeleGeography" in res.stderr
     assert "does not look like" not in res.stderr
+
+
+def test_a_chokepoint_no_cable_crosses_warns():
+    r = cablesim.simulate({"name": "g", "as_of": 1990, "events": [{"chokepoint": "guam"}]})
+    assert len(r.failed_segments) == 0
+    (w,) = [w for w in r.warnings if "fails nothing" in w]
+    assert "no cable in service crosses it at 1990-12-31" in w
+    assert "nearest cable" in w
