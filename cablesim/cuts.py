@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from cablesim import _noop
 from cablesim._geo import circle, haversine_km, wrap_variants
 from cablesim.network import Network
 from cablesim.scenario import Event
@@ -123,7 +124,9 @@ def event_effect(network: Network, event: Event) -> EventEffect:
         if k == "area":
             lat, lon = p["center"]
             shape = circle(lon, lat, p["radius_km"])
-            return EventEffect(event, tuple(_query(network, shape)), shape=shape)
+            segs = tuple(_query(network, shape))
+            warn = () if segs else (_noop.nothing_failed_warning(network, event.label, lat, lon),)
+            return EventEffect(event, segs, shape=shape, warnings=warn)
         near = p["near"]
         if near[0] == "point":
             lat, lon = near[1], near[2]
@@ -134,7 +137,7 @@ def event_effect(network: Network, event: Event) -> EventEffect:
             c = shape.representative_point()
             lat, lon = c.y, c.x
         else:
-            lps = network._all_landing_points
+            lps = network.all_landing_points
             pt = lps.loc[lps["landing_point_id"] == near[1], "geometry"].iloc[0]
             lat, lon = pt.y, pt.x
             shape = circle(lon, lat, p["radius_km"])
@@ -153,11 +156,28 @@ def event_effect(network: Network, event: Event) -> EventEffect:
                     f"{event.label}: {cid} passes no closer than {km:,.0f} km; "
                     "no segment of it failed (widen radius_km?)"
                 )
+        if not segs and not warnings:
+            warnings.append(_noop.nothing_failed_warning(network, event.label, lat, lon))
         return EventEffect(event, tuple(segs), shape=shape, warnings=tuple(warnings))
     if k == "chokepoint":
         cp = network.chokepoints
         shape = cp.loc[cp["chokepoint_id"] == p["id"], "geometry"].iloc[0]
-        return EventEffect(event, tuple(_query(network, shape)), shape=shape)
+        segs = tuple(_query(network, shape))
+        c = shape.representative_point()
+        warn = (
+            ()
+            if segs
+            else (
+                _noop.nothing_failed_warning(
+                    network,
+                    event.label,
+                    c.y,
+                    c.x,
+                    advice=f"no cable in service crosses it at {network.as_of}",
+                ),
+            )
+        )
+        return EventEffect(event, segs, shape=shape, warnings=warn)
     if k == "cable":
         segs = network.segments.loc[network.segments["cable_id"] == p["id"], "segment_id"].tolist()
         warn = () if segs else (f"{event.label}: {p['id']} is not in service at {network.as_of}",)

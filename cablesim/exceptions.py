@@ -56,11 +56,14 @@ class UnknownNameError(CableSimError, KeyError):
         *,
         kind: str | None = None,
         message: str | None = None,
+        suggestions: list[str] | None = None,
     ) -> None:
         self.name = name
         if kind is not None:
             self.kind = kind
-        self.suggestions = did_you_mean(name, choices)
+        self.suggestions = (
+            list(suggestions) if suggestions is not None else did_you_mean(name, choices)
+        )
         msg = message or f"unknown {self.kind} {name!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"

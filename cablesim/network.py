@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import dataset
+from cablesim import _names, dataset
 from cablesim._geo import haversine_km
 from cablesim.exceptions import (
     CableSimError,
@@ -167,9 +167,13 @@ class Network:
         key = str(name_or_id).strip().lower()
         if key in self._cable_names:
             return self._cable_names[key]
+        alias = self.name_index("cables").resolve(key)
+        if alias is not None:
+            return alias
         allc = self.catalog["cables"] if self.catalog else self.cables
+        alias = self.name_index("catalog_cables").resolve(key)
         for cid, name, rfs in zip(allc["cable_id"], allc["name"], allc["rfs_date"], strict=True):
-            if key in (cid.lower(), name.lower()):
+            if key in (cid.lower(), name.lower()) or cid == alias:
                 if all_dates:
                     return cid
                 when = (
@@ -185,14 +189,16 @@ class Network:
                         "set as_of to a later date, or bring it in with 'add:'"
                     ),
                 )
+        typed = str(name_or_id).strip()
+        id_like = typed == typed.lower() and " " not in typed  # suggest in the form typed
         raise UnknownCableError(
-            name_or_id, list(self.cables["cable_id"]) + list(self.cables["name"])
+            name_or_id, (), suggestions=self.name_index("cables").suggest(key, names=not id_like)
         )
 
     def resolve_landing_point(self, name_or_id: str) -> str:
         """Return the landing-point id for an id or a 'City, Country' name (case-insensitive)."""
         key = str(name_or_id).strip().lower()
-        lps = self._all_landing_points
+        lps = self.all_landing_points
         ids = {i.lower(): i for i in lps["landing_point_id"]}
         if key in ids:
             return ids[key]
@@ -215,20 +221,44 @@ class Network:
         }
         if key.lower() in names:
             return names[key.lower()]
-        raise UnknownCountryError(name_or_code, sorted(codes) + sorted(self.countries["name"]))
+        idx = self.name_index("countries")
+        alias = idx.resolve(key)
+        if alias is not None:
+            return alias
+        raise UnknownCountryError(name_or_code, (), suggestions=idx.suggest(key, names=True))
 
     def resolve_chokepoint(self, chokepoint_id: str) -> str:
-        """Return the chokepoint id (case-insensitive)."""
+        """Return the chokepoint id for an id, a display name or a common alias
+        (``"Strait of Hormuz"``, ``"strait-of-malacca"``; case-insensitive)."""
         ids = {c.lower(): c for c in self.chokepoints["chokepoint_id"]}
         key = str(chokepoint_id).strip().lower()
         if key in ids:
             return ids[key]
+        idx = self.name_index("chokepoints")
+        alias = idx.resolve(key)
+        if alias is not None:
+            return alias
+        hint = idx.suggest(key)
         raise UnknownNameError(
-            chokepoint_id, list(self.chokepoints["chokepoint_id"]), kind="chokepoint"
+            chokepoint_id,
+            (),
+            kind="chokepoint",
+            suggestions=hint,
+            message=None
+            if hint
+            else (
+                f"unknown chokepoint {chokepoint_id!r}; known chokepoints: "
+                + ", ".join(self.chokepoints["chokepoint_id"])
+                + " ('cablesim chokepoints' lists them)"
+            ),
         )
 
+    def name_index(self, kind: str):
+        """The alias index (:mod:`cablesim._names`) of ``kind``, built once per network."""
+        return self.memo(f"names:{kind}", lambda: _names.build_index(self, kind))
+
     @functools.cached_property
-    def _all_landing_points(self) -> gpd.GeoDataFrame:
+    def all_landing_points(self) -> gpd.GeoDataFrame:
         return self.catalog["landing_points"] if self.catalog else self.landing_points
 
     @functools.cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,12 +11,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import metrics
+from cablesim import _noop, metrics
 from cablesim import whatif as _whatif
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
 from cablesim.engine import flows as _engine
+from cablesim.exceptions import UnknownCountryError
 from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
 
@@ -176,7 +178,10 @@ class Result:
         return c[(c["status"] != "unaffected") & ~c["was_isolated"]]
 
     def country(self, iso3: str) -> dict[str, Any]:
-        """The record of one country."""
+        """The record of one country, by ISO3 code or name (``"EGY"``, ``"Egypt"``)."""
+        if iso3.upper() not in set(self.countries["iso3"]):
+            with contextlib.suppress(UnknownCountryError):  # country_record names it
+                iso3 = self.network.resolve_country(iso3)
         return country_record(self.countries, iso3)
 
     def to_dict(self) -> dict[str, Any]:
@@ -333,8 +338,21 @@ def simulate(
         failed_cables=fc.reset_index(drop=True),
         failures=failures,
         notes=assumptions(net, scenario),
-        warnings=failures.warnings,
+        warnings=failures.warnings + [w for w in [_noop.as_of_warning(net)] if w],
         cut_off_places=metrics.cut_off_places(
             net, failures, core=scenario.core, backhaul=scenario.backhaul
         ),
     )
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Every warning a run of ``scenario`` would give about what its events fail.
+
+    Loads the scenario's network and applies the events (no flow is computed).
+    """
+    net = network_for(scenario)
+    out = list(apply_events(net, scenario.events).warnings)
+    w = _noop.as_of_warning(net)
+    if w:
+        out.append(w)
+    return out

@@ -22,9 +22,13 @@ of their loss as a fraction (an element that isolates one country and halves
 two others scores 2.0: "country-equivalents cut off"). Elements are ranked by
 impact by default (``rank_by``: ``impact``, ``isolated``, ``capacity``,
 ``people`` = loss weighted by population, ``synergy``). For pairs, the
-**synergy** is the pair's impact minus its members' single impacts: what the
-two do together that neither does alone (two cables of a two-cable country
-score high; two unrelated cables score 0). For every country the sweep also
+**synergy** is the pair's joint effect beyond the worse single: the sum over
+countries of the loss the pair causes beyond the larger of its two members'
+single losses there (two cables of a two-cable country score high; two
+unrelated cables, or a harmful cable paired with any other, score 0). Pairs
+are ranked by synergy by default, and a pair with no synergy (below
+:data:`SYNERGY_FLOOR`), whose result one member alone explains, is dropped:
+the N-1 sweep already shows it. For every country the sweep also
 names the element whose failure hurts it most: the cause of its worst case.
 
 Pairs (``k=2``) are pruned: of the ``n`` elements there are n(n-1)/2 pairs
@@ -71,6 +75,9 @@ KINDS = ("cable", "landing-point", "chokepoint", "segment")
 RANK_BY = ("impact", "isolated", "capacity", "people", "synergy")
 PAIR_POOL = 40
 """k=2: every pair among this many elements of highest single-failure impact is swept."""
+
+SYNERGY_FLOOR = 0.001
+"""k=2: pairs whose synergy is below this (0.1% of one country's capacity) are dropped."""
 PER_COUNTRY = 4
 """k=2: for every country, every pair among the elements that hurt it most is swept."""
 
@@ -377,7 +384,7 @@ def _records(
     population: np.ndarray,
     rank_by: str,
     *,
-    single: dict[str, float] | None = None,
+    single: dict[str, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     b = ev.baseline
     ok = ev.reach0 & (b > 0)
@@ -411,9 +418,7 @@ def _records(
                 "n_degraded": int(degraded[k].sum()),
                 "capacity_lost_tbps": round(float(lost[k].sum()), 3),
                 "impact": round(float(li.sum() / 100.0), 4),
-                "synergy": round(
-                    float(li.sum() / 100.0 - sum(single.get(e, 0.0) for e in combo)), 4
-                )
+                "synergy": round(_synergy(li, [single.get(e) for e in combo]), 4)
                 if single is not None and len(combo) > 1
                 else 0.0,
                 "people_affected": round(float((li / 100.0 * population).sum()), 0),
@@ -437,6 +442,13 @@ def _records(
     df = df.reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df, loss[order_idx] if len(order_idx) else loss
+
+
+def _synergy(pair_loss: np.ndarray, single_losses: list[np.ndarray | None]) -> float:
+    """Sum over countries of the pair's loss beyond the worse single loss, as a fraction."""
+    known = [x for x in single_losses if x is not None]
+    worse = np.max(np.vstack(known), axis=0) if known else np.zeros_like(pair_loss)
+    return float(np.clip(pair_loss - worse, 0.0, None).sum() / 100.0)
 
 
 def _worst_by_country(
@@ -499,7 +511,7 @@ def sweep(
     core: tuple[str, ...] = DEFAULT_CORE,
     backhaul: str = "landmass",
     routing: str = "corridor",
-    rank_by: str = "impact",
+    rank_by: str | None = None,
     pair_pool: int = PAIR_POOL,
     per_country: int = PER_COUNTRY,
     workers: int | None = 1,
@@ -521,7 +533,9 @@ def sweep(
     core, backhaul, routing
         As for :func:`cablesim.metrics.country_metrics`.
     rank_by
-        ``"impact"`` (default), ``"isolated"``, ``"capacity"`` or ``"people"``.
+        ``"impact"`` (the default for ``k=1``), ``"isolated"``, ``"capacity"``,
+        ``"people"`` or ``"synergy"`` (the default for ``k=2``: the pair's loss beyond
+        the worse single, see the module doc; pairs without synergy are dropped).
     pair_pool, per_country
         Pruning of pairs (``k=2``), see the module doc.
     workers
@@ -547,6 +561,8 @@ def sweep(
         raise UnknownNameError(by, KINDS, kind="sweep kind")
     if k not in (1, 2):
         raise CableSimError(f"k must be 1 or 2, not {k}")
+    if rank_by is None:
+        rank_by = "synergy" if k == 2 else "impact"
     if rank_by not in RANK_BY:
         raise UnknownNameError(rank_by, RANK_BY, kind="ranking")
     network = network if network is not None else load_network()
@@ -588,7 +604,7 @@ def sweep(
     single = None
     if k == 2 and not interrupted:
         recs1, loss1 = _records(ev, by, done, vals, reach, labels, n_segments, pop, "impact")
-        single = dict(zip(recs1["element"], recs1["impact"], strict=True))
+        single = {e: loss1[i] for i, e in enumerate(recs1["element"])}
         pool = set(recs1["element"].head(pair_pool))
         pairs = {tuple(sorted(p)) for p in _pairs(sorted(pool))}
         for i in range(loss1.shape[1]):
@@ -612,6 +628,16 @@ def sweep(
     records, loss = _records(
         ev, by, done, vals, reach, labels, n_segments, pop, rank_by, single=single
     )
+    if single is not None and len(records):
+        keep = (records["synergy"] >= SYNERGY_FLOOR).to_numpy()
+        if not keep.all():
+            notes.append(
+                f"{int((~keep).sum()):,} pairs dropped: one member alone explains their result "
+                f"(synergy below {SYNERGY_FLOOR:g})."
+            )
+        records = records[keep].reset_index(drop=True)
+        records["rank"] = np.arange(1, len(records) + 1)
+        loss = loss[keep]
     order = {e: j for j, e in enumerate(" + ".join(c) for c in done)}
     idx = np.array([order[e] for e in records["element"]], dtype=np.int64)
     worst = _worst_by_country(

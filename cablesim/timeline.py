@@ -249,7 +249,7 @@ def _event_point(network, event: Event) -> tuple[float, float, bool]:
             cp = network.chokepoints
             pt = cp.loc[cp["chokepoint_id"] == near[1], "geometry"].iloc[0].representative_point()
             return pt.x, pt.y, False
-        lps = network._all_landing_points
+        lps = network.all_landing_points
         pt = lps.loc[lps["landing_point_id"] == near[1], "geometry"].iloc[0]
         return pt.x, pt.y, False
     if k == "chokepoint":
@@ -257,7 +257,7 @@ def _event_point(network, event: Event) -> tuple[float, float, bool]:
         pt = cp.loc[cp["chokepoint_id"] == p["id"], "geometry"].iloc[0].representative_point()
         return pt.x, pt.y, False
     if k == "landing_point":
-        lps = network._all_landing_points
+        lps = network.all_landing_points
         pt = lps.loc[lps["landing_point_id"] == p["id"], "geometry"].iloc[0]
         return pt.x, pt.y, True
     if k == "country":

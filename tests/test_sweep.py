@@ -76,10 +76,12 @@ def test_tiny_n2_finds_the_pair_that_isolates_a(star):
     assert top["isolated"] == ["AAA", "BBB"]
     assert top["impact"] == pytest.approx(2.0)
     assert r.worst_by_country.set_index("iso3").at["AAA", "element"] == "x + y"
-    # together x and y do what neither does alone: 2.0 - 0.5 - 0.5; z and w are merely additive
+    # together x and y do what neither does alone, beyond the worse single in each country:
+    # AAA 100% - 50%, BBB 100% - 0%; z and w are merely additive: dropped (one explains each)
     rec = r.records.set_index("element")
-    assert rec.at["x + y", "synergy"] == pytest.approx(1.0)
-    assert rec.at["w + z", "synergy"] == pytest.approx(0.0)
+    assert rec.at["x + y", "synergy"] == pytest.approx(1.5)
+    assert "w + z" not in rec.index
+    assert "x + z" not in rec.index
     assert (
         sweep(star, "cable", k=2, core=CORE, rank_by="synergy").records["element"].iat[0] == "x + y"
     )

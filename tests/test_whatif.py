@@ -250,7 +250,7 @@ def test_waypoints_are_at_sea(world):
 
 
 def _pos(world, lp):
-    p = world._all_landing_points.set_index("landing_point_id").loc[lp, "geometry"]
+    p = world.all_landing_points.set_index("landing_point_id").loc[lp, "geometry"]
     return p.y, p.x
 
 

@@ -22,13 +22,14 @@ import sys
 from cablesim.cli import data as _data
 from cablesim.cli import history as _history
 from cablesim.cli import maps as _maps
+from cablesim.cli import names as _names
 from cablesim.cli import plan as _plan
 from cablesim.cli import run as _run
 from cablesim.cli import sweep as _sweep
 from cablesim.cli import web as _web
-from cablesim.cli._base import EXIT_INPUT, EXIT_OK, cli
+from cablesim.cli._base import EXIT_INPUT, EXIT_OK, _quiet_stdout, cli
 
-for _mod in (_maps, _sweep, _history, _plan, _web):
+for _mod in (_maps, _sweep, _history, _plan, _names, _web):
     _mod.register(cli)
 del _mod, _data, _run
 
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     try:
         cli.main(args=argv, prog_name="cablesim", standalone_mode=True)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
     except SystemExit as exc:
         code = exc.code
         if code is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from typing import Any
 
@@ -31,6 +33,7 @@ class _Group(click.Group):
             _error("interrupted")
             ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
+            _quiet_stdout()
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if debug:
@@ -45,10 +48,23 @@ def _error(msg: str) -> None:
     click.secho(f"error: {msg}", fg="red", err=True)
 
 
+def _quiet_stdout() -> None:
+    """The reader closed the pipe (``| head``): send the rest of stdout nowhere."""
+    with contextlib.suppress(OSError, ValueError):  # stdout without a descriptor
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _console():
     from rich.console import Console  # lazy: start-up speed
 
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # a closed pipe ends quietly, exit 0
+            _quiet_stdout()
+            raise SystemExit(EXIT_OK)
+
+    return _PipeConsole(
+        highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120
+    )
 
 
 def _echo_json(data: Any) -> None:

@@ -118,6 +118,8 @@ def data_validate() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def cables(country: str | None, search: str | None, as_of: str | None, as_json: bool) -> None:
     """List cables in service (optionally by country or text)."""
+    import pandas as pd  # lazy: start-up speed
+
     from cablesim.network import load_network  # lazy: start-up speed
 
     net = load_network(as_of)
@@ -165,18 +167,23 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
         ("Tbps", "right"),
         ("capacity", "left"),
     ):
-        t.add_column(c, justify=j)
+        if c == "id":  # ids are what the user copies: never truncated, piped or not
+            t.add_column(c, justify=j, no_wrap=True, overflow="fold")
+        else:
+            t.add_column(c, justify=j)
     for r in df.itertuples():
         t.add_row(
             r.name,
             r.cable_id,
-            str(r.rfs_year or ""),
+            "" if pd.isna(r.rfs_year) else str(r.rfs_year),
             str(r.n_landing_points),
             f"{r.length_measured_km:,.0f}",
             f"{r.capacity_tbps:g}",
             r.capacity_basis,
         )
     con = _console()
+    if not sys.stdout.isatty():  # piped: one line per cable, the id whole
+        con.width = 1000
     con.print(t)
     con.print(f"{len(df)} cables in service at {net.as_of}", style="dim")
 

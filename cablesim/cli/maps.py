@@ -146,7 +146,7 @@ def register(cli: click.Group) -> None:
         if as_json:
             _echo_json({**table.attrs, "dependencies": _records(shown)})
             return
-        _print_country(table, shown)
+        _print_country(table, shown, limit=None if show_all else 40)
 
 
 def _records(df) -> list[dict]:
@@ -216,7 +216,7 @@ def _tbps(v: float) -> str:
     return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}" if v >= 1 else f"{v:.3g}"
 
 
-def _print_country(table, shown) -> None:
+def _print_country(table, shown, *, limit: int | None = 40) -> None:
     from rich.table import Table  # lazy: start-up speed
 
     a = table.attrs
@@ -235,7 +235,8 @@ def _print_country(table, shown) -> None:
         ("left Tbps", "right"),
     ):
         t.add_column(col, justify=j)
-    for r in shown.head(40).itertuples():
+    rows = shown if limit is None else shown.head(limit)
+    for r in rows.itertuples():
         style = (
             "bold red"
             if r.isolated
@@ -249,8 +250,12 @@ def _print_country(table, shown) -> None:
             _tbps(r.remaining_tbps),
         )
     con.print(t)
-    if len(shown) > 40:
-        con.print(f"  … and {len(shown) - 40} more (use -o FILE.csv for all)", style="dim")
+    if len(shown) > len(rows):
+        con.print(
+            f"  … and {len(shown) - len(rows)} more rows hidden (--all shows them all, "
+            "-o FILE.csv writes them)",
+            style="dim",
+        )
     if not len(shown):
         con.print("No single chokepoint or cable failure costs it any capacity.")
     con.print(

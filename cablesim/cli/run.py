@@ -49,6 +49,12 @@ from cablesim.exceptions import CableSimError
     default=None,
     help="Zoom the map: a named region (middle-east, west-africa...) or lon0,lat0,lon1,lat1.",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Leave the assumptions block out of the terminal report (files keep it).",
+)
 def run(
     scenario: str,
     as_json: bool,
@@ -60,6 +66,7 @@ def run(
     dpi: int | None,
     size: str | None,
     region: str | None,
+    quiet: bool,
 ) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
     from cablesim import report  # lazy: start-up speed
@@ -83,6 +90,7 @@ def run(
             html_file=html_file,
             map_options=map_opts,
             console=_console(),
+            assumptions=not quiet,
         )
         return
     if plot_file:
@@ -101,7 +109,9 @@ def run(
     if as_json:
         click.echo(report.to_json(result), nl=False)
     else:
-        report.render_terminal(result, console=_console(), all_countries=all_countries)
+        report.render_terminal(
+            result, console=_console(), all_countries=all_countries, assumptions=not quiet
+        )
 
 
 @cli.command()
@@ -109,7 +119,9 @@ def run(
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
     from cablesim._format import plural  # lazy: start-up speed
+    from cablesim._noop import default_network_phrase  # lazy: start-up speed
     from cablesim.exceptions import ScenarioError  # lazy: start-up speed
+    from cablesim.simulate import scenario_warnings  # lazy: start-up speed
 
     problems = []
     for s in scenario:
@@ -117,8 +129,10 @@ def check(scenario: tuple[str, ...]) -> None:
             sc = _load(s)
             click.echo(
                 f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
-                + (f", as of {sc.as_of}" if sc.as_of else "")
+                + (f", as of {sc.as_of}" if sc.as_of else f", as of {default_network_phrase()}")
             )
+            for w in scenario_warnings(sc):
+                click.echo(f"warning: {w}", err=True)
         except ScenarioError as exc:
             problems.append(str(exc))
     if problems:
@@ -135,6 +149,7 @@ def _run_timeline(
     html_file: str | None = None,
     map_options: Mapping[str, Any] | None = None,
     console=None,
+    assumptions: bool = True,
 ):
     """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
     from cablesim import maps, report  # lazy: start-up speed
@@ -171,5 +186,5 @@ def _run_timeline(
     if as_json:
         click.echo(to_json(tl), nl=False)
     else:
-        render_terminal(tl, console=console)
+        render_terminal(tl, console=console, assumptions=assumptions)
     return tl

@@ -80,10 +80,10 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--rank-by",
         type=click.Choice(["impact", "isolated", "capacity", "people", "synergy"]),
-        default="impact",
-        show_default=True,
+        default=None,
         help="impact = sum of countries' loss fractions; people = weighted by population; "
-        "synergy (k=2) = pair impact minus its members' single impacts.",
+        "synergy (k=2) = the pair's loss beyond the worse single, summed over countries "
+        "[default: impact for k=1, synergy for k=2].",
     )
     @click.option(
         "--top",
@@ -109,7 +109,7 @@ def register(cli: click.Group) -> None:
         k: int,
         as_of: str | None,
         elements: tuple[str, ...],
-        rank_by: str,
+        rank_by: str | None,
         top: int | None,
         as_json: bool,
         output: str | None,
@@ -179,21 +179,54 @@ def register(cli: click.Group) -> None:
         if as_json:
             _echo_json(res.to_dict())
             return
+        import sys  # lazy: start-up speed
+
+        from cablesim._elements import element_kind_and_name, is_land_link  # lazy: start-up speed
+
         name = net.country_names.get(res.country, res.country)
         if not res.cuts:
-            click.echo(f"{name} ({res.country}): {res.reason}")
+            hint = (
+                "; add --land-links to let land links be cut too"
+                if not land_links and "land links" in (res.reason or "")
+                else ""
+            )
+            click.echo(f"{name} ({res.country}): {res.reason}{hint}")
             return
-        click.secho(
-            f"{name} ({res.country}): cut off by failing {res.cuts[0]['size']} {by}(s)", bold=True
+        from rich.table import Table  # lazy: start-up speed
+
+        best = res.cuts[0]
+        n_land = sum(is_land_link(net, e) for e in best["elements"])
+        t = Table(
+            title=f"{name} ({res.country}): cut off by failing "
+            + (
+                f"{best['size']} {by}{'s' if best['size'] != 1 else ''}"
+                if not n_land
+                else f"{best['size']} elements: {best['size'] - n_land} {by}s and "
+                f"{n_land} land links"
+            ),
+            title_justify="left",
+            show_edge=False,
         )
+        for col in ("cut", "kind", "name", "id"):
+            t.add_column(col, no_wrap=col in ("id", "cut"), overflow="fold")
         for i, cut in enumerate(res.cuts):
             head = "best" if i == 0 else f"alternative {i}"
-            click.echo(
-                f"  {head} ({cut['size']}): "
-                + ", ".join(
-                    f"{n} [{e}]" if n != e else e
-                    for e, n in zip(cut["elements"], cut["names"], strict=True)
-                )
+            for j, e in enumerate(cut["elements"]):
+                kind, label = element_kind_and_name(net, e)
+                t.add_row(f"{head} ({cut['size']})" if j == 0 else "", kind, label, e)
+            if i + 1 < len(res.cuts):
+                t.add_section()
+        con = _console()
+        if not sys.stdout.isatty():  # piped: one line per element, names and ids whole
+            con.width = 1000
+        con.print(t)
+        if n_land and n_land == best["size"]:
+            con.print("Only land links cut it off: no cable failure alone can.", style="dim")
+        elif n_land:
+            con.print(
+                f"{n_land} land links must fail too: cables alone cannot cut "
+                f"{name} off (without --land-links there is no cut).",
+                style="dim",
             )
 
     @cli.command("montecarlo")
@@ -324,7 +357,7 @@ def _render_sweep(res, top: int) -> None:
         worst = f"{r.worst_country} {r.worst_loss_pct:.0f}%" if r.worst_country else ""
         cells = [
             str(r.rank),
-            r.name if res.k == 1 else r.element,
+            escape(r.name),
             iso,
             str(r.n_severe),
             f"{r.capacity_lost_tbps:,.1f}",
@@ -347,11 +380,16 @@ def _render_sweep(res, top: int) -> None:
             t2.add_row(
                 escape(f"{r.name} ({r.iso3})"),
                 loss,
-                escape(r.element_name if res.k == 1 else r.element),
+                escape(r.element_name),
             )
         con.print(t2)
     con.print(
-        f"{len(res.records):,} of {res.elements_total:,} swept at {res.as_of}. "
+        (
+            f"{len(res.records):,} of {res.elements_total:,} swept at {res.as_of}. "
+            if res.k == 1
+            else f"{res.elements_total:,} pairs swept at {res.as_of}, "
+            f"{len(res.records):,} with synergy listed. "
+        )
         + " ".join(res.notes),
         style="dim",
         markup=False,

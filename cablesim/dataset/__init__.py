@@ -40,6 +40,7 @@ from cablesim.dataset._build import (
     border_defaults,
     build,
 )
+from cablesim.dataset._chokepoints import CHOKEPOINTS
 from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest, validate
 from cablesim.dataset._reference import era_of
 from cablesim.dataset._tgimport import import_telegeography, user_data_dir
@@ -47,6 +48,7 @@ from cablesim.dataset._topology import build_cable_topology, to_geometry, unwrap
 
 __all__ = [
     "BORDER_LINK_TBPS",
+    "CHOKEPOINTS",
     "LAND_LINK_REFERENCE_DATE",
     "LICENCE",
     "SNAPSHOT_DATE",

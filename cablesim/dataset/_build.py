@@ -854,6 +854,13 @@ def build(
         if telegeography is not None
         else (src / "telegeography" if src else None)
     )
+    if tg is not None and not tg.is_dir():
+        raise DataError(
+            f"the raw-data folder {tg} is missing: the raw sources (TeleGeography's cable map, "
+            "Natural Earth, Severed) are not in the package; get them as described in "
+            "data/README.md (the project keeps them beside the checkout, e.g. ../shared/data) "
+            "and pass --source DIR"
+        )
     if tg is None or not (tg / "cable" / "cable-geo.json").is_file():
         raise DataError(
             f"{tg or src} does not look like TeleGeography data (no cable/cable-geo.json)"

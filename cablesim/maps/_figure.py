@@ -29,6 +29,7 @@ from pyproj import Transformer
 from cablesim import metrics
 from cablesim._io import write_atomic
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
+from cablesim.maps import _aid
 
 if TYPE_CHECKING:  # annotations only
     from cablesim.network import Network
@@ -50,6 +51,7 @@ OCEAN_COLOR = "#eaf1f7"
 BORDER_COLOR = "#ffffff"
 CABLE_COLOR = "#8a8a8a"
 FAILED_COLOR = "#e3000f"
+OUT_OF_SERVICE_COLOR = "#4a4a4a"  # the rest of a segment broken elsewhere (dashed)
 DEGRADED_CABLE_COLOR = "#ff8c00"
 EVENT_COLOR = "#111111"
 
@@ -257,7 +259,15 @@ def parse_region(region: str | Sequence[float] | None) -> tuple[float, float, fl
             if key == "world":
                 return None
             if key not in REGIONS:
-                raise UnknownNameError(region, list(REGIONS), kind="region")
+                err = UnknownNameError(region, list(REGIONS), kind="region")
+                raise UnknownNameError(
+                    region,
+                    (),
+                    kind="region",
+                    suggestions=err.suggestions,
+                    message=f"unknown region {region!r} (regions: {', '.join(REGIONS)}, "
+                    "or lon0,lat0,lon1,lat1)",
+                )
             return REGIONS[key]
         bits = [b for b in text.replace(";", ",").split(",") if b.strip()]
         try:
@@ -314,6 +324,10 @@ def choose_projection(
         mid = (box[0] + box[2]) / 2.0
         lat = float(np.clip((box[1] + box[3]) / 2.0, -75.0, 75.0))
         return MapProjection(float((mid + 180.0) % 360.0 - 180.0), lat)
+    if hasattr(obj, "failures") and hasattr(obj, "countries"):  # keep hit countries off the edge
+        centre = _aid.central_longitude(obj, _label_points(obj.network))
+        if centre is not None:
+            return MapProjection(centre)
     failed = getattr(obj, "failed_segments", None)
     if failed is not None and len(failed):
         coords = shapely.get_coordinates(failed.geometry.to_numpy())
@@ -481,3 +495,20 @@ def check_suffix(path: str | os.PathLike[str]) -> None:
 def to_svg(fig: Figure) -> str:
     """The figure as SVG text (for embedding in HTML)."""
     return figure_bytes(fig, "svg").decode("utf-8")
+
+
+def _label_points(network: Network) -> dict[str, tuple[float, float]]:
+    """A lon/lat point inside each country's largest part (cached)."""
+    return network.memo("maps:label-points", lambda: _largest_part_points(network))
+
+
+def _largest_part_points(network: Network) -> dict[str, tuple[float, float]]:
+    out = {}
+    for iso, geom in zip(network.countries["iso3"], network.countries.geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        parts = shapely.get_parts(geom)
+        big = parts[int(np.argmax(shapely.area(parts)))]
+        p = big.representative_point()
+        out[iso] = (p.x, p.y)
+    return out

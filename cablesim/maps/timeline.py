@@ -9,10 +9,12 @@ from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.patches import Patch
 
 from cablesim.exceptions import CableSimError
+from cablesim.maps._aid import timeline_subtitle
 from cablesim.maps._figure import ATTRIBUTION, new_figure, parse_region
-from cablesim.maps.world import plot_impact
+from cablesim.maps.world import legend_items, plot_impact
 from cablesim.timeline import TimelineResult
 
 
@@ -172,19 +174,35 @@ def plot_timeline_map(
             region=region,
             legend=False,
             attribution=False,
-            title=f"{st.start} (day {st.day})",
+            title="",
             labels=4,
         )
-        ax.title.set_fontsize(9)
-        ax.title.set_fontweight("bold")
-        for text in ax.texts:  # the impact subtitle: what changed and what is in effect, smaller
+        for text in ax.texts:  # the impact subtitle: what changed, and who is hit, on two lines
             if text.get_transform() == ax.transAxes and text.get_position()[1] > 1.0:
-                text.set_text(_short(st.label + " · " + text.get_text(), 90))
-                text.set_fontsize(6)
+                text.set_text(timeline_subtitle(st))
+                text.set_fontsize(7.5)
+                text.set_linespacing(1.25)
+        ax.set_title(
+            f"{st.start} (day {st.day})", loc="left", fontsize=10, fontweight="bold", pad=26
+        )
         axes.append(ax)
+    handles = [  # one colour legend for every panel
+        Patch(facecolor=c, edgecolor="#999999", linewidth=0.5, label=lab)
+        for c, lab in legend_items()
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=min(len(handles), 4),
+        fontsize=8,
+        title="Capacity to the core lost",
+        title_fontsize=8.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.02),
+    ).set_gid("timeline-legend")
     fig.suptitle(tl.scenario.name, fontsize=12)
     fig.text(0.5, 0.005, ATTRIBUTION, ha="center", fontsize=6, color="#666666")
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.03, top=0.92, wspace=0.04, hspace=0.22)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.90, wspace=0.04, hspace=0.38)
     return fig, axes
 
 

@@ -49,6 +49,7 @@ from matplotlib.transforms import Bbox
 from cablesim import depends, metrics
 from cablesim._format import plural
 from cablesim._io import scenario_file
+from cablesim.maps import _aid
 from cablesim.maps._figure import (
     ATTRIBUTION,
     BORDER_COLOR,
@@ -61,8 +62,10 @@ from cablesim.maps._figure import (
     LOSS_COLORS,
     NO_DATA_COLOR,
     OCEAN_COLOR,
+    OUT_OF_SERVICE_COLOR,
     UNAFFECTED_COLOR,
     MapProjection,
+    _label_points,
     _prepare_axes,
     _set_extent,
     _tolerance,
@@ -195,23 +198,6 @@ def _draw_lines(
     coll.cablesim_features = feats  # row of the drawn table of each path (HTML tooltips)
     ax.add_collection(coll)
     return coll
-
-
-def _label_points(network: Network) -> dict[str, tuple[float, float]]:
-    """A lon/lat point inside each country's largest part (cached)."""
-    return network.memo("maps:label-points", lambda: _largest_part_points(network))
-
-
-def _largest_part_points(network: Network) -> dict[str, tuple[float, float]]:
-    out = {}
-    for iso, geom in zip(network.countries["iso3"], network.countries.geometry, strict=True):
-        if geom is None or geom.is_empty:
-            continue
-        parts = shapely.get_parts(geom)
-        big = parts[int(np.argmax(shapely.area(parts)))]
-        p = big.representative_point()
-        out[iso] = (p.x, p.y)
-    return out
 
 
 def _in_box(lon: float, lat: float, box) -> bool:
@@ -375,7 +361,7 @@ def legend_items(result: Result | None = None) -> list[tuple[str, str]]:
 def _event_marks(result: Result) -> list[dict[str, Any]]:
     """Where to mark each event: a point (lon, lat), a shape to outline, a label."""
     net = result.network
-    lps = net._all_landing_points.set_index("landing_point_id")
+    lps = net.all_landing_points.set_index("landing_point_id")
     cps = net.chokepoints.set_index("chokepoint_id")
     marks = []
     for eff in result.failures.effects:
@@ -445,7 +431,7 @@ def impact_subtitle(result: Result) -> str:
 
 def _small_country_dots(
     ax: Axes, proj: MapProjection, result: Result, colors: dict[str, str], tol: float, box
-) -> None:
+) -> int:
     net = result.network
     parts, idx = _projected(net, "countries", proj, tol)
     area = np.bincount(idx, weights=shapely.area(parts), minlength=len(net.countries))
@@ -477,6 +463,7 @@ def _small_country_dots(
             zorder=7.5,
             gid="small-countries",
         )
+    return len(xs)
 
 
 def plot_impact(
@@ -583,11 +570,24 @@ def plot_impact(
         )
     # failed segments, bold red over a white casing
     fs = result.failed_segments
+    broken, rest = _aid.failed_parts(result)
+    if len(rest):  # the rest of a segment broken only in part: out of service, not broken there
+        _draw_lines(
+            ax,
+            proj,
+            rest,
+            colors=OUT_OF_SERVICE_COLOR,
+            widths=1.1 if box is None else 1.5,
+            zorder=4.5,
+            gid="failed-segments-rest",
+            tolerance=tol / 2,
+            linestyles=(0, (3, 2)),
+        )
     if len(fs):
         _draw_lines(
             ax,
             proj,
-            fs.geometry.to_numpy(),
+            broken,
             colors=FAILED_COLOR,
             widths=2.4 if box is None else 3.0,
             zorder=5,
@@ -596,7 +596,7 @@ def plot_impact(
             tolerance=tol / 2,
         )
     # countries too small to see at this scale get a dot in their colour
-    _small_country_dots(ax, proj, result, colors, tol, box)
+    n_dots = _small_country_dots(ax, proj, result, colors, tol, box)
     # cut points
     pts = [m for m in marks if m["point"] is not None]
     avoid = [tuple(float(v) for v in proj(*m["point"])) for m in pts]
@@ -648,6 +648,30 @@ def plot_impact(
             Line2D([], [], color=CABLE_COLOR, lw=1.0, label="cable in service"),
             Line2D([], [], color=FAILED_COLOR, lw=3.0, label="failed segment"),
         ]
+        if len(rest):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=OUT_OF_SERVICE_COLOR,
+                    lw=1.3,
+                    ls=(0, (3, 2)),
+                    label="rest of a segment broken elsewhere",
+                )
+            )
+        if n_dots:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    markersize=8,
+                    markerfacecolor=LOSS_COLORS[-1],
+                    markeredgecolor="#111111",
+                    ls="none",
+                    label="small country hit (circle in its colour)",
+                )
+            )
         if deg:
             handles.append(
                 Line2D(
@@ -681,9 +705,16 @@ def plot_impact(
                     label="event area / chokepoint",
                 )
             )
-        leg = ax.legend(
-            handles=handles,
-            loc="lower left",
+        hit = [
+            tuple(float(v) for v in proj(lon, lat))
+            for lon, lat in _aid.hit_points(result, _label_points(net))
+            if _in_box(lon, lat, box)
+        ]
+        leg = _aid.place_legend(  # in a corner where it hides no country the scenario hits
+            ax,
+            fig,
+            handles,
+            hit,
             fontsize=8.5,
             title_fontsize=9.5,
             title="Capacity to the core lost",

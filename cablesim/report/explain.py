@@ -20,6 +20,7 @@ import shapely
 from cablesim import metrics
 from cablesim._geo import haversine_km
 from cablesim.engine.flowview import FlowView
+from cablesim.report._narrative import Said, closure_phrase, crosses_split_land
 from cablesim.report.result import place_names
 from cablesim.simulate import Result
 
@@ -106,12 +107,13 @@ class _Facts:
     country_cables: dict[str, set[str]] = field(init=False)
     failed_by_cable: dict[str, list[str]] = field(init=False)
     _view: FlowView | None = field(init=False, default=None)
+    said: Said = field(init=False, default_factory=Said)
 
     def __post_init__(self) -> None:
         net = self.result.network
         self.names = net.country_names
         self.cable_names = dict(zip(net.cables["cable_id"], net.cables["name"], strict=True))
-        lps = net._all_landing_points
+        lps = net.all_landing_points
         self.lp_name = dict(zip(lps["landing_point_id"], lps["name"], strict=True))
         self.lp_iso = dict(zip(lps["landing_point_id"], lps["iso3"], strict=True))
         self.lp_city = dict(zip(lps["landing_point_id"], lps["city"], strict=True))
@@ -508,7 +510,11 @@ def _why_country(f: _Facts, row) -> str:
     far_hit = [k for k in ranked if k not in own and hit[k] >= 0.01]
     why = []
     n_intl = sum(1 for c in own if f.international(c))
-    split = [c for c in view.split_countries if c != iso3 and view.crosses(iso3, c)]
+    split = [
+        c
+        for c in view.split_countries
+        if c != iso3 and view.crosses(iso3, c) and crosses_split_land(view, iso3, c)
+    ]
     if split or (iso3 in view.split_countries):
         own_hit = [k for k in own_hit if hit[k] >= 0.01]
     if own_hit:
@@ -549,20 +555,20 @@ def _why_country(f: _Facts, row) -> str:
     if split:
         closed = _join(
             [
-                e.event.label
-                if e.event.kind != "chokepoint"
-                else r.network.chokepoints.set_index("chokepoint_id").at[
-                    e.event.params["id"], "name"
-                ]
+                closure_phrase(e, r.network)
                 for e in r.failures.effects
                 if e.event.kind in ("chokepoint", "area")
             ]
         )
-        why.append(
-            f"its routes to the core crossed {_join([f.country(c) for c in split])} over land, "
-            f"and closing the {closed} cut that crossing, so its traffic can no longer pass "
-            f"from one side to the other"
-        )
+        where = _join([f.country(c) for c in split])
+        if f.said.once(f"split:{where}", row.name) is None:
+            why.append(
+                f"its routes to the core passed through {where} from one landing station to "
+                f"another over land, and {closed} separated those stations, so its traffic can no "
+                "longer pass from one cable to the other there"
+            )
+        else:  # said once, after the countries, for all who share it
+            f.said.also.setdefault(f"split:{where}", []).append(row.name)
     if iso3 in view.split_countries:
         why.append(
             f"the closure cut {row.name} itself in two: its stations on either side are no longer "
@@ -594,18 +600,26 @@ def _why_country(f: _Facts, row) -> str:
                 if where[k]
                 else " landing is"
             )
+            why_kept = (
+                ", which is why it kept part of its capacity"
+                if f.said.once("far-side", row.name) is None
+                else ""
+            )
             s += (
                 f" {f.cable(k)} was cut, but its{at} on the far side of the break and still "
-                f"{'join' if many else 'joins'} {row.name} to the core, which is why it kept part "
-                "of its capacity."
+                f"{'join' if many else 'joins'} {row.name} to the core{why_kept}."
             )
         elif partial:
             groups: dict[tuple[str, ...], list[str]] = {}
             for k in partial:
                 groups.setdefault(tuple(where[k]), []).append(k)
             s += (
-                " Cut cables still serve it from landings on the far side of the break, which is why "
-                "it kept part of its capacity: "
+                (
+                    " Cut cables still serve it from landings on the far side of the break, which "
+                    "is why it kept part of its capacity: "
+                    if f.said.once("far-side", row.name) is None
+                    else " From the far side of the break it is still served by "
+                )
                 + "; ".join(
                     _join([f.cable(k) for k in ks]) + (f" at {_join(list(st))}" if st else "")
                     for st, ks in groups.items()
@@ -664,6 +678,12 @@ def _worst(f: _Facts) -> list[str]:
     chosen = chosen[: MAX_DETAILED + 1]
     rows = hurt.set_index("iso3").loc[chosen].reset_index()
     out = [_why_country(f, row) for row in rows.itertuples()]
+    for key, names in f.said.also.items():
+        if key.startswith("split:") and names:
+            out.append(
+                f"Like {f.said.first[key]}, {_join(names)} lost the passage between landing "
+                f"stations in {key.split(':', 1)[1]} that their routes to the core used."
+            )
     rest = hurt[~hurt["iso3"].isin(chosen)]
     if len(rest):
         sev = rest[rest["status"] == "severe"]

@@ -299,7 +299,7 @@ def _failed_tables(result: Result) -> str:
     fs = result.failed_segments
     if len(fs):
         names = result.network.landing_points.set_index("landing_point_id")["name"].to_dict()
-        catalog = result.network._all_landing_points.set_index("landing_point_id")["name"].to_dict()
+        catalog = result.network.all_landing_points.set_index("landing_point_id")["name"].to_dict()
         names = {**catalog, **names}
 
         def node(n: str) -> str:

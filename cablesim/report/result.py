@@ -168,7 +168,9 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     sc = result.scenario
     out = _md_title(sc)
     out += [
-        f"Network as of **{result.network.as_of}**; core: {', '.join(sc.core)}; backhaul: "
+        f"Network as of **{result.network.as_of}**"
+        + (" (no as_of: the dataset's snapshot)" if sc.as_of is None else "")
+        + f"; core: {', '.join(sc.core)}; backhaul: "
         f"{sc.backhaul}.",
         "",
         "## Summary",
@@ -203,15 +205,24 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
 
 
 def render_terminal(
-    result: Result, *, console=None, all_countries: bool = False, limit: int = 40
+    result: Result,
+    *,
+    console=None,
+    all_countries: bool = False,
+    limit: int = 40,
+    assumptions: bool = True,
 ) -> None:
-    """Print a readable report with rich (plain text when not a terminal)."""
+    """Print a readable report with rich (plain text when not a terminal).
 
+    ``assumptions=False`` (``cablesim run --quiet``) leaves out the assumptions block; it
+    stays in every file written.
+    """
     con = console or Console()
     sc = result.scenario
     con.print(
-        f"[bold]{sc.name}[/bold]  (network as of {result.network.as_of}, "
-        f"core {', '.join(sc.core)}, backhaul {sc.backhaul})"
+        f"[bold]{sc.name}[/bold]  (network as of {result.network.as_of}"
+        + (" (no as_of: the dataset's snapshot)" if sc.as_of is None else "")
+        + f", core {', '.join(sc.core)}, backhaul {sc.backhaul})"
     )
     if sc.description:
         con.print(sc.description.strip(), style="dim")
@@ -279,6 +290,8 @@ def render_terminal(
     con.print()
     con.print("[bold]Summary[/bold]")
     con.print(summary_paragraph(result))
+    if not assumptions:
+        return
     con.print()
     con.print("[bold]Assumptions[/bold]", style="dim")
     for n in result.notes:

@@ -84,8 +84,12 @@ def to_markdown(tl: TimelineResult, *, limit: int = 25, explanation: str | None 
     return "\n".join(out)
 
 
-def render_terminal(tl: TimelineResult, *, console=None, limit: int = 12) -> None:
-    """Print the timeline: schedule, a table per change point, the worst-hit countries over time."""
+def render_terminal(
+    tl: TimelineResult, *, console=None, limit: int = 12, assumptions: bool = True
+) -> None:
+    """Print the timeline: schedule, a table per change point, the worst-hit countries over time.
+
+    ``assumptions=False`` leaves out the assumptions block (``cablesim run --quiet``)."""
 
     con = console or Console()
     sc = tl.scenario
@@ -155,6 +159,8 @@ def render_terminal(tl: TimelineResult, *, console=None, limit: int = 12) -> Non
         con.print(t)
     for w in tl.warnings:
         con.print(f"[yellow]! {w}[/yellow]")
+    if not assumptions:
+        return
     con.print()
     con.print("[bold]Assumptions[/bold]", style="dim")
     for n in tl.notes:

@@ -42,7 +42,7 @@ from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError, 
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
 from cablesim.scenario import _add, _compare, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
-from cablesim.scenario._checker import _Checker
+from cablesim.scenario._checker import _Checker, _in_line_order, _place_center
 from cablesim.scenario._model import (
     DEFAULT_CORE,
     DEFAULT_RADIUS_KM,
@@ -137,14 +137,14 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             ok &= ll is not None
             params["near"] = ("point", *ll) if ll else None
         elif isinstance(near, str) and net is not None:
-            if near.strip().lower() in {c.lower() for c in net.chokepoints["chokepoint_id"]}:
+            if net.name_index("chokepoints").resolve(near.strip()) is not None:
                 params["near"] = ("chokepoint", net.resolve_chokepoint(near))
             else:
                 try:
                     params["near"] = ("landing_point", net.resolve_landing_point(near))
                 except UnknownNameError:
                     choices = list(net.chokepoints["chokepoint_id"]) + list(
-                        net._all_landing_points["landing_point_id"]
+                        net.all_landing_points["landing_point_id"]
                     )
                     ck.err(
                         (*p, "near"),
@@ -166,8 +166,16 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
     elif kind == "area":
         center = body.get("center")
         if center is None:
-            ck.err((*p, "center"), "is required: [lat, lon]")
+            ck.err((*p, "center"), "is required: [lat, lon], a chokepoint or a landing point")
             ok = False
+        elif isinstance(center, str) and net is not None:
+            c = _place_center(net, center)
+            if isinstance(c, str):
+                ck.err((*p, "center"), c)
+                ok = False
+            else:
+                params["center"] = c
+                params["center_place"] = center.strip()
         else:
             c = ck.latlon(center, (*p, "center"))
             ok &= c is not None
@@ -246,7 +254,8 @@ def _auto_label(kind: str, params: dict[str, Any], net) -> str:
         return f"{names} cut within {params['radius_km']:g} km of {where}"
     if kind == "area":
         lat, lon = params["center"]
-        return f"every segment within {params['radius_km']:g} km of {lat:.2f}, {lon:.2f}"
+        where = params.get("center_place") or f"{lat:.2f}, {lon:.2f}"
+        return f"every segment within {params['radius_km']:g} km of {where}"
     if kind == "chokepoint":
         return f"chokepoint {params['id']} closed"
     if kind == "landing_point":
@@ -363,7 +372,7 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if "compare" in data:
         _compare.validate_compare(ck, data["compare"], ("compare",))
     if ck.problems:
-        raise ScenarioError(ck.problems)
+        raise ScenarioError(_in_line_order(ck.problems))
     return Scenario(
         name=name or "",
         events=tuple(events),
@@ -396,7 +405,8 @@ def load_scenario(
     Parameters
     ----------
     source
-        A path to a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file, a
+        A path to a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file, the name of
+        a bundled scenario (``"tonga-2022"``, see :func:`find_scenario`), a
         mapping with the same structure, or YAML text.
     network
         Resolve names against this network instead of the bundled one as of
@@ -421,7 +431,7 @@ def load_scenario(
     elif isinstance(source, str) and "\n" in source:
         doc = _parse_yaml(source, "<string>")
     else:
-        doc = read_document(source)
+        doc = read_document(find_scenario(source))
     return _validate(doc, network, resolve=resolve)
 
 
@@ -437,6 +447,10 @@ def bundled_scenarios() -> Path:
 def find_scenario(name: str | os.PathLike[str]) -> Path:
     """A path as given if it exists, else a bundled scenario by name (``tonga-2022``)."""
     p = Path(name)
+    if p.is_dir():
+        raise ScenarioError(
+            f"{name}: is a directory; give scenario files (e.g. {Path(name) / '*.yaml'})"
+        )
     if p.exists():
         return p
     base = bundled_scenarios()

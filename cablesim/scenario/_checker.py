@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,7 +60,13 @@ class _Checker:
             self.err(path, f"must be greater than 0, got {value!r}")
             return None
         if (low is not None and v < low) or (high is not None and v > high):
-            self.err(path, f"must be between {low} and {high}, got {value!r}")
+            if low is None:
+                bound = f"between 0 (excluded) and {high:g}" if positive else f"at most {high:g}"
+            elif high is None:
+                bound = f"at least {low:g}"
+            else:
+                bound = f"between {low:g} and {high:g}"
+            self.err(path, f"must be {bound}, got {value!r}")
             return None
         return v
 
@@ -121,3 +128,33 @@ class _Checker:
         except CableSimError as exc:
             self.err(path, str(exc))
         return None
+
+
+def _in_line_order(problems: list[str]) -> list[str]:
+    """``problems`` (``file:line: ...``) sorted by line; those without a line keep their place
+    at the top, in the order found."""
+
+    def line(p: str) -> int:
+        m = re.match(r"^.*?:(\d+): ", p)
+        return int(m.group(1)) if m else 0
+
+    return sorted(problems, key=line)
+
+
+def _place_center(net, name: str) -> tuple[float, float] | str:
+    """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text."""
+    cp = net.name_index("chokepoints").resolve(name.strip())
+    if cp is not None:
+        cps = net.chokepoints
+        pt = cps.loc[cps["chokepoint_id"] == cp, "geometry"].iloc[0].representative_point()
+        return (float(pt.y), float(pt.x))
+    try:
+        lp = net.resolve_landing_point(name)
+    except UnknownNameError:
+        choices = list(net.chokepoints["chokepoint_id"]) + list(
+            net.all_landing_points["landing_point_id"]
+        )
+        return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
+    lps = net.all_landing_points
+    pt = lps.loc[lps["landing_point_id"] == lp, "geometry"].iloc[0]
+    return (float(pt.y), float(pt.x))

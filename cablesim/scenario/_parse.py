@@ -63,7 +63,12 @@ def _parse_yaml(text: str, source: str) -> _Doc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(f"{source}{line}: not valid YAML: {exc.problem}") from None
+        problem = exc.problem
+        rows = text.splitlines()
+        row = rows[mark.line] if mark is not None and mark.line < len(rows) else ""
+        if "'\\t'" in str(problem) or row[: len(row) - len(row.lstrip())].count("\t"):
+            problem = "tabs are not allowed for indentation; indent with spaces"
+        raise ScenarioError(f"{source}{line}: not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     finally:

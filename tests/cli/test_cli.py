@@ -175,7 +175,7 @@ def test_cable_shows_design_and_lit_estimate(runner):
 
 
 def test_unknown_cable_gets_did_you_mean(runner):
-    res = runner.invoke(cli, ["cable", "seamewe4"])
+    res = runner.invoke(cli, ["cable", "seamewe-4x"])  # "seamewe4" now resolves (issue 13)
     assert res.exit_code == 2
     assert "did you mean 'seamewe-4'" in res.output
 

@@ -17,6 +17,7 @@ from PIL import Image
 import cablesim
 from cablesim import maps
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
+from cablesim.maps import _aid as _mapaid
 
 
 @pytest.fixture
@@ -196,9 +197,12 @@ def test_failed_segment_pixels_are_red_on_a_tiny_network(line_net, run):
     fig, ax = maps.plot_impact(r, region=region, labels=0, legend=False)
     img = _png(fig)
     proj = maps.choose_projection(r, region=region)
-    on_x = [_pixel_xy(fig, ax, proj, lon, 0.0) for lon in (0.6, 1.0, 3.0, 3.4)]
+    # only the part inside the strait (lon 1.9-2.1) is red; the rest of x#1 is out of service
+    in_strait = [_pixel_xy(fig, ax, proj, lon, 0.0) for lon in (1.95, 2.0, 2.05)]
+    rest_of_x = [_pixel_xy(fig, ax, proj, lon, 0.0) for lon in (0.6, 1.0, 3.0, 3.4)]
     on_y = [_pixel_xy(fig, ax, proj, lon, 2.0) for lon in (0.6, 1.0, 3.0, 3.4)]
-    assert all(_red_near(img, xy) for xy in on_x)
+    assert all(_red_near(img, xy) for xy in in_strait)
+    assert not any(_red_near(img, xy, radius=1) for xy in rest_of_x)
     assert not any(_red_near(img, xy) for xy in on_y)  # the surviving cable is grey
     # the same pixels on the baseline network map are not red
     fig2, ax2 = maps.plot_network(line_net, region=region)
@@ -222,8 +226,16 @@ def test_impact_png_default_size_and_red_where_the_cable_failed(tonga, tmp_path)
         shapely.line_interpolate_point(shapely.get_parts(seg)[0], f, normalized=True)
         for f in (0.35, 0.5, 0.7, 0.9)
     ]
-    hits = [_red_near(img, _pixel_xy(fig, ax, proj, p.x, p.y)) for p in pts]
-    assert sum(hits) >= 3
+    # the cable was cut about 37 km from Nuku'alofa: red there, not along its 800 km to Fiji
+    near = tonga.scenario.events[0].params["near"]
+    broken, rest = _mapaid.failed_parts(tonga)
+    assert sum(g.length for g in broken) < 0.1 * seg.length
+    assert len(rest) == 1
+    gids = {c.get_gid() for c in ax.collections}
+    assert {"failed-segments", "failed-segments-rest"} <= gids
+    far = [p for p in pts if p.distance(shapely.Point(near[2], near[1])) > 2.0]
+    assert len(far) >= 2
+    assert not any(_red_near(img, _pixel_xy(fig, ax, proj, p.x, p.y), radius=1) for p in far)
     # far from any failure (mid-Atlantic cables) nothing is red
     assert not _red_near(img, _pixel_xy(fig, ax, proj, -40.0, 35.0), radius=4)
 

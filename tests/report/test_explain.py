@@ -130,7 +130,7 @@ def test_suez_names_the_land_crossing():
     r = cablesim.simulate(cablesim.find_scenario("suez-closure"))
     text = explain(r)
     assert "The Egyptian land crossing (Suez) was closed" in text
-    assert "crossed Egypt over land" in text
+    assert "passed through Egypt from one landing station to another over land" in text
 
 
 def test_cli_explain_and_markdown(tmp_path):

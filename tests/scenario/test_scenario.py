@@ -96,7 +96,7 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
         colour: blue
         events:
           - cut:
-              cables: [seamewe4]
+              cables: [seamewe-4x]
               near: [31.3, 29.7]
               radius_km: -5
           - chokepoint: bab-el-mandib
@@ -113,7 +113,7 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
     assert len(msgs) == 7, text
     assert f"{p}:2: colour: unknown key" in text
     assert (
-        f"{p}:5: events[0].cut.cables[0]: unknown cable 'seamewe4'; did you mean 'seamewe-4'"
+        f"{p}:5: events[0].cut.cables[0]: unknown cable 'seamewe-4x'; did you mean 'seamewe-4'"
         in text
     )
     assert f"{p}:7: events[0].cut.radius_km: must be greater than 0" in text

@@ -1,0 +1,248 @@
+"""Alias index: resolve the names people use for cables, chokepoints and countries.
+
+The aliases are built from the names themselves, never from a hand-kept table of answers
+(except a few common names of chokepoints, written out below with the chokepoint they mean):
+
+* an abbreviation in parentheses is an alias of its cable (``Asia Africa Europe-1 (AAE-1)``
+  -> ``AAE-1``), and so is the name without it (``Asia Africa Europe-1``); names joined by
+  ``/`` give one alias each (``... (GBICS)/Middle East North Africa (MENA) Cable System``);
+* ``SeaMeWe`` and ``SMW`` are the same word (``SMW5``, ``SeaMeWe-5``, ``sea-me-we 5``);
+* keys ignore case, spaces, hyphens, dots and underscores (``AAE1`` = ``aae-1``);
+* for chokepoints, generic words (strait, channel, approaches, ...) are dropped as well, so
+  ``Strait of Hormuz``, ``hormuz`` and ``strait-of-malacca`` find their chokepoint.
+
+An alias from the first name of a cable ranks before one from a later name, so an alias two
+cables share resolves to the cable that is known by it first (``MENA``).
+:class:`AliasIndex` resolves exact aliases and ranks suggestions for everything else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "AliasIndex",
+    "cable_aliases",
+    "chokepoint_aliases",
+    "country_aliases",
+    "key",
+    "loose_key",
+]
+
+_SEP = re.compile(r"[\s\-_.,'’/()]+")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_WORD = re.compile(r"[a-z0-9]+")
+_SMW = re.compile(r"sea\W*me\W*we", re.IGNORECASE)
+
+#: Words a chokepoint's name may carry or lack ("Strait of Hormuz", "hormuz").
+_GENERIC = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "strait",
+        "straits",
+        "channel",
+        "approaches",
+        "approach",
+        "landings",
+        "landing",
+        "crossing",
+        "canal",
+        "sea",
+        "gulf",
+        "entrances",
+        "entrance",
+        "passage",
+        "cable",
+        "cables",
+        "system",
+    ]
+)
+
+#: Common names of chokepoints that are not derived from their display names.
+CHOKEPOINT_COMMON: dict[str, tuple[str, ...]] = {
+    "suez": ("Suez Canal", "Egypt crossing", "Egyptian crossing"),
+    "bab-el-mandeb": ("Bab al-Mandab", "Bab el Mandeb", "Mandeb"),
+    "malacca": ("Singapore Strait", "Straits of Malacca"),
+    "baltic-entrances": ("Danish straits", "Baltic", "Oresund", "Great Belt"),
+    "english-channel": ("La Manche", "the Channel"),
+    "sicily-channel": ("Sicilian Channel", "Channel of Sicily"),
+    "luzon-strait": ("Bashi Channel",),
+    "taiwan-strait": ("Formosa Strait",),
+}
+
+
+def key(text: str) -> str:
+    """Return the strict key of ``text``: lower case, no separators, SeaMeWe written ``smw``."""
+    return _SEP.sub("", _SMW.sub("smw", str(text))).lower()
+
+
+def loose_key(text: str) -> str:
+    """Return ``text``'s key without generic geographic words (for chokepoints)."""
+    words = _WORD.findall(_SMW.sub("smw", str(text)).lower())
+    kept = [w for w in words if w not in _GENERIC]
+    return "".join(kept or words)
+
+
+def _variants(name: str) -> list[str]:
+    """Aliases of one cable name, the most specific first."""
+    out: list[str] = []
+    for part in [p for p in re.split(r"\s*/\s*", name) if p.strip()] or [name]:
+        inner = [m.strip() for m in _PAREN.findall(part) if m.strip()]
+        outer = _PAREN.sub(" ", part).strip()
+        out.append(part)
+        out.extend(inner)
+        if outer:
+            out.append(outer)
+            words = outer.split()
+            if len(words) > 1 and words[-1].lower() in ("cable", "system", "network"):
+                out.append(" ".join(words[:-1]))
+            if len(words) > 2 and " ".join(words[-2:]).lower() == "cable system":
+                out.append(" ".join(words[:-2]))
+    return out
+
+
+def cable_aliases(cable_id: str, name: str) -> list[str]:
+    """Return the aliases of a cable: its id, its name and the names inside it."""
+    return [cable_id, name, *_variants(name)]
+
+
+def chokepoint_aliases(chokepoint_id: str, name: str) -> list[str]:
+    """Return the aliases of a chokepoint: id, display name, its parts and common names."""
+    parts = [name, *_PAREN.findall(name), _PAREN.sub(" ", name)]
+    for p in list(parts):
+        parts.extend(s for s in re.split(r"\s+and\s+", p) if s.strip())
+    return [chokepoint_id, *parts, *CHOKEPOINT_COMMON.get(chokepoint_id, ())]
+
+
+def country_aliases(iso3: str, name: str) -> list[str]:
+    """Return the aliases of a country: its ISO3 code, its name, the name without "the"."""
+    out = [iso3, name, "The " + name]
+    if name.lower().startswith("the "):
+        out.append(name[4:])
+    out.extend(_PAREN.findall(name))
+    stripped = _PAREN.sub(" ", name).strip()
+    if stripped and stripped != name:
+        out.append(stripped)
+    return out
+
+
+@dataclass
+class AliasIndex:
+    """Aliases of one kind of thing, resolved case- and separator-insensitively.
+
+    Parameters
+    ----------
+    loose
+        Also match on :func:`loose_key` (generic words dropped), as for chokepoints.
+
+    Examples
+    --------
+    >>> idx = AliasIndex()
+    >>> idx.add("asia-africa-europe-1-aae-1", cable_aliases(
+    ...     "asia-africa-europe-1-aae-1", "Asia Africa Europe-1 (AAE-1)"))
+    >>> idx.resolve("aae1")
+    'asia-africa-europe-1-aae-1'
+    """
+
+    loose: bool = False
+    _keys: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
+    _display: dict[str, str] = field(default_factory=dict, repr=False)
+    _all: list[tuple[str, str]] = field(default_factory=list, repr=False)
+
+    def _keyed(self, text: str) -> list[str]:
+        ks = [key(text)]
+        if self.loose:
+            ks.append(loose_key(text))
+        return [k for k in dict.fromkeys(ks) if k]
+
+    def add(self, target: str, aliases: Iterable[str], *, display: str | None = None) -> None:
+        """Register ``aliases`` of ``target`` (the id); earlier aliases rank first."""
+        self._display.setdefault(target, display or target)
+        for rank, alias in enumerate(aliases):
+            for k in self._keyed(alias):
+                self._all.append((k, target))
+                old = self._keys.get(k)
+                if old is None or rank < old[0]:
+                    self._keys[k] = (rank, target)
+
+    def resolve(self, text: str) -> str | None:
+        """Return the target an alias names exactly (after normalising), or ``None``."""
+        for k in self._keyed(text):
+            if k in self._keys:
+                return self._keys[k][1]
+        return None
+
+    def suggest(self, text: str, *, n: int = 3, names: bool = False) -> list[str]:
+        """Return up to ``n`` targets whose aliases are closest to ``text``, best first.
+
+        An alias that is ``text`` exactly comes first, then aliases that start with it or
+        that it starts with, then the closest by string similarity (cutoff 0.6), then aliases
+        that contain it. With ``names``, return the display names instead of the ids.
+        """
+        ks = self._keyed(text)
+        if not ks:
+            return []
+        scored: dict[str, float] = {}
+        for alias, target in self._all:
+            best = 0.0
+            for k in ks:
+                if alias == k:
+                    s = 3.0
+                elif len(k) >= 3 and (
+                    alias.startswith(k) or (k.startswith(alias) and len(alias) >= 3)
+                ):
+                    s = 2.0 + min(len(k), len(alias)) / max(len(k), len(alias))
+                else:
+                    r = difflib.SequenceMatcher(None, k, alias).ratio()
+                    s = r if r >= 0.6 else (0.5 if len(k) >= 3 and k in alias else 0.0)
+                best = max(best, s)
+            if best > scored.get(target, 0.0):
+                scored[target] = best
+        ranked = sorted((t for t, s in scored.items() if s > 0), key=lambda t: -scored[t])
+        return [self.display(t) if names else t for t in ranked[:n]]
+
+    def display(self, target: str) -> str:
+        """The display name registered for ``target``."""
+        return self._display.get(target, target)
+
+    def targets(self) -> list[str]:
+        """Every target, in the order added."""
+        return list(self._display)
+
+
+def build_index(network, kind: str) -> AliasIndex:
+    """Build the alias index of ``kind`` for a :class:`~cablesim.network.Network`.
+
+    Parameters
+    ----------
+    network
+        The network whose tables hold the names.
+    kind
+        ``"cables"`` (in service), ``"catalog_cables"`` (every date), ``"chokepoints"`` or
+        ``"countries"``.
+    """
+    if kind in ("cables", "catalog_cables"):
+        t = network.catalog["cables"] if kind == "catalog_cables" and network.catalog else None
+        t = network.cables if t is None else t
+        idx = AliasIndex()
+        for cid, name in zip(t["cable_id"], t["name"], strict=True):
+            idx.add(cid, cable_aliases(cid, name), display=name)
+        return idx
+    if kind == "chokepoints":
+        idx = AliasIndex(loose=True)
+        t = network.chokepoints
+        for cid, name in zip(t["chokepoint_id"], t["name"], strict=True):
+            idx.add(cid, chokepoint_aliases(cid, name), display=name)
+        return idx
+    if kind == "countries":
+        idx = AliasIndex()
+        t = network.countries
+        for iso, name in zip(t["iso3"], t["name"], strict=True):
+            idx.add(iso, country_aliases(iso, name), display=name)
+        return idx
+    raise ValueError(f"unknown alias index {kind!r}")
