@@ -280,9 +280,9 @@ class Evaluator:
             for c in comp.core:
                 if c in self.country_index and c in comp.country_flow_nodes:
                     others = [
-                        comp.country_flow_nodes[k]
+                        np.unique(comp.flow_of[comp.core_nodes[k]])
                         for k in comp.core
-                        if k != c and k in comp.country_flow_nodes
+                        if k != c and k in comp.core_nodes
                     ]
                     sink = np.unique(np.concatenate(others)) if others else np.array([], np.int64)
                     core_sinks[self.country_index[c]] = (

@@ -759,9 +759,9 @@ def minimal_cut(
             as_of=network.as_of,
         )
     src = comp.country_flow_nodes[iso]
-    sink_c = [c for c in core if c != iso and c in comp.country_flow_nodes]
+    sink_c = [c for c in core if c != iso and c in comp.core_nodes]
     sink = np.setdiff1d(
-        np.unique(np.concatenate([comp.country_flow_nodes[c] for c in sink_c]))
+        np.unique(np.concatenate([comp.flow_of[comp.core_nodes[c]] for c in sink_c]))
         if sink_c
         else np.array([], np.int64),
         src,
