@@ -43,7 +43,10 @@ DEFAULT_RADIUS_KM = 25.0
 EVENT_KINDS = ("cut", "chokepoint", "area", "landing_point", "cable", "country", "degrade")
 TIMING_KEYS = ("label", "at", "repair_days", "until")
 TOP_KEYS = ("name", "description", "as_of", "events", "options", "reported", "add", "compare")
-OPTION_KEYS = ("core", "backhaul", "capacity", "repair")
+OPTION_KEYS = ("core", "backhaul", "capacity", "repair", "measure")
+MEASURES = ("traffic", "capacity")
+"""What ``loss_pct`` measures: ``traffic`` (default: the share of demand no longer carried,
+see :mod:`cablesim._traffic`) or ``capacity`` (the share of capacity to the core lost)."""
 SEVERITIES = ("total", "near_total", "severe", "moderate", "minor", "none")
 
 
@@ -89,6 +92,7 @@ class Scenario:
     core: tuple[str, ...] = DEFAULT_CORE
     backhaul: str = "landmass"
     capacity: str = "lit"
+    measure: str = "traffic"
     reported: dict[str, Any] | None = None
     add: tuple[dict[str, Any], ...] = ()
     source: str = "<dict>"
@@ -537,6 +541,9 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         from cablesim.network import CAPACITY_BASES
 
         capacity = ck.choice(opts["capacity"], CAPACITY_BASES, ("options", "capacity")) or "lit"
+    measure = "traffic"
+    if isinstance(opts, dict) and "measure" in opts:
+        measure = ck.choice(opts["measure"], MEASURES, ("options", "measure")) or "traffic"
     net = network
     if resolve and net is None and len(ck.problems) == n_before:
         try:
@@ -615,6 +622,7 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         core=core,
         backhaul=backhaul,
         capacity=capacity,
+        measure=measure,
         reported=reported,
         add=tuple(add),
         source=doc.source,
