@@ -53,7 +53,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
-from cablesim import _engine
+from cablesim import _engine, _traffic
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 
@@ -173,8 +173,10 @@ class Evaluator:
         core: tuple[str, ...],
         backhaul: str = "landmass",
         routing: str = "corridor",
+        measure: str = "traffic",
     ) -> None:
         self.network = network
+        self.measure = measure
         self.core = tuple(core)
         self.backhaul = backhaul
         self.routing = routing
@@ -231,6 +233,38 @@ class Evaluator:
         self._exact: dict[tuple, float] = {}
         self._graphs: dict[int, _TaskGraph] = {}
         self.stats = {"solves": 0, "resolved": 0, "shared_pair_sets": 0}
+        self.capacity_baseline = self.baseline
+        self.traffic = None
+        if measure == "traffic":
+            # values are traffic served (headline horizon), as cablesim.metrics reports them
+            self.traffic = _traffic.model(comp)
+            self.baseline = self.traffic_values(comp.edge_cap)
+
+    # -------------------------------------------------------------- traffic
+    def traffic_values(
+        self,
+        cap: np.ndarray,
+        *,
+        comp_after: _engine.Compiled | None = None,
+        lost: set[str] | frozenset[str] = frozenset(),
+    ) -> np.ndarray:
+        """Traffic served per country (Tbit/s, headline horizon) with edge capacities ``cap``.
+
+        The same function as :func:`cablesim.metrics.country_metrics`
+        (:func:`cablesim._traffic.immediate_after`), summed per country.
+        """
+        comp = self.comp
+        lost_tasks = None
+        if lost:
+            lost_tasks = np.zeros(len(comp.task_country), dtype=bool)
+            for i, c in enumerate(self.countries):
+                nodes = set(comp.node_ids[comp.country_nodes[c]])
+                if nodes and nodes <= set(lost):
+                    lost_tasks |= comp.task_country == i
+        served = _traffic.immediate_after(
+            self.traffic, cap, comp_after=comp_after, lost_tasks=lost_tasks
+        )
+        return np.bincount(comp.task_country, weights=served, minlength=len(self.countries))
 
     # -------------------------------------------------------------- basics
     def edges_of(self, ids: Iterable[str]) -> np.ndarray:
@@ -418,6 +452,17 @@ class Evaluator:
         values, reach
             ``values`` (K x countries, Tbit/s); ``reach`` (K x countries, bool).
         """
+        if self.traffic is not None:
+            vals = np.array(
+                [self.traffic_values(self.capacity_after(np.asarray(c, np.int64))) for c in configs]
+            ).reshape(len(configs), len(self.countries))
+            rch = np.tile(self.reach0, (len(configs), 1))
+            for k in range(len(configs)):
+                if reach == "all" or ((vals[k] <= 0) & self.reach0).any():
+                    rch[k] = self.reach(
+                        self.comp, self.capacity_after(np.asarray(configs[k], np.int64))
+                    )
+            return vals, rch
         vals = self.country_values(self.task_values(configs))
         rch = np.tile(self.reach0, (len(configs), 1))
         for k in range(len(configs)):

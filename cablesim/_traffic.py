@@ -552,19 +552,9 @@ def served_after(
     comp = m.comp
     dcap = directed_capacity(comp, edge_cap)
     split = comp_after is not None and comp_after is not comp
-    if split:
-        # transit through a split land mass is cut in the immediate horizon
-        transit = _transit_through(m, _split_flow_nodes(comp, comp_after))
-        imm = immediate(m, edge_cap, transit)
-    else:
-        imm = immediate(m, edge_cap)
-    if lost_tasks is not None and lost_tasks.any():
-        imm = np.where(lost_tasks, 0.0, imm)
+    imm = immediate_after(m, edge_cap, comp_after=comp_after, lost_tasks=lost_tasks)
     if not split and not _hurt(m, dcap).any() and (lost_tasks is None or not lost_tasks.any()):
-        return {
-            "immediate": m.served0["immediate"].copy(),
-            "rerouted": m.served0["rerouted"].copy(),
-        }
+        return {"immediate": imm, "rerouted": m.served0["rerouted"].copy()}
     if not split and (imm >= m.served0["rerouted"] - 1e-9).all():
         return {"immediate": imm, "rerouted": m.served0["rerouted"].copy()}
     demand = m.served0["rerouted"]
@@ -596,7 +586,36 @@ def served_after(
         )
         rr = demand.copy()
         rr[group] = sub[group]
-    return {"immediate": np.minimum(imm, m.served0["immediate"]), "rerouted": rr}
+    return {"immediate": imm, "rerouted": rr}
+
+
+def immediate_after(
+    m: Model,
+    edge_cap: np.ndarray,
+    *,
+    comp_after: _engine.Compiled | None = None,
+    lost_tasks: np.ndarray | None = None,
+) -> np.ndarray:
+    """Traffic served per task in the headline (immediate) horizon after a change (Tbit/s).
+
+    The one function behind ``loss_pct`` in :func:`cablesim.simulate`, sweeps and
+    Monte Carlo (:mod:`cablesim._batch`). When no link's capacity falls below its
+    baseline load, every task keeps its baseline traffic. Arguments as for
+    :func:`served_after`.
+    """
+    comp = m.comp
+    split = comp_after is not None and comp_after is not comp
+    if split:
+        # transit through a split land mass is cut in the immediate horizon
+        transit = _transit_through(m, _split_flow_nodes(comp, comp_after))
+        imm = np.minimum(immediate(m, edge_cap, transit), m.served0["immediate"])
+    elif not _hurt(m, directed_capacity(comp, edge_cap)).any():
+        imm = m.served0["immediate"].copy()
+    else:
+        imm = np.minimum(immediate(m, edge_cap), m.served0["immediate"])
+    if lost_tasks is not None and lost_tasks.any():
+        imm = np.where(lost_tasks, 0.0, imm)
+    return imm
 
 
 def _hurt(m: Model, dcap: np.ndarray) -> np.ndarray:
