@@ -266,6 +266,32 @@ class Evaluator:
         )
         return np.bincount(comp.task_country, weights=served, minlength=len(self.countries))
 
+    def traffic_loss_bounds(self, configs: Sequence[np.ndarray]) -> np.ndarray:
+        """Upper bound on every country's headline traffic loss (percent, K x countries).
+
+        A country keeps at least the baseline traffic of its routes that cross no
+        link whose capacity fell below its baseline load (exact when the intact
+        network carries every demand, as it does at the sourced utilization;
+        otherwise every bound is 100).
+        """
+        m = self.traffic
+        out = np.zeros((len(configs), len(self.countries)))
+        if (m.load0 > m.dcap0 + 1e-9).any():
+            out[:] = 100.0
+            return out
+        r = m.routes
+        b = np.where(self.baseline > 0, self.baseline, 1.0)
+        for k, cfg in enumerate(configs):
+            cap = self.capacity_after(np.asarray(cfg, np.int64))
+            hurt = _traffic._hurt(m, _traffic.directed_capacity(self.comp, cap))
+            if not hurt.any():
+                continue
+            hit = _traffic._path_min(r, np.where(hurt, 0.0, 1.0)) < 1
+            lost_t = np.bincount(r.task, weights=m.x0 * hit, minlength=self.n_tasks)
+            lost_c = np.bincount(self.task_country, weights=lost_t, minlength=len(self.countries))
+            out[k] = np.minimum(100.0, 100.0 * lost_c / b + 1e-6)
+        return out
+
     # -------------------------------------------------------------- basics
     def edges_of(self, ids: Iterable[str]) -> np.ndarray:
         """Sorted edge indices of segment / land-link ids (unknown ids are ignored)."""

@@ -567,7 +567,10 @@ def served_after(
     else:
         hit = _path_min(r, np.where(_hurt(m, dcap), 0.0, 1.0)) < 1
         dirty = np.unique(r.task[hit])
-        extra = _extra_routes(m, edge_cap, dirty)
+        # new routes only for tasks that lost traffic in the first days (the others are
+        # fully served on their baseline routes, which stay in the problem)
+        short = dirty[imm[dirty] < m.served0["rerouted"][dirty] - 1e-9]
+        extra = _extra_routes(m, edge_cap, short)
         # the competitors: tasks whose baseline traffic uses a link the displaced
         # traffic may now take; everybody else keeps its routes and traffic
         mine = np.isin(r.task, dirty)
@@ -645,8 +648,8 @@ def _transit_through(m: Model, nodes: np.ndarray) -> np.ndarray | None:
     return np.bincount(np.repeat(np.arange(r.n), np.diff(r.ptr)), weights=inner, minlength=r.n) > 0
 
 
-def notes(measure: str = "traffic") -> list[str]:
-    """The traffic model's assumptions, as sentences for a report."""
+def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
+    """The traffic model's assumptions, as sentences for a report (``model``: adds its level)."""
     head = (
         "Headline loss (loss_pct) = share of demand no longer carried in the first days "
         "(loss_pct_immediate)"
@@ -661,8 +664,54 @@ def notes(measure: str = "traffic") -> list[str]:
         "capacity. First days: traffic on a failed route moves only onto the spare capacity "
         "of the country's other baseline routes (capacity already bought), shared in "
         "proportion to what is asked; nothing moves to a new route through a third country's "
-        "station, and no restoration capacity is assumed. After rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
+        f"station, and no restoration capacity is assumed. After rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
         "share of demand over every corridor route that survives (HiGHS linear programs, "
         "progressive filling); countries whose traffic is not displaced and shares no link with "
         "displaced traffic keep their routes.",
+        *(
+            [
+                f"Demand on this network: {model.demand.sum():,.0f} Tbit/s in all; the intact "
+                f"network's links run at {model.achieved:.1%} on average"
+                + (
+                    f" (below the {model.utilization:.1%} target: every country is at its "
+                    "peak-utilization cap first)"
+                    if model.achieved < model.utilization - 1e-3
+                    else ""
+                )
+                + "."
+            ]
+            if model is not None
+            else []
+        ),
     ]
+
+
+def rerouted_result(result):
+    """A :class:`~cablesim.simulate.Result` whose headline is the rerouted horizon.
+
+    Used by timelines from :data:`REROUTE_DAYS` after the cuts; the input is not
+    modified. A result with ``measure: capacity`` is returned as is.
+    """
+    from dataclasses import replace
+
+    from cablesim import metrics
+
+    if result.scenario.measure != "traffic":
+        return result
+    c = result.countries.copy()
+    c["loss_pct"] = c["loss_pct_rerouted"]
+    c["served_tbps"] = np.where(
+        c["isolated"], 0.0, (c["demand_tbps"] * (1 - c["loss_pct_rerouted"] / 100.0)).round(4)
+    )
+    c["status"] = [
+        metrics.status_of(loss, iso) for loss, iso in zip(c["loss_pct"], c["isolated"], strict=True)
+    ]
+    order = {s: i for i, s in enumerate(metrics.STATUSES)}
+    c = (
+        c.assign(_o=c["status"].map(order))
+        .sort_values(["_o", "loss_pct", "iso3"], ascending=[True, False, True])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+    notes = [*result.notes, f"Traffic rerouted (day {REROUTE_DAYS} after the cuts and later)."]
+    return replace(result, countries=c, notes=notes)

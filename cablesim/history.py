@@ -91,6 +91,7 @@ class HistoryReport:
     """Scores of every incident."""
 
     events: list[EventScore] = field(default_factory=list)
+    sensitivity: list = field(default_factory=list)  # (target, reached, summary) per value
 
     def summary(self) -> dict[str, Any]:
         reported = sum(len(e.table) for e in self.events)
@@ -179,6 +180,12 @@ def score_event(scenario: Scenario) -> EventScore:
                 "model_loss_pct": loss,
                 "model_worst_toward": toward,
                 "model_status": status,
+                "model_loss_rerouted_pct": float(rec["loss_pct_rerouted"])
+                if rec and "loss_pct_rerouted" in rec
+                else float("nan"),
+                "model_capacity_loss_pct": float(rec["capacity_loss_pct"])
+                if rec and "capacity_loss_pct" in rec
+                else float("nan"),
                 "in_band": ok,
                 "wording": fact.get("wording", ""),
                 "sources": ", ".join(fact.get("sources", [])),
@@ -253,7 +260,78 @@ def to_markdown(report: HistoryReport) -> str:
                 + (f" and {len(others) - 12} more" if len(others) > 12 else "")
                 + ".",
             ]
+    misses = [(e, r) for e in report.events for r in e.table.itertuples() if not r.in_band]
+    if misses:
+        out += [
+            "",
+            "## Misses",
+            "",
+            "One line per reported fact outside its band: the headline (first days), the "
+            "rerouted horizon and the capacity loss, to show which part of the model misses.",
+            "",
+        ]
+        for e, r in misses:
+            out.append(
+                f"- {e.scenario.name}: {r.name} ({r.iso3}) reported {r.severity} ({r.band}); "
+                f"model {_pct(r.model_loss_pct)} {r.model_status} in the first days, "
+                f"{_pct(r.model_loss_rerouted_pct)} rerouted, "
+                f"capacity loss {_pct(r.model_capacity_loss_pct)}."
+            )
+    if report.sensitivity:
+        out += [
+            "",
+            "## Sensitivity to the utilization parameter",
+            "",
+            "The history suite rerun with the demand level set for other mean utilizations "
+            "(`cablesim._demand.UTILIZATION`; the peak cap scales with it, 2x the mean). "
+            "The level reached is lower when every country hits its cap first.",
+            "",
+            "| target utilization | reached (June 2021 network) | facts in band | cut-off hit | "
+            "calm where absorbed | false isolations | ordering |",
+            "|---:|---:|---|---|---|---|---|",
+        ]
+        for u, reached, summ in report.sensitivity:
+            order = summ["mean_ordering"]
+            out.append(
+                f"| {u:.1%} | {reached:.1%} | {summ['in_band']} of {summ['reported_facts']} | "
+                f"{summ['cut_off_hits']} of {summ['cut_off_reported']} | {summ['absorbed_calm']} "
+                f"of {summ['absorbed_events']} | {summ['false_alarms']} | "
+                f"{'–' if order is None else f'{order:.0%}'} |"
+            )
     return "\n".join(out) + "\n"
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{x:.0f}%"
+
+
+SENSITIVITY = (0.20, 0.275, 0.40, 0.60)
+"""Utilization values of the sensitivity table (issue 15: 20% to 60%)."""
+
+
+def run_sensitivity(
+    values: tuple[float, ...] = SENSITIVITY, directory: str | os.PathLike[str] | None = None
+) -> list[tuple[float, float, dict[str, Any]]]:
+    """The history suite's scores with the demand level set for each mean utilization.
+
+    Returns (target, level reached on the default network, summary) per value.
+    The module default (:data:`cablesim._demand.UTILIZATION`) is restored after.
+    """
+    from cablesim import _demand, _engine, _traffic
+    from cablesim.network import load_network
+    from cablesim.scenario import DEFAULT_CORE
+
+    out = []
+    saved = _demand.UTILIZATION
+    try:
+        for u in values:
+            _demand.UTILIZATION = u
+            rep_u = run_history(directory)
+            comp = _engine.compile_network(load_network(), "landmass", DEFAULT_CORE)
+            out.append((u, _traffic.model(comp, utilization=u).achieved, rep_u.summary()))
+    finally:
+        _demand.UTILIZATION = saved
+    return out
 
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"

@@ -59,7 +59,12 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         "is computed alone (capacity_loss_pct). A core country is core only at its hub land mass "
         "(the one with most landing-station cable capacity).",
         *_demand.notes(),
-        *_traffic.notes(scenario.measure),
+        *_traffic.notes(
+            scenario.measure,
+            _traffic.model(
+                _engine.compile_network(network, scenario.backhaul, tuple(scenario.core))
+            ),
+        ),
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
         f"degraded = {metrics.DEGRADED_PCT:g}% or more; else unaffected.",
         f"Latency: round trip over the shortest surviving route to the nearest core node at "

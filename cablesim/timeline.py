@@ -468,6 +468,10 @@ class TimelineState:
         began on ``start`` and of those repaired on ``start``.
     result
         The :class:`~cablesim.simulate.Result` of the active events together.
+    rerouted
+        Whether every active event began at least
+        :data:`cablesim._traffic.REROUTE_DAYS` days before ``start``: the
+        result's ``loss_pct`` is then the rerouted horizon, else the immediate one.
     """
 
     start: dt.date
@@ -477,6 +481,7 @@ class TimelineState:
     started: tuple[int, ...]
     repaired: tuple[int, ...]
     result: Any
+    rerouted: bool = False
 
     @property
     def label(self) -> str:
@@ -486,6 +491,8 @@ class TimelineState:
             parts.append(f"{len(self.started)} event{'s' if len(self.started) > 1 else ''} start")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired")
+        if self.rerouted and not self.started and not self.repaired:
+            parts.append("traffic rerouted")
         parts.append(f"{len(self.active)} in effect" if self.active else "everything repaired")
         return "; ".join(parts)
 
@@ -728,7 +735,7 @@ def simulate_timeline(
     >>> tl = simulate_timeline({"name": "t", "as_of": "2022-01-15", "events": [
     ...     {"cable": {"id": "tonga-cable", "at": 0, "repair_days": 38}}]})
     >>> [(s.day, s.result.country("TON")["status"]) for s in tl.states]
-    [(0, 'isolated'), (38, 'unaffected')]
+    [(0, 'isolated'), (7, 'isolated'), (38, 'unaffected')]
     """
     from cablesim.simulate import network_for, simulate
 
@@ -737,16 +744,32 @@ def simulate_timeline(
     net = network_for(scenario, network)
     sched = schedule(scenario, net)
     t0 = timeline_start(scenario, net)
-    points = sorted({s.start for s in sched} | {s.end for s in sched if s.end is not None})
-    cache: dict[tuple[int, ...], Any] = {}
+    from cablesim._traffic import REROUTE_DAYS, rerouted_result
+
+    # traffic is rerouted REROUTE_DAYS after a cut: the first days use the immediate horizon
+    reroute = dt.timedelta(days=REROUTE_DAYS)
+    points = sorted(
+        {s.start for s in sched}
+        | {s.end for s in sched if s.end is not None}
+        | {
+            s.start + reroute
+            for s in sched
+            if scenario.measure == "traffic" and (s.end is None or s.end > s.start + reroute)
+        }
+    )
+    cache: dict[tuple, Any] = {}
     states: list[TimelineState] = []
     for k, cp in enumerate(points):
         active = tuple(s.index for s in sched if s.start <= cp and (s.end is None or s.end > cp))
-        if states and states[-1].active == active:
+        settled = bool(active) and all(cp - s.start >= reroute for s in sched if s.index in active)
+        key = (active, settled)
+        if states and states[-1].active == active and states[-1].rerouted == settled:
             continue
-        if active not in cache:
-            sub = replace(scenario, events=tuple(scenario.events[i] for i in active))
-            cache[active] = simulate(sub, network=net)
+        if key not in cache:
+            if active not in cache:
+                sub = replace(scenario, events=tuple(scenario.events[i] for i in active))
+                cache[active] = simulate(sub, network=net)
+            cache[key] = rerouted_result(cache[active]) if settled else cache[active]
         started = tuple(s.index for s in sched if s.start == cp)
         repaired = tuple(s.index for s in sched if s.end == cp)
         end = points[k + 1] if k + 1 < len(points) else None
@@ -758,7 +781,8 @@ def simulate_timeline(
                 active=active,
                 started=started,
                 repaired=repaired,
-                result=cache[active],
+                result=cache[key],
+                rerouted=settled,
             )
         )
     # the end of a state is the start of the next kept one
