@@ -75,10 +75,16 @@ more than this share of the capacity of its routes there: operators buy capacity
 their traffic, so no observed link runs fuller at peak."""
 
 
+PEAK_TO_MEAN = 0.55 / 0.275
+"""Peak over mean utilization: the sourced :data:`PEAK_UTILIZATION` over the sourced
+:data:`UTILIZATION` (2.0); fixed, so that a sensitivity run that changes the mean
+moves the peak cap with it."""
+
+
 def peak_for(utilization: float) -> float:
-    """The peak utilization that goes with a mean ``utilization``: the sourced ratio
-    :data:`PEAK_UTILIZATION` / :data:`UTILIZATION` (2.0), at most 1."""
-    return min(1.0, utilization * PEAK_UTILIZATION / UTILIZATION)
+    """The peak utilization that goes with a mean ``utilization`` (:data:`PEAK_TO_MEAN`
+    times it, at most 1)."""
+    return min(1.0, utilization * PEAK_TO_MEAN)
 
 
 MISSING_GDP_QUANTILE = 0.1

@@ -195,3 +195,21 @@ def test_simulate_headline_is_traffic_and_isolation_unchanged(world):
     assert t["served_tbps"] == 0.0
     assert t["capacity_loss_pct"] == 100.0
     assert "traffic_lost_tbps" in r.summary()
+
+
+def test_batch_evaluator_equals_simulate_and_bounds_hold(world):
+    from cablesim import _batch
+
+    ev = _batch.Evaluator(world, core=cablesim.scenario.DEFAULT_CORE)
+    for cid in ("seamewe-5", "asia-africa-europe-1-aae-1", "tonga-cable"):
+        r = cablesim.simulate({"name": cid, "events": [{"cable": cid}]}, world)
+        c = r.countries.set_index("iso3")
+        edges = ev.edges_of(world.segments.loc[world.segments["cable_id"] == cid, "segment_id"])
+        vals, _ = ev.evaluate([edges])
+        b = ev.baseline
+        loss = np.where(b > 0, 100 * (1 - vals[0] / np.where(b > 0, b, 1)), 0).clip(0, 100)
+        got = dict(zip(ev.countries, loss, strict=True))
+        for iso in c.index[~c["was_isolated"]]:
+            assert got[iso] == pytest.approx(c.at[iso, "loss_pct"], abs=0.006), (cid, iso)
+        bound = ev.traffic_loss_bounds([edges])[0]
+        assert (bound >= loss - 1e-6).all(), cid
