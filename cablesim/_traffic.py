@@ -63,7 +63,7 @@ when the immediate horizon serves everybody, so does the rerouted one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -115,6 +115,7 @@ class Model:
     pair_cable: sp.csr_matrix  # pairs x systems: capacity of each system on the pair
     utilization: float  # the target
     achieved: float  # the intact network's mean utilization with this demand
+    route_cache: dict = field(default_factory=dict, repr=False)
 
 
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
@@ -492,10 +493,18 @@ def _extra_routes(
     """Routes of the given tasks' maximum flows on the changed capacities."""
     comp = comp or m.comp
     per_task: list[list] = [[] for _ in range(len(m.demand))]
+    # cached per model by the task and the capacities in its corridor (exact reuse)
+    cache = m.route_cache
+    if len(cache) > 20_000:
+        cache.clear()
     for t in tasks:
-        solved = _task_max_flow(comp, edge_cap, int(t))
-        if solved:
-            per_task[int(t)] = _decompose(comp, solved, TOP_PATHS)
+        t = int(t)
+        mask = comp.corridor[t] if comp.corridor is not None else slice(None)
+        key = (id(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
+        if key not in cache:
+            solved = _task_max_flow(comp, edge_cap, t)
+            cache[key] = _decompose(comp, solved, TOP_PATHS) if solved else []
+        per_task[t] = cache[key]
     return _routes(comp, per_task)
 
 
