@@ -42,7 +42,10 @@ def test_cut_off_country_and_its_only_cable(branchy, run):
 def test_far_side_of_the_cut_and_what_carries_the_rest(branchy, run):
     # the trunk bu--c1 fails: B keeps half, over its own cable X to A and on over Y
     r = run(
-        branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"]
+        branchy,
+        [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}],
+        core=["CCC"],
+        measure="capacity",
     )
     text = explain(r)
     b = r.country("BBB")
@@ -80,7 +83,7 @@ def test_landlocked_country_shares_its_neighbours_loss(make_network, run):
 
 def test_chokepoint_event_names_the_chokepoint(strait_net, run):
     net = strait_net
-    text = explain(run(net, [{"chokepoint": "strait"}], core=["CCC"]))
+    text = explain(run(net, [{"chokepoint": "strait"}], core=["CCC"], measure="capacity"))
     assert (
         "The strait was closed, so every cable crossing it failed there: one segment of one cable"
         in text

@@ -111,11 +111,12 @@ def test_tiny_minimal_cut(star):
 
 def test_cable_cut_counts_a_cable_once(make_network):
     # cable m reaches the core twice (m#1 to c1, m#2 to c2), cable n once: 2 cables but 3 segments
+    # (c2 on the core's hub land mass: since issue 15 only the hub is core)
     net = make_network(
         stations={
             "a1": ("AAA", 0.0, 0.0, 0),
             "c1": ("CCC", 2.0, 1.0, 0),
-            "c2": ("CCC", 2.0, -1.0, 1),
+            "c2": ("CCC", 2.0, -1.0, 0),
         },
         cables={"m": (10.0, [("a1", "c1"), ("a1", "c2")]), "n": (10.0, [("a1", "c1")])},
     )

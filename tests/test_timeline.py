@@ -38,12 +38,14 @@ def _tl(net, events, **top):
 
 
 def test_compound_state_and_recovery_on_a_tiny_network(pair):
+    # the capacity view (no rerouting change point); the traffic timeline is tested below
     tl = _tl(
         pair,
         [
             {"cable": {"id": "x", "at": 0, "repair_days": 10, "label": "X fails"}},
             {"cable": {"id": "y", "at": "2024-01-06", "until": "2024-01-26", "label": "Y fails"}},
         ],
+        options={"core": ["CCC"], "measure": "capacity"},
     )
     got = [
         (
@@ -99,7 +101,11 @@ def test_repair_options_none_and_days(pair):
 
 
 def test_json_of_a_timeline_is_plain_data(pair):
-    tl = _tl(pair, [{"cable": {"id": "x", "at": 0, "repair_days": 2}}])
+    tl = _tl(
+        pair,
+        [{"cable": {"id": "x", "at": 0, "repair_days": 2}}],
+        options={"core": ["CCC"], "measure": "capacity"},
+    )
     data = json.loads(timeline.to_json(tl))
     assert [s["start"] for s in data["states"]] == ["2024-01-01", "2024-01-03"]
     assert data["scenario"]["events"][0]["repair_basis"] == "given: repair_days 2"
@@ -270,3 +276,16 @@ def test_cli_timeline_map_strip(tmp_path):
     assert res.exit_code == 0, res.output
     assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
     assert "2024-03-14 (day 19 until 2024-04-04)" in res.output  # one section per change point
+
+
+def test_traffic_timeline_reroutes_after_the_first_days(pair):
+    # traffic: immediate at the cut, rerouted from REROUTE_DAYS on, repaired at the repair date
+    from cablesim._traffic import REROUTE_DAYS
+
+    tl = _tl(pair, [{"cable": {"id": "x", "at": 0, "repair_days": 20}}])
+    assert [s.day for s in tl.states] == [0, REROUTE_DAYS, 20]
+    assert [s.rerouted for s in tl.states] == [False, True, False]
+    first, later = tl.states[0].result.country("AAA"), tl.states[1].result.country("AAA")
+    assert first["loss_pct"] == first["loss_pct_immediate"]
+    assert later["loss_pct"] == later["loss_pct_rerouted"]
+    assert tl.states[2].result.country("AAA")["loss_pct"] == 0.0

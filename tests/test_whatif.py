@@ -42,7 +42,11 @@ def test_hypothetical_cable_between_existing_stations(two):
     a = r.country("AAA")
     assert a["baseline_tbps"] == pytest.approx(17.0)
     assert a["remaining_tbps"] == pytest.approx(7.0)  # the new cable survives the loss of X
-    assert a["status"] == "severe"
+    assert a["capacity_loss_pct"] == pytest.approx(100 * 10 / 17, abs=0.01)
+    # its 7 Tbps carry all of A's traffic: the new cable is a direct route to the core, and
+    # A's displaced traffic moves onto its spare capacity at once (issue 15)
+    assert a["loss_pct"] == 0.0
+    assert a["status"] == "unaffected"
     rec = _whatif.added(r.network)[0]
     assert rec["cable_id"] == "second-route"
     assert rec["kind"] == "hypothetical"
