@@ -239,6 +239,7 @@ class Evaluator:
             # values are traffic served (headline horizon), as cablesim.metrics reports them
             self.traffic = _traffic.model(comp)
             self.baseline = self.traffic_values(comp.edge_cap)
+            self._edge_traffic_loss = self._edge_bounds()
 
     # -------------------------------------------------------------- traffic
     def traffic_values(
@@ -266,6 +267,38 @@ class Evaluator:
         )
         return np.bincount(comp.task_country, weights=served, minlength=len(self.countries))
 
+    def _edge_bounds(self) -> sp.csr_matrix:
+        """Edges x countries: upper bound (percent) on the first-days loss when the edge alone
+        fails: the baseline traffic of the routes through its pair, if the pair's capacity
+        without the edge falls below its baseline load in either direction."""
+        m, comp = self.traffic, self.comp
+        r = m.routes
+        n_p = len(comp.pair_u)
+        pair = self._pair
+        valid = np.flatnonzero(pair >= 0)
+        p = pair[valid]
+        cap_wo = m.dcap0[2 * p] - comp.edge_cap[valid]
+        hurt = (m.load0[2 * p] > cap_wo + 1e-9) | (m.load0[2 * p + 1] > cap_wo + 1e-9)
+        # pairs x countries: baseline traffic of the routes through the pair (either direction)
+        und = sp.csr_matrix(
+            (np.ones(len(r.idx)), (r.idx // 2, np.repeat(np.arange(r.n), np.diff(r.ptr)))),
+            shape=(n_p, r.n),
+        )
+        und.data[:] = 1.0
+        und.sum_duplicates()
+        und.data = np.minimum(und.data, 1.0)
+        pc = sp.csr_matrix(
+            (m.x0, (np.arange(r.n), self.task_country[r.task])),
+            shape=(r.n, len(self.countries)),
+        )
+        b = np.where(self.baseline > 0, self.baseline, 1.0)
+        per_pair = (und @ pc) @ sp.diags(100.0 / b)
+        e_idx = valid[hurt]
+        sel = sp.csr_matrix(
+            (np.ones(len(e_idx)), (e_idx, p[hurt])), shape=(len(comp.edge_ids), n_p)
+        )
+        return (sel @ per_pair).tocsr()
+
     def traffic_loss_bounds(self, configs: Sequence[np.ndarray]) -> np.ndarray:
         """Upper bound on every country's headline traffic loss (percent, K x countries).
 
@@ -281,8 +314,28 @@ class Evaluator:
             return out
         r = m.routes
         b = np.where(self.baseline > 0, self.baseline, 1.0)
-        for k, cfg in enumerate(configs):
-            cap = self.capacity_after(np.asarray(cfg, np.int64))
+        # sets whose edges lie on distinct pairs: the sum of the edges' own bounds (a pair's
+        # capacity depends on its own edges only; a union of hit routes is at most the sum)
+        lens = np.array([len(c) for c in configs])
+        flat = (
+            np.concatenate([np.asarray(c, dtype=np.int64) for c in configs])
+            if lens.sum()
+            else np.array([], dtype=np.int64)
+        )
+        rows = np.repeat(np.arange(len(configs)), lens)
+        pe = self._pair[flat]
+        ok = pe >= 0
+        key = rows[ok] * len(self.comp.pair_u) + pe[ok]
+        uk, counts = np.unique(key, return_counts=True)
+        shared = np.zeros(len(configs), dtype=bool)
+        shared[uk[counts > 1] // len(self.comp.pair_u)] = True
+        act = sp.csr_matrix(
+            (np.ones(len(flat)), (rows, flat)), shape=(len(configs), len(self.comp.edge_ids))
+        )
+        out = np.minimum(100.0, np.asarray((act @ self._edge_traffic_loss).todense()) + 1e-6)
+        for k in np.flatnonzero(shared):
+            cfg = configs[k]
+            cap = self.capacity_after(np.unique(np.asarray(cfg, np.int64)))
             hurt = _traffic._hurt(m, _traffic.directed_capacity(self.comp, cap))
             if not hurt.any():
                 continue
