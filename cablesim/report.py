@@ -375,11 +375,13 @@ def render_terminal(
             "worst toward",
             "before Tbps",
             "after Tbps",
-            "intl Tbps after",
-            "RTT ms before",
             "RTT ms after",
         ):
-            t.add_column(col, justify="left" if col in ("country", "status") else "right")
+            t.add_column(
+                col,
+                justify="left" if col in ("country", "status") else "right",
+                no_wrap=col in ("country", "status"),
+            )
         for r in aff.head(limit).itertuples():
             t.add_row(
                 f"{r.name} ({r.iso3})",
@@ -391,8 +393,6 @@ def render_terminal(
                 r.worst_region,
                 _fmt_tbps(r.baseline_tbps),
                 _fmt_tbps(r.remaining_tbps),
-                _fmt_tbps(r.international_tbps),
-                _fmt_ms(r.latency_ms_baseline),
                 _fmt_ms(r.latency_ms),
             )
         con.print(t)

@@ -112,9 +112,15 @@ def _segments_by_node(network: Network) -> dict[str, list[str]]:
 
 
 def _build_sweep(
-    network: Network, *, by: str, core: tuple[str, ...], backhaul: str, routing: str
+    network: Network,
+    *,
+    by: str,
+    core: tuple[str, ...],
+    backhaul: str,
+    routing: str,
+    measure: str = "traffic",
 ) -> _SweepState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing)
+    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
     state = _SweepState(ev, by)
     segs = network.segments
     if by == "cable":
@@ -338,9 +344,16 @@ def _run(
     scheduler,
     progress,
     label,
+    measure="traffic",
 ) -> tuple[list[tuple[str, ...]], np.ndarray, np.ndarray, bool, np.ndarray]:
     ctx = _batch.make_context(
-        network, _build_sweep, by=by, core=tuple(core), backhaul=backhaul, routing=routing
+        network,
+        _build_sweep,
+        by=by,
+        core=tuple(core),
+        backhaul=backhaul,
+        routing=routing,
+        measure=measure,
     )
     state = _batch.get_state(ctx)
     n_c = len(state.ev.countries)
@@ -521,6 +534,7 @@ def sweep(
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: bool | None = None,
+    measure: str = "traffic",
 ) -> SweepResult:
     """Fail every element (``k=1``) or pairs of elements (``k=2``) in turn; rank them.
 
@@ -546,6 +560,9 @@ def sweep(
         Address of a Dask scheduler (``tcp://host:port``).
     progress
         Progress bar on stderr (default: when stderr is a terminal).
+    measure
+        ``"traffic"`` (default): losses are shares of traffic lost in the first days, as
+        :func:`cablesim.simulate` reports them; ``"capacity"``: capacity losses.
 
     Returns
     -------
@@ -585,10 +602,17 @@ def sweep(
         "workers": workers,
         "scheduler": scheduler,
         "progress": progress,
+        "measure": measure,
     }
     state = _batch.get_state(
         _batch.make_context(
-            network, _build_sweep, by=by, core=tuple(core), backhaul=backhaul, routing=routing
+            network,
+            _build_sweep,
+            by=by,
+            core=tuple(core),
+            backhaul=backhaul,
+            routing=routing,
+            measure=measure,
         )
     )
     ev = state.ev
