@@ -31,8 +31,12 @@ from typing import Any
 import pandas as pd
 
 from cablesim._format import worst_region
+from cablesim.engine import demand as _demand
+from cablesim.engine import flows as _engine
+from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import ScenarioError
-from cablesim.scenario import Scenario, bundled_scenarios, load_scenario
+from cablesim.network import load_network
+from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
 from cablesim.simulate import Result, simulate
 
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3, "near_total": 4, "total": 5}
@@ -92,6 +96,7 @@ class HistoryReport:
     """Scores of every incident."""
 
     events: list[EventScore] = field(default_factory=list)
+    sensitivity: list = field(default_factory=list)  # (target, reached, summary) per value
 
     def summary(self) -> dict[str, Any]:
         reported = sum(len(e.table) for e in self.events)
@@ -178,6 +183,12 @@ def score_event(scenario: Scenario) -> EventScore:
                 "model_loss_pct": loss,
                 "model_worst_toward": toward,
                 "model_status": status,
+                "model_loss_rerouted_pct": float(rec["loss_pct_rerouted"])
+                if rec and "loss_pct_rerouted" in rec
+                else float("nan"),
+                "model_capacity_loss_pct": float(rec["capacity_loss_pct"])
+                if rec and "capacity_loss_pct" in rec
+                else float("nan"),
                 "in_band": ok,
                 "wording": fact.get("wording", ""),
                 "sources": ", ".join(fact.get("sources", [])),
@@ -205,3 +216,28 @@ def score_event(scenario: Scenario) -> EventScore:
 def run_history(directory: str | os.PathLike[str] | None = None) -> HistoryReport:
     """Score every incident in ``directory`` (the bundled history suite by default)."""
     return HistoryReport([score_event(load_scenario(f)) for f in history_files(directory)])
+
+
+SENSITIVITY = (0.20, 0.275, 0.40, 0.60)
+"""Utilization values of the sensitivity table (issue 15: 20% to 60%)."""
+
+
+def run_sensitivity(
+    values: tuple[float, ...] = SENSITIVITY, directory: str | os.PathLike[str] | None = None
+) -> list[tuple[float, float, dict[str, Any]]]:
+    """The history suite's scores with the demand level set for each mean utilization.
+
+    Returns (target, level reached on the default network, summary) per value.
+    The module default (:data:`cablesim.engine.demand.UTILIZATION`) is restored after.
+    """
+    out = []
+    saved = _demand.UTILIZATION
+    try:
+        for u in values:
+            _demand.UTILIZATION = u
+            rep_u = run_history(directory)
+            comp = _engine.compile_network(load_network(), "landmass", DEFAULT_CORE)
+            out.append((u, _traffic.model(comp, utilization=u).achieved, rep_u.summary()))
+    finally:
+        _demand.UTILIZATION = saved
+    return out

@@ -10,6 +10,18 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
     country's corridor: routes whose round trip to a core country is at most
     twice the shortest plus 25 ms (:data:`cablesim.engine.flows.ROUTE_STRETCH`).
 ``loss_pct``
+    The headline: with ``measure="traffic"`` (default) the share of the country's
+    demand no longer carried in the headline horizon
+    (:data:`cablesim.engine.traffic.HEADLINE`, the first days; see :mod:`cablesim.engine.traffic`);
+    with ``measure="capacity"`` the capacity loss.
+``loss_pct_immediate``, ``loss_pct_rerouted``
+    Share of demand (carried by the intact network) no longer carried in the first
+    days (baseline routes kept) and after rerouting (fair flow over the surviving
+    network).
+``demand_tbps``, ``served_tbps``
+    The country's international traffic demand as the intact network carries it,
+    and what is still carried in the headline horizon (Tbit/s, model estimates).
+``capacity_loss_pct``
     ``100 * (1 - remaining / baseline)``; 0 when the baseline is 0.
 ``isolated``
     No path at all to any core country. A country may keep a path yet lose
@@ -36,6 +48,7 @@ import pandas as pd
 
 from cablesim.cuts import Failures
 from cablesim.engine import flows as _engine
+from cablesim.engine import traffic as _traffic
 from cablesim.network import Network
 
 SEVERE_PCT = 50.0
@@ -60,7 +73,13 @@ COLUMNS = (
     "latency_ms",
     "latency_change_ms",
     "loss_pct_by_region",
+    "loss_pct_immediate",
+    "loss_pct_rerouted",
+    "capacity_loss_pct",
+    "demand_tbps",
+    "served_tbps",
 )
+MEASURES = ("traffic", "capacity")
 
 
 def status_of(loss_pct: float, isolated: bool) -> str:
@@ -87,6 +106,8 @@ def country_metrics(
     backhaul: str = "landmass",
     routing: str = "corridor",
     incremental: bool = True,
+    measure: str = "traffic",
+    utilization: float | None = None,
 ) -> pd.DataFrame:
     """Per-country metrics before and after ``failures``.
 
@@ -105,6 +126,12 @@ def country_metrics(
         count (see :func:`cablesim.engine.flows.corridors`); ``"any"``: every route.
     incremental
         Reuse baseline flows where a failure cannot change them (exact).
+    measure
+        What ``loss_pct`` and the status measure: ``"traffic"`` (default) or
+        ``"capacity"`` (see :data:`MEASURES` and the module docstring).
+    utilization
+        Mean utilization of the intact network for the demand model; default
+        :data:`cablesim.engine.demand.UTILIZATION`.
 
     Returns
     -------
@@ -125,6 +152,7 @@ def country_metrics(
             solver = _engine.FlowSolver(comp_after, cap_after)
             task_after = np.array([solver.task_flow(t)[0] for t in range(len(comp.task_country))])
     after = _engine._country_values(comp, task_after)
+    traffic = _traffic_after(comp, comp_after, cap_after, failures, utilization)
     region_loss = _region_losses(comp, base.task_value, task_after)
     reach = _engine.reachable(comp_after, cap_after)
     reach_before = _cached(
@@ -153,8 +181,10 @@ def country_metrics(
         nodes = set(comp.node_ids[comp.country_nodes[c]])
         if nodes and nodes <= lost_nodes:
             r = 0.0
-        loss = 100.0 * (1.0 - r / b) if b > 0 else 0.0
-        loss = max(0.0, min(100.0, loss))
+        cap_loss = 100.0 * (1.0 - r / b) if b > 0 else 0.0
+        cap_loss = max(0.0, min(100.0, cap_loss))
+        demand, served, t_loss = traffic[c]
+        loss = cap_loss if measure == "capacity" else t_loss[_traffic.HEADLINE]
         isolated = not reach[c] or bool(nodes and nodes <= lost_nodes)
         was = not reach_before[c]
         lb, la = lat_before.get(c, np.nan), lat_after.get(c, np.nan)
@@ -179,6 +209,11 @@ def country_metrics(
                 if np.isfinite(la) and np.isfinite(lb)
                 else np.nan,
                 "loss_pct_by_region": region_loss.get(c, {}),
+                "loss_pct_immediate": round(t_loss["immediate"], 2),
+                "loss_pct_rerouted": round(t_loss["rerouted"], 2),
+                "capacity_loss_pct": round(cap_loss, 2),
+                "demand_tbps": round(demand, 4),
+                "served_tbps": round(0.0 if isolated else served, 4),
             }
         )
     df = pd.DataFrame(rows, columns=list(COLUMNS))
@@ -188,6 +223,41 @@ def country_metrics(
         columns="_o"
     )
     return df.reset_index(drop=True)
+
+
+def _traffic_after(
+    comp: _engine.Compiled,
+    comp_after: _engine.Compiled,
+    cap_after: np.ndarray,
+    failures: Failures,
+    utilization: float | None,
+) -> dict[str, tuple[float, float, dict[str, float]]]:
+    """Per country: demand carried by the intact network, served after (headline horizon),
+    and the loss (percent) in each horizon."""
+    model = _traffic.model(comp, utilization=utilization)
+    lost_nodes = set(failures.nodes)
+    lost = np.zeros(len(comp.task_country), dtype=bool)
+    if lost_nodes:
+        for i, c in enumerate(comp.countries):
+            nodes = set(comp.node_ids[comp.country_nodes[c]])
+            if nodes and nodes <= lost_nodes:
+                lost |= comp.task_country == i
+    served = _traffic.served_after(
+        model, cap_after, comp_after=comp_after, lost_tasks=lost if lost.any() else None
+    )
+    out = {}
+    for c, tasks in comp.country_tasks.items():
+        losses = {}
+        for h in _traffic.HORIZONS:
+            before = float(model.served0[h][tasks].sum())
+            now = float(served[h][tasks].sum())
+            losses[h] = max(0.0, min(100.0, 100.0 * (1.0 - now / before))) if before > 0 else 0.0
+        out[c] = (
+            float(model.served0[_traffic.HEADLINE][tasks].sum()),
+            float(served[_traffic.HEADLINE][tasks].sum()),
+            losses,
+        )
+    return out
 
 
 def _state_after(

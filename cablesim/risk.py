@@ -234,6 +234,22 @@ def _trial(
     isolated = np.zeros(n_c, dtype=bool)
     if not configs:
         return worst, isolated
+    if ev.traffic is not None:  # traffic served (no solver: the headline is immediate)
+        ub = ev.traffic_loss_bounds(configs)
+        ub[:, ~state.eligible] = 0.0
+        need = np.flatnonzero((ub >= floor).any(axis=1))
+        if not len(need):
+            return worst, isolated
+        vals, reach = ev.evaluate([configs[k] for k in need])
+        b = ev.baseline
+        with np.errstate(invalid="ignore", divide="ignore"):
+            loss = np.where(b > 0, 100.0 * (1.0 - vals / np.where(b > 0, b, 1.0)), 0.0)
+        loss = np.clip(loss, 0.0, 100.0)
+        loss[:, ~state.eligible] = 0.0
+        best = loss.max(axis=0)
+        worst = np.where(best >= floor, best, -1.0)
+        isolated = ((~reach) & state.eligible[None, :]).any(axis=0)
+        return worst, isolated
     preps: dict[int, _batch._Prepared] = {}
     ub = ev.loss_upper_bounds(configs)
     ub[:, ~state.eligible] = 0.0

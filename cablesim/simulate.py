@@ -16,7 +16,9 @@ from cablesim import whatif as _whatif
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
+from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
+from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownCountryError
 from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
@@ -59,8 +61,16 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         "Capacity to the core is the mean over the core regions of the maximum flow from a "
         "country's nodes to the region's hub countries (other than itself), counting only routes "
         f"whose round trip is at most {_engine.ROUTE_STRETCH:g} times the shortest plus "
-        f"{_engine.ROUTE_SLACK_MS:g} ms (no detours around the planet). Each country's flow is "
-        "computed alone: countries do not compete for the surviving capacity.",
+        f"{_engine.ROUTE_SLACK_MS:g} ms (no detours around the planet); each country's capacity "
+        "is computed alone (capacity_loss_pct). A core country is core only at its hub land mass "
+        "(the one with most landing-station cable capacity).",
+        *_demand.notes(),
+        *_traffic.notes(
+            scenario.measure,
+            _traffic.model(
+                _engine.compile_network(network, scenario.backhaul, tuple(scenario.core))
+            ),
+        ),
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
         f"degraded = {metrics.DEGRADED_PCT:g}% or more; else unaffected.",
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
@@ -215,6 +225,9 @@ class Result:
             "severe": new.loc[new["status"] == "severe", "iso3"].tolist(),
             "degraded": new.loc[new["status"] == "degraded", "iso3"].tolist(),
             "capacity_lost_tbps": round(lost, 3),
+            "traffic_lost_tbps": round(
+                float((new["demand_tbps"] - new["served_tbps"]).clip(lower=0).sum()), 3
+            ),
             "places_cut_off": len(self.cut_off_places),
             "countries_in_model": len(c),
         }
@@ -268,7 +281,12 @@ def simulate(
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
     countries = metrics.country_metrics(
-        net, failures, core=scenario.core, backhaul=scenario.backhaul, incremental=incremental
+        net,
+        failures,
+        core=scenario.core,
+        backhaul=scenario.backhaul,
+        incremental=incremental,
+        measure=scenario.measure,
     )
     segs = net.segments
     mask = segs["segment_id"].isin(failures.segments).to_numpy()

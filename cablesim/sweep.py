@@ -94,6 +94,7 @@ RECORD_COLUMNS = (
     "n_severe",
     "n_degraded",
     "capacity_lost_tbps",
+    "traffic_lost_tbps",
     "impact",
     "synergy",
     "people_affected",
@@ -124,9 +125,15 @@ def _segments_by_node(network: Network) -> dict[str, list[str]]:
 
 
 def _build_sweep(
-    network: Network, *, by: str, core: tuple[str, ...], backhaul: str, routing: str
+    network: Network,
+    *,
+    by: str,
+    core: tuple[str, ...],
+    backhaul: str,
+    routing: str,
+    measure: str = "traffic",
 ) -> _SweepState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing)
+    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
     state = _SweepState(ev, by)
     segs = network.segments
     if by == "cable":
@@ -155,7 +162,9 @@ def element_event(network: Network, kind: str, element: str) -> Event:
     raise CableSimError(f"no scenario event for a {kind}")  # pragma: no cover
 
 
-def _evaluate_general(state: _SweepState, combo: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _evaluate_general(
+    state: _SweepState, combo: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Failures through :func:`cablesim.cuts.apply_events` (chokepoints: split backhaul too)."""
 
     ev = state.ev
@@ -166,6 +175,7 @@ def _evaluate_general(state: _SweepState, combo: Sequence[str]) -> tuple[np.ndar
     if split is None and not failures.degraded:
         vals, reach = ev.evaluate([edges])
         vals, reach = vals[0], reach[0]
+        capv = ev.country_values(ev.task_values([edges]))[0]
     else:
         comp_after = _engine.compile_network(
             net, ev.backhaul, ev.core, routing=ev.routing, backhaul_edges=split, corridor_of=ev.comp
@@ -174,9 +184,14 @@ def _evaluate_general(state: _SweepState, combo: Sequence[str]) -> tuple[np.ndar
             ev.comp, set(failures.segments) | set(failures.links), failures.degraded
         )
         solver = _engine.FlowSolver(comp_after, cap)
-        vals = np.array([solver.flow(c)[0] for c in ev.countries])
+        capv = np.array([solver.flow(c)[0] for c in ev.countries])
+        if ev.traffic is not None:
+            vals = ev.traffic_values(cap, comp_after=comp_after, lost=set(failures.nodes))
+        else:
+            vals = capv.copy()
         reach = ev.reach(comp_after, cap)
-    return _apply_lost(ev, vals, reach, set(failures.nodes))
+    capv, _ = _apply_lost(ev, capv, reach.copy(), set(failures.nodes))
+    return (*_apply_lost(ev, vals, reach, set(failures.nodes)), capv)
 
 
 def _apply_lost(
@@ -196,18 +211,21 @@ def _apply_lost(
 
 def _sweep_chunk(
     state: _SweepState, combos: list[tuple[str, ...]]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values (traffic served, or capacity), reachability and capacity values per combo."""
     ev = state.ev
     if state.by == "chokepoint":
         out = [_evaluate_general(state, combo) for combo in combos]
-        return np.vstack([o[0] for o in out]), np.vstack([o[1] for o in out])
+        return tuple(np.vstack([o[i] for o in out]) for i in range(3))
     configs = [np.unique(np.concatenate([state.edges[e] for e in combo])) for combo in combos]
     vals, reach = ev.evaluate(configs)
+    capv = ev.country_values(ev.task_values(configs)) if ev.traffic is not None else vals.copy()
     if state.nodes:
         for k, combo in enumerate(combos):
             lost = {n for e in combo for n in state.nodes.get(e, ())}
+            capv[k], _ = _apply_lost(ev, capv[k], reach[k].copy(), lost)
             vals[k], reach[k] = _apply_lost(ev, vals[k], reach[k], lost)
-    return vals, reach
+    return vals, reach, capv
 
 
 # ------------------------------------------------------------------------------ result
@@ -338,14 +356,21 @@ def _run(
     scheduler,
     progress,
     label,
-) -> tuple[list[tuple[str, ...]], np.ndarray, np.ndarray, bool]:
+    measure="traffic",
+) -> tuple[list[tuple[str, ...]], np.ndarray, np.ndarray, bool, np.ndarray]:
     ctx = parallel.make_context(
-        network, _build_sweep, by=by, core=tuple(core), backhaul=backhaul, routing=routing
+        network,
+        _build_sweep,
+        by=by,
+        core=tuple(core),
+        backhaul=backhaul,
+        routing=routing,
+        measure=measure,
     )
     state = parallel.get_state(ctx)
     n_c = len(state.ev.countries)
     if not combos:
-        return [], np.zeros((0, n_c)), np.zeros((0, n_c), dtype=bool), False
+        return [], np.zeros((0, n_c)), np.zeros((0, n_c), dtype=bool), False, np.zeros((0, n_c))
     per = 2 if by == "chokepoint" else 25
     size = parallel.chunk_size(
         len(combos), workers if not scheduler else 8, target=6, lo=1, hi=per * 8
@@ -361,16 +386,18 @@ def _run(
         progress=progress,
         description=label,
     )
-    done_combos, vals, reach = [], [], []
+    done_combos, vals, reach, capv = [], [], [], []
     for p, r in zip(parts, run.results, strict=True):
         if r is None:
             continue
         done_combos.extend(p)
         vals.append(r[0])
         reach.append(r[1])
+        capv.append(r[2])
     if not vals:
-        return [], np.zeros((0, n_c)), np.zeros((0, n_c), dtype=bool), run.interrupted
-    return done_combos, np.vstack(vals), np.vstack(reach), run.interrupted
+        empty = np.zeros((0, n_c))
+        return [], empty, np.zeros((0, n_c), dtype=bool), run.interrupted, empty
+    return done_combos, np.vstack(vals), np.vstack(reach), run.interrupted, np.vstack(capv)
 
 
 def _records(
@@ -385,8 +412,12 @@ def _records(
     rank_by: str,
     *,
     single: dict[str, np.ndarray] | None = None,
+    capacity: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     b = ev.baseline
+    cb = ev.capacity_baseline
+    capv = vals if capacity is None else capacity
+    cap_lost = np.where(ev.reach0[None, :], np.maximum(cb[None, :] - capv, 0.0), 0.0)
     ok = ev.reach0 & (b > 0)
     safe_b = np.where(b > 0, b, 1.0)
     loss = np.where(ok[None, :], 100.0 * (1.0 - vals / safe_b[None, :]), 0.0).clip(0.0, 100.0)
@@ -416,7 +447,8 @@ def _records(
                 "n_isolated": int(iso[k].sum()),
                 "n_severe": int(severe[k].sum()),
                 "n_degraded": int(degraded[k].sum()),
-                "capacity_lost_tbps": round(float(lost[k].sum()), 3),
+                "capacity_lost_tbps": round(float(cap_lost[k].sum()), 3),
+                "traffic_lost_tbps": round(float(lost[k].sum()), 4),
                 "impact": round(float(li.sum() / 100.0), 4),
                 "synergy": round(_synergy(li, [single.get(e) for e in combo]), 4)
                 if single is not None and len(combo) > 1
@@ -467,11 +499,12 @@ def _worst_by_country(
         row = {
             "iso3": c,
             "name": names.get(c, c),
-            "baseline_tbps": round(float(ev.baseline[i]), 3),
+            "baseline_tbps": round(float(ev.capacity_baseline[i]), 3),
             "element": None,
             "element_name": None,
             "loss_pct": 0.0,
             "isolated": False,
+            "demand_tbps": round(float(ev.baseline[i]), 4) if ev.traffic is not None else None,
         }
         if len(records):
             col = loss[:, i]
@@ -496,6 +529,7 @@ def _worst_by_country(
             "element_name",
             "loss_pct",
             "isolated",
+            "demand_tbps",
         ],
     )
     df = df.sort_values(["isolated", "loss_pct", "iso3"], ascending=[False, False, True])
@@ -517,6 +551,7 @@ def sweep(
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: bool | None = None,
+    measure: str = "traffic",
 ) -> SweepResult:
     """Fail every element (``k=1``) or pairs of elements (``k=2``) in turn; rank them.
 
@@ -544,6 +579,9 @@ def sweep(
         Address of a Dask scheduler (``tcp://host:port``).
     progress
         Progress bar on stderr (default: when stderr is a terminal).
+    measure
+        ``"traffic"`` (default): losses are shares of traffic lost in the first days, as
+        :func:`cablesim.simulate` reports them; ``"capacity"``: capacity losses.
 
     Returns
     -------
@@ -585,10 +623,17 @@ def sweep(
         "workers": workers,
         "scheduler": scheduler,
         "progress": progress,
+        "measure": measure,
     }
     state = parallel.get_state(
         parallel.make_context(
-            network, _build_sweep, by=by, core=tuple(core), backhaul=backhaul, routing=routing
+            network,
+            _build_sweep,
+            by=by,
+            core=tuple(core),
+            backhaul=backhaul,
+            routing=routing,
+            measure=measure,
         )
     )
     ev = state.ev
@@ -599,11 +644,15 @@ def sweep(
         .to_numpy(float)
     )
     combos = [(e,) for e in chosen]
-    done, vals, reach, interrupted = _run(network, by, combos, label=f"sweep {by} (N-1)", **opts)
+    done, vals, reach, interrupted, capv = _run(
+        network, by, combos, label=f"sweep {by} (N-1)", **opts
+    )
     notes = []
     single = None
     if k == 2 and not interrupted:
-        recs1, loss1 = _records(ev, by, done, vals, reach, labels, n_segments, pop, "impact")
+        recs1, loss1 = _records(
+            ev, by, done, vals, reach, labels, n_segments, pop, "impact", capacity=capv
+        )
         single = {e: loss1[i] for i, e in enumerate(recs1["element"])}
         pool = set(recs1["element"].head(pair_pool))
         pairs = {tuple(sorted(p)) for p in _pairs(sorted(pool))}
@@ -621,12 +670,12 @@ def sweep(
             f"among the {pair_pool} elements of highest single impact, and for every country "
             f"every pair among the {per_country} elements that hurt it most."
         )
-        done, vals, reach, interrupted = _run(
+        done, vals, reach, interrupted, capv = _run(
             network, by, combos, label=f"sweep {by} (N-2)", **opts
         )
     total = len(combos)
     records, loss = _records(
-        ev, by, done, vals, reach, labels, n_segments, pop, rank_by, single=single
+        ev, by, done, vals, reach, labels, n_segments, pop, rank_by, single=single, capacity=capv
     )
     if single is not None and len(records):
         keep = (records["synergy"] >= SYNERGY_FLOOR).to_numpy()
@@ -787,9 +836,9 @@ def minimal_cut(
             as_of=network.as_of,
         )
     src = comp.country_flow_nodes[iso]
-    sink_c = [c for c in core if c != iso and c in comp.country_flow_nodes]
+    sink_c = [c for c in core if c != iso and c in comp.core_nodes]
     sink = np.setdiff1d(
-        np.unique(np.concatenate([comp.country_flow_nodes[c] for c in sink_c]))
+        np.unique(np.concatenate([comp.flow_of[comp.core_nodes[c]] for c in sink_c]))
         if sink_c
         else np.array([], np.int64),
         src,

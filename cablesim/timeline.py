@@ -60,7 +60,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cablesim import metrics
 from cablesim._format import plain_record as _clean
+from cablesim.engine.traffic import REROUTE_DAYS
 from cablesim.exceptions import ScenarioError
 from cablesim.scenario import Event, Scenario, load_scenario
 from cablesim.simulate import network_for, scenario_dict, simulate
@@ -394,6 +396,10 @@ class TimelineState:
         began on ``start`` and of those repaired on ``start``.
     result
         The :class:`~cablesim.simulate.Result` of the active events together.
+    rerouted
+        Whether every active event began at least
+        :data:`cablesim.engine.traffic.REROUTE_DAYS` days before ``start``: the
+        result's ``loss_pct`` is then the rerouted horizon, else the immediate one.
     """
 
     start: dt.date
@@ -403,6 +409,7 @@ class TimelineState:
     started: tuple[int, ...]
     repaired: tuple[int, ...]
     result: Any
+    rerouted: bool = False
 
     @property
     def label(self) -> str:
@@ -412,6 +419,8 @@ class TimelineState:
             parts.append(f"{len(self.started)} event{'s' if len(self.started) > 1 else ''} start")
         if self.repaired:
             parts.append(f"{len(self.repaired)} repaired")
+        if self.rerouted and not self.started and not self.repaired:
+            parts.append("traffic rerouted")
         parts.append(f"{len(self.active)} in effect" if self.active else "everything repaired")
         return "; ".join(parts)
 
@@ -652,7 +661,7 @@ def simulate_timeline(
     >>> tl = simulate_timeline({"name": "t", "as_of": "2022-01-15", "events": [
     ...     {"cable": {"id": "tonga-cable", "at": 0, "repair_days": 38}}]})
     >>> [(s.day, s.result.country("TON")["status"]) for s in tl.states]
-    [(0, 'isolated'), (38, 'unaffected')]
+    [(0, 'isolated'), (7, 'isolated'), (38, 'unaffected')]
     """
 
     if not isinstance(scenario, Scenario):
@@ -660,16 +669,30 @@ def simulate_timeline(
     net = network_for(scenario, network)
     sched = schedule(scenario, net)
     t0 = timeline_start(scenario, net)
-    points = sorted({s.start for s in sched} | {s.end for s in sched if s.end is not None})
-    cache: dict[tuple[int, ...], Any] = {}
+    # traffic is rerouted REROUTE_DAYS after a cut: the first days use the immediate horizon
+    reroute = dt.timedelta(days=REROUTE_DAYS)
+    points = sorted(
+        {s.start for s in sched}
+        | {s.end for s in sched if s.end is not None}
+        | {
+            s.start + reroute
+            for s in sched
+            if scenario.measure == "traffic" and (s.end is None or s.end > s.start + reroute)
+        }
+    )
+    cache: dict[tuple, Any] = {}
     states: list[TimelineState] = []
     for k, cp in enumerate(points):
         active = tuple(s.index for s in sched if s.start <= cp and (s.end is None or s.end > cp))
-        if states and states[-1].active == active:
+        settled = bool(active) and all(cp - s.start >= reroute for s in sched if s.index in active)
+        key = (active, settled)
+        if states and states[-1].active == active and states[-1].rerouted == settled:
             continue
-        if active not in cache:
-            sub = replace(scenario, events=tuple(scenario.events[i] for i in active))
-            cache[active] = simulate(sub, network=net)
+        if key not in cache:
+            if active not in cache:
+                sub = replace(scenario, events=tuple(scenario.events[i] for i in active))
+                cache[active] = simulate(sub, network=net)
+            cache[key] = rerouted_result(cache[active]) if settled else cache[active]
         started = tuple(s.index for s in sched if s.start == cp)
         repaired = tuple(s.index for s in sched if s.end == cp)
         end = points[k + 1] if k + 1 < len(points) else None
@@ -681,7 +704,8 @@ def simulate_timeline(
                 active=active,
                 started=started,
                 repaired=repaired,
-                result=cache[active],
+                result=cache[key],
+                rerouted=settled,
             )
         )
     # the end of a state is the start of the next kept one
@@ -731,3 +755,30 @@ __all__ = [
     "schedule",
     "simulate_timeline",
 ]
+
+
+def rerouted_result(result):
+    """A :class:`~cablesim.simulate.Result` whose headline is the rerouted horizon.
+
+    Used by timelines from :data:`REROUTE_DAYS` after the cuts; the input is not
+    modified. A result with ``measure: capacity`` is returned as is.
+    """
+    if result.scenario.measure != "traffic":
+        return result
+    c = result.countries.copy()
+    c["loss_pct"] = c["loss_pct_rerouted"]
+    c["served_tbps"] = np.where(
+        c["isolated"], 0.0, (c["demand_tbps"] * (1 - c["loss_pct_rerouted"] / 100.0)).round(4)
+    )
+    c["status"] = [
+        metrics.status_of(loss, iso) for loss, iso in zip(c["loss_pct"], c["isolated"], strict=True)
+    ]
+    order = {s: i for i, s in enumerate(metrics.STATUSES)}
+    c = (
+        c.assign(_o=c["status"].map(order))
+        .sort_values(["_o", "loss_pct", "iso3"], ascending=[True, False, True])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+    notes = [*result.notes, f"Traffic rerouted (day {REROUTE_DAYS} after the cuts and later)."]
+    return replace(result, countries=c, notes=notes)

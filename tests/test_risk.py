@@ -151,8 +151,8 @@ def test_capacity_uncertainty_band(world):
     u = risk.capacity_uncertainty(sc, world, trials=12, seed=4)
     sim = cablesim.simulate(sc, network=world).countries.set_index("iso3")
     df = u.countries.set_index("iso3")
-    for iso in df.index:  # the nominal column is the scenario's loss
-        assert df.at[iso, "loss_pct"] == pytest.approx(sim.at[iso, "loss_pct"], abs=0.011)
+    for iso in df.index:  # the nominal column is the scenario's capacity loss
+        assert df.at[iso, "loss_pct"] == pytest.approx(sim.at[iso, "capacity_loss_pct"], abs=0.011)
     assert (df["loss_p5"] <= df["loss_p50"]).all()
     assert (df["loss_p50"] <= df["loss_p95"]).all()
     assert (df["loss_p95"] > df["loss_p5"]).any()  # estimated capacities do move the losses

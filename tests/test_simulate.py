@@ -32,8 +32,12 @@ def test_cut_only_the_cut_segments_side_feels_it(branchy, run):
 
 def test_trunk_cut_shares_the_survivor(branchy, run):
     # the trunk bu--c1 fails: B still reaches the core through a1 and cable Y (5 of its 10)
+    # the capacity view (measure: capacity); the traffic headline is in test_traffic.py
     r = run(
-        branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"]
+        branchy,
+        [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}],
+        core=["CCC"],
+        measure="capacity",
     )
     c = r.countries.set_index("iso3")
     assert c.at["BBB", "remaining_tbps"] == pytest.approx(5.0)
@@ -48,10 +52,16 @@ def test_trunk_cut_shares_the_survivor(branchy, run):
 
 
 def test_degrade_and_status_thresholds(branchy, run):
-    r = run(branchy, [{"degrade": {"cable": "y", "fraction": 0.4}}], core=["CCC"])
+    r = run(
+        branchy, [{"degrade": {"cable": "y", "fraction": 0.4}}], core=["CCC"], measure="capacity"
+    )
     c = r.countries.set_index("iso3")
     assert c.at["AAA", "remaining_tbps"] == pytest.approx(13.0)
-    assert c.at["AAA", "status"] == "degraded"  # 13.3% loss
+    assert c.at["AAA", "status"] == "degraded"  # 13.3% loss of capacity
+    # in traffic, A keeps 13 of its 15 Tbps, far more than its demand: nothing lost
+    t = run(branchy, [{"degrade": {"cable": "y", "fraction": 0.4}}], core=["CCC"])
+    assert t.country("AAA")["capacity_loss_pct"] == pytest.approx(100 * 2 / 15, abs=0.01)
+    assert t.country("AAA")["loss_pct"] == 0.0
     assert metrics.status_of(9.99, False) == "unaffected"
     assert metrics.status_of(10.0, False) == "degraded"
     assert metrics.status_of(50.0, False) == "severe"

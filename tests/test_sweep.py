@@ -41,7 +41,11 @@ CORE = ("CCC",)
 
 
 def test_tiny_sweep_ranking_and_worst_cases(star):
-    r = sweep(star, "cable", core=CORE)
+    # the capacity view; with traffic, x and y cost A nothing (its demand fits the other)
+    r = sweep(star, "cable", core=CORE, measure="capacity")
+    t = sweep(star, "cable", core=CORE).records.set_index("element")
+    assert t.at["x", "severe"] == []
+    assert t.at["z", "isolated"] == ["BBB"]
     rec = r.records.set_index("element")
     # z isolates B, w isolates D (impact 1 each; z loses more capacity), x and y halve A
     assert r.records["element"].tolist() == ["z", "w", "x", "y"]
@@ -70,7 +74,7 @@ def test_tiny_sweep_rank_by_capacity(star):
 
 
 def test_tiny_n2_finds_the_pair_that_isolates_a(star):
-    r = sweep(star, "cable", k=2, core=CORE)
+    r = sweep(star, "cable", k=2, core=CORE, measure="capacity")
     top = r.records.iloc[0]
     assert top["elements"] == ["x", "y"]
     assert top["isolated"] == ["AAA", "BBB"]
@@ -113,11 +117,12 @@ def test_tiny_minimal_cut(star):
 
 def test_cable_cut_counts_a_cable_once(make_network):
     # cable m reaches the core twice (m#1 to c1, m#2 to c2), cable n once: 2 cables but 3 segments
+    # (c2 on the core's hub land mass: since issue 15 only the hub is core)
     net = make_network(
         stations={
             "a1": ("AAA", 0.0, 0.0, 0),
             "c1": ("CCC", 2.0, 1.0, 0),
-            "c2": ("CCC", 2.0, -1.0, 1),
+            "c2": ("CCC", 2.0, -1.0, 0),
         },
         cables={"m": (10.0, [("a1", "c1"), ("a1", "c2")]), "n": (10.0, [("a1", "c1")])},
     )

@@ -39,12 +39,14 @@ def _tl(net, events, **top):
 
 
 def test_compound_state_and_recovery_on_a_tiny_network(pair):
+    # the capacity view (no rerouting change point); the traffic timeline is tested below
     tl = _tl(
         pair,
         [
             {"cable": {"id": "x", "at": 0, "repair_days": 10, "label": "X fails"}},
             {"cable": {"id": "y", "at": "2024-01-06", "until": "2024-01-26", "label": "Y fails"}},
         ],
+        options={"core": ["CCC"], "measure": "capacity"},
     )
     got = [
         (
@@ -84,13 +86,33 @@ def test_a_repeated_state_reuses_its_result(pair):
             {"cable": {"id": "x", "at": 0, "repair_days": 30}},
             {"cable": {"id": "y", "at": 5, "repair_days": 5}},
         ],
+        options={"core": ["CCC"], "measure": "capacity"},
     )
     assert [s.active for s in tl.states] == [(0,), (0, 1), (0,), ()]
     assert tl.states[0].result is tl.states[2].result
+    # traffic: X's state on day 10 is past the first days (rerouted), day 7 adds a state
+    tt = _tl(
+        pair,
+        [
+            {"cable": {"id": "x", "at": 0, "repair_days": 30}},
+            {"cable": {"id": "y", "at": 5, "repair_days": 5}},
+        ],
+    )
+    assert [(s.active, s.rerouted) for s in tt.states] == [
+        ((0,), False),
+        ((0, 1), False),
+        ((0,), True),
+        ((), False),
+    ]
+    assert [s.day for s in tt.states] == [0, 5, 10, 30]
 
 
 def test_repair_options_none_and_days(pair):
-    tl = _tl(pair, [{"cable": {"id": "x", "at": 3}}], options={"core": ["CCC"], "repair": "none"})
+    tl = _tl(
+        pair,
+        [{"cable": {"id": "x", "at": 3}}],
+        options={"core": ["CCC"], "repair": "none", "measure": "capacity"},
+    )
     assert len(tl.states) == 1
     assert tl.states[0].end is None
     assert tl.schedule[0].basis.startswith("not repaired")
@@ -100,7 +122,11 @@ def test_repair_options_none_and_days(pair):
 
 
 def test_json_of_a_timeline_is_plain_data(pair):
-    tl = _tl(pair, [{"cable": {"id": "x", "at": 0, "repair_days": 2}}])
+    tl = _tl(
+        pair,
+        [{"cable": {"id": "x", "at": 0, "repair_days": 2}}],
+        options={"core": ["CCC"], "measure": "capacity"},
+    )
     data = json.loads(rtimeline.to_json(tl))
     assert [s["start"] for s in data["states"]] == ["2024-01-01", "2024-01-03"]
     assert data["scenario"]["events"][0]["repair_basis"] == "given: repair_days 2"
@@ -233,7 +259,8 @@ def test_red_sea_then_west_africa_compound_state(crisis):
 
 def test_west_africa_recovers_as_repairs_land(crisis):
     civ = crisis.table["remaining_tbps"].loc["CIV"]
-    days = [s.start.isoformat() for s in crisis.states]
+    # the change points of events (the traffic timeline adds rerouting points between them)
+    days = [s.start.isoformat() for s in crisis.states if s.started or s.repaired]
     feb, mar, apr4, apr11, apr18, apr25 = (civ[d] for d in days[:6])
     assert mar < feb  # the landslide costs Côte d'Ivoire capacity
     assert mar <= apr4 <= apr11 <= apr18 <= apr25  # each repair gives some back
@@ -252,7 +279,8 @@ def test_cli_timeline_outputs(tmp_path):
     res = runner.invoke(cli, args)
     assert res.exit_code == 0, res.output
     data = json.loads((tmp_path / "t.json").read_text())
-    assert len(data["states"]) == 9
+    # 9 change points of events, and 3 rerouting points (REROUTE_DAYS after a cut that lasts)
+    assert len(data["states"]) == 12
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "t.csv").read_text().startswith("date,day,iso3")
     md = (tmp_path / "t.md").read_text()
@@ -270,4 +298,18 @@ def test_cli_timeline_map_strip(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
-    assert "2024-03-14 (day 19 until 2024-04-04)" in res.output  # one section per change point
+    # one section per change point; the landslide's state ends when traffic is rerouted
+    assert "2024-03-14 (day 19 until 2024-03-21)" in res.output
+
+
+def test_traffic_timeline_reroutes_after_the_first_days(pair):
+    # traffic: immediate at the cut, rerouted from REROUTE_DAYS on, repaired at the repair date
+    from cablesim.engine.traffic import REROUTE_DAYS
+
+    tl = _tl(pair, [{"cable": {"id": "x", "at": 0, "repair_days": 20}}], options={"core": ["CCC"]})
+    assert [s.day for s in tl.states] == [0, REROUTE_DAYS, 20]
+    assert [s.rerouted for s in tl.states] == [False, True, False]
+    first, later = tl.states[0].result.country("AAA"), tl.states[1].result.country("AAA")
+    assert first["loss_pct"] == first["loss_pct_immediate"]
+    assert later["loss_pct"] == later["loss_pct_rerouted"]
+    assert tl.states[2].result.country("AAA")["loss_pct"] == 0.0

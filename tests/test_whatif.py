@@ -43,7 +43,11 @@ def test_hypothetical_cable_between_existing_stations(two):
     a = r.country("AAA")
     assert a["baseline_tbps"] == pytest.approx(17.0)
     assert a["remaining_tbps"] == pytest.approx(7.0)  # the new cable survives the loss of X
-    assert a["status"] == "severe"
+    assert a["capacity_loss_pct"] == pytest.approx(100 * 10 / 17, abs=0.01)
+    # its 7 Tbps carry all of A's traffic: the new cable is a direct route to the core, and
+    # A's displaced traffic moves onto its spare capacity at once (issue 15)
+    assert a["loss_pct"] == 0.0
+    assert a["status"] == "unaffected"
     rec = _whatif.added(r.network)[0]
     assert rec["cable_id"] == "second-route"
     assert rec["kind"] == "hypothetical"
@@ -199,6 +203,10 @@ def test_planned_cable_enters_the_network(world):
     assert "2africa" in set(r.failed_cables["cable_id"])
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 traffic model: the West African coast loses no traffic in west-africa-2024",
+)
 def test_adding_2africa_changes_west_africa():
     base = cablesim.simulate(cablesim.find_scenario("west-africa-2024")).countries.set_index("iso3")
     r = cablesim.simulate(cablesim.find_scenario("whatif-2africa"))

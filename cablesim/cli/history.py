@@ -37,6 +37,7 @@ def register(cli: click.Group) -> None:
 
             target = Path(markdown)
             existing = target.read_text(encoding="utf-8") if target.is_file() else None
+            report.sensitivity = hist.run_sensitivity(directory=directory)
             text = update_markdown(report, existing)
             click.echo(f"wrote {rep.write(text, target)}", err=True)
         if as_json:

@@ -90,6 +90,8 @@ _CARVE_OUTS = {
     "REU": ("Réunion", "FRA", (55.1, -21.5, 55.9, -20.8)),
     "CXR": ("Christmas Island", "IOA", (105.4, -10.7, 105.8, -10.3)),
     "CCK": ("Cocos (Keeling) Islands", "IOA", (96.7, -12.3, 97.0, -11.7)),
+    # Bonaire, Sint Eustatius and Saba (Caribbean Netherlands): not mainland Netherlands
+    "BES": ("Bonaire, Sint Eustatius and Saba", "NLD", (-68.6, 11.8, -62.8, 17.8)),
 }
 
 # Units that ISO 3166 does not list separately, merged into the member state.
@@ -196,6 +198,7 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
                 "subregion": str(main["SUBREGION"]),
                 "population": int(grp["POP_EST"].fillna(0).sum()),
                 "income_group": str(main["INCOME_GRP"]),
+                "gdp_musd": float(grp["GDP_MD_EST"].fillna(0).clip(lower=0).sum()),
                 "geometry": geom,
                 "synthetic_polygon": False,
                 "sovereign": str(main["SOVEREIGNT"]),
@@ -227,6 +230,7 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
             "subregion": parent_row["subregion"],
             "population": 0,
             "income_group": parent_row["income_group"],
+            "gdp_musd": 0.0,
             "geometry": shapely.union_all(inside),
             "synthetic_polygon": False,
             "sovereign": parent_row["sovereign"],
@@ -343,6 +347,7 @@ def _landing_points(
                 "region": parent["region"] if parent is not None else "",
                 "subregion": parent["subregion"] if parent is not None else "",
                 "population": 0,
+                "gdp_musd": 0.0,
                 "geometry": geom,
                 "synthetic_polygon": True,
                 "income_group": parent["income_group"] if parent is not None else "",

@@ -53,6 +53,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "World Bank income group (Natural Earth INCOME_GRP); sets the assumed capacity of unsourced border links",
         ),
         C(
+            "gdp_musd",
+            "float",
+            "million US$",
+            "GDP estimate, 2016 (Natural Earth GDP_MD_EST); 0 where unknown (carved-out territories); sizes traffic demand",
+        ),
+        C(
             "n_landing_points",
             "int",
             "count",

@@ -38,6 +38,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 from cablesim.engine import flows as _engine
+from cablesim.engine import traffic as _traffic
 from cablesim.network import Network
 
 _EPS = 1e-9
@@ -156,8 +157,10 @@ class Evaluator:
         core: tuple[str, ...],
         backhaul: str = "landmass",
         routing: str = "corridor",
+        measure: str = "traffic",
     ) -> None:
         self.network = network
+        self.measure = measure
         self.core = tuple(core)
         self.backhaul = backhaul
         self.routing = routing
@@ -216,6 +219,117 @@ class Evaluator:
         self._exact: dict[tuple, float] = {}
         self._graphs: dict[int, _TaskGraph] = {}
         self.stats = {"solves": 0, "resolved": 0, "shared_pair_sets": 0}
+        self.capacity_baseline = self.baseline
+        self.traffic = None
+        if measure == "traffic":
+            # values are traffic served (headline horizon), as cablesim.metrics reports them
+            self.traffic = _traffic.model(comp)
+            self.baseline = self.traffic_values(comp.edge_cap)
+            self._edge_traffic_loss = self._edge_bounds()
+
+    # -------------------------------------------------------------- traffic
+    def traffic_values(
+        self,
+        cap: np.ndarray,
+        *,
+        comp_after: _engine.Compiled | None = None,
+        lost: set[str] | frozenset[str] = frozenset(),
+    ) -> np.ndarray:
+        """Traffic served per country (Tbit/s, headline horizon) with edge capacities ``cap``.
+
+        The same function as :func:`cablesim.metrics.country_metrics`
+        (:func:`cablesim.engine.traffic.immediate_after`), summed per country.
+        """
+        comp = self.comp
+        lost_tasks = None
+        if lost:
+            lost_tasks = np.zeros(len(comp.task_country), dtype=bool)
+            for i, c in enumerate(self.countries):
+                nodes = set(comp.node_ids[comp.country_nodes[c]])
+                if nodes and nodes <= set(lost):
+                    lost_tasks |= comp.task_country == i
+        served = _traffic.immediate_after(
+            self.traffic, cap, comp_after=comp_after, lost_tasks=lost_tasks
+        )
+        return np.bincount(comp.task_country, weights=served, minlength=len(self.countries))
+
+    def _edge_bounds(self) -> sp.csr_matrix:
+        """Edges x countries: upper bound (percent) on the first-days loss when the edge alone
+        fails: the baseline traffic of the routes through its pair, if the pair's capacity
+        without the edge falls below its baseline load in either direction."""
+        m, comp = self.traffic, self.comp
+        r = m.routes
+        n_p = len(comp.pair_u)
+        pair = self._pair
+        valid = np.flatnonzero(pair >= 0)
+        p = pair[valid]
+        cap_wo = m.dcap0[2 * p] - comp.edge_cap[valid]
+        hurt = (m.load0[2 * p] > cap_wo + 1e-9) | (m.load0[2 * p + 1] > cap_wo + 1e-9)
+        # pairs x countries: baseline traffic of the routes through the pair (either direction)
+        und = sp.csr_matrix(
+            (np.ones(len(r.idx)), (r.idx // 2, np.repeat(np.arange(r.n), np.diff(r.ptr)))),
+            shape=(n_p, r.n),
+        )
+        und.data[:] = 1.0
+        und.sum_duplicates()
+        und.data = np.minimum(und.data, 1.0)
+        pc = sp.csr_matrix(
+            (m.x0, (np.arange(r.n), self.task_country[r.task])),
+            shape=(r.n, len(self.countries)),
+        )
+        b = np.where(self.baseline > 0, self.baseline, 1.0)
+        per_pair = (und @ pc) @ sp.diags(100.0 / b)
+        e_idx = valid[hurt]
+        sel = sp.csr_matrix(
+            (np.ones(len(e_idx)), (e_idx, p[hurt])), shape=(len(comp.edge_ids), n_p)
+        )
+        return (sel @ per_pair).tocsr()
+
+    def traffic_loss_bounds(self, configs: Sequence[np.ndarray]) -> np.ndarray:
+        """Upper bound on every country's headline traffic loss (percent, K x countries).
+
+        A country keeps at least the baseline traffic of its routes that cross no
+        link whose capacity fell below its baseline load (exact when the intact
+        network carries every demand, as it does at the sourced utilization;
+        otherwise every bound is 100).
+        """
+        m = self.traffic
+        out = np.zeros((len(configs), len(self.countries)))
+        if (m.load0 > m.dcap0 + 1e-9).any():
+            out[:] = 100.0
+            return out
+        r = m.routes
+        b = np.where(self.baseline > 0, self.baseline, 1.0)
+        # sets whose edges lie on distinct pairs: the sum of the edges' own bounds (a pair's
+        # capacity depends on its own edges only; a union of hit routes is at most the sum)
+        lens = np.array([len(c) for c in configs])
+        flat = (
+            np.concatenate([np.asarray(c, dtype=np.int64) for c in configs])
+            if lens.sum()
+            else np.array([], dtype=np.int64)
+        )
+        rows = np.repeat(np.arange(len(configs)), lens)
+        pe = self._pair[flat]
+        ok = pe >= 0
+        key = rows[ok] * len(self.comp.pair_u) + pe[ok]
+        uk, counts = np.unique(key, return_counts=True)
+        shared = np.zeros(len(configs), dtype=bool)
+        shared[uk[counts > 1] // len(self.comp.pair_u)] = True
+        act = sp.csr_matrix(
+            (np.ones(len(flat)), (rows, flat)), shape=(len(configs), len(self.comp.edge_ids))
+        )
+        out = np.minimum(100.0, np.asarray((act @ self._edge_traffic_loss).todense()) + 1e-6)
+        for k in np.flatnonzero(shared):
+            cfg = configs[k]
+            cap = self.capacity_after(np.unique(np.asarray(cfg, np.int64)))
+            hurt = _traffic._hurt(m, _traffic.directed_capacity(self.comp, cap))
+            if not hurt.any():
+                continue
+            hit = _traffic._path_min(r, np.where(hurt, 0.0, 1.0)) < 1
+            lost_t = np.bincount(r.task, weights=m.x0 * hit, minlength=self.n_tasks)
+            lost_c = np.bincount(self.task_country, weights=lost_t, minlength=len(self.countries))
+            out[k] = np.minimum(100.0, 100.0 * lost_c / b + 1e-6)
+        return out
 
     # -------------------------------------------------------------- basics
     def edges_of(self, ids: Iterable[str]) -> np.ndarray:
@@ -265,9 +379,9 @@ class Evaluator:
             for c in comp.core:
                 if c in self.country_index and c in comp.country_flow_nodes:
                     others = [
-                        comp.country_flow_nodes[k]
+                        np.unique(comp.flow_of[comp.core_nodes[k]])
                         for k in comp.core
-                        if k != c and k in comp.country_flow_nodes
+                        if k != c and k in comp.core_nodes
                     ]
                     sink = np.unique(np.concatenate(others)) if others else np.array([], np.int64)
                     core_sinks[self.country_index[c]] = (
@@ -403,6 +517,17 @@ class Evaluator:
         values, reach
             ``values`` (K x countries, Tbit/s); ``reach`` (K x countries, bool).
         """
+        if self.traffic is not None:
+            vals = np.array(
+                [self.traffic_values(self.capacity_after(np.asarray(c, np.int64))) for c in configs]
+            ).reshape(len(configs), len(self.countries))
+            rch = np.tile(self.reach0, (len(configs), 1))
+            for k in range(len(configs)):
+                if reach == "all" or ((vals[k] <= 0) & self.reach0).any():
+                    rch[k] = self.reach(
+                        self.comp, self.capacity_after(np.asarray(configs[k], np.int64))
+                    )
+            return vals, rch
         vals = self.country_values(self.task_values(configs))
         rch = np.tile(self.reach0, (len(configs), 1))
         for k in range(len(configs)):

@@ -38,6 +38,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components, dijkstra, maximum_flow
 
 from cablesim._geo import haversine_km, wrap_variants
+from cablesim.engine import _hubs
 from cablesim.exceptions import UnknownNameError
 from cablesim.network import Network
 
@@ -88,6 +89,9 @@ class Compiled:
     country_flow_nodes: dict[str, np.ndarray]
     core_flow_nodes: np.ndarray
     country_nodes: dict[str, np.ndarray]  # all graph node indices of a country
+    core_nodes: dict[
+        str, np.ndarray
+    ]  # graph node indices of a core country's hub (cablesim.engine._hubs)
     country_index: dict[str, int]
     routing: str  # "corridor" or "any"
     regions: list[str]  # core regions
@@ -212,9 +216,14 @@ def _compile(
     countries = sorted({c for c in iso if c is not None})
     country_nodes = {c: np.flatnonzero(iso == c) for c in countries}
     country_flow = {c: np.unique(flow_of[idx]) for c, idx in country_nodes.items()}
+    # a core country is core only at its hub land mass (cablesim.engine._hubs)
+    hub = _hubs.hub_mask(network, nodes, tuple(core))
+    core_nodes = {c: idx[hub[idx]] for c, idx in country_nodes.items() if c in core}
+    core_nodes = {c: idx for c, idx in core_nodes.items() if len(idx)}
+    core_flow_of = {c: np.unique(flow_of[idx]) for c, idx in core_nodes.items()}
     core_flow = np.unique(
         np.concatenate(
-            [country_flow[c] for c in core if c in country_flow] or [np.array([], dtype=np.int64)]
+            [core_flow_of[c] for c in core if c in core_flow_of] or [np.array([], dtype=np.int64)]
         )
     )
     comp = Compiled(
@@ -242,10 +251,11 @@ def _compile(
         country_flow_nodes=country_flow,
         core_flow_nodes=core_flow,
         country_nodes=country_nodes,
+        core_nodes=core_nodes,
         country_index={c: i for i, c in enumerate(countries)},
         routing=routing,
         corridor=None,
-        **_regions(network, countries, core, country_flow),
+        **_regions(network, countries, core, core_flow_of),
     )
     if routing == "corridor":
         comp.corridor = (
@@ -373,7 +383,7 @@ def corridors(comp: Compiled, *, stretch: float, slack_ms: float) -> np.ndarray:
     u, v = comp.edge_u, comp.edge_v
     out = np.zeros((len(comp.task_country), len(comp.edge_ids)), dtype=bool)
     region_graph_nodes = [
-        {k: comp.country_nodes[k] for k in members} for members in comp.region_countries
+        {k: comp.core_nodes[k] for k in members} for members in comp.region_countries
     ]
     d_region: dict[tuple[int, str | None], np.ndarray] = {}
 
@@ -691,7 +701,7 @@ def latency_ms(comp: Compiled, cap_after: np.ndarray) -> dict[str, float]:
     w = np.concatenate([w_fin, comp.bh_len * RTT_MS_PER_KM]) + 1e-9
     graph = sp.csr_matrix((w, (rows, cols)), shape=(n, n))
     out: dict[str, float] = {}
-    core_nodes = [comp.country_nodes[c] for c in comp.core if c in comp.country_nodes]
+    core_nodes = [comp.core_nodes[c] for c in comp.core if c in comp.core_nodes]
     if not core_nodes:
         return dict.fromkeys(comp.countries, math.nan)
     all_core = np.unique(np.concatenate(core_nodes))
@@ -704,7 +714,7 @@ def latency_ms(comp: Compiled, cap_after: np.ndarray) -> dict[str, float]:
     for c in comp.core:
         if c not in comp.country_nodes:
             continue
-        others = [comp.country_nodes[o] for o in comp.core if o != c and o in comp.country_nodes]
+        others = [comp.core_nodes[o] for o in comp.core if o != c and o in comp.core_nodes]
         if not others:
             out[c] = math.nan
             continue

@@ -94,7 +94,7 @@ def plain_flows(
                     finite,
                     infinite,
                     by_country.get(c, []),
-                    [n for k in members for n in by_country.get(k, [])],
+                    [n for k in members for n in comp.node_ids[comp.core_nodes.get(k, [])]],
                     mask,
                 )
             )

@@ -349,7 +349,14 @@ def legend_items(result: Result | None = None) -> list[tuple[str, str]]:
         word = (
             "severe, " if lo >= metrics.SEVERE_PCT else "degraded, " if lo == LOSS_BINS[0] else ""
         )
-        items.append((col, f"{word}{lo:g}–{hi:g} % lost"))
+        what = (
+            " of traffic"
+            if result is not None and getattr(result.scenario, "measure", "") == "traffic"
+            else " of capacity"
+            if result is not None
+            else ""
+        )
+        items.append((col, f"{word}{lo:g}–{hi:g} %{what} lost"))
     items.append((ISOLATED_COLOR, "cut off from the core (100 %)"))
     items.append((NO_DATA_COLOR, "no route before / not modelled"))
     return items

@@ -478,10 +478,17 @@ def _why_country(f: _Facts, row) -> str:
     """A few sentences on one country that lost capacity but was not cut off."""
     r = f.result
     iso3 = row.iso3
+    cap_loss = getattr(row, "capacity_loss_pct", row.loss_pct)
     s = (
-        f"{row.name} lost {_pct(row.loss_pct)} of its capacity to the core, from "
+        f"{row.name} lost {_pct(cap_loss)} of its capacity to the core, from "
         f"{_tbps(row.baseline_tbps)} to {_tbps(row.remaining_tbps)}."
     )
+    if r.scenario.measure == "traffic" and hasattr(row, "loss_pct_rerouted"):
+        s = (
+            f"{row.name} could no longer send {_pct(row.loss_pct)} of its traffic in the first "
+            f"days ({_pct(row.loss_pct_rerouted)} once traffic is rerouted; estimated demand "
+            f"{_tbps(row.demand_tbps)}). " + s.replace(f"{row.name} lost", "It lost", 1)
+        )
     view = f.view
     flows_before = view.edges(iso3, after=False)
     comp = view.comp
@@ -657,7 +664,9 @@ def _worst(f: _Facts) -> list[str]:
                 {i for cid in f.failed_by_cable for i in f.cable_countries.get(cid, ())}
                 - set(c.loc[c["isolated"], "iso3"])
             )
-            text = f"No {other}country lost any capacity to the core."
+            text = f"No {other}country lost any " + (
+                "traffic." if r.scenario.measure == "traffic" else "capacity to the core."
+            )
             if landed:
                 text += (
                     f" The failed cables also land in {_join([f.country(i) for i in landed[:12]])}"
@@ -668,8 +677,9 @@ def _worst(f: _Facts) -> list[str]:
             return [text]
         row = next(some.itertuples())
         return [
-            f"No {other}country lost as much as {metrics.DEGRADED_PCT:g}% of its capacity to the "
-            "core. " + _why_country(f, row)
+            f"No {other}country lost as much as {metrics.DEGRADED_PCT:g}% of its "
+            + ("traffic. " if r.scenario.measure == "traffic" else "capacity to the core. ")
+            + _why_country(f, row)
         ]
     chosen = list(hurt["iso3"].head(5))
     for iso in _event_countries(f):

@@ -53,7 +53,49 @@ def to_markdown(report: HistoryReport) -> str:
                 + (f" and {len(others) - 12} more" if len(others) > 12 else "")
                 + ".",
             ]
+    misses = [(e, r) for e in report.events for r in e.table.itertuples() if not r.in_band]
+    if misses:
+        out += [
+            "",
+            "## Misses",
+            "",
+            "One line per reported fact outside its band: the headline (first days), the "
+            "rerouted horizon and the capacity loss, to show which part of the model misses.",
+            "",
+        ]
+        for e, r in misses:
+            out.append(
+                f"- {e.scenario.name}: {r.name} ({r.iso3}) reported {r.severity} ({r.band}); "
+                f"model {_pct(r.model_loss_pct)} {r.model_status} in the first days, "
+                f"{_pct(r.model_loss_rerouted_pct)} rerouted, "
+                f"capacity loss {_pct(r.model_capacity_loss_pct)}."
+            )
+    if report.sensitivity:
+        out += [
+            "",
+            "## Sensitivity to the utilization parameter",
+            "",
+            "The history suite rerun with the demand level set for other mean utilizations "
+            "(`cablesim.engine.demand.UTILIZATION`; the peak cap scales with it, 2x the mean). "
+            "The level reached is lower when every country hits its cap first.",
+            "",
+            "| target utilization | reached (default network) | facts in band | cut-off hit | "
+            "calm where absorbed | false isolations | ordering |",
+            "|---:|---:|---|---|---|---|---|",
+        ]
+        for u, reached, summ in report.sensitivity:
+            order = summ["mean_ordering"]
+            out.append(
+                f"| {u:.1%} | {reached:.1%} | {summ['in_band']} of {summ['reported_facts']} | "
+                f"{summ['cut_off_hits']} of {summ['cut_off_reported']} | {summ['absorbed_calm']} "
+                f"of {summ['absorbed_events']} | {summ['false_alarms']} | "
+                f"{'–' if order is None else f'{order:.0%}'} |"
+            )
     return "\n".join(out) + "\n"
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{x:.0f}%"
 
 
 def update_markdown(report: HistoryReport, existing: str | None) -> str:

@@ -86,9 +86,13 @@ def summary_paragraph(result: Result) -> str:
     if len(new):
         worst = new.sort_values("loss_pct", ascending=False).head(3)
         parts = [f"{r.name} ({r.loss_pct:.0f}%)" for r in worst.itertuples()]
+        what = (
+            "of their traffic in the first days"
+            if result.scenario.measure == "traffic"
+            else "of their capacity to the core"
+        )
         bits.append(
-            f"{plural(len(s['severe']), 'country', 'countries')} lost half or more of their capacity "
-            "to the core and "
+            f"{plural(len(s['severe']), 'country', 'countries')} lost half or more {what} and "
             f"{len(s['degraded'])} lost 10-50%; the worst hit: {', '.join(parts)}."
         )
     lat = c.dropna(subset=["latency_change_ms"])
@@ -102,7 +106,13 @@ def summary_paragraph(result: Result) -> str:
         )
     bits.append(
         f"In all, {fmt_tbps(s['capacity_lost_tbps'])} Tbps of country-to-core capacity was lost "
-        f"across {len(c)} countries in the model."
+        f"across {len(c)} countries in the model"
+        + (
+            f", and {fmt_tbps(s['traffic_lost_tbps'])} Tbps of traffic (estimated demand) "
+            "could no longer be carried in the first days."
+            if "traffic_lost_tbps" in s
+            else "."
+        )
     )
     return " ".join(bits)
 
@@ -118,6 +128,10 @@ def affected_table(result: Result, *, all_countries: bool = False) -> pd.DataFra
         "name",
         "status",
         "loss_pct",
+        "loss_pct_rerouted",
+        "capacity_loss_pct",
+        "demand_tbps",
+        "served_tbps",
         "baseline_tbps",
         "remaining_tbps",
         "international_tbps_baseline",
@@ -254,7 +268,13 @@ def render_terminal(
     con.print()
     if len(aff):
         t = Table(
-            title=f"{'Countries' if all_countries else 'Affected countries'} (capacity to the core)",
+            title=f"{'Countries' if all_countries else 'Affected countries'} "
+            + (
+                "(traffic served: loss = share of demand lost in the first days; "
+                "capacity to the core before/after)"
+                if result.scenario.measure == "traffic"
+                else "(capacity to the core)"
+            ),
             title_justify="left",
             show_edge=False,
         )
@@ -262,31 +282,40 @@ def render_terminal(
             "country",
             "status",
             "loss %",
+            "rerouted %",
+            "capacity loss %",
+            "demand Tbps",
             "worst toward",
             "before Tbps",
             "after Tbps",
-            "intl Tbps after",
-            "RTT ms before",
             "RTT ms after",
         ):
-            t.add_column(col, justify="left" if col in ("country", "status") else "right")
+            t.add_column(
+                col,
+                justify="left" if col in ("country", "status") else "right",
+                no_wrap=col in ("country", "status"),
+            )
         for r in aff.head(limit).itertuples():
             t.add_row(
                 f"{r.name} ({r.iso3})",
                 f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
                 f"{r.loss_pct:.1f}",
+                f"{r.loss_pct_rerouted:.1f}",
+                f"{r.capacity_loss_pct:.1f}",
+                fmt_tbps(r.demand_tbps),
                 r.worst_region,
                 fmt_tbps(r.baseline_tbps),
                 fmt_tbps(r.remaining_tbps),
-                fmt_tbps(r.international_tbps),
-                fmt_ms(r.latency_ms_baseline),
                 fmt_ms(r.latency_ms),
             )
         con.print(t)
         if len(aff) > limit:
             con.print(f"  … and {len(aff) - limit} more (use -o FILE.csv for all)", style="dim")
     else:
-        con.print("No country lost 10% or more of its capacity to the core.")
+        con.print(
+            "No country lost 10% or more of its "
+            + ("traffic." if result.scenario.measure == "traffic" else "capacity to the core.")
+        )
     con.print()
     con.print("[bold]Summary[/bold]")
     con.print(summary_paragraph(result))

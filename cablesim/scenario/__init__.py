@@ -47,6 +47,7 @@ from cablesim.scenario._model import (
     DEFAULT_CORE,
     DEFAULT_RADIUS_KM,
     EVENT_KINDS,
+    MEASURES,
     OPTION_KEYS,
     SEVERITIES,
     TIMING_KEYS,
@@ -313,6 +314,9 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     capacity = "lit"
     if isinstance(opts, dict) and "capacity" in opts:
         capacity = ck.choice(opts["capacity"], CAPACITY_BASES, ("options", "capacity")) or "lit"
+    measure = "traffic"
+    if isinstance(opts, dict) and "measure" in opts:
+        measure = ck.choice(opts["measure"], MEASURES, ("options", "measure")) or "traffic"
     net = network
     if resolve and net is None and len(ck.problems) == n_before:
         try:
@@ -381,6 +385,7 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         core=core,
         backhaul=backhaul,
         capacity=capacity,
+        measure=measure,
         reported=reported,
         add=tuple(add),
         source=doc.source,

@@ -24,7 +24,12 @@ TIMING_KEYS = ("label", "at", "repair_days", "until")
 TOP_KEYS = ("name", "description", "as_of", "events", "options", "reported", "add", "compare")
 
 
-OPTION_KEYS = ("core", "backhaul", "capacity", "repair")
+OPTION_KEYS = ("core", "backhaul", "capacity", "repair", "measure")
+
+
+MEASURES = ("traffic", "capacity")
+"""What ``loss_pct`` measures: ``traffic`` (default: the share of demand no longer carried,
+see :mod:`cablesim.engine.traffic`) or ``capacity`` (the share of capacity to the core lost)."""
 
 
 SEVERITIES = ("total", "near_total", "severe", "moderate", "minor", "none")
@@ -72,6 +77,7 @@ class Scenario:
     core: tuple[str, ...] = DEFAULT_CORE
     backhaul: str = "landmass"
     capacity: str = "lit"
+    measure: str = "traffic"
     reported: dict[str, Any] | None = None
     add: tuple[dict[str, Any], ...] = ()
     source: str = "<dict>"

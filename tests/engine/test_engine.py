@@ -14,7 +14,7 @@ from cablesim.scenario import DEFAULT_CORE
 
 @pytest.fixture(scope="module")
 def ev(world):
-    return _batch.Evaluator(world, core=DEFAULT_CORE)
+    return _batch.Evaluator(world, core=DEFAULT_CORE, measure="capacity")
 
 
 def test_capacities_are_whole_gbps(world):
@@ -57,7 +57,7 @@ def test_engine_equals_networkx(world, ev, cable):
 
 @pytest.mark.slow
 def test_engine_equals_networkx_any_routing(world):
-    ev_any = _batch.Evaluator(world, core=DEFAULT_CORE, routing="any")
+    ev_any = _batch.Evaluator(world, core=DEFAULT_CORE, routing="any", measure="capacity")
     failed = set(world.segments.loc[world.segments["cable_id"] == "seamewe-5", "segment_id"])
     vals, _ = ev_any.evaluate([ev_any.edges_of(failed)])
     sample = ["BGD", "EGY", "LKA", "TON", "USA"]

@@ -123,7 +123,14 @@ def test_timeline_panels_have_a_colour_legend_and_readable_subtitles():
 
 def test_regional_legend_moves_off_a_hit_country():
     """East Africa when EASSy fails: the lower-left corner holds a hit country."""
-    r = cablesim.simulate({"name": "e", "as_of": 2022, "events": [{"cable": "EASSy"}]})
+    r = cablesim.simulate(
+        {
+            "name": "e",
+            "as_of": 2022,
+            "events": [{"cable": "EASSy"}],
+            "options": {"measure": "capacity"},  # a map with hit countries, whatever the measure
+        }
+    )
     fig, ax = maps.plot_impact(r, region="east-africa")
     proj = maps.choose_projection(r, region="east-africa")
     box = maps.parse_region("east-africa")

@@ -243,8 +243,10 @@ def test_impact_png_default_size_and_red_where_the_cable_failed(tonga, tmp_path)
 def test_regional_map_zooms_and_labels_the_worst_hit(alexandria, tmp_path):
     _fig, ax = maps.plot_impact(alexandria, region="middle-east")
     texts = {t.get_text().split("\n")[0] for t in ax.texts}
-    worst = alexandria.affected.iloc[0]
-    assert worst["name"] in texts
+    # the worst hit inside the region shown (the worst overall may be outside it)
+    aff = alexandria.affected
+    inside = aff[aff["region"].isin(["Western Asia", "Northern Africa", "Southern Asia"])]
+    assert inside.iloc[0]["name"] in texts
     assert "Egypt" in texts
     x0, x1 = ax.get_xlim()
     proj = maps.choose_projection(alexandria, region="middle-east")

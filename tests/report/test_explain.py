@@ -36,13 +36,16 @@ def test_cut_off_country_and_its_only_cable(branchy, run):
     assert "X was cut about" in text
     assert "b1, Country BBB" in text
     assert "between a branching unit at sea and b1, Country BBB" in text
-    assert "No other country lost any capacity to the core." in text
+    assert "No other country lost any traffic." in text
 
 
 def test_far_side_of_the_cut_and_what_carries_the_rest(branchy, run):
     # the trunk bu--c1 fails: B keeps half, over its own cable X to A and on over Y
     r = run(
-        branchy, [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}], core=["CCC"]
+        branchy,
+        [{"cut": {"cables": ["x"], "near": [0.0, 3.0], "radius_km": 30}}],
+        core=["CCC"],
+        measure="capacity",
     )
     text = explain(r)
     b = r.country("BBB")
@@ -80,7 +83,7 @@ def test_landlocked_country_shares_its_neighbours_loss(make_network, run):
 
 def test_chokepoint_event_names_the_chokepoint(strait_net, run):
     net = strait_net
-    text = explain(run(net, [{"chokepoint": "strait"}], core=["CCC"]))
+    text = explain(run(net, [{"chokepoint": "strait"}], core=["CCC"], measure="capacity"))
     assert (
         "The strait was closed, so every cable crossing it failed there: one segment of one cable"
         in text
@@ -110,20 +113,24 @@ def test_alexandria(alexandria):
     text = explain(alexandria)
     egy = alexandria.country("EGY")
     assert egy["status"] in ("degraded", "severe")
-    assert f"Egypt lost {_pct(egy['loss_pct'])} of its capacity to the core" in text
+    assert (
+        f"Egypt could no longer send {_pct(egy['loss_pct'])} of its traffic in the first days "
+        f"({_pct(egy['loss_pct_rerouted'])} once traffic is rerouted"
+    ) in text
+    assert f"It lost {_pct(egy['capacity_loss_pct'])} of its capacity to the core" in text
     assert "about 8 km from Alexandria, Egypt" in text
     assert "FLAG Europe-Asia (FEA)" in text
     assert "SeaMeWe-4" in text
     assert "FALCON" in text
     assert "near Bandar Abbas, Iran" in text
     # Egypt keeps capacity through its landings beyond the cut, at Suez
-    egypt = next(p for p in paragraphs(alexandria) if p.startswith("Egypt lost"))
+    egypt = next(p for p in paragraphs(alexandria) if p.startswith("Egypt could no longer"))
     assert "far side of the break" in egypt
     assert "Suez" in egypt
     assert "SeaMeWe-3" in egypt  # the surviving direct route carries part of the rest
     # the worst hit is explained, with its own numbers
     worst = alexandria.affected.iloc[0]
-    assert f"{worst['name']} lost {_pct(worst['loss_pct'])}" in text
+    assert f"{worst['name']} could no longer send {_pct(worst['loss_pct'])} of its traffic" in text
 
 
 def test_suez_names_the_land_crossing():

@@ -1,0 +1,696 @@
+"""Traffic served: every country's demand competing for the capacity that survives.
+
+The capacity view (:mod:`cablesim._engine`) asks how much capacity each
+country keeps toward the core, each country alone. This module asks how much
+of each country's *traffic* (:mod:`cablesim.engine.demand`) is still carried when
+all countries' traffic competes for what survives. Both use the same compiled
+network, route corridors and core hubs.
+
+Routes
+    Each (country, core region) *task* gets a set of routes: the paths of a
+    decomposition of its maximum flow within its corridor (the engine's flow
+    problem, with directions), widest first, at most :data:`TOP_PATHS` of them.
+    Every cable pair carries its full capacity in each direction (fibre is
+    full duplex); traffic is counted from the country toward the core.
+Baseline
+    The demand of a task (:mod:`cablesim.engine.demand`) is spread over its baseline
+    routes in proportion to their width. The demand level is set so that the
+    network's links run at :data:`cablesim.engine.demand.UTILIZATION` on average
+    (capacity-weighted; traffic times the hops of its routes over the total
+    capacity), each task capped at :func:`cablesim.engine.demand.peak_for` of what
+    its routes carry when every country sends in proportion to its GDP (when
+    every task reaches its cap first, the level stays below the target: the
+    level reached is reported). Traffic the intact network cannot carry (a
+    link over capacity at baseline) is not demand lost by an event: losses
+    are shares of the traffic the intact network carries.
+*immediate* horizon (the first days; the headline)
+    Baseline routes are kept. A task's baseline routes are its **direct**
+    routes (one cable system, or one land link, from the country to a core
+    hub: capacity bought on the cables landing in it) when it has any, else
+    all its routes (a country without a direct cable buys transit). Traffic on
+    a route through a failed link (or one degraded below its load) is
+    displaced; on an overloaded link every route keeps the same share
+    (:func:`immediate`). Displaced traffic may move only onto the spare
+    capacity of the task's other surviving baseline routes (capacity already
+    bought); a new route through a third country's station needs capacity
+    bought or restoration agreed, which takes days. Where the displaced
+    traffic of several countries asks for the same spare link, each request
+    gets the same share of it (one pass). No capacity provisioned for
+    restoration is assumed.
+*rerouted* horizon (after :data:`REROUTE_DAYS` days)
+    Traffic takes any route in its corridor: the task's baseline routes plus
+    the routes of its maximum flow on the surviving network. The allocation is
+    **max-min fair in the share of demand served** (each task's served traffic
+    divided by its demand is maximised lexicographically from the smallest),
+    computed by progressive filling: each step is a linear program solved with
+    HiGHS (``scipy.optimize.linprog``) that raises the common level of the
+    tasks not yet frozen; tasks all of whose routes cross a saturated link are
+    then frozen at the level reached (when none is, those whose fairness
+    constraint has a non-zero dual). A linear program rather than an exact
+    water-filling because tasks have several routes: which route a task uses
+    is part of the answer. Weighting by demand is
+    how TCP shares a congested link (per flow, and flows grow with users);
+    plain max-min fairness in Tbit/s would let a small country keep all of its
+    traffic on a link full of everybody else's.
+
+Headline: the immediate horizon. What sources report (outage trackers,
+operators' statements, the press) is mostly the first days after a cut.
+
+Exact reuse: when no link's surviving capacity falls below its baseline load,
+every task keeps its baseline traffic in both horizons (nothing is solved);
+when the immediate horizon serves everybody, so does the rerouted one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import maximum_flow
+
+from cablesim.engine import demand as _demand
+from cablesim.engine import flows as _engine
+
+TOP_PATHS = 12
+"""Routes kept per (country, core region) task: the widest paths of its maximum flow."""
+REROUTE_DAYS = 7
+"""Days after a cut from which timelines use the rerouted horizon: capacity bought on
+other systems or restoration agreed between operators (an assumption: operators report
+restoration over 'days to a couple of weeks')."""
+HORIZONS = ("immediate", "rerouted")
+HEADLINE = "immediate"
+"""The horizon of ``loss_pct``: sources report mostly the first days."""
+MAX_STEPS = 60
+"""Progressive-filling steps before the remaining tasks are frozen at the level reached."""
+_EPS = 1e-9
+
+
+@dataclass
+class Routes:
+    """Routes of the tasks (internal): paths over directed flow pairs (2 * pair + direction)."""
+
+    task: np.ndarray  # path -> task
+    width: np.ndarray  # path -> flow of the decomposition (Tbit/s)
+    idx: np.ndarray  # concatenated directed pairs of all paths
+    ptr: np.ndarray  # path k's pairs: idx[ptr[k]:ptr[k+1]]
+    M: sp.csr_matrix  # directed pairs x paths
+
+    @property
+    def n(self) -> int:
+        return len(self.task)
+
+
+@dataclass
+class Model:
+    """Demand and baseline traffic of a compiled network (internal; cached)."""
+
+    comp: _engine.Compiled
+    demand: np.ndarray  # per task, Tbit/s
+    routes: Routes
+    x0: np.ndarray  # baseline traffic per path
+    load0: np.ndarray  # per directed pair
+    dcap0: np.ndarray  # capacity per directed pair
+    served0: dict  # horizon -> per task served on the intact network
+    pair_cable: sp.csr_matrix  # pairs x systems: capacity of each system on the pair
+    utilization: float  # the target
+    achieved: float  # the intact network's mean utilization with this demand
+    route_cache: dict = field(default_factory=dict, repr=False)
+
+
+def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
+    """Capacity (Tbit/s) of every directed flow pair (each direction the pair's full capacity)."""
+    cap = np.asarray(_engine._incidence(comp).T @ edge_cap).ravel()
+    return np.repeat(cap, 2)
+
+
+def _task_max_flow(comp: _engine.Compiled, edge_cap: np.ndarray, t: int):
+    """Signed flow on every live pair of task ``t``'s maximum flow (Tbit/s), or ``None``."""
+    c = comp.countries[comp.task_country[t]]
+    src = comp.country_flow_nodes[c]
+    sink = np.setdiff1d(comp.region_nodes[comp.task_region[t]], src)
+    if not len(sink) or not len(src):
+        return None
+    pc = _engine.pair_capacity(comp, edge_cap, t)
+    live = np.flatnonzero(pc > 0)
+    if not len(live):
+        return None
+    u, v, cap = comp.pair_u[live], comp.pair_v[live], pc[live]
+    n = comp.n_flow + 2
+    S, T = comp.n_flow, comp.n_flow + 1
+    big = int(min(int(cap.sum()) + 1, 2**31 - 1))
+    rows = np.concatenate([u, v, np.full(len(src), S), sink])
+    cols = np.concatenate([v, u, src, np.full(len(sink), T)])
+    data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
+    graph = sp.csr_matrix(
+        (data.astype(np.int32), (rows.astype(np.int32), cols.astype(np.int32))), shape=(n, n)
+    )
+    res = maximum_flow(graph, S, T, method="dinic")
+    if res.flow_value <= 0:
+        return None
+    f = np.asarray(res.flow.tocsr()[u, v]).ravel() / _engine.GBPS
+    return live, f, src, sink
+
+
+def _decompose(comp: _engine.Compiled, solved, top: int) -> list[tuple[np.ndarray, float]]:
+    """The widest paths (directed pairs, width) of a task's maximum flow."""
+    live, f, src, sink = solved
+    out: dict[int, dict[int, list]] = {}
+    for p, fl in zip(live, f, strict=True):
+        if abs(fl) <= _EPS:
+            continue
+        a, b = int(comp.pair_u[p]), int(comp.pair_v[p])
+        if fl > 0:
+            out.setdefault(a, {})[b] = [fl, 2 * int(p)]
+        else:
+            out.setdefault(b, {})[a] = [-fl, 2 * int(p) + 1]
+    sinks = set(sink.tolist())
+    total = float(np.abs(f).sum())
+    paths: list[tuple[np.ndarray, float]] = []
+    for _ in range(top * 4):
+        if len(paths) >= top:
+            break
+        starts = [(sum(e[0] for e in out.get(s, {}).values()), s) for s in src.tolist()]
+        starts = [s for s in starts if s[0] > _EPS]
+        if not starts:
+            break
+        node = max(starts)[1]
+        seen = {node}
+        hops: list[tuple[int, int]] = []
+        ok = True
+        while node not in sinks:
+            nxt = [(e[0], b) for b, e in out.get(node, {}).items() if e[0] > _EPS and b not in seen]
+            if not nxt:
+                ok = False
+                break
+            b = max(nxt)[1]
+            hops.append((node, b))
+            seen.add(b)
+            node = b
+        if not ok:  # a circulation or dead end: drop its last hop and retry
+            if hops:
+                a, b = hops[-1]
+                out[a][b][0] = 0.0
+            else:
+                for e in out.get(node, {}).values():
+                    e[0] = 0.0
+            continue
+        width = min(out[a][b][0] for a, b in hops)
+        for a, b in hops:
+            out[a][b][0] -= width
+        if width > _EPS:
+            paths.append((np.array([out[a][b][1] for a, b in hops], dtype=np.int64), width))
+        if total and width < 1e-4 * total:
+            break
+    return paths
+
+
+def _routes(comp: _engine.Compiled, per_task: list[list[tuple[np.ndarray, float]]]) -> Routes:
+    task, width, parts = [], [], []
+    for t, paths in enumerate(per_task):
+        for pairs, w in paths:
+            task.append(t)
+            width.append(w)
+            parts.append(pairs)
+    lens = np.array([len(p) for p in parts], dtype=np.int64)
+    ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    idx = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
+    col = np.repeat(np.arange(len(parts)), lens)
+    M = sp.csr_matrix((np.ones(len(idx)), (idx, col)), shape=(2 * len(comp.pair_u), len(parts)))
+    return Routes(
+        task=np.array(task, dtype=np.int64),
+        width=np.array(width, dtype=float),
+        idx=idx,
+        ptr=ptr,
+        M=M,
+    )
+
+
+def _path_min(routes: Routes, values: np.ndarray) -> np.ndarray:
+    """Per path, the minimum of ``values`` (per directed pair) over its pairs."""
+    if not routes.n:
+        return np.zeros(0)
+    return np.minimum.reduceat(values[routes.idx], routes.ptr[:-1])
+
+
+def _pair_cable(comp: _engine.Compiled, edge_cap: np.ndarray) -> sp.csr_matrix:
+    """Pairs x systems: capacity of each cable (or land link) on each flow pair."""
+    ok = np.flatnonzero(comp.pair_of_edge >= 0)
+    systems, sys_idx = np.unique(comp.edge_cable[ok], return_inverse=True)
+    return sp.csr_matrix(
+        (edge_cap[ok], (comp.pair_of_edge[ok], sys_idx)), shape=(len(comp.pair_u), len(systems))
+    )
+
+
+def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
+    """Demand, routes and baseline traffic of ``comp`` (cached on its network).
+
+    Parameters
+    ----------
+    utilization
+        Average utilization of the intact network; default
+        :data:`cablesim.engine.demand.UTILIZATION`.
+    """
+    u = _demand.UTILIZATION if utilization is None else float(utilization)
+    key = f"traffic:{id(comp)}:{u!r}"
+    net = comp.network
+    if key in net._cache and net._cache[key].comp is comp:
+        return net._cache[key]
+    # routes of the intact network are shared by every utilization
+    rkey = f"traffic-routes:{id(comp)}"
+    if rkey not in net._cache or net._cache[rkey][0] is not comp:
+        per_task = []
+        for t in range(len(comp.task_country)):
+            solved = _task_max_flow(comp, comp.edge_cap, t)
+            per_task.append(_decompose(comp, solved, TOP_PATHS) if solved else [])
+        net._cache[rkey] = (comp, _routes(comp, per_task))
+    routes = net._cache[rkey][1]
+    weights = _demand.demand_weights(net)
+    tasks = {
+        c: [(int(t), int(comp.task_region[t])) for t in comp.country_tasks[c]]
+        for c in comp.countries
+    }
+    shares = _demand.task_shares(net, comp.countries, comp.regions, tasks)
+    unit = np.zeros(len(comp.task_country))
+    for c, sh in shares.items():
+        w = float(weights.get(c, 0.0))
+        for t, s in sh.items():
+            unit[t] = w * s
+    # tasks without a route carry nothing (and count for no demand)
+    has_route = np.bincount(routes.task, minlength=len(unit)) > 0
+    unit = np.where(has_route, unit, 0.0)
+    dcap0 = directed_capacity(comp, comp.edge_cap)
+    total_cap = float(dcap0[0::2].sum())
+    hops = np.diff(routes.ptr).astype(float)
+    wsum = np.bincount(routes.task, weights=routes.width, minlength=len(unit))
+    # when every country pushes in proportion to its GDP over its routes, the scale at
+    # which each route's busiest link is full: a task's ceiling is PEAK_UTILIZATION of
+    # its routes' width-weighted fill scale
+    # baseline routes: a task's direct routes (one cable system, or one land link, from
+    # the country to a core hub) when it has any, else all its corridor routes; traffic
+    # is spread over them in proportion to their widths (capacity is bought where it is)
+    direct = _single_system(comp, routes, comp.edge_cap)
+    has_direct = np.bincount(routes.task, weights=direct, minlength=len(unit)) > 0
+    used = direct | ~has_direct[routes.task]
+    wsum = np.bincount(routes.task, weights=routes.width * used, minlength=len(unit))
+    share = np.where(used, routes.width, 0.0) / np.where(wsum > 0, wsum, 1.0)[routes.task]
+    load_unit = routes.M @ (unit[routes.task] * share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(load_unit > 0, dcap0 / load_unit, np.inf)
+    path_fill = np.minimum(_path_min(routes, fill), 1e30)
+    task_fill = np.bincount(routes.task, weights=share * path_fill, minlength=len(unit))
+    ceiling = _demand.peak_for(u) * unit * task_fill
+
+    def demand_at(k: float) -> np.ndarray:
+        return np.minimum(unit * k, ceiling)
+
+    mean_hops = np.bincount(routes.task, weights=share * hops, minlength=len(unit))
+
+    def util(k: float) -> float:
+        return float((demand_at(k) * mean_hops).sum() / total_cap)
+
+    lo, hi = 0.0, 1.0
+    while util(hi) < u and hi < 1e15 and util(hi) < util(hi * 4):
+        lo, hi = hi, hi * 4
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if util(mid) < u else (lo, mid)
+    # (when every country is at its ceiling first, the level reached is below u: kept as is)
+    demand = demand_at(hi)
+    # baseline routing: in proportion to the widths of the baseline routes
+    x0 = demand[routes.task] * share
+    m = Model(
+        comp=comp,
+        demand=demand,
+        routes=routes,
+        x0=x0,
+        load0=routes.M @ x0,
+        dcap0=dcap0,
+        served0={},
+        pair_cable=_pair_cable(comp, comp.edge_cap),
+        utilization=u,
+        achieved=util(hi),
+    )
+    # what the intact network carries (links over capacity at baseline share it out)
+    m.served0["immediate"] = immediate(m, comp.edge_cap)
+    m.served0["rerouted"] = m.served0["immediate"].copy()
+    net._cache[key] = m
+    return m
+
+
+def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> np.ndarray:
+    """Per path: whether one cable system (or land link) alive on every pair carries it all."""
+    alive = _pair_cable(comp, edge_cap)
+    alive.data = (alive.data > 0).astype(float)
+    alive.eliminate_zeros()
+    undirected = sp.csr_matrix(
+        (np.ones(len(r.idx)), (np.repeat(np.arange(r.n), np.diff(r.ptr)), r.idx // 2)),
+        shape=(r.n, len(comp.pair_u)),
+    )
+    counts = (undirected @ alive).tocsr()
+    need = np.diff(r.ptr)
+    out = np.zeros(r.n, dtype=bool)
+    rows = np.repeat(np.arange(r.n), np.diff(counts.indptr))
+    hit = counts.data >= need[rows] - 1e-9
+    out[rows[hit]] = True
+    return out
+
+
+def immediate(m: Model, edge_cap: np.ndarray, broken: np.ndarray | None = None) -> np.ndarray:
+    """Traffic served per task in the first days after a change of capacities (Tbit/s).
+
+    ``broken``: per path, routes cut otherwise (through a split land mass).
+    """
+    r = m.routes
+    if not r.n:
+        return np.zeros(len(m.demand))
+    dcap = directed_capacity(m.comp, edge_cap)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(m.load0 > dcap + _EPS, dcap / m.load0, 1.0)
+    keep = _path_min(r, rho)
+    if broken is not None:
+        keep = np.where(broken, 0.0, keep)
+    kept = m.x0 * keep
+    displaced = np.bincount(r.task, weights=m.x0 - kept, minlength=len(m.demand))
+    served = np.bincount(r.task, weights=kept, minlength=len(m.demand))
+    if displaced.sum() <= _EPS:
+        return served
+    alt = (m.x0 > 0) & (_path_min(r, dcap) > 0) & (keep >= 1)
+    if broken is not None:
+        alt &= ~broken
+    alt &= displaced[r.task] > _EPS
+    if not alt.any():
+        return served
+    basis = np.where(alt, r.width, 0.0)
+    bsum = np.bincount(r.task, weights=basis, minlength=len(m.demand))
+    request = np.where(alt, displaced[r.task] * basis / np.where(bsum > 0, bsum, 1)[r.task], 0.0)
+    spare = np.maximum(dcap - r.M @ kept, 0.0)
+    asked = r.M @ request
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(asked > _EPS, np.minimum(1.0, spare / asked), 1.0)
+    grant = request * _path_min(r, g)
+    return served + np.bincount(r.task, weights=grant, minlength=len(m.demand))
+
+
+def fair_share(routes: Routes, dcap: np.ndarray, demand: np.ndarray, *, with_paths: bool = False):
+    """Max-min fair traffic per task (share of demand served) over ``routes`` (Tbit/s).
+
+    Progressive filling; each step one HiGHS linear program (see the module docstring).
+    Among the fair allocations the one with the fewest hops is taken (a tiny cost per
+    hop), i.e. traffic takes the shortest routes that fairness allows.
+
+    Returns
+    -------
+    served, or (served, path flows) with ``with_paths``
+    """
+    n_tasks = len(demand)
+    served = np.zeros(n_tasks)
+    xfull = np.zeros(routes.n)
+    empty = (served, xfull) if with_paths else served
+    if not routes.n:
+        return empty
+    live = _path_min(routes, dcap) > _EPS
+    if not live.any():
+        return empty
+    paths = np.flatnonzero(live)
+    ptask = routes.task[paths]
+    tasks = np.unique(ptask[demand[ptask] > _EPS])
+    if not len(tasks):
+        return empty
+    paths = paths[np.isin(ptask, tasks)]
+    ptask = routes.task[paths]
+    M = routes.M[:, paths]
+    rows = np.flatnonzero(np.asarray(M.getnnz(axis=1)).ravel() > 0)
+    M = M[rows]
+    cap = dcap[rows]
+    tpos = np.searchsorted(tasks, ptask)
+    nt, npth = len(tasks), len(paths)
+    T = sp.csr_matrix((np.ones(npth), (tpos, np.arange(npth))), shape=(nt, npth))
+    d = demand[tasks]
+    active = np.ones(nt, dtype=bool)
+    level = np.zeros(nt)
+    zero_col = sp.csr_matrix((M.shape[0], 1))
+    hops = np.diff(routes.ptr)[paths].astype(float)
+    hop_cost = 1e-6 * hops / max(float(d.sum()), _EPS)
+    x = np.zeros(npth)
+    for _ in range(MAX_STEPS):
+        if not active.any():
+            break
+        a = np.flatnonzero(active)
+        f = np.flatnonzero(~active)
+        blocks = [
+            sp.hstack([M, zero_col]),
+            sp.hstack([T, sp.csr_matrix((nt, 1))]),
+            sp.hstack([-T[a], sp.csr_matrix(d[a][:, None])]),
+        ]
+        rhs = [cap, d, np.zeros(len(a))]
+        if len(f):
+            blocks.append(sp.hstack([-T[f], sp.csr_matrix((len(f), 1))]))
+            rhs.append(-level[f] * d[f] * (1 - 1e-9))
+        A = sp.vstack(blocks).tocsc()
+        c = np.zeros(npth + 1)
+        c[:-1] = hop_cost
+        c[-1] = -1.0
+        res = linprog(
+            c,
+            A_ub=A,
+            b_ub=np.concatenate(rhs),
+            bounds=[(0, None)] * npth + [(0, 1)],
+            method="highs",
+        )
+        if res.status != 0:
+            break
+        lam = float(res.x[-1])
+        x = res.x[:-1]
+        if lam >= 1 - 1e-9:
+            level[a] = 1.0
+            active[:] = False
+            break
+        # blocked: every route of the task crosses a saturated link in this solution
+        load = M @ x
+        sat = load >= cap - 1e-9 * np.maximum(1.0, cap)
+        path_sat = np.asarray(M.T @ sat.astype(float)).ravel() > 0
+        free = np.bincount(tpos, weights=~path_sat, minlength=nt)
+        binding = free[a] == 0
+        if not binding.any():
+            start = M.shape[0] + nt
+            duals = np.asarray(res.ineqlin.marginals[start : start + len(a)])
+            binding = np.abs(duals) > 1e-9
+        if not binding.any():
+            binding[:] = True
+        level[a[binding]] = lam
+        active[a[binding]] = False
+    served[tasks] = level * d
+    if with_paths:
+        xfull[paths] = np.maximum(x, 0.0)
+        return served, xfull
+    return served
+
+
+def _extra_routes(
+    m: Model, edge_cap: np.ndarray, tasks: np.ndarray, comp: _engine.Compiled | None = None
+) -> Routes:
+    """Routes of the given tasks' maximum flows on the changed capacities."""
+    comp = comp or m.comp
+    per_task: list[list] = [[] for _ in range(len(m.demand))]
+    # cached per model by the task and the capacities in its corridor (exact reuse)
+    cache = m.route_cache
+    if len(cache) > 20_000:
+        cache.clear()
+    for t in tasks:
+        t = int(t)
+        mask = comp.corridor[t] if comp.corridor is not None else slice(None)
+        key = (id(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
+        if key not in cache:
+            solved = _task_max_flow(comp, edge_cap, t)
+            cache[key] = _decompose(comp, solved, TOP_PATHS) if solved else []
+        per_task[t] = cache[key]
+    return _routes(comp, per_task)
+
+
+def _subset(r: Routes, keep: np.ndarray) -> Routes:
+    """The routes with ``keep`` (boolean per path)."""
+    k = np.flatnonzero(keep)
+    lens = np.diff(r.ptr)[k]
+    idx = (
+        np.concatenate([r.idx[r.ptr[i] : r.ptr[i + 1]] for i in k])
+        if len(k)
+        else np.array([], dtype=np.int64)
+    )
+    return Routes(
+        task=r.task[k],
+        width=r.width[k],
+        idx=idx,
+        ptr=np.concatenate([[0], np.cumsum(lens)]).astype(np.int64),
+        M=r.M[:, k].tocsr(),
+    )
+
+
+def _merge(a: Routes, b: Routes) -> Routes:
+    if not b.n:
+        return a
+    return Routes(
+        task=np.concatenate([a.task, b.task]),
+        width=np.concatenate([a.width, b.width]),
+        idx=np.concatenate([a.idx, b.idx]),
+        ptr=np.concatenate([a.ptr, b.ptr[1:] + a.ptr[-1]]),
+        M=sp.hstack([a.M, b.M]).tocsr(),
+    )
+
+
+def served_after(
+    m: Model,
+    edge_cap: np.ndarray,
+    *,
+    comp_after: _engine.Compiled | None = None,
+    lost_tasks: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Traffic served per task in both horizons after a change of capacities (Tbit/s).
+
+    Parameters
+    ----------
+    edge_cap
+        Capacity of every finite edge after the events (Tbit/s).
+    comp_after
+        The network compiled with a split backhaul (a closed area splits a land
+        mass), or ``None``. Baseline routes crossing a split hub are broken.
+    lost_tasks
+        Boolean per task: its country is lost (all its nodes failed).
+    """
+    r = m.routes
+    comp = m.comp
+    dcap = directed_capacity(comp, edge_cap)
+    split = comp_after is not None and comp_after is not comp
+    imm = immediate_after(m, edge_cap, comp_after=comp_after, lost_tasks=lost_tasks)
+    if not split and not _hurt(m, dcap).any() and (lost_tasks is None or not lost_tasks.any()):
+        return {"immediate": imm, "rerouted": m.served0["rerouted"].copy()}
+    if not split and (imm >= m.served0["rerouted"] - 1e-9).all():
+        return {"immediate": imm, "rerouted": m.served0["rerouted"].copy()}
+    demand = m.served0["rerouted"]
+    if lost_tasks is not None:
+        demand = np.where(lost_tasks, 0.0, demand)
+    if split:
+        ca = comp_after
+        routes = _extra_routes(m, edge_cap, np.flatnonzero(demand > 0), comp=ca)
+        rr = fair_share(routes, directed_capacity(ca, edge_cap), demand)
+    else:
+        hit = _path_min(r, np.where(_hurt(m, dcap), 0.0, 1.0)) < 1
+        dirty = np.unique(r.task[hit])
+        # new routes only for tasks that lost traffic in the first days (the others are
+        # fully served on their baseline routes, which stay in the problem)
+        short = dirty[imm[dirty] < m.served0["rerouted"][dirty] - 1e-9]
+        extra = _extra_routes(m, edge_cap, short)
+        # the competitors: tasks whose baseline traffic uses a link the displaced
+        # traffic may now take; everybody else keeps its routes and traffic
+        mine = np.isin(r.task, dirty)
+        used = np.asarray(r.M[:, mine].getnnz(axis=1) + extra.M.getnnz(axis=1)).ravel() > 0
+        compete = np.unique(
+            r.task[(np.asarray(r.M[used].getnnz(axis=0)).ravel() > 0) & (m.x0 > _EPS)]
+        )
+        group = np.union1d(dirty, compete)
+        ingroup = np.isin(r.task, group)
+        fixed = r.M @ np.where(ingroup, 0.0, m.x0)
+        routes = _merge(_subset(r, ingroup), extra)
+        sub = fair_share(
+            routes,
+            np.maximum(dcap - fixed, 0.0),
+            np.where(np.isin(np.arange(len(demand)), group), demand, 0.0),
+        )
+        rr = demand.copy()
+        rr[group] = sub[group]
+    return {"immediate": imm, "rerouted": rr}
+
+
+def immediate_after(
+    m: Model,
+    edge_cap: np.ndarray,
+    *,
+    comp_after: _engine.Compiled | None = None,
+    lost_tasks: np.ndarray | None = None,
+) -> np.ndarray:
+    """Traffic served per task in the headline (immediate) horizon after a change (Tbit/s).
+
+    The one function behind ``loss_pct`` in :func:`cablesim.simulate`, sweeps and
+    Monte Carlo (:mod:`cablesim._batch`). When no link's capacity falls below its
+    baseline load, every task keeps its baseline traffic. Arguments as for
+    :func:`served_after`.
+    """
+    comp = m.comp
+    split = comp_after is not None and comp_after is not comp
+    if split:
+        # transit through a split land mass is cut in the immediate horizon
+        transit = _transit_through(m, _split_flow_nodes(comp, comp_after))
+        imm = np.minimum(immediate(m, edge_cap, transit), m.served0["immediate"])
+    elif not _hurt(m, directed_capacity(comp, edge_cap)).any():
+        imm = m.served0["immediate"].copy()
+    else:
+        imm = np.minimum(immediate(m, edge_cap), m.served0["immediate"])
+    if lost_tasks is not None and lost_tasks.any():
+        imm = np.where(lost_tasks, 0.0, imm)
+    return imm
+
+
+def _hurt(m: Model, dcap: np.ndarray) -> np.ndarray:
+    """Per directed pair: capacity fell below the baseline load."""
+    return (dcap < m.dcap0 - _EPS) & (m.load0 > dcap + _EPS)
+
+
+def _split_flow_nodes(comp: _engine.Compiled, comp_after: _engine.Compiled) -> np.ndarray:
+    """Flow nodes of ``comp`` whose members are no longer one node in ``comp_after``."""
+    pairs = np.unique(np.stack([comp.flow_of, comp_after.flow_of], axis=1), axis=0)
+    counts = np.bincount(pairs[:, 0], minlength=comp.n_flow)
+    return np.flatnonzero(counts > 1)
+
+
+def _transit_through(m: Model, nodes: np.ndarray) -> np.ndarray | None:
+    """Per path: whether it passes through one of ``nodes`` (not as its first node)."""
+    if not len(nodes):
+        return None
+    r = m.routes
+    comp = m.comp
+    p = r.idx // 2
+    d = r.idx % 2
+    head = np.where(d == 0, comp.pair_v[p], comp.pair_u[p])  # node each hop enters
+    last = np.zeros(len(r.idx), dtype=bool)
+    last[r.ptr[1:] - 1] = True
+    inner = np.isin(head, nodes) & ~last
+    return np.bincount(np.repeat(np.arange(r.n), np.diff(r.ptr)), weights=inner, minlength=r.n) > 0
+
+
+def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
+    """The traffic model's assumptions, as sentences for a report (``model``: adds its level)."""
+    head = (
+        "Headline loss (loss_pct) = share of demand no longer carried in the first days "
+        "(loss_pct_immediate)"
+        if measure == "traffic"
+        else "Headline loss (loss_pct) = capacity loss (options: {measure: capacity}); traffic "
+        "losses are in loss_pct_immediate and loss_pct_rerouted"
+    )
+    return [
+        f"{head}. Competition: all countries' traffic shares the surviving capacity. Baseline "
+        "routes: a country's direct routes (one cable system, or one land link, from it to a "
+        "core hub) when it has any, else all its corridor routes, in proportion to their "
+        "capacity. First days: traffic on a failed route moves only onto the spare capacity "
+        "of the country's other baseline routes (capacity already bought), shared in "
+        "proportion to what is asked; nothing moves to a new route through a third country's "
+        f"station, and no restoration capacity is assumed. After rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
+        "share of demand over every corridor route that survives (HiGHS linear programs, "
+        "progressive filling); countries whose traffic is not displaced and shares no link with "
+        "displaced traffic keep their routes.",
+        *(
+            [
+                f"Demand on this network: {model.demand.sum():,.0f} Tbit/s in all; the intact "
+                f"network's links run at {model.achieved:.1%} on average"
+                + (
+                    f" (below the {model.utilization:.1%} target: every country is at its "
+                    "peak-utilization cap first)"
+                    if model.achieved < model.utilization - 1e-3
+                    else ""
+                )
+                + "."
+            ]
+            if model is not None
+            else []
+        ),
+    ]

@@ -1,0 +1,217 @@
+"""Traffic served: demand competing for what survives (cablesim.engine.traffic, cablesim.engine.demand)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cablesim
+from cablesim.engine import demand as _demand
+from cablesim.engine import flows as _engine
+from cablesim.engine import traffic as _traffic
+from cablesim.exceptions import ScenarioError
+
+
+def _rows(r):
+    return r.countries.set_index("iso3")
+
+
+def test_two_countries_sharing_one_surviving_trunk_split_it_fairly(make_network, run):
+    # A and B each have a private cable to the core C and share a thin trunk through a
+    # branching unit; both private cables fail, so the trunk is all they have left
+    net = make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 0.0, 2.0, 0),
+            "c1": ("CCC", 5.0, 1.0, 0),
+        },
+        branching_units={"bu:t:1": (2.0, 1.0)},
+        cables={
+            "pa": (10.0, [("a1", "c1")]),
+            "pb": (10.0, [("b1", "c1")]),
+            "t": (1.0, [("a1", "bu:t:1"), ("b1", "bu:t:1"), ("bu:t:1", "c1")]),
+        },
+    )
+    r = run(net, [{"cable": "pa"}, {"cable": "pb"}], core=["CCC"])
+    c = _rows(r)
+    for col in ("loss_pct_immediate", "loss_pct_rerouted"):
+        assert c.at["AAA", col] > 0
+        assert c.at["AAA", col] == pytest.approx(c.at["BBB", col], abs=0.05)
+    # the rerouted flow fills the trunk: together they are served exactly its capacity
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    m = _traffic.model(comp)
+    served = _traffic.served_after(m, _engine.edge_capacity_after(comp, {"pa#1", "pb#1"}, {}))[
+        "rerouted"
+    ]
+    assert served.sum() == pytest.approx(1.0, rel=1e-6)
+
+
+def test_fair_share_matches_a_hand_solution():
+    # one link of capacity 1 shared by demands 1 and 3: max-min fair in share of demand
+    # gives both 25% (0.25 and 0.75); a second link lets the first get more only if free
+    import scipy.sparse as sp
+
+    routes = _traffic.Routes(
+        task=np.array([0, 1]),
+        width=np.array([1.0, 1.0]),
+        idx=np.array([0, 0]),
+        ptr=np.array([0, 1, 2]),
+        M=sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 0.0]])),
+    )
+    served = _traffic.fair_share(routes, np.array([1.0, 0.0]), np.array([1.0, 3.0]))
+    assert served == pytest.approx([0.25, 0.75], abs=1e-6)
+    # task 0 also has a private link of capacity 0.5: it takes it, task 1 takes the rest
+    routes2 = _traffic.Routes(
+        task=np.array([0, 1, 0]),
+        width=np.array([1.0, 1.0, 1.0]),
+        idx=np.array([0, 0, 2]),
+        ptr=np.array([0, 1, 2, 3]),
+        M=sp.csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.0]])),
+    )
+    served = _traffic.fair_share(routes2, np.array([1.0, 0.0, 0.5]), np.array([1.0, 3.0]))
+    # task 1 fills the shared link at 1/3 of its demand; task 0 then goes on alone on its
+    # private link to 0.5
+    assert served == pytest.approx([0.5, 1.0], abs=1e-6)
+
+
+def test_landlocked_country_loses_like_its_coastal_neighbour(make_network, run):
+    net = make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        cables={"x": (10.0, [("a1", "c1")]), "y": (10.0, [("a1", "c1")])},
+        links=[("LLL", "AAA", 10.0)],
+        hubs={("LLL", 0): (-3.0, 0.0)},
+    )
+    r = run(net, [{"cable": "x"}, {"degrade": {"cable": "y", "fraction": 0.9}}], core=["CCC"])
+    c = _rows(r)
+    assert c.at["LLL", "loss_pct_rerouted"] > 10
+    # the same surviving capacity, shared: the same share of demand lost
+    assert c.at["LLL", "loss_pct_rerouted"] == pytest.approx(
+        c.at["AAA", "loss_pct_rerouted"], abs=0.1
+    )
+    assert c.at["LLL", "loss_pct"] == pytest.approx(c.at["AAA", "loss_pct"], abs=0.1)
+
+
+def test_country_keeping_more_capacity_than_demand_loses_nothing(make_network, run):
+    net = make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        cables={"x": (10.0, [("a1", "c1")]), "y": (10.0, [("a1", "c1")])},
+    )
+    r = run(net, [{"cable": "x"}], core=["CCC"])
+    a = r.country("AAA")
+    assert a["capacity_loss_pct"] == pytest.approx(50.0)
+    assert a["loss_pct"] == 0.0
+    assert a["loss_pct_rerouted"] == 0.0
+    assert a["status"] == "unaffected"
+    assert a["demand_tbps"] > 0
+    assert a["served_tbps"] == pytest.approx(a["demand_tbps"])
+    # the capacity view keeps the old figure as its headline
+    rc = run(net, [{"cable": "x"}], core=["CCC"], measure="capacity")
+    assert rc.country("AAA")["loss_pct"] == pytest.approx(50.0)
+    assert rc.country("AAA")["status"] == "severe"
+
+
+def test_cut_on_an_idle_cable_changes_nothing(make_network, run):
+    # z joins D and E; both reach the core on their own direct cables, so no baseline
+    # traffic rides z
+    net = make_network(
+        stations={
+            "d1": ("DDD", 0.0, 0.0, 0),
+            "e1": ("EEE", 0.0, 1.0, 0),
+            "c1": ("CCC", 4.0, 0.5, 0),
+        },
+        cables={
+            "dc": (10.0, [("d1", "c1")]),
+            "ec": (10.0, [("e1", "c1")]),
+            "z": (10.0, [("d1", "e1")]),
+        },
+    )
+    r = run(net, [{"cable": "z"}], core=["CCC"])
+    c = _rows(r)
+    assert (c[["loss_pct", "loss_pct_immediate", "loss_pct_rerouted"]] == 0).all().all()
+    assert (c["served_tbps"] == c["demand_tbps"]).all()
+
+
+def test_small_country_loses_at_once_and_recovers_after_rerouting(make_network, run):
+    # X rides trunk t (X and Y on a branch each to the core C); its only other way out is a
+    # small cable to Z, whose own cable reaches C: a change of cable at Z's station
+    net = make_network(
+        stations={
+            "x1": ("XXX", 0.0, 0.0, 0),
+            "y1": ("YYY", 0.0, 4.0, 0),
+            "z1": ("ZZZ", 1.0, -2.0, 0),
+            "c1": ("CCC", 6.0, 1.0, 0),
+        },
+        branching_units={"bu:t:1": (3.0, 1.0)},
+        cables={
+            "t": (20.0, [("x1", "bu:t:1"), ("y1", "bu:t:1"), ("bu:t:1", "c1")]),
+            "xz": (5.0, [("x1", "z1")]),
+            "zc": (20.0, [("z1", "c1")]),
+        },
+    )
+    r = run(net, [{"cut": {"cables": ["t"], "near": [0.5, 1.5], "radius_km": 20}}], core=["CCC"])
+    assert set(r.failed_segments["segment_id"]) == {"t#1"}
+    x = r.country("XXX")
+    assert x["loss_pct_immediate"] == pytest.approx(100.0)
+    assert x["loss_pct"] == x["loss_pct_immediate"]
+    assert x["loss_pct_rerouted"] == 0.0
+    assert not x["isolated"]
+
+
+def test_measure_option_is_validated():
+    with pytest.raises(ScenarioError, match="measure"):
+        cablesim.load_scenario(
+            {"name": "t", "events": [{"cable": "tonga-cable"}], "options": {"measure": "bits"}},
+            resolve=False,
+        )
+
+
+def test_demand_shares_follow_the_documented_rule():
+    assert _demand.primary_regions("Africa", "Western Africa") == ("Europe",)
+    assert _demand.primary_regions("Americas", "South America") == ("Americas",)
+    assert _demand.primary_regions("Asia", "Western Asia") == ("Europe",)
+    assert set(_demand.primary_regions("Asia", "South-Eastern Asia")) == {"Asia", "Europe"}
+    assert _demand.peak_for(_demand.UTILIZATION) == pytest.approx(_demand.PEAK_UTILIZATION)
+
+
+def test_real_network_demand_and_utilization(world):
+    comp = _engine.compile_network(world, "landmass", cablesim.scenario.DEFAULT_CORE)
+    m = _traffic.model(comp)
+    # the intact network carries (almost) all demand, below or at the target utilization
+    assert m.served0["immediate"].sum() >= 0.95 * m.demand.sum()
+    assert 0.05 < m.achieved <= _demand.UTILIZATION + 1e-6
+    c = np.array(comp.countries)[comp.task_country]
+    per = {k: m.demand[c == k].sum() for k in ("USA", "DEU", "NGA", "TON")}
+    assert per["USA"] > per["DEU"] > per["NGA"] > per["TON"] > 0
+    # Nigeria's demand goes mostly to Europe
+    t = comp.country_tasks["NGA"]
+    regions = [comp.regions[comp.task_region[i]] for i in t]
+    eu = m.demand[t][regions.index("Europe")]
+    assert eu >= 0.5 * m.demand[t].sum()
+
+
+def test_simulate_headline_is_traffic_and_isolation_unchanged(world):
+    r = cablesim.simulate({"name": "Tonga", "as_of": 2022, "events": [{"cable": "tonga-cable"}]})
+    t = r.country("TON")
+    assert t["isolated"]
+    assert t["loss_pct"] == 100.0
+    assert t["served_tbps"] == 0.0
+    assert t["capacity_loss_pct"] == 100.0
+    assert "traffic_lost_tbps" in r.summary()
+
+
+def test_batch_evaluator_equals_simulate_and_bounds_hold(world):
+    from cablesim.engine import batch as _batch
+
+    ev = _batch.Evaluator(world, core=cablesim.scenario.DEFAULT_CORE)
+    for cid in ("seamewe-5", "asia-africa-europe-1-aae-1", "tonga-cable"):
+        r = cablesim.simulate({"name": cid, "events": [{"cable": cid}]}, world)
+        c = r.countries.set_index("iso3")
+        edges = ev.edges_of(world.segments.loc[world.segments["cable_id"] == cid, "segment_id"])
+        vals, _ = ev.evaluate([edges])
+        b = ev.baseline
+        loss = np.where(b > 0, 100 * (1 - vals[0] / np.where(b > 0, b, 1)), 0).clip(0, 100)
+        got = dict(zip(ev.countries, loss, strict=True))
+        for iso in c.index[~c["was_isolated"]]:
+            assert got[iso] == pytest.approx(c.at[iso, "loss_pct"], abs=0.006), (cid, iso)
+        bound = ev.traffic_loss_bounds([edges])[0]
+        assert (bound >= loss - 1e-6).all(), cid
