@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _engine, metrics
+from cablesim import _engine, _severed, metrics
 from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.cuts import Failures, apply_events
@@ -33,8 +33,8 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
     links = network.terrestrial_links
     scale = float(network.info.get("land_link_scale", 1.0))
     return [
-        f"Network as of {network.as_of}: {len(cables)} cables in service (TeleGeography snapshot of "
-        "June 2021; cables retired before 2021 are missing, planned ones enter on their planned date).",
+        f"Network as of {network.as_of}: {len(cables)} cables in service, from "
+        f"{_severed.snapshot_note(network)}.",
         _capacity_note(network, n_early)
         + f" {int(basis.get('published', 0))} cables have a published design figure, "
         f"{int(basis.get('sourced', 0))} a sourced secondary figure, {int(basis.get('estimated', 0))} "
