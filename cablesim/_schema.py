@@ -202,6 +202,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
             nullable=True,
         ),
         C(
+            "cable_id_2026",
+            "str",
+            "",
+            "The 2026 table's id of a 2021 cable it lists under another id (same id or name but for punctuation, or the same stations and RFS year within one); empty otherwise",
+            nullable=True,
+        ),
+        C(
             "withdrawn_date",
             "date",
             "",

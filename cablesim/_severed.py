@@ -326,13 +326,13 @@ def build_layer(
     metros = {m["id"]: m for m in json.loads((source / "severed" / "metros.json").read_text())}
     old_ids = set(cables["cable_id"])
 
-    matched_ids = match_ids(entries, cables)
+    lp_index = {strip_prefix(s): s for s in lps["landing_point_id"]}
+    matched_ids = match_ids(entries, cables, lp_index)
 
     def match_id(cid: str) -> str:
         return matched_ids.get(cid, cid)
 
     by_id = {match_id(e["id"]): e for e in entries}
-    lp_index = {strip_prefix(s): s for s in lps["landing_point_id"]}
     xy = {r.landing_point_id: (r.geometry.x, r.geometry.y) for r in lps.itertuples()}
     known_country = _Countries(lps, countries)
 
@@ -343,6 +343,12 @@ def build_layer(
     cables["rfs_year_2026"] = [
         by_id[c].get("rfsYear") if c in by_id else None for c in cables["cable_id"]
     ]
+    cables["cable_id_2026"] = [
+        by_id[c]["id"] if c in by_id and by_id[c]["id"] != c else None for c in cables["cable_id"]
+    ]
+    for c, new_id in zip(cables["cable_id"], cables["cable_id_2026"], strict=True):
+        if isinstance(new_id, str):
+            log(f"2026: cable {c} is listed in 2026 as {new_id}")
     withdrawn = []
     for cid, planned in zip(cables["cable_id"], cables["planned"], strict=True):
         if cid in by_id:
@@ -480,6 +486,7 @@ def build_layer(
                     "snapshot": SNAPSHOT_2026_DATE.isoformat(),
                     "in_2026": True,
                     "rfs_year_2026": year,
+                    "cable_id_2026": None,
                     "withdrawn_date": None,
                 }
             )
@@ -593,10 +600,18 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(text).lower())
 
 
-def match_ids(entries: list[dict[str, Any]], cables: pd.DataFrame) -> dict[str, str]:
-    """2026 id -> 2021 id of the same cable: the same id; else the same id or name once
-    everything but letters and digits is dropped ('tt1' is 'tt-1', 'saba-statia-...' is
-    'sabastatia-...'), among the 2021 cables no 2026 id names directly."""
+def match_ids(
+    entries: list[dict[str, Any]], cables: pd.DataFrame, lp_index: dict[str, str]
+) -> dict[str, str]:
+    """2026 id -> 2021 id of the same cable, among the 2021 cables no 2026 id names directly:
+
+    1. the same id or name once everything but letters and digits is dropped ('tt1' is
+       'tt-1', 'saba-statia-...' is 'sabastatia-...');
+    2. else the same stations listed under a new id: at least two shared stations, the
+       2021 stations all among the 2026 ones or the two sets overlapping by half or more
+       (shared / all), and RFS years at most a year apart (FLAG Europe-Asia is 'fea').
+       Best overlap first; each cable matched once.
+    """
     old = set(cables["cable_id"])
     direct = {e["id"] for e in entries} & old
     by_key: dict[str, str] = {}
@@ -611,7 +626,32 @@ def match_ids(entries: list[dict[str, Any]], cables: pd.DataFrame) -> dict[str, 
             out[cid] = cid
         else:
             hit = by_key.get(_key(cid)) or by_key.get(_key(e.get("name") or ""))
-            out[cid] = hit or cid
+            if hit is not None and hit not in out.values():
+                out[cid] = hit
+    free = cables[~cables["cable_id"].isin(set(out.values()))]
+    pairs = []
+    for e in entries:
+        if e["id"] in out:
+            continue
+        b = {lp_index[s] for s in e.get("landingStationIds") or [] if s in lp_index}
+        for cid, ids, year in zip(
+            free["cable_id"], free["landing_point_ids"], free["rfs_year"], strict=True
+        ):
+            a = set(ids)
+            shared = len(a & b)
+            if shared < 2:
+                continue
+            overlap = shared / len(a | b)
+            near = year is None or pd.isna(year) or abs(int(year) - int(e["rfsYear"])) <= 1
+            if near and (a <= b or overlap >= 0.5):
+                pairs.append((-overlap, e["id"], cid))
+    used: set[str] = set()
+    for _, new_id, cid in sorted(pairs):
+        if new_id not in out and cid not in used:
+            out[new_id] = cid
+            used.add(cid)
+    for e in entries:
+        out.setdefault(e["id"], e["id"])
     return out
 
 

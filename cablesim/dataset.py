@@ -1234,6 +1234,7 @@ def _layer_2026(src, lps, cables, segments, bus, quality, countries, snapshot, l
     lps["placement"] = "telegeography"
     cables["in_2026"] = False
     cables["rfs_year_2026"] = None
+    cables["cable_id_2026"] = None
     cables["withdrawn_date"] = None
     return None
 
