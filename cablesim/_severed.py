@@ -576,7 +576,7 @@ def build_layer(
         "station_slugs": len(slugs_2026),
         "station_slugs_matched": len(matched),
         "stations_new": len(new_lps),
-        "stations_placed_by_rule": dict(sorted(rules.items())),
+        "stations_placed_by_rule": {k: v for k, v in sorted(rules.items()) if v},
         "stations_of_2021_cables_not_added": len(in_old_cables),
         "placement_error_km": error,
     }
