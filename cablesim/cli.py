@@ -355,7 +355,9 @@ def data_validate() -> None:
 @cli.command()
 @click.option("--country", help="ISO3 code or name: cables landing there.")
 @click.option("--search", help="Text in the cable's id or name.")
-@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default the snapshot.")
+@click.option(
+    "--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default today (the latest snapshot)."
+)
 @click.option("--json", "as_json", is_flag=True)
 def cables(country: str | None, search: str | None, as_of: str | None, as_json: bool) -> None:
     """List cables in service (optionally by country or text)."""
