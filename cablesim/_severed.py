@@ -379,6 +379,7 @@ def build_layer(
         log = notes.append
         new_lps: dict[str, dict[str, Any]] = {}
         new_cables, new_segs, new_bus, new_quality = [], [], [], []
+        unbuilt: list[str] = []
         rules: dict[str, int] = {}
         for e in sorted(new_entries, key=lambda e: e["id"]):
             cid = e["id"]
@@ -467,6 +468,17 @@ def build_layer(
                 members.remove(drop)
                 places = [p for p in places if p[0] != drop]
                 topo = build_cable_topology(cid, route, places)
+            if len(members) < 2:
+                log(
+                    f"2026: cable {cid}: {len(members)} station(s) placed or matched; not added "
+                    "(a cable needs two)"
+                )
+                for s in placed_here:
+                    rules[new_lps[s]["placement"]] -= 1
+                    rules["dropped"] = rules.get("dropped", 0) + 1
+                    del new_lps[s]
+                unbuilt.append(cid)
+                continue
             year = e.get("rfsYear")
             rfs_date = _rfs_date_2026(year)
             new_cables.append(
@@ -569,7 +581,8 @@ def build_layer(
         "source": SOURCE_2026,
         "cables_listed": len(entries),
         "cables_matched": len(entries) - len(new_entries),
-        "cables_new": len(new_entries),
+        "cables_new": len(new_cables),
+        "cables_new_not_added": len(unbuilt),
         "cables_absent_2026": len(absent),
         "cables_absent_2026_planned_2021": int(absent["planned"].sum()),
         "rfs_updated": len(changed),
@@ -841,6 +854,24 @@ def latest_date(cables: pd.DataFrame) -> dt.date | None:
 
 
 _VIEWS: dict[tuple[int, str], tuple[Any, dict[str, Any]]] = {}
+_BASE: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def base_rows(cables: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the oldest snapshot (and rows of none), as stored; the table itself where
+    it has one snapshot. Cached per table: the same table gives the same object."""
+    base = base_date(cables)
+    if base is None or latest_date(cables) == base:
+        return cables
+    hit = _BASE.get(id(cables))
+    if hit is not None and hit[0] is cables:
+        return hit[1]
+    keep = (cables["snapshot"].isna() | (cables["snapshot"] == base.isoformat())).to_numpy()
+    out = cables[keep].reset_index(drop=True)
+    if len(_BASE) > 8:
+        _BASE.clear()
+    _BASE[id(cables)] = (cables, out)
+    return out
 
 
 def snapshot_view(tables: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
@@ -865,10 +896,9 @@ def snapshot_view(tables: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         return hit[1]
     if which == "base":
         # rows of no snapshot (hypothetical cables a what-if adds) stay in every view
-        keep = (cables["snapshot"].isna() | (cables["snapshot"] == base.isoformat())).to_numpy()
-        ids = set(cables.loc[keep, "cable_id"])
         view = dict(tables)
-        view["cables"] = cables[keep].reset_index(drop=True)
+        view["cables"] = base_rows(cables)
+        ids = set(view["cables"]["cable_id"])
         for name in ("segments", "branching_units"):
             t = tables[name]
             view[name] = t[t["cable_id"].isin(ids)].reset_index(drop=True)
@@ -1010,7 +1040,9 @@ def readme_section(info: dict[str, Any]) -> list[str]:
         f"- **Cables**: the 2026 table lists {merge['cables_listed']}; {merge['cables_matched']} "
         f"match a {base['date'][:4]} id (same id, or the same id or name once punctuation is "
         f"dropped) and keep their {base['date'][:4]} route and stations; {merge['cables_new']} "
-        f"are new rows built from their 2026 route like the others. {merge['rfs_updated']} RFS "
+        f"are new rows built from their 2026 route like the others "
+        f"({merge.get('cables_new_not_added', 0)} more are not added: fewer than two of their "
+        f"stations could be matched or placed). {merge['rfs_updated']} RFS "
         f"years differ in 2026 (`rfs_year_2026`, used by the merged network). "
         f"{merge['cables_absent_2026']} cables of {base['date'][:4]} are absent in 2026 and kept "
         f"with a `withdrawn_date`: in service until {merge['date']} if they were in "

@@ -531,6 +531,7 @@ def lit_model(cables: pd.DataFrame) -> LitModel:
         The dataset's whole cable table (with RFS dates, design capacities and
         the stated lit figures with their years).
     """
+    cables = _severed.base_rows(cables)  # the oldest snapshot's cables, for every date
     hit = _LIT_MODELS.get(id(cables))
     if hit is not None and hit[0] is cables:
         return hit[1]
@@ -658,7 +659,7 @@ def filter_network(
         )
     catalog, tables = tables, _severed.snapshot_view(tables, as_of)
     # the lit model and the land-link scale come from the oldest snapshot alone, whatever the date
-    base_cables = _severed.snapshot_view(catalog, dt.date.min)["cables"]
+    base_cables = _severed.base_rows(catalog["cables"])
     cables = tables["cables"]
     keep = in_service(cables, as_of) | cables["cable_id"].isin(list(extra_cables)).to_numpy()
     cables = _capacity_as_of(cables[keep].reset_index(drop=True), as_of)
