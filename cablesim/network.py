@@ -477,9 +477,12 @@ def in_service(cables: pd.DataFrame, as_of: dt.date) -> np.ndarray:
     """Boolean mask of the cables in service at ``as_of`` (RFS on or before it).
 
     Cables with no RFS date (three Canary Islands cables) count as in service
-    from the snapshot date on, never earlier.
+    from the snapshot date on, never earlier. A cable with a ``withdrawn_date``
+    (a 2021 cable not in the 2026 table, :mod:`cablesim.dataset._severed`) is out of
+    service from that date on.
     """
-    return _service_start(cables) <= np.datetime64(as_of)
+    day = np.datetime64(as_of, "D")
+    return (_service_start(cables) <= day) & ~dataset.withdrawn_mask(cables, day)
 
 
 def _design_in(cables: pd.DataFrame, year: int | np.ndarray) -> np.ndarray:
@@ -568,6 +571,7 @@ def lit_model(cables: pd.DataFrame) -> LitModel:
         The dataset's whole cable table (with RFS dates, design capacities and
         the stated lit figures with their years).
     """
+    cables = dataset.base_rows(cables)  # the oldest snapshot's cables, for every date
     hit = _LIT_MODELS.get(id(cables))
     if hit is not None and hit[0] is cables:
         return hit[1]
@@ -647,7 +651,7 @@ def _capacity_in_service_on(cables: pd.DataFrame, dates: list[dt.date]) -> np.nd
     """:func:`capacity_in_service` for several dates at once."""
     day = np.array(dates, dtype="datetime64[D]")[:, None]
     years = np.array([d.year for d in dates], dtype=float)[:, None]
-    live = _service_start(cables)[None, :] <= day
+    live = (_service_start(cables)[None, :] <= day) & ~dataset.withdrawn_mask(cables, day)
     return np.where(live, _design_in(cables, years), 0.0).sum(axis=1)
 
 
@@ -693,10 +697,13 @@ def filter_network(
         raise CableSimError(
             f"capacity must be one of {', '.join(CAPACITY_BASES)}, got {capacity!r}"
         )
+    catalog, tables = tables, dataset.snapshot_view(tables, as_of)
+    # the lit model and the land-link scale come from the oldest snapshot alone, whatever the date
+    base_cables = dataset.base_rows(catalog["cables"])
     cables = tables["cables"]
     keep = in_service(cables, as_of) | cables["cable_id"].isin(list(extra_cables)).to_numpy()
     cables = _capacity_as_of(cables[keep].reset_index(drop=True), as_of)
-    model = lit_model(tables["cables"])
+    model = lit_model(base_cables)
     cables = cables.assign(
         design_tbps=cables["capacity_tbps"],
         capacity_tbps=(
@@ -709,7 +716,7 @@ def filter_network(
     cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
     segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
     links = tables["terrestrial_links"]
-    scale = land_link_scale(tables["cables"], as_of)
+    scale = land_link_scale(base_cables, as_of)
     if scale < 1.0:
         # whole Gbit/s (the engine's unit), at least 1
         scaled = np.maximum(np.round(links["capacity_tbps"].to_numpy(float) * scale, 3), 0.001)
@@ -735,7 +742,7 @@ def filter_network(
             "capacity_basis": capacity,
             "lit_model": model,
         },
-        catalog=tables,
+        catalog=catalog,
     )
 
 
@@ -759,7 +766,10 @@ def load_network(
     ----------
     as_of
         A date, an ISO date string or a year (meaning its last day). The
-        default is the snapshot date (June 2021), planned cables excluded.
+        default is "today": the latest date the data supports (the manifest's
+        ``today``, the 2026 snapshot's date for the bundled data). Before the
+        2021 snapshot's date the network is that snapshot's; from it on, the
+        merged network (:func:`cablesim.dataset.snapshot_view`).
     data
         A dataset directory other than the bundled one (see
         :func:`cablesim.dataset.data_dir`).
@@ -781,7 +791,8 @@ def load_network(
     """
     directory = str(dataset.data_dir(data))  # resolves CABLESIM_DATA too: part of the cache key
     if as_of is None:
-        date = dt.date.fromisoformat(dataset.manifest(directory)["snapshot_date"])
+        m = dataset.manifest(directory)
+        date = dt.date.fromisoformat(m.get("today") or m["snapshot_date"])
     else:
         date = _as_date(as_of)
     first = dataset.load_tables(directory)["cables"]["rfs_date"].dropna().min()

@@ -11,7 +11,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _noop, metrics
+from cablesim import _noop, dataset, metrics
 from cablesim import whatif as _whatif
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
@@ -39,8 +39,8 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
     links = network.terrestrial_links
     scale = float(network.info.get("land_link_scale", 1.0))
     return [
-        f"Network as of {network.as_of}: {len(cables)} cables in service (TeleGeography snapshot of "
-        "June 2021; cables retired before 2021 are missing, planned ones enter on their planned date).",
+        f"Network as of {network.as_of}: {len(cables)} cables in service, from "
+        f"{dataset.snapshot_note(network)}.",
         _capacity_note(network, n_early)
         + f" {int(basis.get('published', 0))} cables have a published design figure, "
         f"{int(basis.get('sourced', 0))} a sourced secondary figure, {int(basis.get('estimated', 0))} "

@@ -246,5 +246,5 @@ def make_network():
 
 @pytest.fixture(scope="session")
 def world() -> Network:
-    """The real bundled network at the snapshot date."""
+    """The real bundled network of today (the default: the merged 2021 + 2026 network)."""
     return cablesim.load_network()

@@ -184,10 +184,6 @@ def test_nothing_to_compare(pair):
         plan.compare(sc)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model: Cote d'Ivoire loses no traffic in west-africa-2024, so the comparison does not list it",
-)
 def test_cli_compare_and_resilience(tmp_path):
     runner = CliRunner()
     res = runner.invoke(

@@ -32,6 +32,8 @@ def data_info(as_json: bool) -> None:
         "terrestrial_links": counts["terrestrial_links"],
         "branching_units": counts["branching_units"],
         "snapshot_date": m["snapshot_date"],
+        "today": m.get("today", m["snapshot_date"]),
+        "snapshots": m.get("snapshots", []),
         "licence": m["licence"],
         "sources": m["sources"],
         "inferred_share": m["inferred_share"],
@@ -55,6 +57,23 @@ def data_info(as_json: bool) -> None:
         click.echo(f"  {k.replace('_', ' '):<32}{info[k]:>8,}")
     click.echo(f"  inferred share of route length   {info['inferred_share']:>8.2%}")
     click.echo(f"snapshot: TeleGeography, {info['snapshot_date']}; licence: {info['licence']}")
+    for snap in info["snapshots"]:
+        click.echo(
+            f"  snapshot {snap['date']}: {snap['cables']:,} cables, {snap['landing_points']:,} "
+            f"landing points, {snap['segments']:,} segments ({snap['source']})"
+        )
+        merge = snap.get("merge")
+        if merge:
+            err = merge["placement_error_km"]
+            click.echo(
+                f"    {merge['cables_listed']} cables listed: {merge['cables_matched']} matched to "
+                f"{info['snapshot_date'][:4]}, {merge['cables_new']} new; {merge['rfs_updated']} RFS "
+                f"years updated; {merge['cables_absent_2026']} {info['snapshot_date'][:4]} cables "
+                f"absent (kept, withdrawn); {merge['station_slugs_matched']} of "
+                f"{merge['station_slugs']} station slugs matched, {merge['stations_new']} stations "
+                f"placed (error median {err['median']:g} km, 90th percentile {err['p90']:g} km)"
+            )
+    click.echo(f"default network (today): {info['today']}")
     for v in info["sources"].values():
         click.echo(f"  - {v}")
 
@@ -114,7 +133,9 @@ def data_validate() -> None:
 @cli.command()
 @click.option("--country", help="ISO3 code or name: cables landing there.")
 @click.option("--search", help="Text in the cable's id or name.")
-@click.option("--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default the snapshot.")
+@click.option(
+    "--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default today (the latest snapshot)."
+)
 @click.option("--json", "as_json", is_flag=True)
 def cables(country: str | None, search: str | None, as_of: str | None, as_json: bool) -> None:
     """List cables in service (optionally by country or text)."""

@@ -28,7 +28,10 @@ def register(cli: click.Group) -> None:
 
     @cli.command("map")
     @click.option(
-        "--as-of", "as_of", default=None, help="Date (YYYY-MM-DD) or year; default the snapshot."
+        "--as-of",
+        "as_of",
+        default=None,
+        help="Date (YYYY-MM-DD) or year; default today (the latest snapshot).",
     )
     @click.option(
         "-o",
@@ -80,7 +83,10 @@ def register(cli: click.Group) -> None:
     @click.argument("country", required=False)
     @click.option("--matrix", is_flag=True, help="Every country x every chokepoint (loss %).")
     @click.option(
-        "--as-of", "as_of", default=None, help="Date (YYYY-MM-DD) or year; default the snapshot."
+        "--as-of",
+        "as_of",
+        default=None,
+        help="Date (YYYY-MM-DD) or year; default today (the latest snapshot).",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @click.option(

@@ -103,7 +103,7 @@ def register(cli: click.Group) -> None:
         help="A candidate: a planned cable id, 'LAT,LON;LAT,LON@TBPS' (landing points may also "
         "be ids) or a YAML file with an add: list. Repeatable.",
     )
-    @click.option("--as-of", "as_of", help="Network date (default: the snapshot).")
+    @click.option("--as-of", "as_of", help="Network date (default: today, the latest snapshot).")
     @click.option(
         "--core", help="Comma-separated ISO3 codes of the core (default: the standard core)."
     )

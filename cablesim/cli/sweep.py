@@ -70,7 +70,9 @@ def register(cli: click.Group) -> None:
         show_default=True,
         help="1: each element alone (N-1); 2: pairs (N-2, pruned).",
     )
-    @click.option("--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default the snapshot.")
+    @click.option(
+        "--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default today (the latest snapshot)."
+    )
     @click.option(
         "--element",
         "elements",
@@ -166,7 +168,9 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--land-links", is_flag=True, help="Allow cutting land links too (one element each)."
     )
-    @click.option("--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default the snapshot.")
+    @click.option(
+        "--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default today (the latest snapshot)."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     def minimal_cut_cmd(
         country: str, by: str, alternatives: int, land_links: bool, as_of: str | None, as_json: bool
@@ -265,7 +269,9 @@ def register(cli: click.Group) -> None:
         help="Instead of random faults: SCENARIO's loss as a band over uncertain capacities.",
     )
     @click.option(
-        "--as-of", "as_of", help="Date (YYYY-MM-DD) or year (faults mode); default the snapshot."
+        "--as-of",
+        "as_of",
+        help="Date (YYYY-MM-DD) or year (faults mode); default today (the latest snapshot).",
     )
     @click.option(
         "--top",

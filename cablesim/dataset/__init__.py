@@ -41,10 +41,12 @@ from cablesim.dataset._build import (
     build,
 )
 from cablesim.dataset._chokepoints import CHOKEPOINTS
-from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest, validate
+from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest
 from cablesim.dataset._reference import era_of
+from cablesim.dataset._severed import base_rows, snapshot_note, snapshot_view, withdrawn_mask
 from cablesim.dataset._tgimport import import_telegeography, user_data_dir
 from cablesim.dataset._topology import build_cable_topology, to_geometry, unwrap
+from cablesim.dataset._validate import validate
 
 __all__ = [
     "BORDER_LINK_TBPS",
@@ -54,6 +56,7 @@ __all__ = [
     "SNAPSHOT_DATE",
     "TABLE_NAMES",
     "assign_landmass",
+    "base_rows",
     "border_defaults",
     "build",
     "build_cable_topology",
@@ -62,8 +65,11 @@ __all__ = [
     "import_telegeography",
     "load_tables",
     "manifest",
+    "snapshot_note",
+    "snapshot_view",
     "to_geometry",
     "unwrap",
     "user_data_dir",
     "validate",
+    "withdrawn_mask",
 ]

@@ -30,12 +30,12 @@ import shapely
 import shapely.ops
 
 from cablesim._geo import circle, haversine_km
-from cablesim.dataset import _reference
+from cablesim.dataset import _reference, _severed
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
-from cablesim.dataset._load import validate
-from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, _norm
+from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, COHERENT_RETROFIT_YEAR, _norm
 from cablesim.dataset._schema import TABLES, markdown_table
 from cablesim.dataset._topology import build_cable_topology
+from cablesim.dataset._validate import validate
 from cablesim.exceptions import DataError
 
 SNAPSHOT_DATE = dt.date(2021, 6, 30)
@@ -438,8 +438,6 @@ default is the median of those figures). Earlier networks scale them by the
 growth of the submarine network (:func:`cablesim.network.land_link_scale`)."""
 
 
-COHERENT_RETROFIT_YEAR = 2013
-"""Year from which retrofits of older cables with coherent 100G terminals are assumed."""
 PUBLISHED_AT_RFS_YEARS = 4
 """A published figure dated within this many years of RFS is taken as the design at RFS."""
 
@@ -892,6 +890,15 @@ def build(
         if ref is None
         else _reference.reference_capacities(ref, cables, lps, log)
     )
+    layer = _layer_2026(src if ref is None else None, lps, cables, segments, bus, quality,
+                        countries, snapshot, log)  # fmt: skip
+    if layer is not None:
+        lps, cables, segments, bus, quality = (
+            layer[k] for k in ("landing_points", "cables", "segments", "branching_units", "quality")
+        )
+        lps["landmass"] = assign_landmass(lps, landmasses)
+        new = cables[cables["cable_id"].isin(layer["new_capacity_ids"])]
+        caps = pd.concat([caps, _severed.capacities(src, new, lps, log)], ignore_index=True)
     cables = cables.merge(caps, on="cable_id", how="left")
     segments = segments.merge(cables[["cable_id", "capacity_tbps"]], on="cable_id", how="left")
     links = (
@@ -954,7 +961,7 @@ def build(
             "telegeography": "TeleGeography Submarine Cable Map data, API v2, snapshot of June 2021 (CC BY-NC-SA 3.0)",
             "naturalearth": "Natural Earth 1:50m Admin 0 countries (public domain)",
             "capacity": "Published cable capacities with cited sources, and a documented fallback estimate",
-            "severed": "Severed (MIT licence, 2026): sourced cable capacities and cross-border terrestrial links",
+            "severed": "Severed (MIT licence, 2026): the 2026 layer (cables in service in early 2026), sourced cable capacities and cross-border terrestrial links",
         },
         "assumptions": {
             "border_link_tbps_fallback": BORDER_LINK_TBPS,
@@ -965,6 +972,8 @@ def build(
             "synthetic_polygon_radius_km": SYNTHETIC_RADIUS_KM,
         },
         "counts": {name: len(df) for name, df in tables.items()},
+        "snapshots": _snapshots(snapshot, tables, layer),
+        "today": (layer["stats"]["date"] if layer else snapshot.isoformat()),
         "countries_with_landing_points": int(lps["iso3"].nunique()),
         "inferred_share": report["inferred_share"],
         "validation_problems": problems,
@@ -979,6 +988,42 @@ def build(
         for p in problems:
             log("  " + p)
     return info
+
+
+def _layer_2026(src, lps, cables, segments, bus, quality, countries, snapshot, log):
+    """The 2026 layer (:mod:`cablesim.dataset._severed`) where the sources hold it; else the
+    snapshot columns alone (one snapshot) set on the tables in place, and None."""
+    if src is not None and (src / "severed" / "cables.json").is_file():
+        return _severed.build_layer(
+            src, lps=lps, cables=cables, segments=segments, bus=bus, quality=quality,
+            countries=countries, snapshot=snapshot, log=log,
+        )  # fmt: skip
+    for df in (lps, cables, segments):
+        df["snapshot"] = snapshot.isoformat()
+    lps["placement"] = "telegeography"
+    cables["in_2026"] = False
+    cables["rfs_year_2026"] = None
+    cables["cable_id_2026"] = None
+    cables["withdrawn_date"] = None
+    return None
+
+
+def _snapshots(snapshot: dt.date, tables: dict[str, Any], layer: dict | None) -> list[dict]:
+    """The manifest's list of snapshots: date, source and row counts of each."""
+    out = []
+    for date in sorted(set(tables["cables"]["snapshot"])):
+        row = {
+            "date": date,
+            "source": "TeleGeography Submarine Cable Map"
+            if date == snapshot.isoformat()
+            else _severed.SOURCE_2026,
+        }
+        for name in ("cables", "landing_points", "segments"):
+            row[name] = int((tables[name]["snapshot"] == date).sum())
+        out.append(row)
+    if layer is not None:
+        out[-1]["merge"] = layer["stats"]
+    return out
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -1070,9 +1115,12 @@ def _data_readme(info: dict[str, Any]) -> str:
         "- **Natural Earth** 1:50m Admin 0 countries: public domain (naturalearthdata.com).",
         "- **Published cable capacities** (`capacity/` of the project's shared sources): design",
         "  capacities with the cited source of each figure, and a documented fallback estimate.",
-        "- **Severed** (open-source web app, MIT licence, 2026): sourced capacities of cables that",
+        "- **Severed** (open-source web app, MIT licence, 2026; © its authors, built from",
+        "  TeleGeography's map data as of early 2026): the 2026 layer (cables in service in early",
+        "  2026 with their routes, RFS years and station slugs), sourced capacities of cables that",
         "  have no published figure above, and sourced cross-border terrestrial links.",
         "",
+        *_severed.readme_section(info),
         "## Counts",
         "",
         "| table | rows |",

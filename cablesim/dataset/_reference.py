@@ -217,3 +217,7 @@ def reference_links(ref: dict[str, Any], log: Callable[[str], None]) -> gpd.GeoD
     links = ref["terrestrial_links"].copy()
     log(f"terrestrial: {len(links)} links from the reference dataset")
     return gpd.GeoDataFrame(links, geometry="geometry", crs=4326)
+
+
+COHERENT_RETROFIT_YEAR = 2013
+"""Year from which retrofits of older cables with coherent 100G terminals are assumed."""

@@ -109,6 +109,18 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "Which land mass of its country the station is on (see landmasses)",
         ),
         C("is_tbd", "bool", "", "TeleGeography marks the exact site as 't.b.d.'"),
+        C(
+            "snapshot",
+            "str",
+            "",
+            "Snapshot the row comes from, as its date: '2021-06-30' (TeleGeography, June 2021) or '2026-01-01' (Severed, cables in service in early 2026)",
+        ),
+        C(
+            "placement",
+            "str",
+            "",
+            "'telegeography' (the snapshot's coordinates) or, for a 2026 station with no 2021 slug, the rule that placed it on its cable's route in its country: 'route end' | 'route near metro' | 'route near country' | 'metro' | 'country' (see cablesim.dataset._severed.place_station)",
+        ),
         C("geometry", "geometry", "degrees (EPSG:4326)", "Point"),
     ),
     "cables": (
@@ -176,6 +188,39 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "Year of the stated lit capacity, where the source gives it",
             nullable=True,
         ),
+        C(
+            "snapshot",
+            "str",
+            "",
+            "Snapshot the row comes from, as its date: '2021-06-30' (TeleGeography, June 2021) or '2026-01-01' (Severed, cables in service in early 2026)",
+        ),
+        C(
+            "in_2026",
+            "bool",
+            "",
+            "Listed in the 2026 table (Severed); False throughout a dataset built without it",
+        ),
+        C(
+            "rfs_year_2026",
+            "int",
+            "year",
+            "RFS year the 2026 table states; used instead of rfs_year by networks dated from the 2021 snapshot on",
+            nullable=True,
+        ),
+        C(
+            "cable_id_2026",
+            "str",
+            "",
+            "The 2026 table's id of a 2021 cable it lists under another id (same id or name but for punctuation, or the same stations and RFS year within one); empty otherwise",
+            nullable=True,
+        ),
+        C(
+            "withdrawn_date",
+            "date",
+            "",
+            "For a 2021 cable not in the 2026 table: out of service from this date on (the 2026 snapshot date if it was in service in 2021, the 2021 snapshot date if it was only planned then); empty otherwise",
+            nullable=True,
+        ),
     ),
     "segments": (
         C("segment_id", "str", "", "'{cable_id}#{k}'"),
@@ -195,6 +240,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "",
             "True where the route had a gap, or a landing point lay far from it, and the build bridged it with a straight segment",
         ),
+        C("snapshot", "str", "", "Snapshot of the segment's cable (see cables.snapshot)"),
         C(
             "geometry",
             "geometry",

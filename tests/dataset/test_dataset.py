@@ -128,7 +128,9 @@ LANDLOCKED_AFRICA = [
 def test_landlocked_african_countries_have_land_links(tables, iso3):
     links = tables["terrestrial_links"]
     assert ((links["from_iso3"] == iso3) | (links["to_iso3"] == iso3)).any()
-    assert not (tables["landing_points"]["iso3"] == iso3).any()
+    # no sea landing in the 2021 snapshot (Uganda has Lake Victoria stations in 2026)
+    lps = tables["landing_points"]
+    assert not ((lps["iso3"] == iso3) & (lps["snapshot"] == "2021-06-30")).any()
 
 
 def test_sourced_links_carry_their_source(tables):
@@ -179,7 +181,7 @@ def test_build_is_reproducible_from_the_sources(tmp_path):
 
 def test_network_as_of_filters_by_rfs():
     net08 = cablesim.load_network("2008-01-30")
-    net21 = cablesim.load_network()
+    net21 = cablesim.load_network("2021-06-30")
     ids08 = set(net08.cables["cable_id"])
     assert "seamewe-4" in ids08
     assert "seamewe-5" not in ids08  # ready for service in 2016

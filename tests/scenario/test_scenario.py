@@ -158,7 +158,7 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
             "unknown chokepoint or landing point",
         ),
         (
-            {"name": "x", "events": [{"cable": "2africa"}]},
+            {"name": "x", "as_of": "2021-06-30", "events": [{"cable": "2africa"}]},
             "cable '2africa' is not in service at 2021-06-30 (ready for service",
         ),
         (
