@@ -22,8 +22,11 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = ctx.params.get("debug") or (ctx.obj or {}).get("debug")
+        from cablesim._safeio import guard_inputs
+
         try:
-            return super().invoke(ctx)
+            with guard_inputs():  # no output may overwrite a file the command read
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except CableSimError as exc:
@@ -46,11 +49,13 @@ class _Group(click.Group):
 
 
 def _error(msg: str) -> None:
-    click.secho(f"error: {msg}", fg="red", err=True)
+    from cablesim._text import clean
+
+    click.secho(f"error: {clean(msg)}", fg="red", err=True)
 
 
 def _console():
-    from rich.console import Console
+    from cablesim._text import console as Console
 
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
@@ -211,6 +216,7 @@ def run(
 @click.argument("scenario", nargs=-1, required=True)
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
+    from cablesim._text import clean
     from cablesim.exceptions import ScenarioError
     from cablesim.report import plural
 
@@ -219,13 +225,17 @@ def check(scenario: tuple[str, ...]) -> None:
         try:
             sc = _load(s)
             click.echo(
-                f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
-                + (f", as of {sc.as_of}" if sc.as_of else "")
+                clean(
+                    f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
+                    + (f", as of {sc.as_of}" if sc.as_of else "")
+                )
             )
-        except ScenarioError as exc:
+        except CableSimError as exc:  # go on: every file is checked and reported
             problems.append(str(exc))
     if problems:
-        raise ScenarioError([p for msg in problems for p in msg.split("\n  ")[1:]] or problems)
+        raise ScenarioError(
+            [p for msg in problems for p in (msg.split("\n  ")[1:] or [msg])]
+        )
 
 
 # ------------------------------------------------------------------------------ data

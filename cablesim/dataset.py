@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cablesim import _safeio
 from cablesim._geo import circle, haversine_km
 from cablesim._schema import TABLES, markdown_table
 from cablesim.exceptions import DataError
@@ -1167,9 +1168,8 @@ def build(
         if "geometry" in frame.columns:
             frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
         tables[name] = frame
-        tmp = dst / f".{name}.parquet.tmp"
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, dst / f"{name}.parquet")
+        with _safeio.atomic_path(dst / f"{name}.parquet") as tmp:
+            frame.to_parquet(tmp, index=False)
 
     problems = validate(tables)
     report = _quality_report(tables, quality)
@@ -1210,9 +1210,7 @@ def build(
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name("." + path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    _safeio.write_atomic(path, text)
 
 
 def _quality_report(

@@ -68,23 +68,9 @@ def write_atomic(
     OutputError
         If ``path`` is one of ``protect``, is a directory, or cannot be written.
     """
-    target = Path(path)
-    _refuse_inputs(target, protect)
-    if target.is_dir():
-        raise OutputError(f"{target} is a directory")
-    if not target.parent.exists():
-        raise OutputError(f"cannot write {target}: folder {target.parent} does not exist")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return target
+    from cablesim import _safeio
+
+    return _safeio.write_atomic(path, data, inputs=protect)
 
 
 # ------------------------------------------------------------------------------ narrative
@@ -305,23 +291,25 @@ def render_terminal(
     from rich.console import Console
     from rich.table import Table
 
+    from cablesim._text import esc
+
     con = console or Console()
     sc = result.scenario
     con.print(
-        f"[bold]{sc.name}[/bold]  (network as of {result.network.as_of}, "
+        f"[bold]{esc(sc.name)}[/bold]  (network as of {result.network.as_of}, "
         f"core {', '.join(sc.core)}, backhaul {sc.backhaul})"
     )
     if sc.description:
-        con.print(sc.description.strip(), style="dim")
+        con.print(esc(sc.description.strip()), style="dim")
     con.print()
     con.print("[bold]Events[/bold]")
     for eff in result.failures.effects:
         con.print(
-            f"  • {eff.event.label}: {plural(len(eff.segments), 'segment')} failed"
+            f"  • {esc(eff.event.label)}: {plural(len(eff.segments), 'segment')} failed"
             + (f", {plural(len(eff.links), 'land link')}" if eff.links else "")
         )
     for w in result.warnings:
-        con.print(f"  [yellow]! {w}[/yellow]")
+        con.print(f"  [yellow]! {esc(w)}[/yellow]")
     if len(result.failed_cables):
         t = Table(title="Failed cables", title_justify="left", show_edge=False)
         head = "lit Tbps (est.)" if result.network.capacity_basis == "lit" else "Tbps"
@@ -334,7 +322,7 @@ def render_terminal(
                 isinstance(r.degraded_to_pct, float) and math.isnan(r.degraded_to_pct)
             ):
                 seg += f" (capacity to {r.degraded_to_pct:g}%)"
-            t.add_row(str(r.name), seg, _fmt_tbps(r.capacity_tbps), _fmt_tbps(r.design_tbps))
+            t.add_row(esc(r.name), seg, _fmt_tbps(r.capacity_tbps), _fmt_tbps(r.design_tbps))
         con.print()
         con.print(t)
     aff = affected_table(result, all_countries=all_countries)
@@ -359,10 +347,10 @@ def render_terminal(
             t.add_column(col, justify="left" if col in ("country", "status") else "right")
         for r in aff.head(limit).itertuples():
             t.add_row(
-                f"{r.name} ({r.iso3})",
+                esc(f"{r.name} ({r.iso3})"),
                 f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
                 f"{r.loss_pct:.1f}",
-                r.worst_region,
+                esc(r.worst_region),
                 _fmt_tbps(r.baseline_tbps),
                 _fmt_tbps(r.remaining_tbps),
                 _fmt_tbps(r.international_tbps),
@@ -376,11 +364,11 @@ def render_terminal(
         con.print("No country lost 10% or more of its capacity to the core.")
     con.print()
     con.print("[bold]Summary[/bold]")
-    con.print(summary_paragraph(result))
+    con.print(esc(summary_paragraph(result)))
     con.print()
     con.print("[bold]Assumptions[/bold]", style="dim")
     for n in result.notes:
-        con.print(f"  - {n}", style="dim")
+        con.print(f"  - {esc(n)}", style="dim")
 
 
 def _fmt_ms(v: float) -> str:

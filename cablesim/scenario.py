@@ -32,6 +32,8 @@ from typing import Any
 
 import yaml
 
+from cablesim import _limits, _safeio
+from cablesim._text import has_surrogate, is_blank
 from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError, did_you_mean
 
 DEFAULT_CORE = ("USA", "GBR", "DEU", "FRA", "NLD", "SGP", "JPN", "HKG")
@@ -127,10 +129,21 @@ class _Doc:
 
 
 def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: tuple, lines: dict) -> Any:
+    if len(path) > _limits.MAX_DEPTH or len(lines) > _limits.MAX_NODES:  # e.g. a recursive alias
+        raise ScenarioError(
+            f"{loader.name}:{node.start_mark.line + 1}: {_fmt_path(path[:3])}: nested too deeply "
+            f"or too large (more than {_limits.MAX_DEPTH} levels or {_limits.MAX_NODES:,} values; "
+            "a recursive alias?)"
+        )
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list, mapping or set as a key
+                raise ScenarioError(
+                    f"{loader.name}:{key_node.start_mark.line + 1}: {_fmt_path(path)}: "
+                    "a key must be plain text, not a list, mapping or set"
+                )
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, list | dict):
                 key = str(key)
@@ -145,12 +158,20 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: tuple, lines: dic
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(v, loader, (*path, i), lines) for i, v in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and has_surrogate(value):
+        raise ScenarioError(
+            f"{loader.name}:{node.start_mark.line + 1}: {_fmt_path(path)}: "
+            "text holds a lone surrogate (not valid Unicode)"
+        )
+    return value
 
 
 def _parse_yaml(text: str, source: str) -> _Doc:
+    _limits.check_size(len(text.encode("utf-8", "surrogatepass")), source)
+    _limits.check_yaml_events(text, source)  # depth and alias expansion, before building
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _limits.Loader(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     loader.name = source
@@ -203,7 +224,7 @@ class _Checker:
             if required:
                 self.err(path, "is required")
             return None
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or is_blank(value):
             self.err(path, f"must be non-empty text, got {value!r}")
             return None
         return value.strip()
@@ -220,7 +241,10 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.err(path, f"must be a number, got {value!r}")
             return None
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:
+            v = float("inf")
         if v != v or v in (float("inf"), float("-inf")):
             self.err(path, f"must be a finite number, got {value!r}")
             return None
@@ -248,6 +272,13 @@ class _Checker:
         return None
 
     def date(self, value: Any, path: tuple, *, allow_offset: bool = False) -> dt.date | int | None:
+        out = self._date(value, path, allow_offset=allow_offset)
+        if isinstance(out, dt.date) and not _limits.date_in_range(out):
+            self.err(path, f"must be a date between 1850 and 2100, got {out.isoformat()}")
+            return None
+        return out
+
+    def _date(self, value: Any, path: tuple, *, allow_offset: bool = False) -> dt.date | int | None:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -446,7 +477,11 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
     if label is not None:
         label = ck.text(label, (*p, "label"))
     at = ck.date(body["at"], (*p, "at"), allow_offset=True) if "at" in body else None
-    repair = ck.number(body["repair_days"], (*p, "repair_days")) if "repair_days" in body else None
+    repair = (
+        ck.number(body["repair_days"], (*p, "repair_days"), high=36500)
+        if "repair_days" in body
+        else None
+    )
     until = ck.date(body["until"], (*p, "until")) if "until" in body else None
     if "repair_days" in body and "until" in body:
         ck.err((*p, "until"), "give either repair_days or until, not both")
@@ -627,7 +662,9 @@ def read_document(path: str | os.PathLike[str]) -> _Doc:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"{p}: no such scenario file")
+    _safeio.note_input(p)
     try:
+        _limits.check_size(p.stat().st_size, str(p))
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{p}: cannot read: {exc}") from None
@@ -635,7 +672,12 @@ def read_document(path: str | os.PathLike[str]) -> _Doc:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
+            raise _limits.toml_error(exc, str(p)) from None
+        except RecursionError:
+            raise ScenarioError(f"{p}: not valid TOML: nested too deeply") from None
+        except ValueError as exc:
             raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
+        _limits.check_depth(data, str(p))
         return _Doc(data, {}, str(p))
     return _parse_yaml(text, str(p))
 
