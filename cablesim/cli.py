@@ -233,9 +233,7 @@ def check(scenario: tuple[str, ...]) -> None:
         except CableSimError as exc:  # go on: every file is checked and reported
             problems.append(str(exc))
     if problems:
-        raise ScenarioError(
-            [p for msg in problems for p in (msg.split("\n  ")[1:] or [msg])]
-        )
+        raise ScenarioError([p for msg in problems for p in (msg.split("\n  ")[1:] or [msg])])
 
 
 # ------------------------------------------------------------------------------ data

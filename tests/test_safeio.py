@@ -81,10 +81,14 @@ def test_existing_mode_is_kept_and_new_file_follows_umask(tmp_path):
 def test_temporary_file_removed_on_every_exit(tmp_path, exc):
     target = tmp_path / "t.png"
     target.write_text("old")
-    with pytest.raises(exc if exc is not OSError else OutputError):
+
+    def write_then_fail():
         with _safeio.atomic_path(target) as tmp:
             tmp.write_text("partial")
             raise exc("stop")
+
+    with pytest.raises(exc if exc is not OSError else OutputError):
+        write_then_fail()
     assert [p.name for p in tmp_path.iterdir()] == ["t.png"]
     assert target.read_text() == "old"
 
