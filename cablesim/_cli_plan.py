@@ -164,8 +164,11 @@ def register(cli: click.Group) -> None:
             "--snapshot-date", default=None, help="Date of the copy, YYYY-MM-DD (default: today)."
         )
         @click.option("--quiet", is_flag=True, help="Do not print the build log.")
+        @click.option(
+            "--force", is_flag=True, help="Write into a non-empty --out that is not a dataset."
+        )
         def import_telegeography(
-            directory: str, out: str | None, snapshot_date: str | None, quiet: bool
+            directory: str, out: str | None, snapshot_date: str | None, quiet: bool, force: bool
         ) -> None:
             """Build a dataset from a newer copy of TeleGeography's cable and landing-point files.
 
@@ -175,7 +178,11 @@ def register(cli: click.Group) -> None:
             from cablesim import _tgimport
 
             info = _tgimport.import_telegeography(
-                directory, out, snapshot_date=snapshot_date, echo=None if quiet else click.echo
+                directory,
+                out,
+                snapshot_date=snapshot_date,
+                echo=None if quiet else click.echo,
+                force=force,
             )
             imp = info["import"]
             dst = out or _tgimport.user_data_dir()

@@ -73,7 +73,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cablesim import _batch, _engine, metrics
+from cablesim import _batch, _engine, _tally, metrics
 from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.exceptions import CableSimError
@@ -264,14 +264,14 @@ def _trial(
 def _mc_chunk(
     state: _MCState,
     payload: tuple[int, int, int, float, float, float],
-) -> tuple[np.ndarray, np.ndarray]:
+) -> _tally.Chunk:
     seed, lo, hi, years, fpy, floor = payload
     worst = np.empty((hi - lo, len(state.ev.countries)))
     iso = np.empty((hi - lo, len(state.ev.countries)), dtype=bool)
     for j, i in enumerate(range(lo, hi)):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         worst[j], iso[j] = _trial(state, _sample(state, rng, years, fpy), floor)
-    return worst, iso
+    return _tally.Chunk.of(lo, worst, iso)  # only the losses above the floor travel back
 
 
 # ------------------------------------------------------------------------------ results
@@ -305,8 +305,7 @@ class RiskResult:
     as_of: dt.date
     complete: bool = True
     notes: list[str] = field(default_factory=list)
-    worst: np.ndarray | None = field(default=None, repr=False)
-    isolated: np.ndarray | None = field(default=None, repr=False)
+    tally: _tally.Tally | None = field(default=None, repr=False)
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country."""
@@ -339,22 +338,21 @@ class RiskResult:
 def _summarise(
     ev: _batch.Evaluator,
     eligible: np.ndarray,
-    worst: np.ndarray,
-    isolated: np.ndarray,
+    tally: _tally.Tally,
     floor: float,
 ) -> pd.DataFrame:
-    n = len(worst)
+    n = tally.trials
     names = ev.network.country_names
     rows = []
     for c in np.flatnonzero(eligible):
-        w = worst[:, c]
+        w = tally.column(c)
         row: dict[str, Any] = {
             "iso3": ev.countries[c],
             "name": names.get(ev.countries[c], ev.countries[c]),
             "trials": n,
         }
         probs = [
-            ("p_isolated", int(isolated[:, c].sum())),
+            ("p_isolated", int(tally.isolated[c])),
             ("p_severe", int((w >= metrics.SEVERE_PCT).sum())),
         ]
         if floor <= metrics.DEGRADED_PCT:
@@ -465,10 +463,10 @@ def montecarlo(
         progress=progress,
         description=f"Monte Carlo ({trials:,} trials)",
     )
-    parts = [r for r in run.results if r is not None]
-    n_c = len(state.ev.countries)
-    worst = np.vstack([p[0] for p in parts]) if parts else np.zeros((0, n_c))
-    iso = np.vstack([p[1] for p in parts]) if parts else np.zeros((0, n_c), dtype=bool)
+    tally = _tally.Tally(len(state.ev.countries))
+    for part in run.results:
+        if part is not None:
+            tally.add(part)
     notes = [
         f"{faults_per_year:g} faults a year over the network (industry: about 150-200 worldwide), "
         f"two-thirds in shallow water (first {SHALLOW_KM:g} km from each landing), the rest by length.",
@@ -478,11 +476,11 @@ def montecarlo(
     ]
     if run.interrupted:
         notes.append(
-            f"Interrupted: {len(worst):,} of {trials:,} trials finished; the numbers cover those."
+            f"Interrupted: {tally.trials:,} of {trials:,} trials finished; the numbers cover those."
         )
     return RiskResult(
-        countries=_summarise(state.ev, state.eligible, worst, iso, loss_floor),
-        trials=len(worst),
+        countries=_summarise(state.ev, state.eligible, tally, loss_floor),
+        trials=tally.trials,
         trials_requested=trials,
         seed=int(seed),
         years=float(years),
@@ -491,8 +489,7 @@ def montecarlo(
         as_of=network.as_of,
         complete=not run.interrupted,
         notes=notes,
-        worst=worst,
-        isolated=iso,
+        tally=tally,
     )
 
 
