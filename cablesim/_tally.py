@@ -12,6 +12,7 @@ column is rebuilt on demand (:meth:`Tally.column`) with ``-1`` elsewhere.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,7 +85,7 @@ class Tally:
             bounds = np.searchsorted(country[order], np.arange(self.n_countries + 1))
             self._by_country = {
                 c: (trial[order[a:b]], loss[order[a:b]])
-                for c, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))
+                for c, (a, b) in enumerate(itertools.pairwise(bounds))
                 if b > a
             }
         return self._by_country
