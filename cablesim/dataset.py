@@ -97,7 +97,9 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 def manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The dataset's manifest: provenance, licence, snapshot date and counts."""
-    return json.loads((data_dir(path) / "manifest.json").read_text(encoding="utf-8"))
+    from cablesim._datacheck import read_manifest
+
+    return read_manifest(data_dir(path))  # a broken manifest is a DataError naming the file
 
 
 @functools.lru_cache(maxsize=4)
@@ -112,6 +114,9 @@ def _load_cached(directory: str, mtime_key: float) -> dict[str, gpd.GeoDataFrame
             tables[name] = gpd.read_parquet(file) if has_geo else pd.read_parquet(file)
         except Exception as exc:  # pragma: no cover - corrupt file
             raise DataError(f"cannot read {file}: {exc}") from exc
+        from cablesim._datacheck import check_columns
+
+        check_columns(name, file, tables[name])  # a dropped column, or another table's file
     return tables
 
 

@@ -702,6 +702,9 @@ def filter_network(
 @functools.lru_cache(maxsize=8)
 def _load_network_cached(as_of: dt.date, data: str | None, capacity: str) -> Network:
     tables = dataset.load_tables(data)
+    from cablesim._datacheck import check_usable
+
+    check_usable(dataset.data_dir(data), tables)  # never run on a dataset validate rejects
     info = dict(dataset.manifest(data))
     info["data_dir"] = data
     return filter_network(tables, as_of, info=info, capacity=capacity)

@@ -34,7 +34,13 @@ import yaml
 
 from cablesim import _limits, _safeio
 from cablesim._text import has_surrogate, is_blank
-from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError, did_you_mean
+from cablesim.exceptions import (
+    CableSimError,
+    DataError,
+    ScenarioError,
+    UnknownNameError,
+    did_you_mean,
+)
 
 DEFAULT_CORE = ("USA", "GBR", "DEU", "FRA", "NLD", "SGP", "JPN", "HKG")
 """The hubs that stand for "the global internet": the countries holding the
@@ -576,6 +582,8 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if resolve and net is None and len(ck.problems) == n_before:
         try:
             net = load_network(as_of, capacity=capacity)
+        except DataError:
+            raise  # the dataset is broken, not the scenario
         except CableSimError as exc:
             ck.err(("as_of",), str(exc))
     ck.net = net if resolve else None
