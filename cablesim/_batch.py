@@ -797,6 +797,9 @@ def _clean_copy(network: Network) -> Network:
 
 
 def _run_dask(address: str, context: Context, func, payloads, done) -> None:
+    from cablesim._limits import check_scheduler
+
+    address = check_scheduler(address)  # a clear message for what is not an address
     try:
         from distributed import Client, as_completed
     except ImportError:  # pragma: no cover - depends on the environment

@@ -112,7 +112,7 @@ def register(cli: click.Group) -> None:
         help="Also estimate each candidate's isolation probability (Monte Carlo model, if installed).",
     )
     @click.option("--samples", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
-    @click.option("--seed", type=int, default=0, show_default=True)
+    @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True)
     @click.option("--json", "as_json", is_flag=True)
     def resilience(
         country: str,

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from cablesim.exceptions import ScenarioError
+from cablesim.exceptions import CableSimError, ScenarioError
 
 MAX_DOCUMENT_BYTES = 1_000_000
 """Largest scenario file read (1 MB)."""
@@ -159,3 +159,33 @@ def toml_error(exc: Exception, source: str) -> ScenarioError:
 def date_in_range(value: dt.date) -> bool:
     """Dates a scenario may use: years 1850 to 2100, as years are."""
     return 1850 <= value.year <= 2100
+
+
+def check_pixels(width_in: float, height_in: float, dpi: float) -> None:
+    """Refuse a figure of more than :data:`MAX_PIXELS` pixels (``--size`` times ``--dpi``)."""
+    pixels = float(width_in) * float(height_in) * float(dpi) ** 2
+    if not pixels <= MAX_PIXELS:
+        raise CableSimError(
+            f"a {width_in:g}x{height_in:g}-inch figure at {dpi:g} dpi is {pixels / 1e6:,.0f} "
+            f"megapixels; the limit is {MAX_PIXELS / 1e6:,.0f} (use a smaller --size or --dpi)"
+        )
+
+
+_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?"
+    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)"
+    r":(?P<port>[0-9]{1,5})/?\Z"
+)
+
+
+def check_scheduler(address: str | None) -> str | None:
+    """A Dask scheduler address, ``[tcp://]HOST:PORT``, checked before any work starts."""
+    if address is None:
+        return None
+    m = _ADDRESS.match(address.strip())
+    if not m or not 0 < int(m.group("port")) < 65536:
+        raise CableSimError(
+            f"--scheduler {address!r:.80} is not a scheduler address: expected tcp://HOST:PORT "
+            "(e.g. tcp://127.0.0.1:8786)"
+        )
+    return address.strip()

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import metrics
+from cablesim import _limits, metrics
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -356,6 +356,7 @@ def _new_figure(size: tuple[float, float], dpi: float) -> tuple[Figure, Axes]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    _limits.check_pixels(size[0], size[1], dpi)  # --size x --dpi bounded in total pixels
     fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.055, 0.98, 0.85))
@@ -1366,6 +1367,7 @@ def figure_bytes(fig: Figure, fmt: str, *, dpi: float | None = None) -> bytes:
         "svg": {"Date": None, "Creator": "cablesim"},
         "pdf": {"CreationDate": None, "Creator": "cablesim"},
     }[fmt]
+    _limits.check_pixels(*fig.get_size_inches(), dpi or fig.dpi)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cablesim"}):
         fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, metadata=meta, facecolor="white")
     return buf.getvalue()

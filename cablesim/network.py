@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import dataset
+from cablesim import _lookup, dataset
 from cablesim._geo import haversine_km
 from cablesim.exceptions import (
     CableSimError,
@@ -154,55 +154,47 @@ class Network:
         key = str(name_or_id).strip().lower()
         if key in self._cable_names:
             return self._cable_names[key]
-        allc = self.catalog["cables"] if self.catalog else self.cables
-        for cid, name, rfs in zip(allc["cable_id"], allc["name"], allc["rfs_date"], strict=True):
-            if key in (cid.lower(), name.lower()):
-                if all_dates:
-                    return cid
-                when = (
-                    f"ready for service {rfs}"
-                    if rfs is not None and not pd.isna(rfs)
-                    else "no service date"
-                )
-                raise UnknownCableError(
-                    name_or_id,
-                    (),
-                    message=(
-                        f"cable {cid!r} is not in service at {self.as_of} ({when}); "
-                        "set as_of to a later date, or bring it in with 'add:'"
-                    ),
-                )
-        raise UnknownCableError(
-            name_or_id, list(self.cables["cable_id"]) + list(self.cables["name"])
-        )
+        hit = _lookup.cables(self).get(key)  # one dict look-up, not a scan of every cable
+        if hit is not None:
+            cid, rfs = hit
+            if all_dates:
+                return cid
+            when = (
+                f"ready for service {rfs}"
+                if rfs is not None and not pd.isna(rfs)
+                else "no service date"
+            )
+            raise UnknownCableError(
+                name_or_id,
+                (),
+                message=(
+                    f"cable {cid!r} is not in service at {self.as_of} ({when}); "
+                    "set as_of to a later date, or bring it in with 'add:'"
+                ),
+            )
+        raise UnknownCableError(name_or_id, _lookup.choices(self, "cable"))
 
     def resolve_landing_point(self, name_or_id: str) -> str:
         """Return the landing-point id for an id or a 'City, Country' name (case-insensitive)."""
         key = str(name_or_id).strip().lower()
-        lps = self._all_landing_points
-        ids = {i.lower(): i for i in lps["landing_point_id"]}
+        ids, names = _lookup.landing_points(self)
         if key in ids:
             return ids[key]
-        names = {n.lower(): i for n, i in zip(lps["name"], lps["landing_point_id"], strict=True)}
         if key in names:
             return names[key]
         raise UnknownNameError(
-            name_or_id, list(lps["landing_point_id"]) + list(lps["name"]), kind="landing point"
+            name_or_id, _lookup.choices(self, "landing point"), kind="landing point"
         )
 
     def resolve_country(self, name_or_code: str) -> str:
         """Return the ISO3 code for a code (alpha-3) or an English name."""
         key = str(name_or_code).strip()
-        codes = set(self.countries["iso3"])
+        codes, names = _lookup.countries(self)
         if key.upper() in codes:
             return key.upper()
-        names = {
-            n.lower(): c
-            for n, c in zip(self.countries["name"], self.countries["iso3"], strict=True)
-        }
         if key.lower() in names:
             return names[key.lower()]
-        raise UnknownCountryError(name_or_code, sorted(codes) + sorted(self.countries["name"]))
+        raise UnknownCountryError(name_or_code, _lookup.choices(self, "country"))
 
     def resolve_chokepoint(self, chokepoint_id: str) -> str:
         """Return the chokepoint id (case-insensitive)."""

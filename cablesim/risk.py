@@ -73,7 +73,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cablesim import _batch, _engine, _tally, metrics
+from cablesim import _batch, _engine, _limits, _tally, metrics
 from cablesim._plain import country_record
 from cablesim._plain import plain_record as _clean
 from cablesim.exceptions import CableSimError
@@ -433,8 +433,12 @@ def montecarlo(
     """
     if trials < 1:
         raise CableSimError(f"trials must be at least 1, not {trials}")
-    if not years > 0:
-        raise CableSimError(f"years must be positive, not {years}")
+    if not 0 < years <= _limits.MAX_YEARS:
+        raise CableSimError(
+            f"years must be positive and at most {_limits.MAX_YEARS:g}, not {years}"
+        )
+    if not 0 <= seed <= _limits.MAX_SEED:
+        raise CableSimError(f"seed must be between 0 and {_limits.MAX_SEED}, not {seed}")
     if not faults_per_year >= 0:
         raise CableSimError(f"faults_per_year must be 0 or more, not {faults_per_year}")
     if not 0 < loss_floor <= 100:

@@ -555,6 +555,13 @@ def _check_reported(ck: _Checker, rep: Any, path: tuple) -> dict[str, Any] | Non
 
 
 def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
+    from cablesim._lookup import suggestions_budget
+
+    with suggestions_budget():  # "did you mean" for the first unknown names only
+        return _validate_doc(doc, network, resolve=resolve)
+
+
+def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     from cablesim.network import load_network
 
     data = doc.data
