@@ -135,6 +135,10 @@ def load_tables(path: str | os.PathLike[str] | None = None) -> dict[str, gpd.Geo
     """
     directory = data_dir(path)
     mtime = (directory / "manifest.json").stat().st_mtime
+    for name in ("manifest", *TABLE_NAMES):  # no command may write its output over them
+        _safeio.note_input(
+            directory / (f"{name}.parquet" if name != "manifest" else "manifest.json")
+        )
     return _load_cached(str(directory), mtime)
 
 

@@ -139,3 +139,16 @@ def test_run_refuses_map_over_its_scenario(tmp_path):
     res = CliRunner().invoke(cli, ["run", str(sc), "--html", str(sc)])
     assert res.exit_code == 2, res.output
     assert sc.read_text() == before
+
+
+def test_output_over_a_data_table_is_refused(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(dataset.data_dir(None), data)
+    target = data / "manifest.json"
+    before = target.read_bytes()
+    res = CliRunner().invoke(cli, ["--data", str(data), "run", "tonga-2022", "-o", str(target)])
+    assert res.exit_code == 2, res.output
+    assert "refusing to overwrite the input file" in res.output
+    assert target.read_bytes() == before
