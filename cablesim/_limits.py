@@ -76,7 +76,10 @@ def check_yaml_events(text: str, source: str) -> None:
     Counts every alias's expansion lazily: an alias to a collection counts the
     values that collection holds, so the total is what construction would build.
     """
-    loader = Loader(text)
+    try:
+        loader = Loader(text)
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     sizes: dict[str, int] = {}  # anchor -> values it expands to
     stack: list[list[Any]] = []  # [anchor, count] per open collection
     depth = total = 0

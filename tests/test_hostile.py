@@ -173,6 +173,10 @@ def _structural_corpus():
     # broken TOML: must give a line
     for k, bad in enumerate(['name = "x\nevents = []', "name = \nevents = []", "[[events]\n"]):
         yield f"broken-{k}.toml", bad
+    # control characters the YAML reader refuses, at the start and inside a value
+    for cp in (0x00, 0x1F, 0x7F, 0x85 - 1):
+        yield f"control-{cp:02x}.yaml", chr(cp) + "name: x\nevents: [{cable: tonga-cable}]\n"
+        yield f"control-in-{cp:02x}.yaml", f"name: a{chr(cp)}b\nevents: [{{cable: tonga-cable}}]\n"
     # a document over the size limit
     yield (
         "huge.yaml",
