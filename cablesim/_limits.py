@@ -175,7 +175,7 @@ def check_pixels(width_in: float, height_in: float, dpi: float) -> None:
 
 
 _ADDRESS = re.compile(
-    r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?"
+    r"(?:(?:tcp|tls|ucx|ws|wss)://)?"
     r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)"
     r":(?P<port>[0-9]{1,5})/?\Z"
 )
@@ -185,6 +185,8 @@ def check_scheduler(address: str | None) -> str | None:
     """A Dask scheduler address, ``[tcp://]HOST:PORT``, checked before any work starts."""
     if address is None:
         return None
+    if re.fullmatch(r"inproc://\S+", address.strip()):  # an in-process cluster
+        return address.strip()
     m = _ADDRESS.match(address.strip())
     if not m or not 0 < int(m.group("port")) < 65536:
         raise CableSimError(

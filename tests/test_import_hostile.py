@@ -111,6 +111,7 @@ def _all(good):
     return dict([*_mutants(good), *_detail_mutants(good)])
 
 
+@pytest.mark.slow
 def test_malformed_folders_are_clear_errors(good, tmp_path):
     cases = _all(good)
     assert len(cases) > 40

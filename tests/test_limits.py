@@ -37,7 +37,12 @@ def test_out_of_bounds_options_are_refused_at_once(args):
 
 
 def test_scheduler_addresses():
-    for ok in ("tcp://127.0.0.1:8786", "127.0.0.1:8786", "tls://[::1]:8786", "tcp://sched-1:1"):
+    for ok in (
+        "tcp://127.0.0.1:8786",
+        "127.0.0.1:8786",
+        "tls://[::1]:8786",
+        "inproc://10.0.0.1/1/2",
+    ):
         assert _limits.check_scheduler(ok) == ok
     for bad in ("", "tcp://", "8786", "tcp://a b:1", "tcp://h:0", "ftp://h:1"):
         with pytest.raises(CableSimError):
