@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cablesim.exceptions import SUGGESTIONS_LEFT
+
 __all__ = [
     "AliasIndex",
     "cable_aliases",
@@ -184,6 +186,11 @@ class AliasIndex:
         that it starts with, then the closest by string similarity (cutoff 0.6), then aliases
         that contain it. With ``names``, return the display names instead of the ids.
         """
+        left = SUGGESTIONS_LEFT.get()
+        if left is not None:  # a budget is set (cablesim._lookup.suggestions_budget)
+            if left[0] <= 0:
+                return []
+            left[0] -= 1
         ks = self._keyed(text)
         if not ks:
             return []

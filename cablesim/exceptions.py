@@ -8,6 +8,7 @@ The CLI turns any of them into one red line and an exit code of 2.
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 from collections.abc import Iterable
 
@@ -86,6 +87,12 @@ class OutputError(CableSimError, OSError):
     """An output could not be written, or writing it would clobber an input."""
 
 
+SUGGESTIONS_LEFT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "cablesim_suggestions_left", default=None
+)
+"""Remaining "did you mean" searches (``None``: no limit); see :mod:`cablesim._lookup`."""
+
+
 def did_you_mean(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
     """Return up to ``n`` of ``choices`` closest to ``name`` (case-insensitive).
 
@@ -98,6 +105,11 @@ def did_you_mean(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
     n
         How many suggestions at most.
     """
+    left = SUGGESTIONS_LEFT.get()
+    if left is not None:  # a budget is set (cablesim._lookup.suggestions_budget)
+        if left[0] <= 0:
+            return []
+        left[0] -= 1
     choices = list(dict.fromkeys(choices))
     lower: dict[str, str] = {}
     for c in choices:  # the first spelling wins (ids are listed before names)

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import _names, dataset
+from cablesim import _lookup, _names, dataset
 from cablesim._geo import haversine_km
 from cablesim.exceptions import (
     CableSimError,
@@ -170,25 +170,27 @@ class Network:
         alias = self.name_index("cables").resolve(key)
         if alias is not None:
             return alias
-        allc = self.catalog["cables"] if self.catalog else self.cables
-        alias = self.name_index("catalog_cables").resolve(key)
-        for cid, name, rfs in zip(allc["cable_id"], allc["name"], allc["rfs_date"], strict=True):
-            if key in (cid.lower(), name.lower()) or cid == alias:
-                if all_dates:
-                    return cid
-                when = (
-                    f"ready for service {rfs}"
-                    if rfs is not None and not pd.isna(rfs)
-                    else "no service date"
-                )
-                raise UnknownCableError(
-                    name_or_id,
-                    (),
-                    message=(
-                        f"cable {cid!r} is not in service at {self.as_of} ({when}); "
-                        "set as_of to a later date, or bring it in with 'add:'"
-                    ),
-                )
+        hit = _lookup.cables(self).get(key)  # one dict look-up, not a scan of every cable
+        if hit is None:
+            alias = self.name_index("catalog_cables").resolve(key)
+            hit = _lookup.cables(self).get(alias.lower()) if alias is not None else None
+        if hit is not None:
+            cid, rfs = hit
+            if all_dates:
+                return cid
+            when = (
+                f"ready for service {rfs}"
+                if rfs is not None and not pd.isna(rfs)
+                else "no service date"
+            )
+            raise UnknownCableError(
+                name_or_id,
+                (),
+                message=(
+                    f"cable {cid!r} is not in service at {self.as_of} ({when}); "
+                    "set as_of to a later date, or bring it in with 'add:'"
+                ),
+            )
         typed = str(name_or_id).strip()
         id_like = typed == typed.lower() and " " not in typed  # suggest in the form typed
         raise UnknownCableError(
@@ -198,27 +200,21 @@ class Network:
     def resolve_landing_point(self, name_or_id: str) -> str:
         """Return the landing-point id for an id or a 'City, Country' name (case-insensitive)."""
         key = str(name_or_id).strip().lower()
-        lps = self.all_landing_points
-        ids = {i.lower(): i for i in lps["landing_point_id"]}
+        ids, names = _lookup.landing_points(self)
         if key in ids:
             return ids[key]
-        names = {n.lower(): i for n, i in zip(lps["name"], lps["landing_point_id"], strict=True)}
         if key in names:
             return names[key]
         raise UnknownNameError(
-            name_or_id, list(lps["landing_point_id"]) + list(lps["name"]), kind="landing point"
+            name_or_id, _lookup.choices(self, "landing point"), kind="landing point"
         )
 
     def resolve_country(self, name_or_code: str) -> str:
         """Return the ISO3 code for a code (alpha-3) or an English name."""
         key = str(name_or_code).strip()
-        codes = set(self.countries["iso3"])
+        codes, names = _lookup.countries(self)
         if key.upper() in codes:
             return key.upper()
-        names = {
-            n.lower(): c
-            for n, c in zip(self.countries["name"], self.countries["iso3"], strict=True)
-        }
         if key.lower() in names:
             return names[key.lower()]
         idx = self.name_index("countries")
@@ -749,6 +745,7 @@ def filter_network(
 @functools.lru_cache(maxsize=8)
 def _load_network_cached(as_of: dt.date, data: str | None, capacity: str) -> Network:
     tables = dataset.load_tables(data)
+    dataset.check_usable(dataset.data_dir(data), tables)  # never run on a dataset validate rejects
     info = dict(dataset.manifest(data))
     info["data_dir"] = data
     return filter_network(tables, as_of, info=info, capacity=capacity)

@@ -36,6 +36,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from cablesim import _procs
+from cablesim._limits import check_scheduler
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 
@@ -119,6 +121,7 @@ def get_state(context: Context) -> Any:
 def _init_worker(context: Context) -> None:  # pragma: no cover - runs in worker processes
     global _WORKER_CONTEXT
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _procs.die_with_parent()  # and a worker never outlives its parent
     _WORKER_CONTEXT = context
 
 
@@ -230,7 +233,7 @@ def run_batches(
         run.results[i] = value
         prog.advance(task, sizes[i])
 
-    with prog:
+    with prog, _procs.stop_signals():  # SIGTERM too; a second signal exits at once
         try:
             if scheduler:
                 _run_dask(scheduler, context, func, payloads, done)
@@ -265,6 +268,7 @@ def _run_pool(workers: int, context: Context, func, payloads, done) -> None:
     recorded: set[int] = set()
     try:
         futures = {ex.submit(_pool_call, func, p): i for i, p in enumerate(payloads)}
+        _procs.register(p.pid for p in (getattr(ex, "_processes", None) or {}).values())
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -272,14 +276,15 @@ def _run_pool(workers: int, context: Context, func, payloads, done) -> None:
                 done(futures[f], f.result())
                 recorded.add(futures[f])
     except KeyboardInterrupt:
+        # the workers, looked up before shutdown() forgets them (ProcessPoolExecutor has
+        # no public way to stop batches under way before Python 3.14)
+        pids = [p.pid for p in (getattr(ex, "_processes", None) or {}).values()]
+        _procs.register(pids)
         for f, i in futures.items():  # keep what finished meanwhile
             if i not in recorded and f.done() and not f.cancelled() and f.exception() is None:
                 done(i, f.result())
         ex.shutdown(wait=False, cancel_futures=True)
-        # stop the batches already under way too, so that Ctrl-C returns at once
-        # (ProcessPoolExecutor has no public way to do this before Python 3.14)
-        for proc in list((getattr(ex, "_processes", None) or {}).values()):
-            proc.terminate()
+        _procs.stop(pids)  # so that Ctrl-C returns at once and leaves no worker behind
         raise
     ex.shutdown(wait=True)
 
@@ -289,6 +294,7 @@ def _clean_copy(network: Network) -> Network:
 
 
 def _run_dask(address: str, context: Context, func, payloads, done) -> None:
+    address = check_scheduler(address)  # a clear message for what is not an address
     try:
         from distributed import Client, as_completed
     except ImportError:  # pragma: no cover - depends on the environment

@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from cablesim import metrics, parallel
+from cablesim import _limits, _tally, metrics, parallel
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
 from cablesim.cuts import apply_events
@@ -284,14 +284,14 @@ def _trial(
 def _mc_chunk(
     state: _MCState,
     payload: tuple[int, int, int, float, float, float],
-) -> tuple[np.ndarray, np.ndarray]:
+) -> _tally.Chunk:
     seed, lo, hi, years, fpy, floor = payload
     worst = np.empty((hi - lo, len(state.ev.countries)))
     iso = np.empty((hi - lo, len(state.ev.countries)), dtype=bool)
     for j, i in enumerate(range(lo, hi)):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         worst[j], iso[j] = _trial(state, _sample(state, rng, years, fpy), floor)
-    return worst, iso
+    return _tally.Chunk.of(lo, worst, iso)  # only the losses above the floor travel back
 
 
 # ------------------------------------------------------------------------------ results
@@ -325,8 +325,7 @@ class RiskResult:
     as_of: dt.date
     complete: bool = True
     notes: list[str] = field(default_factory=list)
-    worst: np.ndarray | None = field(default=None, repr=False)
-    isolated: np.ndarray | None = field(default=None, repr=False)
+    tally: _tally.Tally | None = field(default=None, repr=False)
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country."""
@@ -359,22 +358,21 @@ class RiskResult:
 def _summarise(
     ev: _batch.Evaluator,
     eligible: np.ndarray,
-    worst: np.ndarray,
-    isolated: np.ndarray,
+    tally: _tally.Tally,
     floor: float,
 ) -> pd.DataFrame:
-    n = len(worst)
+    n = tally.trials
     names = ev.network.country_names
     rows = []
     for c in np.flatnonzero(eligible):
-        w = worst[:, c]
+        w = tally.column(c)
         row: dict[str, Any] = {
             "iso3": ev.countries[c],
             "name": names.get(ev.countries[c], ev.countries[c]),
             "trials": n,
         }
         probs = [
-            ("p_isolated", int(isolated[:, c].sum())),
+            ("p_isolated", int(tally.isolated[c])),
             ("p_severe", int((w >= metrics.SEVERE_PCT).sum())),
         ]
         if floor <= metrics.DEGRADED_PCT:
@@ -455,8 +453,12 @@ def montecarlo(
     """
     if trials < 1:
         raise CableSimError(f"trials must be at least 1, not {trials}")
-    if not years > 0:
-        raise CableSimError(f"years must be positive, not {years}")
+    if not 0 < years <= _limits.MAX_YEARS:
+        raise CableSimError(
+            f"years must be positive and at most {_limits.MAX_YEARS:g}, not {years}"
+        )
+    if not 0 <= seed <= _limits.MAX_SEED:
+        raise CableSimError(f"seed must be between 0 and {_limits.MAX_SEED}, not {seed}")
     if not faults_per_year >= 0:
         raise CableSimError(f"faults_per_year must be 0 or more, not {faults_per_year}")
     if not 0 < loss_floor <= 100:
@@ -485,10 +487,10 @@ def montecarlo(
         progress=progress,
         description=f"Monte Carlo ({trials:,} trials)",
     )
-    parts = [r for r in run.results if r is not None]
-    n_c = len(state.ev.countries)
-    worst = np.vstack([p[0] for p in parts]) if parts else np.zeros((0, n_c))
-    iso = np.vstack([p[1] for p in parts]) if parts else np.zeros((0, n_c), dtype=bool)
+    tally = _tally.Tally(len(state.ev.countries))
+    for part in run.results:
+        if part is not None:
+            tally.add(part)
     notes = [
         f"{faults_per_year:g} faults a year over the network (industry: about 150-200 worldwide), "
         f"two-thirds in shallow water (first {SHALLOW_KM:g} km from each landing), the rest by length.",
@@ -498,11 +500,11 @@ def montecarlo(
     ]
     if run.interrupted:
         notes.append(
-            f"Interrupted: {len(worst):,} of {trials:,} trials finished; the numbers cover those."
+            f"Interrupted: {tally.trials:,} of {trials:,} trials finished; the numbers cover those."
         )
     return RiskResult(
-        countries=_summarise(state.ev, state.eligible, worst, iso, loss_floor),
-        trials=len(worst),
+        countries=_summarise(state.ev, state.eligible, tally, loss_floor),
+        trials=tally.trials,
         trials_requested=trials,
         seed=int(seed),
         years=float(years),
@@ -511,8 +513,7 @@ def montecarlo(
         as_of=network.as_of,
         complete=not run.interrupted,
         notes=notes,
-        worst=worst,
-        isolated=iso,
+        tally=tally,
     )
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from cablesim._io import guard_inputs
+from cablesim._text import clean
 from cablesim.exceptions import CableSimError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -21,7 +23,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         debug = ctx.params.get("debug") or (ctx.obj or {}).get("debug")
         try:
-            return super().invoke(ctx)
+            with guard_inputs():  # no output may overwrite a file the command read
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except CableSimError as exc:
@@ -45,7 +48,7 @@ class _Group(click.Group):
 
 
 def _error(msg: str) -> None:
-    click.secho(f"error: {msg}", fg="red", err=True)
+    click.secho(f"error: {clean(msg)}", fg="red", err=True)
 
 
 def _quiet_stdout() -> None:
@@ -55,9 +58,9 @@ def _quiet_stdout() -> None:
 
 
 def _console():
-    from rich.console import Console  # lazy: start-up speed
+    from cablesim._text import SafeConsole  # lazy: start-up speed
 
-    class _PipeConsole(Console):
+    class _PipeConsole(SafeConsole):
         def on_broken_pipe(self) -> None:  # a closed pipe ends quietly, exit 0
             _quiet_stdout()
             raise SystemExit(EXIT_OK)

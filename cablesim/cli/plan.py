@@ -113,7 +113,7 @@ def register(cli: click.Group) -> None:
         help="Also estimate each candidate's isolation probability (Monte Carlo model, if installed).",
     )
     @click.option("--samples", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
-    @click.option("--seed", type=int, default=0, show_default=True)
+    @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True)
     @click.option("--json", "as_json", is_flag=True)
     def resilience(
         country: str,
@@ -166,8 +166,11 @@ def register(cli: click.Group) -> None:
             "--snapshot-date", default=None, help="Date of the copy, YYYY-MM-DD (default: today)."
         )
         @click.option("--quiet", is_flag=True, help="Do not print the build log.")
+        @click.option(
+            "--force", is_flag=True, help="Write into a non-empty --out that is not a dataset."
+        )
         def import_telegeography(
-            directory: str, out: str | None, snapshot_date: str | None, quiet: bool
+            directory: str, out: str | None, snapshot_date: str | None, quiet: bool, force: bool
         ) -> None:
             """Build a dataset from a newer copy of TeleGeography's cable and landing-point files.
 
@@ -177,7 +180,11 @@ def register(cli: click.Group) -> None:
             from cablesim import dataset  # lazy: start-up speed
 
             info = dataset.import_telegeography(
-                directory, out, snapshot_date=snapshot_date, echo=None if quiet else click.echo
+                directory,
+                out,
+                snapshot_date=snapshot_date,
+                echo=None if quiet else click.echo,
+                force=force,
             )
             imp = info["import"]
             dst = out or dataset.user_data_dir()

@@ -120,6 +120,7 @@ def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
     from cablesim._format import plural  # lazy: start-up speed
     from cablesim._noop import default_network_phrase  # lazy: start-up speed
+    from cablesim._text import clean  # lazy: start-up speed
     from cablesim.exceptions import ScenarioError  # lazy: start-up speed
     from cablesim.simulate import scenario_warnings  # lazy: start-up speed
 
@@ -128,15 +129,17 @@ def check(scenario: tuple[str, ...]) -> None:
         try:
             sc = _load(s)
             click.echo(
-                f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
-                + (f", as of {sc.as_of}" if sc.as_of else f", as of {default_network_phrase()}")
+                clean(
+                    f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
+                    + (f", as of {sc.as_of}" if sc.as_of else f", as of {default_network_phrase()}")
+                )
             )
             for w in scenario_warnings(sc):
                 click.echo(f"warning: {w}", err=True)
-        except ScenarioError as exc:
+        except CableSimError as exc:  # go on: every file is checked and reported
             problems.append(str(exc))
     if problems:
-        raise ScenarioError([p for msg in problems for p in msg.split("\n  ")[1:]] or problems)
+        raise ScenarioError([p for msg in problems for p in (msg.split("\n  ")[1:] or [msg])])
 
 
 def _run_timeline(

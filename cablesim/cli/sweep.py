@@ -6,13 +6,22 @@ from typing import Any
 
 import click
 
+from cablesim import _limits
 from cablesim.cli._base import _console, _echo_json
+from cablesim.exceptions import CableSimError
 
 _WORKERS_HELP = (
     "Local worker processes (default 1: serial, the engine is fast; 0: one per CPU). "
     "Results do not depend on it."
 )
 _SCHEDULER_HELP = "Run on an existing Dask cluster: its scheduler address, tcp://HOST:PORT."
+
+
+def _check_scheduler(value: str | None) -> str | None:
+    try:
+        return _limits.check_scheduler(value)  # at once, not after loading the network
+    except CableSimError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _write(path: str, data: dict[str, Any], table=None) -> None:
@@ -31,7 +40,12 @@ def _exit_if_interrupted(complete: bool, notes: list[str]) -> None:
 
 def _run_options(f):
     """The output and execution options shared by sweep and montecarlo."""
-    f = click.option("--scheduler", default=None, help=_SCHEDULER_HELP)(f)
+    f = click.option(
+        "--scheduler",
+        default=None,
+        help=_SCHEDULER_HELP,
+        callback=lambda ctx, param, value: _check_scheduler(value),
+    )(f)
     f = click.option(
         "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
     )(f)
@@ -234,17 +248,19 @@ def register(cli: click.Group) -> None:
             )
 
     @cli.command("montecarlo")
-    @click.option("--trials", type=click.IntRange(1), default=1000, show_default=True)
+    @click.option(
+        "--trials", type=click.IntRange(1, _limits.MAX_TRIALS), default=1000, show_default=True
+    )
     @click.option(
         "--seed",
-        type=int,
+        type=click.IntRange(0, _limits.MAX_SEED),
         default=0,
         show_default=True,
         help="Same seed, same numbers, whatever the number of workers.",
     )
     @click.option(
         "--years",
-        type=click.FloatRange(min=0, min_open=True),
+        type=click.FloatRange(min=0, max=_limits.MAX_YEARS, min_open=True),
         default=1.0,
         show_default=True,
         help="Length of each simulated period (faults mode).",

@@ -46,7 +46,7 @@ from cablesim.dataset._reference import era_of
 from cablesim.dataset._severed import base_rows, snapshot_note, snapshot_view, withdrawn_mask
 from cablesim.dataset._tgimport import import_telegeography, user_data_dir
 from cablesim.dataset._topology import build_cable_topology, to_geometry, unwrap
-from cablesim.dataset._validate import validate
+from cablesim.dataset._validate import check_usable, validate
 
 __all__ = [
     "BORDER_LINK_TBPS",
@@ -60,6 +60,7 @@ __all__ = [
     "border_defaults",
     "build",
     "build_cable_topology",
+    "check_usable",
     "data_dir",
     "era_of",
     "import_telegeography",

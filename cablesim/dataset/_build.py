@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 import shapely.ops
 
+from cablesim import _io as _safeio
 from cablesim._geo import circle, haversine_km
 from cablesim.dataset import _reference, _severed
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
@@ -946,9 +947,8 @@ def build(
         if "geometry" in frame.columns:
             frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
         tables[name] = frame
-        tmp = dst / f".{name}.parquet.tmp"
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, dst / f"{name}.parquet")
+        with _safeio.atomic_path(dst / f"{name}.parquet") as tmp:
+            frame.to_parquet(tmp, index=False)
 
     problems = validate(tables)
     report = _quality_report(tables, quality)
@@ -1027,9 +1027,7 @@ def _snapshots(snapshot: dt.date, tables: dict[str, Any], layer: dict | None) ->
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name("." + path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    _safeio.write_atomic(path, text)
 
 
 def _quality_report(

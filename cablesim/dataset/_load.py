@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from cablesim import _io
+from cablesim.dataset._datacheck import check_columns, read_manifest
 from cablesim.dataset._schema import TABLES
 from cablesim.exceptions import DataError
 
@@ -58,7 +59,7 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 def manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The dataset's manifest: provenance, licence, snapshot date and counts."""
-    return json.loads((data_dir(path) / "manifest.json").read_text(encoding="utf-8"))
+    return read_manifest(data_dir(path))  # a broken manifest is a DataError naming the file
 
 
 @functools.lru_cache(maxsize=4)
@@ -73,6 +74,7 @@ def _load_cached(directory: str, mtime_key: float) -> dict[str, gpd.GeoDataFrame
             tables[name] = gpd.read_parquet(file) if has_geo else pd.read_parquet(file)
         except Exception as exc:  # pragma: no cover - corrupt file
             raise DataError(f"cannot read {file}: {exc}") from exc
+        check_columns(name, file, tables[name])  # a dropped column, or another table's file
     return tables
 
 
@@ -90,6 +92,8 @@ def load_tables(path: str | os.PathLike[str] | None = None) -> dict[str, gpd.Geo
         Table name to GeoDataFrame, with the columns of :data:`cablesim.dataset._schema.TABLES`.
     """
     directory = data_dir(path)
+    for name in ("manifest", *TABLE_NAMES):  # no command may write its output over them
+        _io.note_input(directory / (f"{name}.parquet" if name != "manifest" else "manifest.json"))
     mtime = (directory / "manifest.json").stat().st_mtime
     return _load_cached(str(directory), mtime)
 

@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from cablesim import _io as _safeio
+from cablesim.dataset import _importcheck as _check
 from cablesim.dataset._build import _write_text, build
 from cablesim.dataset._load import data_dir
 from cablesim.exceptions import DataError
@@ -159,10 +161,11 @@ def normalise(
             log(f"import: landing-point feature without slug, name or point skipped: {props}")
             continue
         seen.add(slug)
+        point = _check.lonlat(geom.get("coordinates"), f"landing point {slug!r:.80}")
         lp_feats.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": geom["coordinates"][:2]},
+                "geometry": {"type": "Point", "coordinates": point},
                 "properties": {"slug": slug, "name": props["name"], "id": _numeric_id(props, slug)},
             }
         )
@@ -177,6 +180,7 @@ def normalise(
         if not slug or geom.get("type") not in ("LineString", "MultiLineString"):
             continue
         lines = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+        _check.check_lines(lines, f"{cable_dir / 'cable-geo.json'}: cable {slug!r:.80}")
         if str(slug) in parts:
             repeated.append(str(slug))
         parts.setdefault(str(slug), []).extend(lines)
@@ -190,10 +194,12 @@ def normalise(
         index = _read(cable_dir / "all.json")
         if not isinstance(index, list):
             raise DataError(f"{cable_dir / 'all.json'}: expected a list of cables")
-        ids = [str(e["id"]) for e in index if isinstance(e, dict) and e.get("id")]
+        ids = [e["id"] for e in index if isinstance(e, dict) and e.get("id")]
+        ids = _check.check_ids(ids, cable_dir / "all.json")  # ids become file names
     else:
         skip = {"all.json", "cable-geo.json"}
         ids = sorted({p.stem for p in cable_dir.glob("*.json") if p.name not in skip} | set(parts))
+        ids = _check.check_ids(ids, cable_dir)
     out_cables = staging / "cable"
     out_lp = staging / "landing-point"
     out_cables.mkdir(parents=True, exist_ok=True)
@@ -224,7 +230,8 @@ def normalise(
                 continue
             lps.append({"id": slug, "name": lp.get("name") or slug})
             if slug not in seen and lp.get("latlon"):
-                lat, lon = (float(v) for v in str(lp["latlon"]).split(","))
+                lat, lon, *_ = [*str(lp["latlon"]).split(","), None]
+                lon, lat = _check.lonlat([lon, lat], f"{path}: landing point {slug!r:.80}")
                 lp_feats.append(
                     {
                         "type": "Feature",
@@ -294,6 +301,7 @@ def import_telegeography(
     reference: str | os.PathLike[str] | None = None,
     snapshot_date: dt.date | str | None = None,
     echo: Callable[[str], None] | None = print,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Build a cablesim dataset from a newer copy of TeleGeography's files.
 
@@ -312,6 +320,8 @@ def import_telegeography(
         ready-for-service date are marked planned.
     echo
         Called with each build-log line (``None`` for silence).
+    force
+        Write into a non-empty ``out`` that holds no cablesim dataset.
 
     Returns
     -------
@@ -324,11 +334,15 @@ def import_telegeography(
     DataError
         When the input is not TeleGeography data, or the output is the reference.
     """
-    root, layout = find_layout(directory)
+    try:
+        root, layout = find_layout(directory)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{directory}: malformed TeleGeography data ({exc!s:.200})") from None
     dst = Path(out) if out is not None else user_data_dir()
     ref_dir = data_dir(reference)
-    if dst.exists() and dst.resolve() == ref_dir.resolve():
-        raise DataError(f"{dst} is the reference dataset; import into another directory (--out)")
+    _check.check_out(dst, ref_dir, force=force)  # never the bundled data or a foreign folder
     if isinstance(snapshot_date, str):
         try:
             snapshot_date = dt.date.fromisoformat(snapshot_date)
@@ -344,7 +358,14 @@ def import_telegeography(
 
     with tempfile.TemporaryDirectory(prefix="cablesim-import-") as tmp:
         staging = Path(tmp) / "telegeography"
-        counts = normalise(root, staging, layout=layout, log=log)
+        try:
+            counts = normalise(root, staging, layout=layout, log=log)
+        except DataError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise DataError(
+                f"{root}: malformed TeleGeography data ({type(exc).__name__}: {exc!s:.200})"
+            ) from None
         log(
             f"import: {counts['cables']} cables, {counts['landing_points']} landing points and "
             f"{counts['routes']} routes read from {root} ({layout} layout)"
@@ -377,8 +398,8 @@ def import_telegeography(
         f"{dt.date.today().isoformat()}: cables, routes and landing points from that copy; countries, "
         f"capacities of known cables and land links from the reference dataset {ref_dir}.\n\n"
     )
-    readme.write_text(head + readme.read_text(encoding="utf-8"), encoding="utf-8")
-    (dst / "import_log.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _safeio.write_atomic(readme, head + readme.read_text(encoding="utf-8"))
+    _safeio.write_atomic(dst / "import_log.txt", "\n".join(lines) + "\n")
     return info
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import geopandas as gpd
 import networkx as nx
 
 from cablesim.dataset import _severed
+from cablesim.dataset._datacheck import bundled
 from cablesim.dataset._load import load_tables
 from cablesim.dataset._schema import TABLES
+from cablesim.exceptions import DataError
 
 
 def validate(tables: dict[str, gpd.GeoDataFrame] | None = None) -> list[str]:
@@ -118,3 +123,31 @@ def _cable_members(tables: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
     for cid, ids in zip(cables["cable_id"], cables["landing_point_ids"], strict=True):
         out[cid] = list(ids)
     return out
+
+
+def check_usable(directory: str | Path, tables: dict[str, Any]) -> None:
+    """Refuse a user dataset that :func:`cablesim.dataset.validate` rejects (once per version)."""
+    directory = Path(directory)
+    if bundled(directory):
+        return
+    mtime = max(p.stat().st_mtime for p in directory.iterdir() if p.is_file())
+    problems = _problems(str(directory), mtime, tables)
+    if problems:
+        shown = "; ".join(problems[:3])
+        raise DataError(
+            f"dataset {directory} fails validation ({len(problems)} problem(s): {shown:.400}); "
+            f"see 'cablesim --data {directory} data validate'"
+        )
+
+
+_seen: dict[tuple[str, float], tuple[str, ...]] = {}
+
+
+def _problems(directory: str, mtime: float, tables: dict[str, Any]) -> tuple[str, ...]:
+    key = (directory, mtime)
+    if key not in _seen:
+        try:
+            _seen[key] = tuple(validate(tables))
+        except Exception as exc:  # a table too broken to check is a problem in itself
+            _seen[key] = (f"cannot be checked: {type(exc).__name__}: {exc!s:.200}",)
+    return _seen[key]

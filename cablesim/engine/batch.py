@@ -44,6 +44,8 @@ from cablesim.network import Network
 _EPS = 1e-9
 _MAX_BITS = 62
 _CACHE_MAX = 400_000
+_CACHE_BYTES = 256 * 2**20
+"""Memory the flow cache may hold (each entry keeps a flow on every pair); then it restarts."""
 
 
 # ------------------------------------------------------------------------------ evaluator
@@ -577,8 +579,10 @@ class Evaluator:
             key = (t, *s.tolist())
             entry = self._entries.get(key)
             if entry is None:
-                if len(self._entries) > _CACHE_MAX:
-                    self._entries.clear()
+                if len(self._entries) > min(
+                    _CACHE_MAX, _CACHE_BYTES // (8 * self._tpf.shape[1] + 1)
+                ):
+                    self._entries.clear()  # bounded memory; a cache only, the values are the same
                 value, flow = self.solve(t, s, with_flow=True)
                 entry = self._entries[key] = _Entry(value, flow)
             over = entry.flow[pairs] > caps + _EPS

@@ -26,7 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from pyproj import Transformer
 
-from cablesim import metrics
+from cablesim import _limits, metrics
 from cablesim._io import write_atomic
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
 from cablesim.maps import _aid
@@ -378,6 +378,7 @@ def new_figure(
     -------
     (Figure, Axes or None)
     """
+    _limits.check_pixels(size[0], size[1], dpi)  # --size x --dpi bounded in total pixels
     fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes(rect) if rect is not None else None
@@ -445,6 +446,7 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 def figure_bytes(fig: Figure, fmt: str, *, dpi: float | None = None) -> bytes:
     """Render a figure to PNG, SVG or PDF bytes (deterministic metadata, text kept as text in SVG)."""
 
+    _limits.check_pixels(*fig.get_size_inches(), dpi or fig.dpi)
     buf = io.BytesIO()
     meta = {
         "png": {"Software": "cablesim"},
@@ -472,7 +474,7 @@ def save_figure(
     """
 
     p = Path(path)
-    return write_atomic(p, figure_bytes(fig, _map_format(p), dpi=dpi), protect=protect)
+    return write_atomic(p, figure_bytes(fig, _map_format(p), dpi=dpi), inputs=protect)
 
 
 def _map_format(p: Path) -> str:

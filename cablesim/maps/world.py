@@ -1,28 +1,7 @@
 """World maps: the impact of a result, the network, a country's dependencies.
 
-Every plot function has the OSMnx shape ``plot_x(obj, *, ax=None, ...) -> (fig, ax)``
-and every file goes through :func:`save_figure`. Nothing here opens a window:
-figures are plain :class:`matplotlib.figure.Figure` objects drawn with the Agg
-canvas (pyplot is never imported), fonts are matplotlib's bundled DejaVu, and
-no tile or web resource is fetched.
-
-Projection
-----------
-Maps use the Equal Earth projection (pyproj) centred on
-``central_longitude``. Geometries are shifted relative to that meridian and
-clipped at the seam 180 degrees away, so cables and countries crossing the
-antimeridian (Fiji, Russia, trans-Pacific cables) are drawn whole. World maps
-centre on Greenwich unless the failed segments lie in the Pacific; regional
-maps centre on the region.
-
-Colours
--------
-Countries take the colour of their status and loss (see :func:`country_colors`),
-with the same thresholds as the report tables: unaffected (loss under
-:data:`cablesim.metrics.DEGRADED_PCT`) neutral grey, the loss bins
-:data:`LOSS_BINS` from pale yellow to brown, isolated countries deep purple,
-and countries with no route even before the event (or not in the model) very
-light grey. Surviving cables are thin grey, failed segments bold red.
+Each takes data and returns ``(fig, ax)``; projection, colours and the figure
+set-up are those of :mod:`cablesim.maps` (see its docstring).
 """
 
 from __future__ import annotations

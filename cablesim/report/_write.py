@@ -167,4 +167,4 @@ def write(
         choices = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
         raise OutputError(f"{p}: unknown output format {suffix or '(none)'!r}; use {choices}")
     options = {k: v for k, v in options.items() if v is not None}
-    return write_atomic(p, render(obj, **options), protect=guard)
+    return write_atomic(p, render(obj, **options), inputs=guard)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cablesim import whatif as _whatif
 from cablesim._format import fmt_tbps, md_table
+from cablesim._text import esc
 from cablesim.plan import Comparison, Resilience, hit_rows
 from cablesim.report.result import STATUS_STYLE
 
@@ -71,14 +72,14 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
     """Print a comparison with rich."""
 
     con = console or Console()
-    con.print(f"[bold]{comp.a.scenario.name}[/bold]")
+    con.print(f"[bold]{esc(comp.a.scenario.name)}[/bold]")
     con.print(
-        f"A = {comp.label_a}   B = {comp.label_b}   (the same {len(comp.a.scenario.events)} events)"
+        f"A = {esc(comp.label_a)}   B = {esc(comp.label_b)}   (the same {len(comp.a.scenario.events)} events)"
     )
     for side, net in (("A", comp.a.network), ("B", comp.b.network)):
         for r in _whatif.added(net):
             con.print(
-                f"  {side} adds {r['name']} ({r['capacity_tbps']:g} Tbps, {', '.join(r['countries'])})",
+                f"  {side} adds {esc(r['name'])} ({r['capacity_tbps']:g} Tbps, {', '.join(r['countries'])})",
                 style="dim",
             )
     t = hit_rows(comp.table)
@@ -102,7 +103,7 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
             d = r.d_loss_pct
             dstyle = "green" if d < -0.5 else ("red" if d > 0.5 else "")
             tt.add_row(
-                f"{r.name} ({r.iso3})",
+                esc(f"{r.name} ({r.iso3})"),
                 _styled(r.status_a, STATUS_STYLE),
                 _styled(r.status_b, STATUS_STYLE),
                 _num(r.loss_pct_a),
@@ -127,7 +128,7 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
         con.print()
         con.print("[bold]Why[/bold]")
         for e in comp.explanations.values():
-            con.print(f"  • {e['text']}")
+            con.print(f"  • {esc(e['text'])}")
 
 
 def _styled(status: str, styles: Mapping[str, str]) -> str:

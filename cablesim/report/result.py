@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim._format import fmt_ms, fmt_tbps, md_table, plural, worst_region
+from cablesim._text import esc
 from cablesim.scenario import Scenario
 from cablesim.simulate import Result
 
@@ -234,21 +235,21 @@ def render_terminal(
     con = console or Console()
     sc = result.scenario
     con.print(
-        f"[bold]{sc.name}[/bold]  (network as of {result.network.as_of}"
+        f"[bold]{esc(sc.name)}[/bold]  (network as of {result.network.as_of}"
         + (" (no as_of: the dataset's snapshot)" if sc.as_of is None else "")
         + f", core {', '.join(sc.core)}, backhaul {sc.backhaul})"
     )
     if sc.description:
-        con.print(sc.description.strip(), style="dim")
+        con.print(esc(sc.description.strip()), style="dim")
     con.print()
     con.print("[bold]Events[/bold]")
     for eff in result.failures.effects:
         con.print(
-            f"  • {eff.event.label}: {plural(len(eff.segments), 'segment')} failed"
+            f"  • {esc(eff.event.label)}: {plural(len(eff.segments), 'segment')} failed"
             + (f", {plural(len(eff.links), 'land link')}" if eff.links else "")
         )
     for w in result.warnings:
-        con.print(f"  [yellow]! {w}[/yellow]")
+        con.print(f"  [yellow]! {esc(w)}[/yellow]")
     if len(result.failed_cables):
         t = Table(title="Failed cables", title_justify="left", show_edge=False)
         head = "lit Tbps (est.)" if result.network.capacity_basis == "lit" else "Tbps"
@@ -261,7 +262,7 @@ def render_terminal(
                 isinstance(r.degraded_to_pct, float) and math.isnan(r.degraded_to_pct)
             ):
                 seg += f" (capacity to {r.degraded_to_pct:g}%)"
-            t.add_row(str(r.name), seg, fmt_tbps(r.capacity_tbps), fmt_tbps(r.design_tbps))
+            t.add_row(esc(r.name), seg, fmt_tbps(r.capacity_tbps), fmt_tbps(r.design_tbps))
         con.print()
         con.print(t)
     aff = affected_table(result, all_countries=all_countries)
@@ -297,13 +298,13 @@ def render_terminal(
             )
         for r in aff.head(limit).itertuples():
             t.add_row(
-                f"{r.name} ({r.iso3})",
+                esc(f"{r.name} ({r.iso3})"),
                 f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
                 f"{r.loss_pct:.1f}",
                 f"{r.loss_pct_rerouted:.1f}",
                 f"{r.capacity_loss_pct:.1f}",
                 fmt_tbps(r.demand_tbps),
-                r.worst_region,
+                esc(r.worst_region),
                 fmt_tbps(r.baseline_tbps),
                 fmt_tbps(r.remaining_tbps),
                 fmt_ms(r.latency_ms),
@@ -318,10 +319,10 @@ def render_terminal(
         )
     con.print()
     con.print("[bold]Summary[/bold]")
-    con.print(summary_paragraph(result))
+    con.print(esc(summary_paragraph(result)))
     if not assumptions:
         return
     con.print()
     con.print("[bold]Assumptions[/bold]", style="dim")
     for n in result.notes:
-        con.print(f"  - {n}", style="dim")
+        con.print(f"  - {esc(n)}", style="dim")

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim._format import fmt_tbps, md_table
+from cablesim._text import esc
 from cablesim.report.result import STATUS_STYLE, _md_closing, _md_title, summary_paragraph
 from cablesim.timeline import TimelineResult, TimelineState
 
@@ -94,18 +95,18 @@ def render_terminal(
     con = console or Console()
     sc = tl.scenario
     con.print(
-        f"[bold]{sc.name}[/bold]  (timeline from {tl.start}, network as of {tl.network.as_of}, "
+        f"[bold]{esc(sc.name)}[/bold]  (timeline from {tl.start}, network as of {tl.network.as_of}, "
         f"core {', '.join(sc.core)})"
     )
     if sc.description:
-        con.print(sc.description.strip(), style="dim")
+        con.print(esc(sc.description.strip()), style="dim")
     con.print()
     t = Table(title="Events and repairs", title_justify="left", show_edge=False)
     for col in ("event", "starts", "repaired", "days", "repair time from"):
         t.add_column(col, justify="right" if col == "days" else "left")
     for s in tl.schedule:
         t.add_row(
-            s.event.label,
+            esc(s.event.label),
             s.start.isoformat(),
             s.end.isoformat() if s.end else "never",
             "" if s.repair_days is None else str(s.repair_days),
@@ -115,9 +116,9 @@ def render_terminal(
     for st in tl.states:
         con.print()
         until = f" until {st.end}" if st.end else ""
-        con.print(f"[bold]{st.start}[/bold] (day {st.day}{until}): {st.label}")
+        con.print(f"[bold]{st.start}[/bold] (day {st.day}{until}): {esc(st.label)}")
         for c in _what_changed(tl, st):
-            con.print(f"  • {c}")
+            con.print(f"  • {esc(c)}")
         aff = st.result.affected
         if len(aff):
             tt = Table(show_edge=False)
@@ -125,7 +126,7 @@ def render_terminal(
                 tt.add_column(col, justify="left" if col in ("country", "status") else "right")
             for r in aff.head(limit).itertuples():
                 tt.add_row(
-                    f"{r.name} ({r.iso3})",
+                    esc(f"{r.name} ({r.iso3})"),
                     f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
                     f"{r.loss_pct:.1f}",
                     fmt_tbps(r.baseline_tbps),
@@ -136,7 +137,7 @@ def render_terminal(
                 con.print(f"  … and {len(aff) - limit} more", style="dim")
         else:
             con.print("  No country lost 10% or more of its capacity to the core.")
-        con.print(f"  {summary_paragraph(st.result)}", style="dim")
+        con.print(f"  {esc(summary_paragraph(st.result))}", style="dim")
     worst = tl.worst(10)
     if worst:
         con.print()
@@ -155,13 +156,13 @@ def render_terminal(
             for st in tl.states:
                 r = lg.loc[(iso, st.start.isoformat())]
                 cells.append(f"[{STATUS_STYLE[r['status']]}]{r['loss_pct']:.0f}[/]")
-            t.add_row(f"{names.get(iso, iso)} ({iso})", *cells)
+            t.add_row(esc(f"{names.get(iso, iso)} ({iso})"), *cells)
         con.print(t)
     for w in tl.warnings:
-        con.print(f"[yellow]! {w}[/yellow]")
+        con.print(f"[yellow]! {esc(w)}[/yellow]")
     if not assumptions:
         return
     con.print()
     con.print("[bold]Assumptions[/bold]", style="dim")
     for n in tl.notes:
-        con.print(f"  - {n}", style="dim")
+        con.print(f"  - {esc(n)}", style="dim")

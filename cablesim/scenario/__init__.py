@@ -38,7 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from cablesim import whatif as _whatif
-from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError, did_you_mean
+from cablesim._lookup import suggestions_budget
+from cablesim.exceptions import (
+    CableSimError,
+    DataError,
+    ScenarioError,
+    UnknownNameError,
+    did_you_mean,
+)
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
 from cablesim.scenario import _add, _compare, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
@@ -225,7 +232,11 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
     if label is not None:
         label = ck.text(label, (*p, "label"))
     at = ck.date(body["at"], (*p, "at"), allow_offset=True) if "at" in body else None
-    repair = ck.number(body["repair_days"], (*p, "repair_days")) if "repair_days" in body else None
+    repair = (
+        ck.number(body["repair_days"], (*p, "repair_days"), high=36500)
+        if "repair_days" in body
+        else None
+    )
     until = ck.date(body["until"], (*p, "until")) if "until" in body else None
     if "repair_days" in body and "until" in body:
         ck.err((*p, "until"), "give either repair_days or until, not both")
@@ -294,6 +305,11 @@ def _check_reported(ck: _Checker, rep: Any, path: tuple) -> dict[str, Any] | Non
 
 
 def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
+    with suggestions_budget():  # "did you mean" for the first unknown names only
+        return _validate_doc(doc, network, resolve=resolve)
+
+
+def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
 
     data = doc.data
     ck = _Checker(doc, None)
@@ -321,6 +337,8 @@ def _validate(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if resolve and net is None and len(ck.problems) == n_before:
         try:
             net = load_network(as_of, capacity=capacity)
+        except DataError:
+            raise  # the dataset is broken, not the scenario
         except CableSimError as exc:
             ck.err(("as_of",), str(exc))
     ck.net = net if resolve else None

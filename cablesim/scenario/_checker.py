@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cablesim import _limits
+from cablesim._text import is_blank
 from cablesim.exceptions import CableSimError, UnknownNameError, did_you_mean
 from cablesim.scenario._parse import _Doc, _fmt_path
 
@@ -35,7 +37,7 @@ class _Checker:
             if required:
                 self.err(path, "is required")
             return None
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or is_blank(value):
             self.err(path, f"must be non-empty text, got {value!r}")
             return None
         return value.strip()
@@ -52,7 +54,10 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.err(path, f"must be a number, got {value!r}")
             return None
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:
+            v = float("inf")
         if v != v or v in (float("inf"), float("-inf")):
             self.err(path, f"must be a finite number, got {value!r}")
             return None
@@ -86,6 +91,13 @@ class _Checker:
         return None
 
     def date(self, value: Any, path: tuple, *, allow_offset: bool = False) -> dt.date | int | None:
+        out = self._date(value, path, allow_offset=allow_offset)
+        if isinstance(out, dt.date) and not _limits.date_in_range(out):
+            self.err(path, f"must be a date between 1850 and 2100, got {out.isoformat()}")
+            return None
+        return out
+
+    def _date(self, value: Any, path: tuple, *, allow_offset: bool = False) -> dt.date | int | None:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from cablesim import _io, _limits
+from cablesim._text import has_surrogate
 from cablesim.exceptions import ScenarioError
 
 
@@ -29,10 +31,21 @@ class _Doc:
 
 
 def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: tuple, lines: dict) -> Any:
+    if len(path) > _limits.MAX_DEPTH or len(lines) > _limits.MAX_NODES:  # e.g. a recursive alias
+        raise ScenarioError(
+            f"{loader.name}:{node.start_mark.line + 1}: {_fmt_path(path[:3])}: nested too deeply "
+            f"or too large (more than {_limits.MAX_DEPTH} levels or {_limits.MAX_NODES:,} values; "
+            "a recursive alias?)"
+        )
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list, mapping or set as a key
+                raise ScenarioError(
+                    f"{loader.name}:{key_node.start_mark.line + 1}: {_fmt_path(path)}: "
+                    "a key must be plain text, not a list, mapping or set"
+                )
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, list | dict):
                 key = str(key)
@@ -47,12 +60,26 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: tuple, lines: dic
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(v, loader, (*path, i), lines) for i, v in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and has_surrogate(value):
+        raise ScenarioError(
+            f"{loader.name}:{node.start_mark.line + 1}: {_fmt_path(path)}: "
+            "text holds a lone surrogate (not valid Unicode)"
+        )
+    return value
 
 
 def _parse_yaml(text: str, source: str) -> _Doc:
+    _limits.check_size(len(text.encode("utf-8", "surrogatepass")), source)
+    for i, row in enumerate(text.splitlines(), start=1):
+        if "\t" in row[: len(row) - len(row.lstrip())]:
+            raise ScenarioError(
+                f"{source}:{i}: not valid YAML: tabs are not allowed for indentation; "
+                "indent with spaces"
+            )
+    _limits.check_yaml_events(text, source)  # depth and alias expansion, before building
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _limits.Loader(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     loader.name = source
@@ -81,7 +108,9 @@ def read_document(path: str | os.PathLike[str]) -> _Doc:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"{p}: no such scenario file")
+    _io.note_input(p)
     try:
+        _limits.check_size(p.stat().st_size, str(p))
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{p}: cannot read: {exc}") from None
@@ -89,7 +118,12 @@ def read_document(path: str | os.PathLike[str]) -> _Doc:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
+            raise _limits.toml_error(exc, str(p)) from None
+        except RecursionError:
+            raise ScenarioError(f"{p}: not valid TOML: nested too deeply") from None
+        except ValueError as exc:
             raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
+        _limits.check_depth(data, str(p))
         return _Doc(data, {}, str(p))
     return _parse_yaml(text, str(p))
 
