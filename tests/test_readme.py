@@ -22,6 +22,7 @@ SLOW_OR_EXTERNAL = (
     "cablesim sweep",
     "cablesim depends",
     "cablesim history",
+    "cablesim serve",  # a server that runs until stopped: tests/test_web.py starts and stops it
 )
 
 
