@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cablesim import dataset
 from cablesim._geo import haversine_km
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,8 +95,6 @@ def snapshot_date(network: Network | None = None) -> str | None:
     if network is not None and network.info.get("snapshot_date"):
         return str(network.info["snapshot_date"])
     try:
-        from cablesim import dataset
-
         return str(dataset.manifest().get("snapshot_date") or "") or None
     except Exception:  # pragma: no cover - a broken dataset reports itself elsewhere
         return None

@@ -608,34 +608,12 @@ def _cables_and_segments(
                 "landing_point_ids": members,
             }
         )
-        for s in topo.segments:
-            segments.append(
-                {
-                    "segment_id": s.segment_id,
-                    "cable_id": cid_out,
-                    "from_node": s.from_node,
-                    "to_node": s.to_node,
-                    "length_km": round(s.length_km, 3),
-                    "inferred": s.inferred,
-                    "geometry": s.geometry,
-                }
-            )
-        for b in topo.branching_units:
-            bus.append(
-                {"node_id": b.node_id, "cable_id": cid_out, "geometry": shapely.Point(b.lon, b.lat)}
-            )
-        quality.append(
-            {
-                "cable_id": cid_out,
-                "route_km": topo.route_km,
-                "inferred_km": topo.inferred_km,
-                "pruned_km": topo.pruned_km,
-                "moved": topo.moved,
-                "attached": topo.attached,
-                "has_route": route_id in routes,
-                "n_landing_points": len(members),
-            }
+        segs, bu, q = topo.rows(
+            cid_out, has_route=route_id in routes, n_landing_points=len(members)
         )
+        segments += segs
+        bus += bu
+        quality.append(q)
     seg_df = gpd.GeoDataFrame(segments, geometry="geometry", crs=4326)
     bu_df = gpd.GeoDataFrame(bus, geometry="geometry", crs=4326)
     return pd.DataFrame(cables), seg_df, bu_df, quality

@@ -503,34 +503,10 @@ def build_layer(
                     "withdrawn_date": None,
                 }
             )
-            for s in topo.segments:
-                new_segs.append(
-                    {
-                        "segment_id": s.segment_id,
-                        "cable_id": cid,
-                        "from_node": s.from_node,
-                        "to_node": s.to_node,
-                        "length_km": round(s.length_km, 3),
-                        "inferred": s.inferred,
-                        "geometry": s.geometry,
-                    }
-                )
-            for b in topo.branching_units:
-                new_bus.append(
-                    {"node_id": b.node_id, "cable_id": cid, "geometry": shapely.Point(b.lon, b.lat)}
-                )
-            new_quality.append(
-                {
-                    "cable_id": cid,
-                    "route_km": topo.route_km,
-                    "inferred_km": topo.inferred_km,
-                    "pruned_km": topo.pruned_km,
-                    "moved": topo.moved,
-                    "attached": topo.attached,
-                    "has_route": route is not None,
-                    "n_landing_points": len(members),
-                }
-            )
+            segs, bu, q = topo.rows(cid, has_route=route is not None, n_landing_points=len(members))
+            new_segs += segs
+            new_bus += bu
+            new_quality.append(q)
 
         far = _far_stations(new_lps, new_cables, new_segs)
         if not far:

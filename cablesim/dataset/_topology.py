@@ -159,6 +159,42 @@ class CableTopology:
     moved: list[tuple[str, float]]
     attached: list[tuple[str, float]]
 
+    def rows(
+        self, cable_id: str, *, has_route: bool, n_landing_points: int
+    ) -> tuple[list[dict], list[dict], dict]:
+        """The table rows of this topology: segments, branching units and its quality record.
+
+        ``cable_id`` is the id the rows carry (it may differ from :attr:`cable_id`, e.g. a
+        route feature merged under another slug).
+        """
+        segments = [
+            {
+                "segment_id": s.segment_id,
+                "cable_id": cable_id,
+                "from_node": s.from_node,
+                "to_node": s.to_node,
+                "length_km": round(s.length_km, 3),
+                "inferred": s.inferred,
+                "geometry": s.geometry,
+            }
+            for s in self.segments
+        ]
+        bus = [
+            {"node_id": b.node_id, "cable_id": cable_id, "geometry": shapely.Point(b.lon, b.lat)}
+            for b in self.branching_units
+        ]
+        quality = {
+            "cable_id": cable_id,
+            "route_km": self.route_km,
+            "inferred_km": self.inferred_km,
+            "pruned_km": self.pruned_km,
+            "moved": self.moved,
+            "attached": self.attached,
+            "has_route": has_route,
+            "n_landing_points": n_landing_points,
+        }
+        return segments, bus, quality
+
 
 # --------------------------------------------------------------------------- small helpers
 
