@@ -34,10 +34,6 @@ def test_tonga_isolated_in_2022(report):
     assert e.table.set_index("iso3").at["TON", "in_band"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model: Somalia's small demand fits its assumed border links, so the first-days loss is 0% where sources report a total outage (capacity loss still 74%): a known regression, not closer to the sources",
-)
 def test_somalia_branch_cut_hits_somalia_and_spares_the_rest_of_eassy(report):
     r = event(report, "Somalia").result
     assert r.country("SOM")["status"] in ("isolated", "severe")
@@ -88,15 +84,7 @@ def test_egypt_and_india_among_the_worst_hit_in_january_2008(report):
 @pytest.mark.parametrize(
     "prefix",
     [
-        pytest.param(
-            "Baltic",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 15 traffic model: Finland's only direct route to a core hub is "
-                "C-Lion1, so its first-days loss is severe (63%); sources report no impact (its "
-                "traffic also runs over land through Sweden): a known regression",
-            ),
-        ),
+        "Baltic",
         "Tohoku",
     ],
 )

@@ -46,10 +46,6 @@ def test_alexandria_2008_reaches_india_and_the_gulf(alexandria):
     assert alexandria.summary()["isolated"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model: Somalia's small demand fits its assumed border links, so the first-days loss is 0% where sources report a total outage (capacity loss still 74%): a known regression, not closer to the sources",
-)
 def test_eassy_cut_near_mogadishu_hits_somalia_only():
     r = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("somalia-2017")))
     assert status(r, "SOM") in ("severe", "isolated")

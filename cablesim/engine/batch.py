@@ -266,7 +266,11 @@ class Evaluator:
         valid = np.flatnonzero(pair >= 0)
         p = pair[valid]
         cap_wo = m.dcap0[2 * p] - comp.edge_cap[valid]
-        hurt = (m.load0[2 * p] > cap_wo + 1e-9) | (m.load0[2 * p + 1] > cap_wo + 1e-9)
+        # the pair's traffic no longer all fits without the edge (traffic.keep_share)
+        need = np.maximum(m.load0, m.utilization * m.dcap0)
+        hurt = ((m.load0[2 * p] > 1e-9) & (cap_wo < need[2 * p] - 1e-9)) | (
+            (m.load0[2 * p + 1] > 1e-9) & (cap_wo < need[2 * p + 1] - 1e-9)
+        )
         # pairs x countries: baseline traffic of the routes through the pair (either direction)
         und = sp.csr_matrix(
             (np.ones(len(r.idx)), (r.idx // 2, np.repeat(np.arange(r.n), np.diff(r.ptr)))),

@@ -24,18 +24,27 @@ Baseline
     link over capacity at baseline) is not demand lost by an event: losses
     are shares of the traffic the intact network carries.
 *immediate* horizon (the first days; the headline)
-    Baseline routes are kept. A task's baseline routes are its **direct**
-    routes (one cable system, or one land link, from the country to a core
-    hub: capacity bought on the cables landing in it) when it has any, else
-    all its routes (a country without a direct cable buys transit). Traffic on
-    a route through a failed link (or one degraded below its load) is
-    displaced; on an overloaded link every route keeps the same share
-    (:func:`immediate`). Displaced traffic may move only onto the spare
-    capacity of the task's other surviving baseline routes (capacity already
-    bought); a new route through a third country's station needs capacity
-    bought or restoration agreed, which takes days. Where the displaced
-    traffic of several countries asks for the same spare link, each request
-    gets the same share of it (one pass). No capacity provisioned for
+    Baseline routes are kept. A task's baseline routes (:func:`baseline_routes`)
+    are where its capacity is bought, in tiers: its **own exits** (direct
+    routes, one cable system or one land link from the country to a core hub,
+    and routes whose first hop is a sourced land link) when it has any; else
+    every route over sourced capacity (transit bought from a neighbour); else
+    every route. A route that relies on an assumed border link (no source gives
+    it) is never in the first two tiers. Traffic on a route through a failed
+    link (or one degraded below its load) is displaced; on an overloaded link
+    every route keeps the same share (:func:`immediate`). Displaced traffic is
+    rerouted by the operators of the country where it met the failure (the
+    route's own country, or a transit country: :func:`_pools`), and only onto
+    capacity they already bought: each country bought, on each of its baseline
+    routes, capacity that its traffic fills at the mean utilization
+    (:data:`cablesim.engine.demand.UTILIZATION`), so its **headroom** there is
+    its baseline traffic times ``1 / UTILIZATION - 1``. A transit country's
+    operators bought capacity for their customers' traffic in the same
+    proportion as for their own, so traffic displaced in a transit country is
+    restored in the same proportion as that country's own. Where requests
+    exceed a link's physical spare capacity, each gets the same share of it
+    (one pass). A new route through a third country's station needs capacity
+    bought or restoration agreed, which takes days; no capacity provisioned for
     restoration is assumed.
 *rerouted* horizon (after :data:`REROUTE_DAYS` days)
     Traffic takes any route in its corridor: the task's baseline routes plus
@@ -116,6 +125,7 @@ class Model:
     pair_cable: sp.csr_matrix  # pairs x systems: capacity of each system on the pair
     utilization: float  # the target
     achieved: float  # the intact network's mean utilization with this demand
+    pool_at: np.ndarray  # per hop of every route: the task that reroutes traffic failing there
     route_cache: dict = field(default_factory=dict, repr=False)
 
 
@@ -284,17 +294,13 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
     total_cap = float(dcap0[0::2].sum())
     hops = np.diff(routes.ptr).astype(float)
     wsum = np.bincount(routes.task, weights=routes.width, minlength=len(unit))
-    # when every country pushes in proportion to its GDP over its routes, the scale at
-    # which each route's busiest link is full: a task's ceiling is PEAK_UTILIZATION of
-    # its routes' width-weighted fill scale
-    # baseline routes: a task's direct routes (one cable system, or one land link, from
-    # the country to a core hub) when it has any, else all its corridor routes; traffic
-    # is spread over them in proportion to their widths (capacity is bought where it is)
-    direct = _single_system(comp, routes, comp.edge_cap)
-    has_direct = np.bincount(routes.task, weights=direct, minlength=len(unit)) > 0
-    used = direct | ~has_direct[routes.task]
+    # baseline routes (where capacity is bought), in tiers (see the module docstring)
+    used = baseline_routes(comp, routes)
     wsum = np.bincount(routes.task, weights=routes.width * used, minlength=len(unit))
     share = np.where(used, routes.width, 0.0) / np.where(wsum > 0, wsum, 1.0)[routes.task]
+    # when every country pushes in proportion to its GDP over its baseline routes, the
+    # scale at which each route's busiest link is full: a task's ceiling is the peak
+    # utilization of its routes' width-weighted fill scale
     load_unit = routes.M @ (unit[routes.task] * share)
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(load_unit > 0, dcap0 / load_unit, np.inf)
@@ -331,6 +337,7 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
         pair_cable=_pair_cable(comp, comp.edge_cap),
         utilization=u,
         achieved=util(hi),
+        pool_at=_pools(comp, routes),
     )
     # what the intact network carries (links over capacity at baseline share it out)
     m.served0["immediate"] = immediate(m, comp.edge_cap)
@@ -357,6 +364,49 @@ def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> n
     return out
 
 
+def _pair_kind_capacity(comp: _engine.Compiled, edges: np.ndarray) -> np.ndarray:
+    """Capacity (Tbit/s) of the given finite edges on every flow pair (intact network)."""
+    cap = np.zeros(len(comp.pair_u))
+    ok = edges[comp.pair_of_edge[edges] >= 0]
+    np.add.at(cap, comp.pair_of_edge[ok], comp.edge_cap[ok])
+    return cap
+
+
+def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
+    """Per path: whether it is one of its task's baseline routes (where capacity is bought).
+
+    Tiers, the first one a task has routes in: (1) its *own exits* to the core: direct
+    routes (one cable system, or one land link, from the country to a core hub) and
+    routes whose first hop is a sourced land link; (2) every route over sourced
+    capacity (a country without its own way buys transit); (3) every route. A route
+    relying on an assumed border link (no source gives it) is never in tiers 1-2: it
+    stands for the local connection of two neighbours, not for capacity anyone is
+    known to have bought.
+    """
+    if not r.n:
+        return np.zeros(0, dtype=bool)
+    links = comp.network.terrestrial_links
+    border_ids = set(links.loc[links["kind"] == "border", "link_id"])
+    is_land = comp.edge_kind == 1
+    is_border = is_land & np.isin(comp.edge_ids, list(border_ids))
+    total = _pair_kind_capacity(comp, np.arange(len(comp.edge_ids)))
+    border = _pair_kind_capacity(comp, np.flatnonzero(is_border))
+    land = _pair_kind_capacity(comp, np.flatnonzero(is_land & ~is_border))
+    sourced = np.repeat(total - border, 2)
+    pmin = _path_min(r, sourced)
+    unsourced = pmin < r.width * (1 - 1e-9)
+    first = r.idx[r.ptr[:-1]] // 2
+    land_first = land[first] > 0
+    direct = _single_system(comp, r, comp.edge_cap)
+    own = (direct | land_first) & ~unsourced
+    n_tasks = int(r.task.max()) + 1
+    has_own = np.bincount(r.task, weights=own, minlength=n_tasks) > 0
+    has_sourced = np.bincount(r.task, weights=~unsourced, minlength=n_tasks) > 0
+    tier2 = ~has_own[r.task] & has_sourced[r.task] & ~unsourced
+    tier3 = ~has_own[r.task] & ~has_sourced[r.task]
+    return own | tier2 | tier3
+
+
 def immediate(m: Model, edge_cap: np.ndarray, broken: np.ndarray | None = None) -> np.ndarray:
     """Traffic served per task in the first days after a change of capacities (Tbit/s).
 
@@ -366,8 +416,7 @@ def immediate(m: Model, edge_cap: np.ndarray, broken: np.ndarray | None = None) 
     if not r.n:
         return np.zeros(len(m.demand))
     dcap = directed_capacity(m.comp, edge_cap)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = np.where(m.load0 > dcap + _EPS, dcap / m.load0, 1.0)
+    rho = keep_share(m, dcap)
     keep = _path_min(r, rho)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
@@ -376,21 +425,70 @@ def immediate(m: Model, edge_cap: np.ndarray, broken: np.ndarray | None = None) 
     served = np.bincount(r.task, weights=kept, minlength=len(m.demand))
     if displaced.sum() <= _EPS:
         return served
+    # who reroutes displaced traffic: the country where it was when it met the failure
+    # (its own operators, or a transit country's, on their own bought capacity)
+    gone = m.x0 - kept
+    pos = np.where(rho[r.idx] < 1.0, np.arange(len(r.idx)), len(r.idx))
+    first = np.minimum.reduceat(pos, r.ptr[:-1])
+    pool = np.where(first < len(r.idx), m.pool_at[np.minimum(first, len(r.idx) - 1)], r.task)
+    if broken is not None:
+        pool = np.where(broken, r.task, pool)
+    asking = np.bincount(pool, weights=gone, minlength=len(m.demand))
+    # a transit country's operators bought capacity for their customers' traffic in the
+    # same proportion as for their own: traffic displaced there is restored in the same
+    # proportion as the country's own (its own displaced traffic sets the request)
+    own = np.bincount(r.task, weights=np.where(pool == r.task, gone, 0.0), minlength=len(asking))
+    asking = np.where(own > _EPS, own, asking)
     alt = (m.x0 > 0) & (_path_min(r, dcap) > 0) & (keep >= 1)
     if broken is not None:
         alt &= ~broken
-    alt &= displaced[r.task] > _EPS
+    alt &= asking[r.task] > _EPS
     if not alt.any():
         return served
-    basis = np.where(alt, r.width, 0.0)
-    bsum = np.bincount(r.task, weights=basis, minlength=len(m.demand))
-    request = np.where(alt, displaced[r.task] * basis / np.where(bsum > 0, bsum, 1)[r.task], 0.0)
+    # each country's own headroom on a route: the capacity it bought there for its traffic
+    # (run at the mean utilization) less that traffic
+    headroom = np.where(alt, m.x0 * (1.0 / m.utilization - 1.0), 0.0)
+    hsum = np.bincount(r.task, weights=headroom, minlength=len(m.demand))
+    fill = np.minimum(1.0, asking / np.where(hsum > 0, hsum, 1.0))
+    request = headroom * fill[r.task]
     spare = np.maximum(dcap - r.M @ kept, 0.0)
     asked = r.M @ request
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(asked > _EPS, np.minimum(1.0, spare / asked), 1.0)
-    grant = request * _path_min(r, g)
-    return served + np.bincount(r.task, weights=grant, minlength=len(m.demand))
+    granted = np.bincount(r.task, weights=request * _path_min(r, g), minlength=len(m.demand))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(asking > _EPS, np.minimum(1.0, granted / asking), 0.0)
+    return served + np.bincount(r.task, weights=gone * ratio[pool], minlength=len(m.demand))
+
+
+def _pools(comp: _engine.Compiled, r: Routes) -> np.ndarray:
+    """Per hop of every route: the task whose operators reroute traffic failing there.
+
+    The last country the route passed through before the hop (branching units belong
+    to no country): the route's own country, or a transit country, whose task toward
+    the same core region takes the displaced traffic onto its own bought capacity. A
+    transit country without such a task leaves it to the route's own country.
+    """
+    flow_country = np.full(comp.n_flow, -1, dtype=np.int64)
+    for i, c in enumerate(comp.countries):
+        flow_country[comp.country_flow_nodes[c]] = i
+    task_of = {
+        (int(comp.task_country[t]), int(comp.task_region[t])): t
+        for t in range(len(comp.task_country))
+    }
+    p = r.idx // 2
+    tail = np.where(r.idx % 2 == 0, comp.pair_u[p], comp.pair_v[p])
+    owner = flow_country[tail]
+    out = np.empty(len(r.idx), dtype=np.int64)
+    for k in range(r.n):
+        t = int(r.task[k])
+        region = int(comp.task_region[t])
+        here = t
+        for j in range(int(r.ptr[k]), int(r.ptr[k + 1])):
+            if owner[j] >= 0:
+                here = task_of.get((int(owner[j]), region), t)
+            out[j] = here
+    return out
 
 
 def fair_share(routes: Routes, dcap: np.ndarray, demand: np.ndarray, *, with_paths: bool = False):
@@ -631,9 +729,21 @@ def immediate_after(
     return imm
 
 
+def keep_share(m: Model, dcap: np.ndarray) -> np.ndarray:
+    """Per directed pair: the share of its baseline traffic that stays on it after a change.
+
+    The owners keep the surviving share of what they bought (``dcap / dcap0`` of it,
+    run at the mean utilization), never more than the physical capacity left:
+    ``min(1, dcap / max(load0, utilization * dcap0))``.
+    """
+    need = np.maximum(m.load0, m.utilization * m.dcap0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((m.load0 > _EPS) & (dcap < need - _EPS), dcap / need, 1.0)
+
+
 def _hurt(m: Model, dcap: np.ndarray) -> np.ndarray:
-    """Per directed pair: capacity fell below the baseline load."""
-    return (dcap < m.dcap0 - _EPS) & (m.load0 > dcap + _EPS)
+    """Per directed pair: its baseline traffic no longer all fits (:func:`keep_share`)."""
+    return (dcap < m.dcap0 - _EPS) & (keep_share(m, dcap) < 1.0)
 
 
 def _split_flow_nodes(comp: _engine.Compiled, comp_after: _engine.Compiled) -> np.ndarray:
@@ -669,12 +779,18 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
     )
     return [
         f"{head}. Competition: all countries' traffic shares the surviving capacity. Baseline "
-        "routes: a country's direct routes (one cable system, or one land link, from it to a "
-        "core hub) when it has any, else all its corridor routes, in proportion to their "
-        "capacity. First days: traffic on a failed route moves only onto the spare capacity "
-        "of the country's other baseline routes (capacity already bought), shared in "
-        "proportion to what is asked; nothing moves to a new route through a third country's "
-        f"station, and no restoration capacity is assumed. After rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
+        "routes (where capacity is bought): a country's own exits (one cable system or one land "
+        "link to a core hub, and routes starting on a sourced land link) when it has any, else "
+        "its routes over sourced capacity (transit), else all its corridor routes, in "
+        "proportion to their capacity; assumed border links carry no baseline traffic where a "
+        "sourced route exists. First days: traffic on a failed route is rerouted by the "
+        "operators of the country where it met the failure (its own or a transit country's), "
+        "only onto the headroom of capacity they already bought (each country's baseline "
+        f"traffic fills what it bought at {_demand.UTILIZATION:.1%}, the sourced mean "
+        "utilization; a transit country restores its customers' traffic in the same proportion "
+        "as its own), within the links' physical spare capacity; nothing moves to a new route "
+        "through a third country's station, and no restoration capacity is assumed. After "
+        f"rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
         "share of demand over every corridor route that survives (HiGHS linear programs, "
         "progressive filling); countries whose traffic is not displaced and shares no link with "
         "displaced traffic keep their routes.",

@@ -463,9 +463,13 @@ def _landlocked_sentence(f: _Facts, iso3: str, loss: pd.Series) -> str | None:
     top = sorted(agg.items(), key=lambda kv: -kv[1])[:3]
     parts = [f"{f.country(o)} {_pct(100 * s)}" for o, s in top]
     hit = [(o, float(loss.get(o, 0.0))) for o, _ in top if float(loss.get(o, 0.0)) >= 1.0]
+    first = f.said.once("landlocked", iso3)
     text = (
         f"{f.country(iso3)} has no coast and no cable of its own: its traffic reaches the sea over "
         f"land links through its neighbours (share of its traffic before: {_join(parts)})"
+        if first is None
+        else f"{f.country(iso3)}, like {f.country(first)}, reaches the sea only over land "
+        f"({_join(parts)})"
     )
     if hit:
         text += ", so it shares the losses of " + _join(

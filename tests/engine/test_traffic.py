@@ -157,6 +157,55 @@ def test_small_country_loses_at_once_and_recovers_after_rerouting(make_network, 
     assert not x["isolated"]
 
 
+def test_displaced_traffic_moves_only_onto_the_headroom_it_bought(make_network, run):
+    # A reaches the core C over x (30) and y (1); B, as big a sender, over z (10) only, at
+    # its peak cap, so A runs below the mean utilization U. A's traffic rides x and y in
+    # proportion to capacity, and A bought on each what its traffic fills at U; when x
+    # fails, y takes A's traffic over again only up to what A bought there (1/U of its
+    # traffic on y), although y's physical spare capacity is larger: A keeps 1/(31 U)
+    net = make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 0.0, 2.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+        },
+        cables={
+            "x": (30.0, [("a1", "c1")]),
+            "y": (1.0, [("a1", "c1")]),
+            "z": (10.0, [("b1", "c1")]),
+        },
+    )
+    a = run(net, [{"cable": "x"}], core=["CCC"]).country("AAA")
+    u = _demand.UTILIZATION
+    assert a["demand_tbps"] < 0.9 * u * 31  # y's physical spare exceeds A's headroom on it
+    assert a["loss_pct_immediate"] == pytest.approx(100 * (1 - 1 / (u * 31)), abs=0.05)
+    assert a["capacity_loss_pct"] == pytest.approx(100 * 30 / 31, abs=0.05)
+    # after rerouting A may buy y's spare capacity too
+    assert a["loss_pct_rerouted"] < a["loss_pct_immediate"] - 3
+
+
+@pytest.mark.parametrize(("kind", "first_days"), [("border", 100.0), ("sourced", 0.0)])
+def test_assumed_border_link_carries_no_baseline_traffic(make_network, run, kind, first_days):
+    # A has its own cable x to the core C and a land link to B, which has its own cable y.
+    # An assumed link (no source) carries none of A's traffic before the cut: when x
+    # fails, A loses everything in the first days and gets it back over B after
+    # rerouting. A sourced link is capacity A's operators bought: A loses nothing.
+    net = make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 0.0, 3.0, 0),
+            "c1": ("CCC", 5.0, 1.0, 0),
+        },
+        cables={"x": (10.0, [("a1", "c1")]), "y": (10.0, [("b1", "c1")])},
+        links=[("AAA", "BBB", 10.0, kind)],
+    )
+    r = run(net, [{"cable": "x"}], core=["CCC"])
+    a = r.country("AAA")
+    assert a["loss_pct_immediate"] == pytest.approx(first_days, abs=0.05)
+    assert a["loss_pct_rerouted"] == pytest.approx(0.0, abs=0.05)
+    assert not a["isolated"]
+
+
 def test_measure_option_is_validated():
     with pytest.raises(ScenarioError, match="measure"):
         cablesim.load_scenario(
