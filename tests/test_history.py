@@ -53,7 +53,7 @@ def test_egypt_degraded_not_isolated_in_january_2008(report):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 15 traffic model: India 17% and Bangladesh 4% in the first days fall below their reported bands (capacity toward Europe still over 50%): a known regression",
+    reason="issue 15 traffic model: Lebanon loses 67% in the first days (its sourced routes in the model run through Syria and Egypt, CADMOS's 2008 lit estimate being small; the assumed Israel border link that carried it before carries no baseline traffic) and Pakistan 2% (its bought headroom absorbs a 31% capacity loss toward Europe)",
 )
 def test_january_2008_hits_the_route_to_europe(report):
     # the countries reported worst hit lose more than half their capacity toward Europe
@@ -69,7 +69,7 @@ def test_january_2008_hits_the_route_to_europe(report):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 15 traffic model: transit-dependent East African countries (2008: no cable of their own) rank above India in the first days: a known regression",
+    reason="issue 15 traffic model: transit-dependent East African countries (2008: no cable of their own; they reach Europe over land through Sudan, Saudi Arabia and Egypt and share Egypt's loss) rank above India (25%, 33rd)",
 )
 def test_egypt_and_india_among_the_worst_hit_in_january_2008(report):
     # the reported ordering: Egypt and India were the worst hit (70-80% and 50-60%)
@@ -95,15 +95,21 @@ def test_absorbed_cuts_isolate_no_one(report, prefix):
     assert e.result.summary()["isolated"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model scores 17 of 30 facts in band (capacity model 20), 1 of 2 cut-off countries, 2 of 3 absorbed incidents calm (Finland severe in the Baltic case): a known regression, see docs/validation.md Misses",
-)
 def test_scores_that_hold(report):
     s = report.summary()
     assert s["false_alarms"] == 0
     assert s["cut_off_hits"] == s["cut_off_reported"] == 2
     assert s["absorbed_calm"] == s["absorbed_events"] == 3
+    assert s["in_band"] >= 17
+    assert s["mean_ordering"] >= 0.8
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 traffic model: 17 of 30 facts in band and ordering 81% (the capacity model: 20 and 86%); misses listed in docs/validation.md",
+)
+def test_scores_of_the_capacity_model_hold(report):
+    s = report.summary()
     assert s["in_band"] >= 20
     assert s["mean_ordering"] >= 0.85
 
