@@ -31,7 +31,6 @@ from typing import Any
 import pandas as pd
 
 from cablesim._format import worst_region
-from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import ScenarioError
@@ -153,12 +152,15 @@ def _ordering(table: pd.DataFrame) -> float | None:
     return round(score / pairs, 3) if pairs else None
 
 
-def score_event(scenario: Scenario) -> EventScore:
-    """Run one incident scenario and score it against its ``reported`` block."""
+def score_event(scenario: Scenario, *, utilization: float | None = None) -> EventScore:
+    """Run one incident scenario and score it against its ``reported`` block.
+
+    ``utilization``: the demand model's mean utilization (a sensitivity run).
+    """
     if not scenario.reported:
         raise ScenarioError(f"{scenario.source}: no 'reported:' block to score against")
     # the model never sees the reported block: it runs the events alone
-    result = simulate(scenario)
+    result = simulate(scenario, utilization=utilization)
     rows = []
     for fact in scenario.reported["countries"]:
         iso3, sev = fact["iso3"], fact["severity"]
@@ -213,9 +215,16 @@ def score_event(scenario: Scenario) -> EventScore:
     )
 
 
-def run_history(directory: str | os.PathLike[str] | None = None) -> HistoryReport:
-    """Score every incident in ``directory`` (the bundled history suite by default)."""
-    return HistoryReport([score_event(load_scenario(f)) for f in history_files(directory)])
+def run_history(
+    directory: str | os.PathLike[str] | None = None, *, utilization: float | None = None
+) -> HistoryReport:
+    """Score every incident in ``directory`` (the bundled history suite by default).
+
+    ``utilization``: the demand model's mean utilization (default: the sourced figure).
+    """
+    return HistoryReport(
+        [score_event(load_scenario(f), utilization=utilization) for f in history_files(directory)]
+    )
 
 
 SENSITIVITY = (0.20, 0.275, 0.40, 0.60)
@@ -228,16 +237,10 @@ def run_sensitivity(
     """The history suite's scores with the demand level set for each mean utilization.
 
     Returns (target, level reached on the default network, summary) per value.
-    The module default (:data:`cablesim.engine.demand.UTILIZATION`) is restored after.
     """
     out = []
-    saved = _demand.UTILIZATION
-    try:
-        for u in values:
-            _demand.UTILIZATION = u
-            rep_u = run_history(directory)
-            comp = _engine.compile_network(load_network(), "landmass", DEFAULT_CORE)
-            out.append((u, _traffic.model(comp, utilization=u).achieved, rep_u.summary()))
-    finally:
-        _demand.UTILIZATION = saved
+    for u in values:
+        rep_u = run_history(directory, utilization=u)
+        comp = _engine.compile_network(load_network(), "landmass", DEFAULT_CORE)
+        out.append((u, _traffic.model(comp, utilization=u).achieved, rep_u.summary()))
     return out

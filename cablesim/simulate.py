@@ -24,8 +24,13 @@ from cablesim.network import Network, load_network
 from cablesim.scenario import Scenario, load_scenario
 
 
-def assumptions(network: Network, scenario: Scenario) -> list[str]:
-    """The model's assumptions for this run, in plain sentences (printed in every report)."""
+def assumptions(
+    network: Network, scenario: Scenario, *, utilization: float | None = None
+) -> list[str]:
+    """The model's assumptions for this run, in plain sentences (printed in every report).
+
+    ``utilization``: the demand model's mean utilization, if not the default.
+    """
     cables = network.cables
     basis = cables["capacity_basis"].value_counts()
     year = cables["capacity_year"].astype("Float64").fillna(0)
@@ -64,11 +69,12 @@ def assumptions(network: Network, scenario: Scenario) -> list[str]:
         f"{_engine.ROUTE_SLACK_MS:g} ms (no detours around the planet); each country's capacity "
         "is computed alone (capacity_loss_pct). A core country is core only at its hub land mass "
         "(the one with most landing-station cable capacity).",
-        *_demand.notes(),
+        *_demand.notes(utilization),
         *_traffic.notes(
             scenario.measure,
             _traffic.model(
-                _engine.compile_network(network, scenario.backhaul, tuple(scenario.core))
+                _engine.compile_network(network, scenario.backhaul, tuple(scenario.core)),
+                utilization=utilization,
             ),
         ),
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
@@ -252,6 +258,7 @@ def simulate(
     network: Network | None = None,
     *,
     incremental: bool = True,
+    utilization: float | None = None,
 ) -> Result:
     """Run a scenario.
 
@@ -264,6 +271,9 @@ def simulate(
         scenario's date. It is never modified.
     incremental
         Reuse baseline flows where exact (see :mod:`cablesim.engine.flows`).
+    utilization
+        Mean utilization of the intact network for the demand model (a sensitivity
+        run); default :data:`cablesim.engine.demand.UTILIZATION`, a sourced figure.
 
     Returns
     -------
@@ -287,6 +297,7 @@ def simulate(
         backhaul=scenario.backhaul,
         incremental=incremental,
         measure=scenario.measure,
+        utilization=utilization,
     )
     segs = net.segments
     mask = segs["segment_id"].isin(failures.segments).to_numpy()
@@ -355,7 +366,7 @@ def simulate(
         failed_segments=failed,
         failed_cables=fc.reset_index(drop=True),
         failures=failures,
-        notes=assumptions(net, scenario),
+        notes=assumptions(net, scenario, utilization=utilization),
         warnings=failures.warnings + [w for w in [_noop.as_of_warning(net)] if w],
         cut_off_places=metrics.cut_off_places(
             net, failures, core=scenario.core, backhaul=scenario.backhaul

@@ -157,16 +157,23 @@ def task_shares(
     return out
 
 
-def notes() -> list[str]:
-    """The demand model's assumptions, as sentences for a report."""
+def notes(utilization: float | None = None) -> list[str]:
+    """The demand model's assumptions, as sentences for a report.
+
+    Parameters
+    ----------
+    utilization
+        The mean utilization the run used; default :data:`UTILIZATION`.
+    """
+    u = UTILIZATION if utilization is None else float(utilization)
     prim = "; ".join(f"{k}: {' and '.join(v)}" for k, v in PRIMARY_REGIONS.items())
     return [
         "Demand: each country's international traffic is proportional to its GDP (Natural Earth, "
         "2016; territories without a figure get the "
         f"{MISSING_GDP_QUANTILE:.0%} quantile), "
         f"{PRIMARY_SHARE:.0%} of it to its primary core region(s) ({prim}), the rest equally to "
-        f"the other core regions, never more than {PEAK_UTILIZATION:.0%} (the highest peak "
+        f"the other core regions, never more than {peak_for(u):.0%} (the highest peak "
         "utilization in the sources) of what its routes carry when every country sends in "
         "proportion to its GDP; the total is scaled so that the intact network runs at "
-        f"{UTILIZATION:.1%} average utilization (TeleGeography 2019-2020: 27-28%).",
+        f"{u:.1%} average utilization (TeleGeography 2019-2020: 27-28%).",
     ]

@@ -264,3 +264,21 @@ def test_batch_evaluator_equals_simulate_and_bounds_hold(world):
             assert got[iso] == pytest.approx(c.at[iso, "loss_pct"], abs=0.006), (cid, iso)
         bound = ev.traffic_loss_bounds([edges])[0]
         assert (bound >= loss - 1e-6).all(), cid
+
+
+def test_utilization_is_a_parameter_not_module_state(make_network):
+    # a sensitivity run passes the mean utilization; the sourced default stays as it is
+    net = make_network(
+        stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
+        cables={"x": (10.0, [("a1", "c1")])},
+    )
+    doc = {"name": "t", "events": [{"cable": "x"}], "options": {"core": ["CCC"]}}
+    sc = cablesim.load_scenario(doc, network=net)
+    low = cablesim.simulate(sc, network=net)
+    high = cablesim.simulate(sc, network=net, utilization=0.4)
+    assert _demand.UTILIZATION == 0.275
+    assert high.country("AAA")["demand_tbps"] == pytest.approx(
+        low.country("AAA")["demand_tbps"] * 0.4 / 0.275, rel=1e-3
+    )
+    assert any("40.0% average utilization" in n for n in high.notes)
+    assert any("27.5% average utilization" in n for n in low.notes)
