@@ -46,6 +46,7 @@ h2 { font-size: 1.2em; margin: 32px 0 8px; border-bottom: 1px solid var(--line);
 figure { margin: 16px 0; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.9em; }
+p.note { color: var(--muted); font-size: 0.9em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -125,11 +126,20 @@ COUNTRY_COLUMNS = (
     ("loss_pct_rerouted", "Rerouted %", True),
     ("capacity_loss_pct", "Capacity loss %", True),
     ("demand_tbps", "Demand Tbps", True),
-    ("baseline_tbps", "Before Tbps", True),
-    ("remaining_tbps", "After Tbps", True),
+    ("baseline_tbps", "Reach before Tbps", True),
+    ("remaining_tbps", "Reach after Tbps", True),
     ("international_tbps", "Intl. Tbps after", True),
     ("latency_ms_baseline", "RTT before ms", True),
     ("latency_ms", "RTT after ms", True),
+)
+
+
+_COLUMNS_NOTE = (
+    "Loss %: share of the country's traffic demand no longer carried in the first days "
+    "(Rerouted %: after rerouting). Capacity loss %: share of its capacity to the core lost. "
+    "Reach before/after Tbps: capacity to the core within its route corridor, as if every "
+    "cable within reach were its own; a small country on a big trunk reaches far more than "
+    "it sends (compare with Demand Tbps)."
 )
 
 
@@ -271,6 +281,7 @@ def _country_table(result: Result) -> str:
                 cells.append(f"<td>{_e(v if v is not None else '')}</td>")
         rows.append(f'<tr data-iso3="{_e(r["iso3"])}">' + "".join(cells) + "</tr>")
     return (
+        f'<p class="note">{_e(_COLUMNS_NOTE)}</p>'
         f'<div class="scroll"><table id="country-table" class="sortable"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -178,6 +178,17 @@ def _md_closing(warnings: Sequence[str], notes: Sequence[str]) -> list[str]:
     return out
 
 
+COLUMNS_NOTE = (
+    "`loss_pct`: share of the country's traffic demand no longer carried in the first days "
+    "(`loss_pct_rerouted`: after rerouting); `capacity_loss_pct`: share of its capacity to "
+    "the core lost; `demand_tbps`: its estimated international traffic; `baseline_tbps` and "
+    "`remaining_tbps`: capacity to the core within its route corridor before and after, as if "
+    "every cable within reach were its own (a small country on a big trunk reaches far more "
+    "than it sends: compare with `demand_tbps`)."
+)
+"""What the columns of the affected-countries table mean (Markdown report)."""
+
+
 def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     """A Markdown report: summary, events, failed cables, affected countries, notes."""
     sc = result.scenario
@@ -205,7 +216,7 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
         out.append(md_table(result.failed_cables))
     else:
         out.append("None.")
-    out += ["", "## Affected countries", ""]
+    out += ["", "## Affected countries", "", COLUMNS_NOTE, ""]
     aff = affected_table(result)
     out.append(md_table(aff) if len(aff) else "None.")
     if len(result.cut_off_places):
@@ -271,8 +282,9 @@ def render_terminal(
         t = Table(
             title=f"{'Countries' if all_countries else 'Affected countries'} "
             + (
-                "(traffic served: loss = share of demand lost in the first days; "
-                "capacity to the core before/after)"
+                "(traffic served: loss = share of demand lost in the first days; reach = "
+                "capacity to the core within the country's route corridor, as if every cable "
+                "were its own: compare with its demand)"
                 if result.scenario.measure == "traffic"
                 else "(capacity to the core)"
             ),
@@ -287,8 +299,8 @@ def render_terminal(
             "capacity loss %",
             "demand Tbps",
             "worst toward",
-            "before Tbps",
-            "after Tbps",
+            "reach before Tbps",
+            "reach after Tbps",
             "RTT ms after",
         ):
             t.add_column(

@@ -27,6 +27,9 @@ def test_csv_and_markdown_name_the_countries(result):
     md = report.to_markdown(result, explanation="Because.")
     assert "Country BBB" in md
     assert "Because." in md
+    # the columns say what they are: reach is capacity within reach, not traffic
+    assert "as if every cable within reach were its own" in md
+    assert "demand_tbps" in md
 
 
 def test_summary_paragraph_says_who_was_cut_off(result):
