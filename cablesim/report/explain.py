@@ -66,6 +66,8 @@ def _tbps(v: float) -> str:
         return f"{v:,.1f} Tbps"
     if v >= 0.001:
         return f"{v * 1000:,.0f} Gbps"
+    if v > 0:
+        return f"{v * 1000:.2g} Gbps"
     return "0 Tbps"
 
 
