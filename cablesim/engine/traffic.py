@@ -410,55 +410,86 @@ def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
 def immediate(m: Model, edge_cap: np.ndarray, broken: np.ndarray | None = None) -> np.ndarray:
     """Traffic served per task in the first days after a change of capacities (Tbit/s).
 
-    ``broken``: per path, routes cut otherwise (through a split land mass).
+    ``broken``: per path, routes cut otherwise (through a split land mass). One
+    capacity vector; :func:`immediate_many` is the same for many at once.
+    """
+    dcap = directed_capacity(m.comp, edge_cap)
+    cut = None if broken is None else np.asarray(broken, dtype=bool)[:, None]
+    return _immediate(m, dcap[:, None], cut)[:, 0]
+
+
+def immediate_many(m: Model, dcaps: np.ndarray) -> np.ndarray:
+    """:func:`immediate` for many capacity vectors at once (K x tasks, Tbit/s).
+
+    ``dcaps``: K x directed pairs, the capacities (:func:`directed_capacity`); no
+    broken routes.
+    """
+    dcaps = np.atleast_2d(np.asarray(dcaps, dtype=float))
+    return np.ascontiguousarray(_immediate(m, np.ascontiguousarray(dcaps.T), None).T)
+
+
+def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
+    """The first-days rule (module docstring), one column per capacity vector.
+
+    ``dc``: directed pairs x K capacities; ``broken``: paths x K or ``None``.
+    Returns tasks x K traffic served (Tbit/s).
     """
     r = m.routes
-    if not r.n:
-        return np.zeros(len(m.demand))
-    dcap = directed_capacity(m.comp, edge_cap)
-    rho = keep_share(m, dcap)
+    n_t, k = len(m.demand), dc.shape[1]
+    if not r.n or not k:
+        return np.zeros((n_t, k))
+    cols = np.arange(k)[None, :]
+
+    def per(index: np.ndarray, x: np.ndarray) -> np.ndarray:  # bincount, column by column
+        flat = (np.broadcast_to(index, x.shape) * k + cols).ravel()
+        return np.bincount(flat, weights=x.ravel(), minlength=n_t * k).reshape(n_t, k)
+
+    x0 = m.x0[:, None]
+    task = r.task[:, None]
+    rho = keep_share(m, dc)
     keep = _path_min(r, rho)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
-    kept = m.x0 * keep
-    displaced = np.bincount(r.task, weights=m.x0 - kept, minlength=len(m.demand))
-    served = np.bincount(r.task, weights=kept, minlength=len(m.demand))
-    if displaced.sum() <= _EPS:
+    kept = x0 * keep
+    gone = x0 - kept
+    served = per(task, kept)
+    late = gone.sum(axis=0) > _EPS
+    if not late.any():
         return served
     # who reroutes displaced traffic: the country where it was when it met the failure
     # (its own operators, or a transit country's, on their own bought capacity)
-    gone = m.x0 - kept
-    pos = np.where(rho[r.idx] < 1.0, np.arange(len(r.idx)), len(r.idx))
-    first = np.minimum.reduceat(pos, r.ptr[:-1])
-    pool = np.where(first < len(r.idx), m.pool_at[np.minimum(first, len(r.idx) - 1)], r.task)
+    n_idx = len(r.idx)
+    pos = np.where(rho[r.idx] < 1.0, np.arange(n_idx)[:, None], n_idx)
+    first = np.minimum.reduceat(pos, r.ptr[:-1], axis=0)
+    pool = np.where(first < n_idx, m.pool_at[np.minimum(first, n_idx - 1)], task)
     if broken is not None:
-        pool = np.where(broken, r.task, pool)
-    asking = np.bincount(pool, weights=gone, minlength=len(m.demand))
+        pool = np.where(broken, task, pool)
+    asking = per(pool, gone)
     # a transit country's operators bought capacity for their customers' traffic in the
     # same proportion as for their own: traffic displaced there is restored in the same
     # proportion as the country's own (its own displaced traffic sets the request)
-    own = np.bincount(r.task, weights=np.where(pool == r.task, gone, 0.0), minlength=len(asking))
+    own = per(task, np.where(pool == task, gone, 0.0))
     asking = np.where(own > _EPS, own, asking)
-    alt = (m.x0 > 0) & (_path_min(r, dcap) > 0) & (keep >= 1)
+    alt = (x0 > 0) & (_path_min(r, dc) > 0) & (keep >= 1) & (asking[r.task] > _EPS)
     if broken is not None:
         alt &= ~broken
-    alt &= asking[r.task] > _EPS
     if not alt.any():
         return served
     # each country's own headroom on a route: the capacity it bought there for its traffic
     # (run at the mean utilization) less that traffic
-    headroom = np.where(alt, m.x0 * (1.0 / m.utilization - 1.0), 0.0)
-    hsum = np.bincount(r.task, weights=headroom, minlength=len(m.demand))
+    headroom = np.where(alt, x0 * (1.0 / m.utilization - 1.0), 0.0)
+    hsum = per(task, headroom)
     fill = np.minimum(1.0, asking / np.where(hsum > 0, hsum, 1.0))
     request = headroom * fill[r.task]
-    spare = np.maximum(dcap - r.M @ kept, 0.0)
+    spare = np.maximum(dc - r.M @ kept, 0.0)
     asked = r.M @ request
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(asked > _EPS, np.minimum(1.0, spare / asked), 1.0)
-    granted = np.bincount(r.task, weights=request * _path_min(r, g), minlength=len(m.demand))
+    granted = per(task, request * _path_min(r, g))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(asking > _EPS, np.minimum(1.0, granted / asking), 0.0)
-    return served + np.bincount(r.task, weights=gone * ratio[pool], minlength=len(m.demand))
+    back = per(task, gone * np.take_along_axis(ratio, pool, axis=0))
+    return np.where(late[None, :], served + back, served)
 
 
 def _pools(comp: _engine.Compiled, r: Routes) -> np.ndarray:
@@ -736,9 +767,11 @@ def keep_share(m: Model, dcap: np.ndarray) -> np.ndarray:
     run at the mean utilization), never more than the physical capacity left:
     ``min(1, dcap / max(load0, utilization * dcap0))``.
     """
-    need = np.maximum(m.load0, m.utilization * m.dcap0)
+    shape = (-1,) + (1,) * (np.ndim(dcap) - 1)  # one column per capacity vector
+    load0 = m.load0.reshape(shape)
+    need = np.maximum(load0, m.utilization * m.dcap0.reshape(shape))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((m.load0 > _EPS) & (dcap < need - _EPS), dcap / need, 1.0)
+        return np.where((load0 > _EPS) & (dcap < need - _EPS), dcap / need, 1.0)
 
 
 def _hurt(m: Model, dcap: np.ndarray) -> np.ndarray:

@@ -282,3 +282,20 @@ def test_utilization_is_a_parameter_not_module_state(make_network):
     )
     assert any("40.0% average utilization" in n for n in high.notes)
     assert any("27.5% average utilization" in n for n in low.notes)
+
+
+def test_immediate_many_is_immediate_row_by_row(world):
+    # one rule for one capacity vector or many: the Monte Carlo evaluates many at once
+    comp = _engine.compile_network(world, "landmass", cablesim.scenario.DEFAULT_CORE)
+    m = _traffic.model(comp)
+    rng = np.random.default_rng(3)
+    caps = []
+    for _ in range(6):
+        cap = comp.edge_cap.copy()
+        cap[rng.choice(len(cap), size=40, replace=False)] = 0.0
+        caps.append(cap)
+    many = _traffic.immediate_many(m, np.stack([_traffic.directed_capacity(comp, c) for c in caps]))
+    for row, cap in zip(many, caps, strict=True):
+        one = _traffic.immediate(m, cap)
+        assert np.allclose(row, one, rtol=0, atol=1e-12)
+        assert (one < m.served0["immediate"] - 1e-9).any()  # the cuts hurt someone
