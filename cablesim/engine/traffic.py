@@ -119,9 +119,21 @@ class Model:
     route_cache: dict = field(default_factory=dict, repr=False)
 
 
+_PAIR_EDGES: dict[int, tuple] = {}
+
+
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
-    """Capacity (Tbit/s) of every directed flow pair (each direction the pair's full capacity)."""
-    cap = np.asarray(_engine._incidence(comp).T @ edge_cap).ravel()
+    """Capacity (Tbit/s) of every directed flow pair (each direction the pair's full capacity).
+
+    Each pair's capacity is the sum of its edges' in edge order (the product with
+    the pairs x edges incidence, kept per compiled network).
+    """
+    got = _PAIR_EDGES.get(id(comp))
+    if got is None or got[0] is not comp:
+        if len(_PAIR_EDGES) > 16:
+            _PAIR_EDGES.clear()
+        got = _PAIR_EDGES[id(comp)] = (comp, _engine._incidence(comp).T.tocsr())
+    cap = got[1] @ np.asarray(edge_cap, dtype=float)
     return np.repeat(cap, 2)
 
 
@@ -227,11 +239,44 @@ def _routes(comp: _engine.Compiled, per_task: list[list[tuple[np.ndarray, float]
     )
 
 
+_HOPS: dict[int, tuple] = {}
+
+
+def _hops(routes: Routes) -> tuple:
+    """The routes' pairs hop by hop: paths ordered longest first, and for hop ``j`` the
+    pair of each path that has one (a prefix of that order). Kept per routes object."""
+    got = _HOPS.get(id(routes))
+    if got is not None and got[0] is routes:
+        return got[1]
+    lens = np.diff(routes.ptr)
+    order = np.argsort(-lens, kind="stable")
+    hops = []
+    for j in range(int(lens.max()) if len(lens) else 0):
+        n_j = int((lens > j).sum())
+        hops.append(routes.idx[routes.ptr[order[:n_j]] + j])
+    if len(_HOPS) > 32:
+        _HOPS.clear()
+    _HOPS[id(routes)] = (routes, (order, hops))
+    return order, hops
+
+
 def _path_min(routes: Routes, values: np.ndarray) -> np.ndarray:
-    """Per path, the minimum of ``values`` (per directed pair) over its pairs."""
+    """Per path, the minimum of ``values`` (per directed pair) over its pairs.
+
+    ``values`` may have more axes after the first (one column per capacity vector):
+    the minimum is then taken column by column. Computed hop by hop (a minimum is
+    exact whatever the order).
+    """
     if not routes.n:
-        return np.zeros(0)
-    return np.minimum.reduceat(values[routes.idx], routes.ptr[:-1])
+        return np.zeros((0, *np.shape(values)[1:]))
+    order, hops = _hops(routes)
+    acc = values[hops[0]]
+    for h in hops[1:]:
+        part = acc[: len(h)]
+        np.minimum(part, values[h], out=part)
+    out = np.empty_like(acc)
+    out[order] = acc
+    return out
 
 
 def _pair_cable(comp: _engine.Compiled, edge_cap: np.ndarray) -> sp.csr_matrix:
@@ -629,6 +674,63 @@ def immediate_after(
     if lost_tasks is not None and lost_tasks.any():
         imm = np.where(lost_tasks, 0.0, imm)
     return imm
+
+
+def immediate_many(m: Model, dcaps: np.ndarray) -> np.ndarray:
+    """:func:`immediate` for many capacity vectors at once (K x tasks, Tbit/s).
+
+    ``dcaps``: K x directed pairs, the capacities (:func:`directed_capacity`);
+    no broken routes. The same arithmetic as :func:`immediate`, row by row, with
+    every sum over the same terms in the same order (``bincount`` and the
+    sparse product add in sequence), so each row is bit for bit what
+    :func:`immediate` returns (``tests/engine/test_traffic.py``; the batch
+    evaluator checks it on its network before using it).
+    """
+    r = m.routes
+    n_t = len(m.demand)
+    dcaps = np.atleast_2d(np.asarray(dcaps, dtype=float))
+    k = dcaps.shape[0]
+    if not r.n or not k:
+        return np.zeros((k, n_t))
+    # columns are the capacity vectors: rows (pairs, paths, tasks) stay contiguous
+    dc = np.ascontiguousarray(dcaps.T)
+    load0, x0, width = m.load0[:, None], m.x0[:, None], r.width[:, None]
+    tk = (r.task[:, None] * k + np.arange(k)[None, :]).ravel()
+
+    def per_task(x: np.ndarray) -> np.ndarray:  # bincount(r.task, x) of every column
+        return np.bincount(tk, weights=x.ravel(), minlength=n_t * k).reshape(n_t, k)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(load0 > dc + _EPS, dc / load0, 1.0)
+    keep = _path_min(r, rho)
+    kept = x0 * keep
+    displaced = per_task(x0 - kept)
+    served = per_task(kept)
+    d_path = displaced[r.task]
+    alt = (x0 > 0) & (_path_min(r, dc) > 0) & (keep >= 1) & (d_path > _EPS)
+    late = (displaced.sum(axis=0) > _EPS) & alt.any(axis=0)
+    if not late.any():
+        return np.ascontiguousarray(served.T)
+    basis = np.where(alt, width, 0.0)
+    bsum = per_task(basis)
+    request = np.where(alt, d_path * basis / np.where(bsum > 0, bsum, 1)[r.task], 0.0)
+    spare = np.maximum(dc - r.M @ kept, 0.0)
+    asked = r.M @ request
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(asked > _EPS, np.minimum(1.0, spare / asked), 1.0)
+    grant = request * _path_min(r, g)
+    return np.ascontiguousarray(np.where(late[None, :], served + per_task(grant), served).T)
+
+
+def immediate_after_many(m: Model, dcaps: np.ndarray) -> np.ndarray:
+    """:func:`immediate_after` for many capacity vectors (K x directed pairs; no split, none
+    lost): K x tasks, Tbit/s."""
+    dcaps = np.atleast_2d(np.asarray(dcaps, dtype=float))
+    out = np.tile(m.served0["immediate"], (dcaps.shape[0], 1))
+    hurt = ((dcaps < m.dcap0 - _EPS) & (m.load0 > dcaps + _EPS)).any(axis=1)
+    if hurt.any():
+        out[hurt] = np.minimum(immediate_many(m, dcaps[hurt]), m.served0["immediate"])
+    return out
 
 
 def _hurt(m: Model, dcap: np.ndarray) -> np.ndarray:
