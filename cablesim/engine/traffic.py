@@ -63,6 +63,7 @@ when the immediate horizon serves everybody, so does the rerouted one.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -533,6 +534,40 @@ def fair_share(routes: Routes, dcap: np.ndarray, demand: np.ndarray, *, with_pat
     return served
 
 
+_FINGERPRINTS: dict[int, tuple] = {}
+
+
+def _fingerprint(comp: _engine.Compiled) -> str:
+    """A digest of what a task's maximum flow depends on in ``comp`` besides the capacities.
+
+    The route cache is keyed by it rather than by the object: a network split by a
+    closed area is compiled anew for every run, the same each time.
+    """
+    got = _FINGERPRINTS.get(id(comp))
+    if got is not None and got[0] is comp:
+        return got[1]
+    h = hashlib.sha1()
+    for a in (
+        np.asarray([comp.n_flow]),
+        comp.pair_u,
+        comp.pair_v,
+        comp.pair_of_edge,
+        comp.task_country,
+        comp.task_region,
+        *(np.asarray(comp.country_flow_nodes[c]) for c in comp.countries),
+        *(np.asarray(r) for r in comp.region_nodes),
+        np.asarray([] if comp.corridor is None else comp.corridor),
+    ):
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype}{a.shape}".encode())
+        h.update(a.tobytes())
+    h.update("|".join(comp.countries).encode())
+    if len(_FINGERPRINTS) > 16:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[id(comp)] = (comp, h.hexdigest())
+    return _FINGERPRINTS[id(comp)][1]
+
+
 def _extra_routes(
     m: Model, edge_cap: np.ndarray, tasks: np.ndarray, comp: _engine.Compiled | None = None
 ) -> Routes:
@@ -546,7 +581,7 @@ def _extra_routes(
     for t in tasks:
         t = int(t)
         mask = comp.corridor[t] if comp.corridor is not None else slice(None)
-        key = (id(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
+        key = (_fingerprint(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
         if key not in cache:
             solved = _task_max_flow(comp, edge_cap, t)
             cache[key] = _decompose(comp, solved, TOP_PATHS) if solved else []
