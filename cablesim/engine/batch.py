@@ -45,7 +45,7 @@ from cablesim.network import Network
 _EPS = 1e-9
 _MAX_BITS = 62
 _CACHE_MAX = 400_000
-_MANY = 64
+_MANY = 16
 """Failure sets evaluated together by :meth:`Evaluator.traffic_values_many`."""
 _CACHE_BYTES = 256 * 2**20
 """Memory the flow cache may hold (each entry keeps a flow on every pair); then it restarts."""
