@@ -64,6 +64,7 @@ when the immediate horizon serves everybody, so does the rerouted one.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,18 +124,27 @@ class Model:
 _PAIR_EDGES: dict[int, tuple] = {}
 
 
+def _per_object(cache: dict, obj: object, make, limit: int = 32):
+    """``make(obj)``, kept in ``cache`` while ``obj`` lives (by id, held by a weak reference)."""
+    got = cache.get(id(obj))
+    if got is not None and got[0]() is obj:
+        return got[1]
+    if len(cache) >= limit:
+        for k in [k for k, (ref, _) in cache.items() if ref() is None] or list(cache):
+            del cache[k]
+    value = make(obj)
+    cache[id(obj)] = (weakref.ref(obj), value)
+    return value
+
+
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
     """Capacity (Tbit/s) of every directed flow pair (each direction the pair's full capacity).
 
     Each pair's capacity is the sum of its edges' in edge order (the product with
     the pairs x edges incidence, kept per compiled network).
     """
-    got = _PAIR_EDGES.get(id(comp))
-    if got is None or got[0] is not comp:
-        if len(_PAIR_EDGES) > 16:
-            _PAIR_EDGES.clear()
-        got = _PAIR_EDGES[id(comp)] = (comp, _engine._incidence(comp).T.tocsr())
-    cap = got[1] @ np.asarray(edge_cap, dtype=float)
+    inc = _per_object(_PAIR_EDGES, comp, lambda c: _engine._incidence(c).T.tocsr())
+    cap = inc @ np.asarray(edge_cap, dtype=float)
     return np.repeat(cap, 2)
 
 
@@ -246,18 +256,16 @@ _HOPS: dict[int, tuple] = {}
 def _hops(routes: Routes) -> tuple:
     """The routes' pairs hop by hop: paths ordered longest first, and for hop ``j`` the
     pair of each path that has one (a prefix of that order). Kept per routes object."""
-    got = _HOPS.get(id(routes))
-    if got is not None and got[0] is routes:
-        return got[1]
+    return _per_object(_HOPS, routes, _make_hops)
+
+
+def _make_hops(routes: Routes) -> tuple:
     lens = np.diff(routes.ptr)
     order = np.argsort(-lens, kind="stable")
     hops = []
     for j in range(int(lens.max()) if len(lens) else 0):
         n_j = int((lens > j).sum())
         hops.append(routes.idx[routes.ptr[order[:n_j]] + j])
-    if len(_HOPS) > 32:
-        _HOPS.clear()
-    _HOPS[id(routes)] = (routes, (order, hops))
     return order, hops
 
 
@@ -543,9 +551,10 @@ def _fingerprint(comp: _engine.Compiled) -> str:
     The route cache is keyed by it rather than by the object: a network split by a
     closed area is compiled anew for every run, the same each time.
     """
-    got = _FINGERPRINTS.get(id(comp))
-    if got is not None and got[0] is comp:
-        return got[1]
+    return _per_object(_FINGERPRINTS, comp, _digest)
+
+
+def _digest(comp: _engine.Compiled) -> str:
     h = hashlib.sha1()
     for a in (
         np.asarray([comp.n_flow]),
@@ -562,10 +571,7 @@ def _fingerprint(comp: _engine.Compiled) -> str:
         h.update(f"{a.dtype}{a.shape}".encode())
         h.update(a.tobytes())
     h.update("|".join(comp.countries).encode())
-    if len(_FINGERPRINTS) > 16:
-        _FINGERPRINTS.clear()
-    _FINGERPRINTS[id(comp)] = (comp, h.hexdigest())
-    return _FINGERPRINTS[id(comp)][1]
+    return h.hexdigest()
 
 
 def _extra_routes(
