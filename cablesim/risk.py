@@ -240,7 +240,7 @@ def _trial(
         need = np.flatnonzero((ub >= floor).any(axis=1))
         if not len(need):
             return worst, isolated
-        vals, reach = ev.evaluate([configs[k] for k in need])
+        vals = ev.traffic_values_many([configs[k] for k in need])
         b = ev.baseline
         with np.errstate(invalid="ignore", divide="ignore"):
             loss = np.where(b > 0, 100.0 * (1.0 - vals / np.where(b > 0, b, 1.0)), 0.0)
@@ -248,7 +248,12 @@ def _trial(
         loss[:, ~state.eligible] = 0.0
         best = loss.max(axis=0)
         worst = np.where(best >= floor, best, -1.0)
-        isolated = ((~reach) & state.eligible[None, :]).any(axis=0)
+        # isolation (no path at all) implies nothing served: look only where an eligible
+        # country not yet found isolated in this trial is served nothing
+        for j, k in enumerate(need):
+            ask = (vals[j] <= 0) & state.eligible & ~isolated
+            if ask.any():
+                isolated |= ask & ~ev.reach(ev.comp, ev.capacity_after(configs[k]))
         return worst, isolated
     preps: dict[int, _batch._Prepared] = {}
     ub = ev.loss_upper_bounds(configs)

@@ -44,6 +44,8 @@ from cablesim.network import Network
 _EPS = 1e-9
 _MAX_BITS = 62
 _CACHE_MAX = 400_000
+_MANY = 16
+"""Failure sets evaluated together by :meth:`Evaluator.traffic_values_many`."""
 _CACHE_BYTES = 256 * 2**20
 """Memory the flow cache may hold (each entry keeps a flow on every pair); then it restarts."""
 
@@ -130,6 +132,15 @@ class _TaskGraph:
                 u = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))[self.fwd]
                 flow[self.live] = np.abs(np.asarray(f[u, self.indices[self.fwd]]).ravel())
         return value, flow
+
+
+def _keep_share_at_most(m: _traffic.Model, rows: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """A lower bound on :func:`cablesim.engine.traffic.keep_share` of the directed pairs
+    ``rows`` with capacities ``cap`` (strict where the exact rule allows a rounding margin)."""
+    load = m.load0[rows]
+    need = np.maximum(load, m.utilization * m.dcap0[rows])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((load > _EPS) & (cap < need), cap / need, 1.0)
 
 
 class Evaluator:
@@ -227,6 +238,7 @@ class Evaluator:
             # values are traffic served (headline horizon), as cablesim.metrics reports them
             self.traffic = _traffic.model(comp)
             self.baseline = self.traffic_values(comp.edge_cap)
+            self._traffic_baseline()
             self._edge_traffic_loss = self._edge_bounds()
 
     # -------------------------------------------------------------- traffic
@@ -255,55 +267,95 @@ class Evaluator:
         )
         return np.bincount(comp.task_country, weights=served, minlength=len(self.countries))
 
+    def traffic_values_many(self, configs: Sequence[np.ndarray]) -> np.ndarray:
+        """Traffic served per country (K x countries, Tbit/s, headline horizon) after each
+        failure set (arrays of edge indices): :meth:`traffic_values`, many sets at once."""
+        comp = self.comp
+        out = np.zeros((len(configs), len(self.countries)))
+        agg = (np.arange(len(configs)) * len(self.countries))[:, None] + comp.task_country[None, :]
+        for lo in range(0, len(configs), _MANY):
+            part = configs[lo : lo + _MANY]
+            dcaps = np.array(
+                [
+                    _traffic.directed_capacity(comp, self.capacity_after(np.asarray(c, np.int64)))
+                    for c in part
+                ]
+            )
+            served = _traffic.immediate_after_many(self.traffic, dcaps)
+            k = len(part)
+            out[lo : lo + k] = np.bincount(
+                agg[:k].ravel(), weights=served.ravel(), minlength=k * len(self.countries)
+            ).reshape(k, len(self.countries))
+        return out
+
+    def _traffic_baseline(self) -> None:
+        """What the screening bounds need from the intact network's first-days traffic.
+
+        ``_kept0``: per route, the baseline traffic it keeps on the intact network
+        (less than its baseline traffic only on a link over capacity at baseline);
+        ``_grant_pct``: per country, the traffic its displaced routes get back on
+        spare capacity on the intact network (percent of its baseline), which any
+        change may take away.
+        """
+        m = self.traffic
+        r = m.routes
+        self._kept0 = m.x0 * _traffic._path_min(r, _traffic.keep_share(m, m.dcap0))
+        kept_t = np.bincount(r.task, weights=self._kept0, minlength=self.n_tasks)
+        grant_t = np.maximum(m.served0["immediate"] - kept_t, 0.0)
+        grant_c = np.bincount(self.task_country, weights=grant_t, minlength=len(self.countries))
+        b = np.where(self.baseline > 0, self.baseline, 1.0)
+        self._grant_pct = 100.0 * grant_c / b
+
     def _edge_bounds(self) -> sp.csr_matrix:
         """Edges x countries: upper bound (percent) on the first-days loss when the edge alone
-        fails: the baseline traffic of the routes through its pair, if the pair's capacity
-        without the edge falls below its baseline load in either direction."""
+        fails.
+
+        A route keeps its baseline traffic times the smallest share its links keep
+        (``rho``, the link's capacity over its baseline load when that is below 1),
+        so it loses at most its baseline traffic times the sum, over its links, of
+        the drop of their share; the bound sums that over the two directions of the
+        edge's pair and the routes through each. ``_edge_hurts`` (per edge) records
+        which edges lower some share (then every country may also lose what it got
+        back on spare capacity at baseline, ``_grant_pct``).
+        """
         m, comp = self.traffic, self.comp
         r = m.routes
         n_p = len(comp.pair_u)
         pair = self._pair
         valid = np.flatnonzero(pair >= 0)
         p = pair[valid]
-        cap_wo = m.dcap0[2 * p] - comp.edge_cap[valid]
-        # the pair's traffic no longer all fits without the edge (traffic.keep_share)
-        need = np.maximum(m.load0, m.utilization * m.dcap0)
-        hurt = ((m.load0[2 * p] > 1e-9) & (cap_wo < need[2 * p] - 1e-9)) | (
-            (m.load0[2 * p + 1] > 1e-9) & (cap_wo < need[2 * p + 1] - 1e-9)
-        )
-        # pairs x countries: baseline traffic of the routes through the pair (either direction)
-        und = sp.csr_matrix(
-            (np.ones(len(r.idx)), (r.idx // 2, np.repeat(np.arange(r.n), np.diff(r.ptr)))),
-            shape=(n_p, r.n),
-        )
-        und.data[:] = 1.0
-        und.sum_duplicates()
-        und.data = np.minimum(und.data, 1.0)
+        rows = np.stack([2 * p, 2 * p + 1], axis=1).ravel()
+        # capacity left on the pair without the edge (conservative by 1e-6 against rounding)
+        cap_wo = np.repeat(np.maximum(m.dcap0[2 * p] - comp.edge_cap[valid] - 1e-6, 0.0), 2)
+        rho0 = _traffic.keep_share(m, m.dcap0)[rows]
+        rho = _keep_share_at_most(m, rows, cap_wo)
+        drop = np.maximum(rho0 - rho, 0.0)
+        hit = drop > 0
+        self._edge_hurts = np.zeros(len(comp.edge_ids), dtype=bool)
+        self._edge_hurts[np.repeat(valid, 2)[hit]] = True
+        # directed pairs x countries: baseline traffic of the routes through the pair
         pc = sp.csr_matrix(
             (m.x0, (np.arange(r.n), self.task_country[r.task])),
             shape=(r.n, len(self.countries)),
         )
         b = np.where(self.baseline > 0, self.baseline, 1.0)
-        per_pair = (und @ pc) @ sp.diags(100.0 / b)
-        e_idx = valid[hurt]
+        per_row = (r.M @ pc) @ sp.diags(100.0 / b)
         sel = sp.csr_matrix(
-            (np.ones(len(e_idx)), (e_idx, p[hurt])), shape=(len(comp.edge_ids), n_p)
+            (drop[hit], (np.repeat(valid, 2)[hit], rows[hit])),
+            shape=(len(comp.edge_ids), 2 * n_p),
         )
-        return (sel @ per_pair).tocsr()
+        return (sel @ per_row).tocsr()
 
     def traffic_loss_bounds(self, configs: Sequence[np.ndarray]) -> np.ndarray:
         """Upper bound on every country's headline traffic loss (percent, K x countries).
 
-        A country keeps at least the baseline traffic of its routes that cross no
-        link whose capacity fell below its baseline load (exact when the intact
-        network carries every demand, as it does at the sourced utilization;
-        otherwise every bound is 100).
+        A country keeps at least the traffic that its routes crossing no link whose
+        capacity fell below its baseline load keep on the intact network; it may
+        lose the rest, and what its displaced traffic got back on spare capacity
+        on the intact network (``_grant_pct``). A set that hurts no link loses
+        nothing (every task keeps its baseline traffic).
         """
         m = self.traffic
-        out = np.zeros((len(configs), len(self.countries)))
-        if (m.load0 > m.dcap0 + 1e-9).any():
-            out[:] = 100.0
-            return out
         r = m.routes
         b = np.where(self.baseline > 0, self.baseline, 1.0)
         # sets whose edges lie on distinct pairs: the sum of the edges' own bounds (a pair's
@@ -324,17 +376,24 @@ class Evaluator:
         act = sp.csr_matrix(
             (np.ones(len(flat)), (rows, flat)), shape=(len(configs), len(self.comp.edge_ids))
         )
-        out = np.minimum(100.0, np.asarray((act @ self._edge_traffic_loss).todense()) + 1e-6)
+        hurts = (act @ self._edge_hurts.astype(float)) > 0
+        out = np.asarray((act @ self._edge_traffic_loss).todense())
+        out += np.where(hurts[:, None], self._grant_pct[None, :], 0.0)
+        out = np.minimum(100.0, out + 1e-6)
         for k in np.flatnonzero(shared):
             cfg = configs[k]
             cap = self.capacity_after(np.unique(np.asarray(cfg, np.int64)))
-            hurt = _traffic._hurt(m, _traffic.directed_capacity(self.comp, cap))
-            if not hurt.any():
+            dcap = _traffic.directed_capacity(self.comp, cap)
+            # any pair whose capacity changed and whose traffic may no longer fit (conservative)
+            every = np.arange(len(dcap))
+            rho = _keep_share_at_most(m, every, np.maximum(dcap - 1e-6, 0.0))
+            if not ((dcap < m.dcap0) & (rho < 1.0)).any():
+                out[k] = 0.0
                 continue
-            hit = _traffic._path_min(r, np.where(hurt, 0.0, 1.0)) < 1
-            lost_t = np.bincount(r.task, weights=m.x0 * hit, minlength=self.n_tasks)
+            lost = np.maximum(self._kept0 - m.x0 * _traffic._path_min(r, rho), 0.0)
+            lost_t = np.bincount(r.task, weights=lost, minlength=self.n_tasks)
             lost_c = np.bincount(self.task_country, weights=lost_t, minlength=len(self.countries))
-            out[k] = np.minimum(100.0, 100.0 * lost_c / b + 1e-6)
+            out[k] = np.minimum(100.0, 100.0 * lost_c / b + self._grant_pct + 1e-6)
         return out
 
     # -------------------------------------------------------------- basics
@@ -524,9 +583,7 @@ class Evaluator:
             ``values`` (K x countries, Tbit/s); ``reach`` (K x countries, bool).
         """
         if self.traffic is not None:
-            vals = np.array(
-                [self.traffic_values(self.capacity_after(np.asarray(c, np.int64))) for c in configs]
-            ).reshape(len(configs), len(self.countries))
+            vals = self.traffic_values_many(configs)
             rch = np.tile(self.reach0, (len(configs), 1))
             for k in range(len(configs)):
                 if reach == "all" or ((vals[k] <= 0) & self.reach0).any():

@@ -72,6 +72,8 @@ when the immediate horizon serves everybody, so does the rerouted one.
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,9 +131,30 @@ class Model:
     route_cache: dict = field(default_factory=dict, repr=False)
 
 
+_PAIR_EDGES: dict[int, tuple] = {}
+
+
+def _per_object(cache: dict, obj: object, make, limit: int = 32):
+    """``make(obj)``, kept in ``cache`` while ``obj`` lives (by id, held by a weak reference)."""
+    got = cache.get(id(obj))
+    if got is not None and got[0]() is obj:
+        return got[1]
+    if len(cache) >= limit:
+        for k in [k for k, (ref, _) in cache.items() if ref() is None] or list(cache):
+            del cache[k]
+    value = make(obj)
+    cache[id(obj)] = (weakref.ref(obj), value)
+    return value
+
+
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
-    """Capacity (Tbit/s) of every directed flow pair (each direction the pair's full capacity)."""
-    cap = np.asarray(_engine._incidence(comp).T @ edge_cap).ravel()
+    """Capacity (Tbit/s) of every directed flow pair (each direction the pair's full capacity).
+
+    Each pair's capacity is the sum of its edges' in edge order (the product with
+    the pairs x edges incidence, kept per compiled network).
+    """
+    inc = _per_object(_PAIR_EDGES, comp, lambda c: _engine._incidence(c).T.tocsr())
+    cap = inc @ np.asarray(edge_cap, dtype=float)
     return np.repeat(cap, 2)
 
 
@@ -237,11 +260,42 @@ def _routes(comp: _engine.Compiled, per_task: list[list[tuple[np.ndarray, float]
     )
 
 
+_HOPS: dict[int, tuple] = {}
+
+
+def _hops(routes: Routes) -> tuple:
+    """The routes' pairs hop by hop: paths ordered longest first, and for hop ``j`` the
+    pair of each path that has one (a prefix of that order). Kept per routes object."""
+    return _per_object(_HOPS, routes, _make_hops)
+
+
+def _make_hops(routes: Routes) -> tuple:
+    lens = np.diff(routes.ptr)
+    order = np.argsort(-lens, kind="stable")
+    hops = []
+    for j in range(int(lens.max()) if len(lens) else 0):
+        n_j = int((lens > j).sum())
+        hops.append(routes.idx[routes.ptr[order[:n_j]] + j])
+    return order, hops
+
+
 def _path_min(routes: Routes, values: np.ndarray) -> np.ndarray:
-    """Per path, the minimum of ``values`` (per directed pair) over its pairs."""
+    """Per path, the minimum of ``values`` (per directed pair) over its pairs.
+
+    ``values`` may have more axes after the first (one column per capacity vector):
+    the minimum is then taken column by column. Computed hop by hop (a minimum is
+    exact whatever the order).
+    """
     if not routes.n:
-        return np.zeros(0)
-    return np.minimum.reduceat(values[routes.idx], routes.ptr[:-1])
+        return np.zeros((0, *np.shape(values)[1:]))
+    order, hops = _hops(routes)
+    acc = values[hops[0]]
+    for h in hops[1:]:
+        part = acc[: len(h)]
+        np.minimum(part, values[h], out=part)
+    out = np.empty_like(acc)
+    out[order] = acc
+    return out
 
 
 def _pair_cable(comp: _engine.Compiled, edge_cap: np.ndarray) -> sp.csr_matrix:
@@ -617,6 +671,38 @@ def fair_share(routes: Routes, dcap: np.ndarray, demand: np.ndarray, *, with_pat
     return served
 
 
+_FINGERPRINTS: dict[int, tuple] = {}
+
+
+def _fingerprint(comp: _engine.Compiled) -> str:
+    """A digest of what a task's maximum flow depends on in ``comp`` besides the capacities.
+
+    The route cache is keyed by it rather than by the object: a network split by a
+    closed area is compiled anew for every run, the same each time.
+    """
+    return _per_object(_FINGERPRINTS, comp, _digest)
+
+
+def _digest(comp: _engine.Compiled) -> str:
+    h = hashlib.sha1()
+    for a in (
+        np.asarray([comp.n_flow]),
+        comp.pair_u,
+        comp.pair_v,
+        comp.pair_of_edge,
+        comp.task_country,
+        comp.task_region,
+        *(np.asarray(comp.country_flow_nodes[c]) for c in comp.countries),
+        *(np.asarray(r) for r in comp.region_nodes),
+        np.asarray([] if comp.corridor is None else comp.corridor),
+    ):
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype}{a.shape}".encode())
+        h.update(a.tobytes())
+    h.update("|".join(comp.countries).encode())
+    return h.hexdigest()
+
+
 def _extra_routes(
     m: Model, edge_cap: np.ndarray, tasks: np.ndarray, comp: _engine.Compiled | None = None
 ) -> Routes:
@@ -630,7 +716,7 @@ def _extra_routes(
     for t in tasks:
         t = int(t)
         mask = comp.corridor[t] if comp.corridor is not None else slice(None)
-        key = (id(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
+        key = (_fingerprint(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
         if key not in cache:
             solved = _task_max_flow(comp, edge_cap, t)
             cache[key] = _decompose(comp, solved, TOP_PATHS) if solved else []
@@ -774,9 +860,22 @@ def keep_share(m: Model, dcap: np.ndarray) -> np.ndarray:
         return np.where((load0 > _EPS) & (dcap < need - _EPS), dcap / need, 1.0)
 
 
+def immediate_after_many(m: Model, dcaps: np.ndarray) -> np.ndarray:
+    """:func:`immediate_after` for many capacity vectors (K x directed pairs; no split, none
+    lost): K x tasks, Tbit/s."""
+    dcaps = np.atleast_2d(np.asarray(dcaps, dtype=float))
+    out = np.tile(m.served0["immediate"], (dcaps.shape[0], 1))
+    hurt = _hurt(m, dcaps.T).any(axis=0)
+    if hurt.any():
+        out[hurt] = np.minimum(immediate_many(m, dcaps[hurt]), m.served0["immediate"])
+    return out
+
+
 def _hurt(m: Model, dcap: np.ndarray) -> np.ndarray:
-    """Per directed pair: its baseline traffic no longer all fits (:func:`keep_share`)."""
-    return (dcap < m.dcap0 - _EPS) & (keep_share(m, dcap) < 1.0)
+    """Per directed pair (and capacity vector, one per column): its baseline traffic no
+    longer all fits (:func:`keep_share`)."""
+    shape = (-1,) + (1,) * (np.ndim(dcap) - 1)
+    return (dcap < m.dcap0.reshape(shape) - _EPS) & (keep_share(m, dcap) < 1.0)
 
 
 def _split_flow_nodes(comp: _engine.Compiled, comp_after: _engine.Compiled) -> np.ndarray:

@@ -284,18 +284,65 @@ def test_utilization_is_a_parameter_not_module_state(make_network):
     assert any("27.5% average utilization" in n for n in low.notes)
 
 
-def test_immediate_many_is_immediate_row_by_row(world):
-    # one rule for one capacity vector or many: the Monte Carlo evaluates many at once
+def test_many_failure_sets_at_once_equal_one_by_one(world):
+    """immediate_many / immediate_after_many: bit for bit what immediate / immediate_after give."""
     comp = _engine.compile_network(world, "landmass", cablesim.scenario.DEFAULT_CORE)
     m = _traffic.model(comp)
-    rng = np.random.default_rng(3)
-    caps = []
-    for _ in range(6):
-        cap = comp.edge_cap.copy()
-        cap[rng.choice(len(cap), size=40, replace=False)] = 0.0
-        caps.append(cap)
-    many = _traffic.immediate_many(m, np.stack([_traffic.directed_capacity(comp, c) for c in caps]))
-    for row, cap in zip(many, caps, strict=True):
-        one = _traffic.immediate(m, cap)
-        assert np.allclose(row, one, rtol=0, atol=1e-12)
-        assert (one < m.served0["immediate"] - 1e-9).any()  # the cuts hurt someone
+    r = m.routes
+    # the hop-by-hop minimum is the plain per-route minimum
+    v = np.random.default_rng(0).random(len(m.dcap0))
+    assert np.array_equal(_traffic._path_min(r, v), np.minimum.reduceat(v[r.idx], r.ptr[:-1]))
+    # the pairs' capacities are the incidence product
+    cap = comp.edge_cap * np.random.default_rng(1).random(len(comp.edge_cap))
+    want = np.repeat(np.asarray(_engine._incidence(comp).T @ cap).ravel(), 2)
+    assert np.array_equal(_traffic.directed_capacity(comp, cap), want)
+    rng = np.random.default_rng(2)
+    caps = [comp.edge_cap.copy()]
+    for n in (1, 3, 10, 30, 100):
+        for _ in range(6):
+            c = comp.edge_cap.copy()
+            c[rng.choice(len(c), n, replace=False)] = 0.0
+            caps.append(c)
+    c = comp.edge_cap * rng.uniform(0.3, 1.0, len(comp.edge_cap))  # degraded, not failed
+    caps.append(c)
+    dcaps = np.array([_traffic.directed_capacity(comp, c) for c in caps])
+    one = np.array([_traffic.immediate(m, c) for c in caps])
+    assert np.array_equal(_traffic.immediate_many(m, dcaps), one)
+    one = np.array([_traffic.immediate_after(m, c) for c in caps])
+    assert np.array_equal(_traffic.immediate_after_many(m, dcaps), one)
+
+
+def test_batch_traffic_values_many_and_bounds(world):
+    """The Monte Carlo's evaluation of many sets equals the one-by-one one; bounds hold."""
+    from cablesim import risk
+
+    state = risk._build_mc(
+        world, core=cablesim.scenario.DEFAULT_CORE, backhaul="landmass", routing="corridor"
+    )
+    ev = state.ev
+    configs = []
+    for i in range(3):
+        rng = np.random.default_rng(np.random.SeedSequence(4, spawn_key=(i,)))
+        configs += risk._sample(state, rng, 1.0, risk.FAULTS_PER_YEAR)
+    many = ev.traffic_values_many(configs)
+    one = np.array([ev.traffic_values(ev.capacity_after(c)) for c in configs])
+    assert np.array_equal(many, one)
+    b = ev.baseline
+    loss = np.where(b > 0, 100 * (1 - one / np.where(b > 0, b, 1)), 0).clip(0, 100)
+    assert (ev.traffic_loss_bounds(configs) >= loss - 1e-9).all()
+
+
+def test_split_routes_reused_across_runs_give_the_same_answer(world):
+    """A closure that splits a land mass: the split network is compiled anew each run; its
+    routes are cached by content, and a warm run answers exactly as a cold one."""
+    sc = cablesim.load_scenario(cablesim.scenario.find_scenario("suez-closure"))
+    net = cablesim.load_network(sc.as_of)
+    comp = _engine.compile_network(net, "landmass", cablesim.scenario.DEFAULT_CORE)
+    m = _traffic.model(comp)
+    m.route_cache.clear()
+    cold = cablesim.simulate(sc, net).to_dict()
+    n = len(m.route_cache)
+    assert n
+    warm = cablesim.simulate(sc, net).to_dict()
+    assert len(m.route_cache) == n  # every route came from the cache
+    assert warm == cold
