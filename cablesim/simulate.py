@@ -280,6 +280,8 @@ def simulate(
         scenario = load_scenario(scenario, network=network)
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
+    # one after-state (a closure's split backhaul compiled once) for both measurements
+    after = metrics.after_state(net, failures, core=scenario.core, backhaul=scenario.backhaul)
     countries = metrics.country_metrics(
         net,
         failures,
@@ -287,6 +289,7 @@ def simulate(
         backhaul=scenario.backhaul,
         incremental=incremental,
         measure=scenario.measure,
+        after=after,
     )
     segs = net.segments
     mask = segs["segment_id"].isin(failures.segments).to_numpy()
@@ -358,7 +361,7 @@ def simulate(
         notes=assumptions(net, scenario),
         warnings=failures.warnings + [w for w in [_noop.as_of_warning(net)] if w],
         cut_off_places=metrics.cut_off_places(
-            net, failures, core=scenario.core, backhaul=scenario.backhaul
+            net, failures, core=scenario.core, backhaul=scenario.backhaul, after=after
         ),
     )
 
