@@ -496,8 +496,12 @@ class TaskGraph:
         self.local[live] = np.arange(m)
         self.fwd = inv[:m].astype(np.int32)
         self.bwd = inv[m : 2 * m].astype(np.int32)
-        self.live = live
-        self.pair_cap = np.asarray(pair_cap, dtype=float)
+        self.live = live.astype(np.int32)
+
+    def capacity(self, pairs: np.ndarray) -> np.ndarray:
+        """The built capacity (Gbit/s) of ``pairs`` (0 for a pair without arcs)."""
+        j = self.local[pairs]
+        return np.where(j >= 0, self.data[self.fwd[j]], 0).astype(float)
 
     def solve(
         self, pairs: np.ndarray, caps: np.ndarray, *, with_flow: bool = False
@@ -522,13 +526,11 @@ class TaskGraph:
         flow = np.zeros(self.n_pairs) if with_flow else None
         if self.empty:
             return 0.0, flow
-        data = self.data
-        if len(pairs):
-            data = data.copy()
-            j = self.local[pairs]
-            ok = j >= 0
-            data[self.fwd[j[ok]]] = caps[ok]
-            data[self.bwd[j[ok]]] = caps[ok]
+        data = self.data.copy()  # the built capacities stay as built
+        j = self.local[pairs]
+        ok = j >= 0
+        data[self.fwd[j[ok]]] = caps[ok]
+        data[self.bwd[j[ok]]] = caps[ok]
         graph = sp.csr_matrix((data, self.indices, self.indptr), shape=self.shape, copy=False)
         res = maximum_flow(graph, self.S, self.T, method="dinic")
         value = res.flow_value / GBPS
@@ -594,7 +596,7 @@ class FlowSolver:
         lost = (
             self._lost if comp.corridor is None else self._lost * comp.corridor[task, self._edges]
         )
-        caps = g.pair_cap[self._pairs] - np.bincount(
+        caps = g.capacity(self._pairs) - np.bincount(
             self._inv, weights=lost, minlength=len(self._pairs)
         )
         return g.solve(self._pairs, caps, with_flow=with_edges)
