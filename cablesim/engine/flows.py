@@ -484,11 +484,12 @@ class TaskGraph:
         u, v = comp.pair_u[live], comp.pair_v[live]
         rows = np.concatenate([u, v, np.full(len(src), self.S), sink])
         cols = np.concatenate([v, u, src, np.full(len(sink), self.T)])
-        order = np.lexsort((cols, rows))
+        # arcs sorted by row then column (each arc once): canonical CSR
+        order = np.argsort(rows.astype(np.int64) * n + cols, kind="stable")
         inv = np.empty_like(order)
         inv[order] = np.arange(len(order))
         self.indices = cols[order].astype(np.int32)
-        self.indptr = np.searchsorted(rows[order], np.arange(n + 1)).astype(np.int32)
+        self.indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))].astype(np.int32)
         data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
         self.data = data[order].astype(np.int32)
         m = len(live)
