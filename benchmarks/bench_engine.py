@@ -47,6 +47,7 @@ import cablesim
 from cablesim import metrics, parallel, risk
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine.flowview import FlowView
 from cablesim.engine.reference import plain_flows
 from cablesim.scenario import DEFAULT_CORE
 from cablesim.sweep import sweep
@@ -279,6 +280,13 @@ def one_engine(net: cablesim.Network) -> None:
     print(
         f"  cut_off_places given the run's after-state {1e3 * t_places:.2f} ms; building its "
         f"own (before) {1e3 * t_places_own:.1f} ms: {t_places_own / t_places:.0f}x"
+    )
+    t_view = _best(lambda: FlowView.of(snet, after.comp, after.comp_after, after.cap_after), 3)
+    t_view_own = _best(lambda: FlowView.build(snet, fails, core=core), 3)
+    print(
+        f"  explain's flow view from the run's after-state {1e3 * t_view:.1f} ms; "
+        f"splitting the backhaul again (before) {1e3 * t_view_own:.0f} ms: "
+        f"{t_view_own / t_view:.0f}x"
     )
     t_run = _best(lambda: cablesim.simulate(sc, network=snet), 3)
     print(f"  simulate suez-closure warm (mostly the traffic model): {1e3 * t_run:.0f} ms")
