@@ -14,6 +14,13 @@ arrays:
   Dinic implementation, counting only the edges of the country's route
   corridor to that region (:func:`corridors`); a country's capacity to the
   core is the mean of its capacities to the core regions;
+* **one solve path**: each task's flow graph is built once per compiled
+  network (:class:`TaskGraph`, :func:`task_graph`); a solve after a change
+  rewrites the capacities of the changed pairs on it. :class:`FlowSolver`
+  (behind :func:`cablesim.simulate`) and the batch evaluator
+  (:mod:`cablesim.engine.batch`) both solve this way;
+* **reachability** of every country from one labelling of the flow nodes
+  (:func:`reach`), for the metrics and the batch evaluator alike;
 * **reuse**: the baseline flow of every country is kept edge by edge. After a
   failure, a country's flow value can only change if some edge now carries
   less capacity than that country's baseline flow puts on it; every other
