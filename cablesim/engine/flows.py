@@ -509,7 +509,10 @@ class TaskGraph:
     def capacity(self, pairs: np.ndarray) -> np.ndarray:
         """The built capacity (Gbit/s) of ``pairs`` (0 for a pair without arcs)."""
         j = self.local[pairs]
-        return np.where(j >= 0, self.data[self.fwd[j]], 0).astype(float)
+        ok = j >= 0
+        out = np.zeros(len(j))
+        out[ok] = self.data[self.fwd[j[ok]]]
+        return out
 
     def solve(
         self, pairs: np.ndarray, caps: np.ndarray, *, with_flow: bool = False

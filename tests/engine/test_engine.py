@@ -127,6 +127,18 @@ def test_one_solve_path(world, ev):
         assert np.array_equal(flow, f1), t
 
 
+def test_a_task_graph_without_arcs(branchy):
+    """A task whose corridor holds no capacity solves to 0, whatever changes."""
+    comp = _engine.compile_network(branchy, "landmass", ("CCC",))
+    n_pairs = len(comp.pair_u)
+    g = _engine.TaskGraph(comp, 0, np.zeros(n_pairs))
+    pairs = np.arange(n_pairs)
+    assert g.capacity(pairs).tolist() == [0.0] * n_pairs
+    assert g.solve(pairs, np.ones(n_pairs), with_flow=True)[0] == 0.0
+    full = _engine.task_graph(comp, 0)
+    assert full.capacity(pairs).tolist() == _engine.pair_capacity(comp, comp.edge_cap, 0).tolist()
+
+
 def test_reach_equals_networkx(world, ev):
     """The one reachability test (metrics and the batch evaluator) against networkx components."""
     segs = world.segments
