@@ -43,6 +43,8 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -108,6 +110,7 @@ def country_metrics(
     incremental: bool = True,
     measure: str = "traffic",
     utilization: float | None = None,
+    after: AfterState | None = None,
 ) -> pd.DataFrame:
     """Per-country metrics before and after ``failures``.
 
@@ -132,6 +135,10 @@ def country_metrics(
     utilization
         Mean utilization of the intact network for the demand model; default
         :data:`cablesim.engine.demand.UTILIZATION`.
+    after
+        The network after ``failures`` from :func:`after_state` with the same
+        arguments, when the caller already built it (:func:`cablesim.simulate`
+        shares one with :func:`cut_off_places`); built here otherwise.
 
     Returns
     -------
@@ -139,7 +146,8 @@ def country_metrics(
         One row per country of the model, columns :data:`COLUMNS`, sorted by
         status severity then loss.
     """
-    comp, comp_after, cap_after, split = _state_after(network, failures, core, backhaul, routing)
+    after = _checked(after, network, failures, core, backhaul, routing)
+    comp, comp_after, cap_after, split = after.comp, after.comp_after, after.cap_after, after.split
     base = _engine.baseline(comp)
     if split is None:
         task_after = _engine.task_values_after(comp, cap_after, incremental=incremental)
@@ -151,10 +159,10 @@ def country_metrics(
         else:
             solver = _engine.FlowSolver(comp_after, cap_after)
             task_after = np.array([solver.task_flow(t)[0] for t in range(len(comp.task_country))])
-    after = _engine._country_values(comp, task_after)
+    values_after = _engine.country_values(comp, task_after)
     traffic = _traffic_after(comp, comp_after, cap_after, failures, utilization)
     region_loss = _region_losses(comp, base.task_value, task_after)
-    reach = _engine.reachable(comp_after, cap_after)
+    reach = dict(zip(comp.countries, after.reach.tolist(), strict=True))
     reach_before = _cached(
         network,
         f"reach:{backhaul}:{','.join(core)}",
@@ -177,7 +185,7 @@ def country_metrics(
     rows = []
     for c in comp.countries:
         b = base.values[c]
-        r = after[c]
+        r = values_after[c]
         nodes = set(comp.node_ids[comp.country_nodes[c]])
         if nodes and nodes <= lost_nodes:
             r = 0.0
@@ -260,12 +268,70 @@ def _traffic_after(
     return out
 
 
-def _state_after(
-    network: Network, failures: Failures, core: tuple[str, ...], backhaul: str, routing: str
-) -> tuple[_engine.Compiled, _engine.Compiled, np.ndarray, pd.DataFrame | None]:
-    """The compiled network before and after ``failures``, the capacities after, and the split
-    backhaul (``None`` when no closed area splits a land mass; cached per set of closed areas)."""
-    comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
+@dataclass(frozen=True, eq=False)
+class AfterState:
+    """The network after a set of failures, compiled once for every metric of a run.
+
+    A closed area that splits a land mass's backhaul (Suez splits Egypt's)
+    needs the network compiled again with the split backhaul: built once here
+    and passed to :func:`country_metrics` and :func:`cut_off_places`.
+
+    Attributes
+    ----------
+    failures, core, backhaul, routing
+        What it was built for.
+    comp
+        The compiled intact network.
+    comp_after
+        The compiled network after the failures: ``comp`` itself unless a closed
+        area splits a land mass, else ``comp`` compiled with the split backhaul
+        (same corridors).
+    cap_after
+        Capacity of every finite edge after the failures (Tbit/s).
+    split
+        The split backhaul edges, ``None`` when no land mass is split.
+    label
+        Connected component of every flow node of ``comp_after`` over the
+        pairs left with capacity (:func:`cablesim.engine.flows.components`).
+    reach
+        Whether each country (``comp.countries`` order) still has a route to the
+        core (:func:`cablesim.engine.flows.reach`).
+    """
+
+    failures: Failures
+    core: tuple[str, ...]
+    backhaul: str
+    routing: str
+    comp: _engine.Compiled
+    comp_after: _engine.Compiled
+    cap_after: np.ndarray
+    split: pd.DataFrame | None
+    label: np.ndarray
+    reach: np.ndarray
+
+
+def after_state(
+    network: Network,
+    failures: Failures,
+    *,
+    core: tuple[str, ...],
+    backhaul: str = "landmass",
+    routing: str = "corridor",
+) -> AfterState:
+    """The network after ``failures``, for :func:`country_metrics` and :func:`cut_off_places`.
+
+    Parameters
+    ----------
+    network, failures, core, backhaul, routing
+        As for :func:`country_metrics`.
+
+    Returns
+    -------
+    AfterState
+        The split backhaul of a set of closed areas is cached on the network.
+    """
+    core = tuple(core)
+    comp = _engine.compile_network(network, backhaul, core, routing=routing)
     cap_after = _engine.edge_capacity_after(
         comp, failed_edges(network, failures), failures.degraded
     )
@@ -276,12 +342,53 @@ def _state_after(
         if areas
         else None
     )
-    if split is None:
-        return comp, comp, cap_after, None
-    comp_after = _engine.compile_network(
-        network, backhaul, tuple(core), routing=routing, backhaul_edges=split, corridor_of=comp
+    comp_after = (
+        comp
+        if split is None
+        else _engine.compile_network(
+            network, backhaul, core, routing=routing, backhaul_edges=split, corridor_of=comp
+        )
     )
-    return comp, comp_after, cap_after, split
+    label = _engine.components(comp_after, cap_after)
+    return AfterState(
+        failures=failures,
+        core=core,
+        backhaul=backhaul,
+        routing=routing,
+        comp=comp,
+        comp_after=comp_after,
+        cap_after=cap_after,
+        split=split,
+        label=label,
+        reach=_engine.reach(comp_after, cap_after, label=label),
+    )
+
+
+def _checked(
+    after: AfterState | None,
+    network: Network,
+    failures: Failures,
+    core: tuple[str, ...],
+    backhaul: str,
+    routing: str | None,
+) -> AfterState:
+    """``after``, or a new one; refuses a state built for other failures or settings.
+
+    ``routing=None``: any routing will do (reachability ignores the corridors).
+    """
+    if after is None:
+        return after_state(
+            network, failures, core=core, backhaul=backhaul, routing=routing or "corridor"
+        )
+    if (
+        after.comp.network is not network
+        or (after.failures is not failures and after.failures != failures)
+        or after.core != tuple(core)
+        or after.backhaul != backhaul
+        or (routing is not None and after.routing != routing)
+    ):
+        raise ValueError("the after-state was built for another network, failures or settings")
+    return after
 
 
 PLACE_COLUMNS = ("iso3", "name", "stations", "n_stations", "landing_point_ids")
@@ -293,6 +400,7 @@ def cut_off_places(
     *,
     core: tuple[str, ...],
     backhaul: str = "landmass",
+    after: AfterState | None = None,
 ) -> pd.DataFrame:
     """Places cut off from the core inside countries that are not cut off as a whole.
 
@@ -303,20 +411,29 @@ def cut_off_places(
     Islands. Lost stations (``station`` and ``country`` events) are not places
     cut off: they are gone.
 
+    Parameters
+    ----------
+    network, failures, core, backhaul
+        As for :func:`country_metrics`.
+    after
+        The network after ``failures`` (:func:`after_state`, any routing), when
+        the caller already built it; built here otherwise.
+
     Returns
     -------
     pandas.DataFrame
         Columns :data:`PLACE_COLUMNS`: the country, the station names (without
         the country), their number and ids; largest places first.
     """
-    comp, comp_after, cap_after, _ = _state_after(network, failures, core, backhaul, "corridor")
+    after = _checked(after, network, failures, core, backhaul, None)
+    comp, comp_after = after.comp, after.comp_after
     reach_before = _cached(
         network,
         f"reachnode:{backhaul}:{','.join(core)}",
-        lambda: _reachable_nodes(_engine.FlowSolver(comp, comp.edge_cap)),
+        lambda: _engine.reaching_nodes(comp, _engine.components(comp, comp.edge_cap)),
     )
-    solver = _engine.FlowSolver(comp_after, cap_after)
-    reach_after = _reachable_nodes(solver)
+    reach_after = _engine.reaching_nodes(comp_after, after.label)
+    country_reach = dict(zip(comp.countries, after.reach.tolist(), strict=True))
     lps = network.landing_points
     idx = pd.Series(np.arange(len(comp.node_ids)), index=comp.node_ids)
     ids = lps["landing_point_id"].to_numpy()
@@ -330,7 +447,7 @@ def cut_off_places(
     names = network.country_names
     rows = []
     for (iso3, _), g in sub.groupby(["iso3", "_place"], sort=False):
-        if not solver.reachable_core(iso3):
+        if not country_reach.get(iso3, False):
             continue  # the whole country is cut off: reported as isolated
         stations = sorted(str(n).rsplit(",", 1)[0].strip() for n in g["name"])
         rows.append(
@@ -344,17 +461,6 @@ def cut_off_places(
         )
     out = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
     return out.sort_values(["n_stations", "iso3"], ascending=[False, True]).reset_index(drop=True)
-
-
-def _reachable_nodes(solver: _engine.FlowSolver) -> np.ndarray:
-    """Boolean per flow node: whether any route joins it to another flow node of a core country
-    (an island of a core country counts as cut off when it reaches no other core node)."""
-    comp = solver.comp
-    label = solver.component
-    n_core = np.bincount(label[comp.core_flow_nodes], minlength=solver.n_comp)
-    is_core = np.zeros(comp.n_flow, dtype=bool)
-    is_core[comp.core_flow_nodes] = True
-    return n_core[label] - is_core > 0
 
 
 def _region_losses(

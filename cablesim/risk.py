@@ -535,7 +535,7 @@ class _CUState:
     candidates: np.ndarray  # country indices whose value can change
     touched: dict[int, np.ndarray]  # task -> whether it can change
     lost: np.ndarray  # countries that lose every node
-    graphs: dict[tuple[int, int], _batch._TaskGraph] = field(default_factory=dict)
+    graphs: dict[tuple[int, int], _engine.TaskGraph] = field(default_factory=dict)
 
 
 def _build_cu(
@@ -613,7 +613,7 @@ def _cu_value(state: _CUState, comp: _engine.Compiled, which: int, t: int, gb: n
             red0 = red0 * comp.corridor[t]
         ok = comp.pair_of_edge >= 0
         pc0 = np.bincount(comp.pair_of_edge[ok], weights=red0[ok], minlength=len(comp.pair_u))
-        g = state.graphs[key] = _batch._TaskGraph(comp, t, pc0, big=2**31 - 1)
+        g = state.graphs[key] = _engine.TaskGraph(comp, t, pc0, big=2**31 - 1)
     red = gb if comp.corridor is None else gb * comp.corridor[t]
     ok = comp.pair_of_edge >= 0
     pc = np.bincount(comp.pair_of_edge[ok], weights=red[ok], minlength=len(comp.pair_u))

@@ -290,6 +290,8 @@ def simulate(
         scenario = load_scenario(scenario, network=network)
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
+    # one after-state (a closure's split backhaul compiled once) for both measurements
+    after = metrics.after_state(net, failures, core=scenario.core, backhaul=scenario.backhaul)
     countries = metrics.country_metrics(
         net,
         failures,
@@ -298,6 +300,7 @@ def simulate(
         incremental=incremental,
         measure=scenario.measure,
         utilization=utilization,
+        after=after,
     )
     segs = net.segments
     mask = segs["segment_id"].isin(failures.segments).to_numpy()
@@ -369,7 +372,7 @@ def simulate(
         notes=assumptions(net, scenario, utilization=utilization),
         warnings=failures.warnings + [w for w in [_noop.as_of_warning(net)] if w],
         cut_off_places=metrics.cut_off_places(
-            net, failures, core=scenario.core, backhaul=scenario.backhaul
+            net, failures, core=scenario.core, backhaul=scenario.backhaul, after=after
         ),
     )
 

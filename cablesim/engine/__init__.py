@@ -2,10 +2,12 @@
 
 * :mod:`~cablesim.engine.flows`: compiling a network (contraction of
   backhaul, integer capacities, route corridors), maximum flows per country and
-  core region, reachability, latency, and the backhaul split of closed areas;
+  core region (the one solve path, :class:`~cablesim.engine.flows.TaskGraph`),
+  reachability (:func:`~cablesim.engine.flows.reach`), latency, and the
+  backhaul split of closed areas;
 * :mod:`~cablesim.engine.batch`: the batch evaluator for sweeps and Monte
-  Carlo, built on the same compiled form and the same per-task problem (tested
-  equal to :func:`cablesim.simulate`);
+  Carlo, on the same compiled form, the same task graphs and the same
+  reachability (tested equal to :func:`cablesim.simulate`);
 * :mod:`~cablesim.engine.flowview`: which edges carry a country's flow before
   and after a failure (for the explanation and the dependency lens);
 * :mod:`~cablesim.engine.reference`: the plain networkx approach, an

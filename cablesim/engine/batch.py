@@ -17,8 +17,10 @@ batches through :mod:`cablesim.parallel`).
       set of edges on distinct flow pairs the set touches a task exactly when
       one of its edges does (capacities of distinct pairs do not interact).
       Sets with two edges on one pair are checked directly;
-    * a touched task is solved on a prebuilt CSR graph whose failed pairs'
-      capacities are rewritten (:class:`_TaskGraph`), with scipy's Dinic;
+    * a touched task is solved on the engine's prebuilt CSR graph of that task,
+      with the failed pairs' capacities rewritten
+      (:class:`cablesim.engine.flows.TaskGraph`, the one solve path, which
+      :func:`cablesim.simulate` uses too), with scipy's Dinic;
       results are cached by the failed edges in the task's corridor, the
       only ones its value depends on (sweeps: :meth:`Evaluator.task_values`);
     * for many overlapping sets (Monte Carlo), :meth:`Evaluator.task_value`
@@ -35,7 +37,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, maximum_flow
 
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
@@ -66,72 +67,6 @@ class _Prepared:
 class _Entry:
     value: float  # Tbit/s
     flow: np.ndarray  # |flow| on every pair, Gbit/s
-
-
-class _TaskGraph:
-    """The flow graph of one task in CSR form, with the positions of each pair's two arcs.
-
-    Solving after a change only rewrites the capacities of the changed pairs:
-    the same integer problem as :meth:`cablesim.engine.flows.FlowSolver.task_flow`,
-    without rebuilding the graph for every query.
-    """
-
-    def __init__(
-        self, comp: _engine.Compiled, t: int, pair_cap: np.ndarray, *, big: int | None = None
-    ) -> None:
-        c = comp.countries[comp.task_country[t]]
-        src = comp.country_flow_nodes[c]
-        sink = np.setdiff1d(comp.region_nodes[comp.task_region[t]], src)
-        live = np.flatnonzero(pair_cap > 0)
-        self.n_pairs = len(pair_cap)
-        self.empty = not len(sink) or not len(live)
-        n = comp.n_flow + 2
-        self.shape = (n, n)
-        self.S, self.T = n - 2, n - 1
-        cap = pair_cap[live].astype(np.int64)
-        if big is None:
-            big = int(min(int(cap.sum()) + 1, 2**31 - 1))
-        u, v = comp.pair_u[live], comp.pair_v[live]
-        rows = np.concatenate([u, v, np.full(len(src), self.S), sink])
-        cols = np.concatenate([v, u, src, np.full(len(sink), self.T)])
-        order = np.lexsort((cols, rows))
-        inv = np.empty_like(order)
-        inv[order] = np.arange(len(order))
-        self.indices = cols[order].astype(np.int32)
-        self.indptr = np.searchsorted(rows[order], np.arange(n + 1)).astype(np.int32)
-        data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
-        self.data = data[order].astype(np.int32)
-        m = len(live)
-        self.local = np.full(len(pair_cap), -1, dtype=np.int64)
-        self.local[live] = np.arange(m)
-        self.fwd = inv[:m]
-        self.bwd = inv[m : 2 * m]
-        self.live = live
-
-    def solve(
-        self, pairs: np.ndarray, caps: np.ndarray, *, with_flow: bool = False
-    ) -> tuple[float, np.ndarray | None]:
-        """Max flow (Tbit/s) with the capacities of ``pairs`` set to ``caps`` (Gbit/s)."""
-        flow = np.zeros(self.n_pairs) if with_flow else None
-        if self.empty:
-            return 0.0, flow
-        data = self.data.copy()
-        j = self.local[pairs]
-        ok = j >= 0
-        data[self.fwd[j[ok]]] = caps[ok]
-        data[self.bwd[j[ok]]] = caps[ok]
-        graph = sp.csr_matrix((data, self.indices, self.indptr), shape=self.shape, copy=False)
-        res = maximum_flow(graph, self.S, self.T, method="dinic")
-        value = res.flow_value / _engine.GBPS
-        if with_flow:
-            f = res.flow
-            if np.array_equal(f.indptr, self.indptr) and np.array_equal(f.indices, self.indices):
-                flow[self.live] = np.abs(f.data[self.fwd])
-            else:  # pragma: no cover - another scipy layout
-                f = f.tocsr()
-                u = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))[self.fwd]
-                flow[self.live] = np.abs(np.asarray(f[u, self.indices[self.fwd]]).ravel())
-        return value, flow
 
 
 def _keep_share_at_most(m: _traffic.Model, rows: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -226,11 +161,9 @@ class Evaluator:
             raise RuntimeError(
                 "cablesim.engine.batch is out of step with the engine's country values"
             )
-        self._reach_cache: dict[int, tuple] = {}
         self.reach0 = self.reach(comp, comp.edge_cap)
         self._entries: dict[tuple, _Entry] = {}
         self._exact: dict[tuple, float] = {}
-        self._graphs: dict[int, _TaskGraph] = {}
         self.stats = {"solves": 0, "resolved": 0, "shared_pair_sets": 0}
         self.capacity_baseline = self.baseline
         self.traffic = None
@@ -429,62 +362,14 @@ class Evaluator:
     def reach(self, comp: _engine.Compiled, cap: np.ndarray) -> np.ndarray:
         """Whether each country has any route at all to a core node of another country.
 
-        The same test as :meth:`cablesim.engine.flows.FlowSolver.reachable_core`, for
-        all countries at once.
+        :func:`cablesim.engine.flows.reach` (``comp`` is this evaluator's compiled
+        network, or it compiled with a split backhaul: same countries, same order).
         """
-        key = id(comp)
-        if key not in self._reach_cache:
-            src, owner = [], []
-            for i, c in enumerate(self.countries):
-                nodes = comp.country_flow_nodes.get(c, np.array([], dtype=np.int64))
-                src.append(nodes)
-                owner.append(np.full(len(nodes), i))
-            has_tasks = np.array([len(comp.country_tasks.get(c, ())) > 0 for c in self.countries])
-            core_sinks = {}
-            for c in comp.core:
-                if c in self.country_index and c in comp.country_flow_nodes:
-                    others = [
-                        np.unique(comp.flow_of[comp.core_nodes[k]])
-                        for k in comp.core
-                        if k != c and k in comp.core_nodes
-                    ]
-                    sink = np.unique(np.concatenate(others)) if others else np.array([], np.int64)
-                    core_sinks[self.country_index[c]] = (
-                        comp.country_flow_nodes[c],
-                        np.setdiff1d(sink, comp.country_flow_nodes[c]),
-                    )
-            if len(self._reach_cache) > 8:
-                self._reach_cache.clear()
-            self._reach_cache[key] = (
-                comp,
-                np.concatenate(src).astype(np.int64),
-                np.concatenate(owner).astype(np.int64),
-                has_tasks,
-                core_sinks,
-            )
-        _, src, owner, has_tasks, core_sinks = self._reach_cache[key]
-        gb = _engine.to_gbps(cap)
-        ok = comp.pair_of_edge >= 0
-        pc = np.bincount(comp.pair_of_edge[ok], weights=gb[ok], minlength=len(comp.pair_u))
-        live = pc > 0
-        n = comp.n_flow
-        adj = sp.coo_matrix(
-            (np.ones(int(live.sum())), (comp.pair_u[live], comp.pair_v[live])), shape=(n, n)
-        )
-        _, lab = connected_components(adj, directed=False)
-        core_lab = np.unique(lab[comp.core_flow_nodes])
-        hit = np.isin(lab[src], core_lab)
-        out = np.bincount(owner[hit], minlength=len(self.countries)) > 0
-        for ci, (mine, sink) in core_sinks.items():
-            out[ci] = bool(len(sink)) and bool(np.isin(lab[mine], lab[sink]).any())
-        return out & has_tasks
+        return _engine.reach(comp, cap)
 
     # -------------------------------------------------------------- solving
-    def _graph(self, t: int) -> _TaskGraph:
-        g = self._graphs.get(t)
-        if g is None:
-            g = self._graphs[t] = _TaskGraph(self.comp, t, self._task_pc[t])
-        return g
+    def _graph(self, t: int) -> _engine.TaskGraph:
+        return _engine.task_graph(self.comp, t)
 
     def _pairs_after(
         self, t: int, edges: np.ndarray

@@ -14,6 +14,13 @@ arrays:
   Dinic implementation, counting only the edges of the country's route
   corridor to that region (:func:`corridors`); a country's capacity to the
   core is the mean of its capacities to the core regions;
+* **one solve path**: each task's flow graph is built once per compiled
+  network (:class:`TaskGraph`, :func:`task_graph`); a solve after a change
+  rewrites the capacities of the changed pairs on it. :class:`FlowSolver`
+  (behind :func:`cablesim.simulate`) and the batch evaluator
+  (:mod:`cablesim.engine.batch`) both solve this way;
+* **reachability** of every country from one labelling of the flow nodes
+  (:func:`reach`), for the metrics and the batch evaluator alike;
 * **reuse**: the baseline flow of every country is kept edge by edge. After a
   failure, a country's flow value can only change if some edge now carries
   less capacity than that country's baseline flow puts on it; every other
@@ -29,7 +36,7 @@ the real network and ``benchmarks/bench_engine.py`` times both.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -103,6 +110,8 @@ class Compiled:
     corridor: np.ndarray | None  # tasks x finite edges (None: any route counts)
     _incidence: sp.csr_matrix | None = None
     _baseline: Baseline | None = None
+    _graphs: dict[int, TaskGraph] = field(default_factory=dict, repr=False)
+    _reach: _ReachIndex | None = field(default=None, repr=False)
 
 
 def _regions(
@@ -350,7 +359,10 @@ def pair_capacity(comp: Compiled, edge_cap: np.ndarray, task: int | None = None)
     gbps = to_gbps(edge_cap)
     if task is not None and comp.corridor is not None:
         gbps = gbps * comp.corridor[task]
-    return np.asarray(_incidence(comp).T @ gbps).round().astype(np.int64)
+    ok = comp.pair_of_edge >= 0
+    # whole numbers summed in float64: exact
+    pc = np.bincount(comp.pair_of_edge[ok], weights=gbps[ok], minlength=len(comp.pair_u))
+    return pc.astype(np.int64)
 
 
 def _distance_graph(comp: Compiled) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -434,8 +446,130 @@ def _own_assumed_links(comp: Compiled) -> np.ndarray:
     return ok
 
 
+class TaskGraph:
+    """The flow graph of one (country, region) task in CSR form: the one solve path.
+
+    Built once per task from the pair capacities of the intact network (within
+    the task's corridor), with the positions of each pair's two arcs. Solving
+    after a change only rewrites the capacities of the changed pairs and runs
+    scipy's Dinic: no graph is rebuilt per query. Every maximum flow of the
+    engine goes through :meth:`solve` (:class:`FlowSolver` for
+    :func:`cablesim.simulate`, :class:`cablesim.engine.batch.Evaluator` for
+    sweeps and Monte Carlo), so the two cannot disagree.
+
+    Parameters
+    ----------
+    comp
+        The compiled network.
+    t
+        The task index.
+    pair_cap
+        Capacity (Gbit/s) of every flow pair for this task (:func:`pair_capacity`);
+        only the pairs with positive capacity get arcs, so a later change may
+        lower capacities but not raise a zero one.
+    big
+        Capacity of the arcs from the super-source and to the super-sink;
+        default the total pair capacity plus one (never binding). Pass
+        ``2**31 - 1`` when later capacities may exceed ``pair_cap``.
+    """
+
+    def __init__(
+        self, comp: Compiled, t: int, pair_cap: np.ndarray, *, big: int | None = None
+    ) -> None:
+        c = comp.countries[comp.task_country[t]]
+        src = comp.country_flow_nodes[c]
+        sink = np.setdiff1d(comp.region_nodes[comp.task_region[t]], src)
+        live = np.flatnonzero(pair_cap > 0)
+        self.n_pairs = len(pair_cap)
+        self.empty = not len(sink) or not len(live)
+        n = comp.n_flow + 2
+        self.shape = (n, n)
+        self.S, self.T = n - 2, n - 1
+        cap = pair_cap[live].astype(np.int64)
+        if big is None:
+            big = int(min(int(cap.sum()) + 1, 2**31 - 1))
+        u, v = comp.pair_u[live], comp.pair_v[live]
+        rows = np.concatenate([u, v, np.full(len(src), self.S), sink])
+        cols = np.concatenate([v, u, src, np.full(len(sink), self.T)])
+        # arcs sorted by row then column (each arc once): canonical CSR
+        order = np.argsort(rows.astype(np.int64) * n + cols, kind="stable")
+        inv = np.empty_like(order)
+        inv[order] = np.arange(len(order))
+        self.indices = cols[order].astype(np.int32)
+        self.indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))].astype(np.int32)
+        data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
+        self.data = data[order].astype(np.int32)
+        m = len(live)
+        self.local = np.full(len(pair_cap), -1, dtype=np.int32)
+        self.local[live] = np.arange(m)
+        self.fwd = inv[:m].astype(np.int32)
+        self.bwd = inv[m : 2 * m].astype(np.int32)
+        self.live = live.astype(np.int32)
+
+    def capacity(self, pairs: np.ndarray) -> np.ndarray:
+        """The built capacity (Gbit/s) of ``pairs`` (0 for a pair without arcs)."""
+        j = self.local[pairs]
+        ok = j >= 0
+        out = np.zeros(len(j))
+        out[ok] = self.data[self.fwd[j[ok]]]
+        return out
+
+    def solve(
+        self, pairs: np.ndarray, caps: np.ndarray, *, with_flow: bool = False
+    ) -> tuple[float, np.ndarray | None]:
+        """Maximum flow with the capacities of ``pairs`` set to ``caps``.
+
+        Parameters
+        ----------
+        pairs
+            Indices of the changed flow pairs (others keep ``pair_cap``).
+        caps
+            Their capacities (Gbit/s, whole numbers).
+        with_flow
+            Also return the flow on every pair.
+
+        Returns
+        -------
+        value, flow
+            The flow value (Tbit/s) and, with ``with_flow``, the absolute flow
+            (Gbit/s) on every pair (indexed like ``comp.pair_u``), else ``None``.
+        """
+        flow = np.zeros(self.n_pairs) if with_flow else None
+        if self.empty:
+            return 0.0, flow
+        data = self.data.copy()  # the built capacities stay as built
+        j = self.local[pairs]
+        ok = j >= 0
+        data[self.fwd[j[ok]]] = caps[ok]
+        data[self.bwd[j[ok]]] = caps[ok]
+        graph = sp.csr_matrix((data, self.indices, self.indptr), shape=self.shape, copy=False)
+        res = maximum_flow(graph, self.S, self.T, method="dinic")
+        value = res.flow_value / GBPS
+        if with_flow:
+            f = res.flow
+            if np.array_equal(f.indptr, self.indptr) and np.array_equal(f.indices, self.indices):
+                flow[self.live] = np.abs(f.data[self.fwd])
+            else:  # pragma: no cover - another scipy layout
+                f = f.tocsr()
+                u = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))[self.fwd]
+                flow[self.live] = np.abs(np.asarray(f[u, self.indices[self.fwd]]).ravel())
+        return value, flow
+
+
+def task_graph(comp: Compiled, t: int) -> TaskGraph:
+    """The :class:`TaskGraph` of task ``t`` on the intact capacities (cached on ``comp``)."""
+    g = comp._graphs.get(t)
+    if g is None:
+        g = comp._graphs[t] = TaskGraph(comp, t, pair_capacity(comp, comp.edge_cap, t))
+    return g
+
+
 class FlowSolver:
     """Maximum flows from countries to the core regions for one set of edge capacities.
+
+    A front to :class:`TaskGraph`: the change from the compiled capacities is
+    worked out once (which edges lost how many Gbit/s, on which pairs); each
+    task then rewrites those pairs on its cached graph and solves.
 
     Parameters
     ----------
@@ -448,30 +582,13 @@ class FlowSolver:
     def __init__(self, comp: Compiled, edge_cap: np.ndarray) -> None:
         self.comp = comp
         self.edge_cap = edge_cap
-        all_pairs = pair_capacity(comp, edge_cap)
-        live = all_pairs > 0
-        n = comp.n_flow
-        self.S, self.T = n, n + 1
-        adj = sp.coo_matrix(
-            (np.ones(int(live.sum())), (comp.pair_u[live], comp.pair_v[live])), shape=(n, n)
-        )
-        self.n_comp, self.component = connected_components(adj, directed=False)
-
-    def _sink(self, task: int) -> np.ndarray:
-        comp = self.comp
-        c = comp.countries[comp.task_country[task]]
-        return np.setdiff1d(comp.region_nodes[comp.task_region[task]], comp.country_flow_nodes[c])
-
-    def reachable_core(self, country: str) -> bool:
-        """Whether any route at all joins the country to a core node of another country."""
-        comp = self.comp
-        src = comp.country_flow_nodes.get(country)
-        if src is None or not len(src):
-            return False
-        return any(
-            np.isin(self.component[src], self.component[self._sink(t)]).any()
-            for t in comp.country_tasks[country]
-        )
+        gb, gb0 = to_gbps(edge_cap), to_gbps(comp.edge_cap)
+        on_pair = comp.pair_of_edge >= 0
+        self._edges = np.flatnonzero((gb != gb0) & on_pair)
+        self._pairs, self._inv = np.unique(comp.pair_of_edge[self._edges], return_inverse=True)
+        self._lost = (gb0 - gb)[self._edges].astype(float)  # Gbit/s each changed edge lost
+        # a capacity above the compiled one may open pairs a cached graph has no arc for
+        self._grown = bool((gb > gb0)[on_pair].any())
 
     def task_flow(self, task: int, *, with_edges: bool = False) -> tuple[float, np.ndarray | None]:
         """Max flow (Tbit/s) of one (country, region) task within its corridor.
@@ -483,31 +600,17 @@ class FlowSolver:
             ``with_edges``, else ``None``.
         """
         comp = self.comp
-        c = comp.countries[comp.task_country[task]]
-        src = comp.country_flow_nodes[c]
-        sink = self._sink(task)
-        empty = (0.0, np.zeros(len(comp.pair_u)) if with_edges else None)
-        if not len(sink) or not np.isin(self.component[src], self.component[sink]).any():
-            return empty
-        pc = pair_capacity(comp, self.edge_cap, task)
-        live = np.flatnonzero(pc > 0)
-        u, v, cap = comp.pair_u[live], comp.pair_v[live], pc[live]
-        big = int(min(int(cap.sum()) + 1, 2**31 - 1))
-        n = comp.n_flow + 2
-        rows = np.concatenate([u, v, np.full(len(src), self.S), sink])
-        cols = np.concatenate([v, u, src, np.full(len(sink), self.T)])
-        data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
-        graph = sp.csr_matrix(
-            (data.astype(np.int32), (rows.astype(np.int32), cols.astype(np.int32))), shape=(n, n)
+        if self._grown:
+            g = TaskGraph(comp, task, pair_capacity(comp, self.edge_cap, task))
+            return g.solve(np.array([], dtype=np.int64), np.array([]), with_flow=with_edges)
+        g = task_graph(comp, task)
+        lost = (
+            self._lost if comp.corridor is None else self._lost * comp.corridor[task, self._edges]
         )
-        res = maximum_flow(graph, self.S, self.T, method="dinic")
-        value = res.flow_value / GBPS
-        if not with_edges:
-            return value, None
-        f = res.flow.tocsr()
-        pf = np.zeros(len(comp.pair_u))
-        pf[live] = np.abs(np.asarray(f[u, v]).ravel())
-        return value, pf
+        caps = g.capacity(self._pairs) - np.bincount(
+            self._inv, weights=lost, minlength=len(self._pairs)
+        )
+        return g.solve(self._pairs, caps, with_flow=with_edges)
 
     def flow(self, country: str, *, with_edges: bool = False) -> tuple[float, np.ndarray | None]:
         """Capacity (Tbit/s) of ``country`` to the core: the mean of its flows to the core regions.
@@ -533,7 +636,8 @@ class Baseline:
     values: dict[str, float]  # per country: mean over its tasks
 
 
-def _country_values(comp: Compiled, task_value: np.ndarray) -> dict[str, float]:
+def country_values(comp: Compiled, task_value: np.ndarray) -> dict[str, float]:
+    """Each country's capacity to the core (Tbit/s): the mean of its tasks' values."""
     return {
         c: float(task_value[t].mean()) if len(t) else 0.0 for c, t in comp.country_tasks.items()
     }
@@ -550,7 +654,7 @@ def baseline(comp: Compiled) -> Baseline:
     for t in range(n_tasks):
         values[t], flows[t] = solver.task_flow(t, with_edges=True)
     comp._baseline = Baseline(
-        task_value=values, task_pair_flow=flows, values=_country_values(comp, values)
+        task_value=values, task_pair_flow=flows, values=country_values(comp, values)
     )
     return comp._baseline
 
@@ -646,7 +750,7 @@ def flows_after(
     """
     values = task_values_after(comp, cap_after, countries=countries, incremental=incremental)
     wanted = countries if countries is not None else comp.countries
-    allv = _country_values(comp, values)
+    allv = country_values(comp, values)
     return {c: allv[c] for c in wanted}
 
 
@@ -678,13 +782,111 @@ def flows_after_split(
     comp: Compiled, comp_after: Compiled, cap_after: np.ndarray, split_hubs: list[str]
 ) -> dict[str, float]:
     """Capacity to the core after failures that also split land masses (exact reuse)."""
-    return _country_values(comp, task_values_after_split(comp, comp_after, cap_after, split_hubs))
+    return country_values(comp, task_values_after_split(comp, comp_after, cap_after, split_hubs))
+
+
+@dataclass
+class _ReachIndex:
+    """What :func:`reach` needs of a compiled network, worked out once (cached on it)."""
+
+    src: np.ndarray  # flow nodes of every country, concatenated
+    owner: np.ndarray  # country index of each
+    has_tasks: np.ndarray  # per country: whether it has a (country, region) task
+    core_sinks: dict[int, tuple[np.ndarray, np.ndarray]]  # core country: own, other core nodes
+
+
+def _reach_index(comp: Compiled) -> _ReachIndex:
+    if comp._reach is None:
+        empty = np.array([], dtype=np.int64)
+        nodes = [comp.country_flow_nodes.get(c, empty) for c in comp.countries]
+        core_sinks = {}
+        for c in comp.core:
+            if c in comp.country_index and c in comp.country_flow_nodes:
+                others = [
+                    np.unique(comp.flow_of[comp.core_nodes[k]])
+                    for k in comp.core
+                    if k != c and k in comp.core_nodes
+                ]
+                sink = np.unique(np.concatenate(others)) if others else empty
+                mine = comp.country_flow_nodes[c]
+                core_sinks[comp.country_index[c]] = (mine, np.setdiff1d(sink, mine))
+        comp._reach = _ReachIndex(
+            src=np.concatenate([*nodes, empty]).astype(np.int64),
+            owner=np.repeat(np.arange(len(nodes)), [len(n) for n in nodes]).astype(np.int64),
+            has_tasks=np.array([len(comp.country_tasks.get(c, ())) > 0 for c in comp.countries]),
+            core_sinks=core_sinks,
+        )
+    return comp._reach
+
+
+def components(comp: Compiled, edge_cap: np.ndarray) -> np.ndarray:
+    """Connected component (a label) of every flow node, over the pairs left with capacity.
+
+    Every route counts here, whatever the corridors: this is the graph of
+    reachability, not of capacity.
+    """
+    gb = to_gbps(edge_cap)
+    ok = comp.pair_of_edge >= 0
+    pc = np.bincount(comp.pair_of_edge[ok], weights=gb[ok], minlength=len(comp.pair_u))
+    live = pc > 0
+    n = comp.n_flow
+    adj = sp.coo_matrix(
+        (np.ones(int(live.sum())), (comp.pair_u[live], comp.pair_v[live])), shape=(n, n)
+    )
+    return connected_components(adj, directed=False)[1]
+
+
+def reach(comp: Compiled, edge_cap: np.ndarray, *, label: np.ndarray | None = None) -> np.ndarray:
+    """Whether each country has any route at all to a core node of another country.
+
+    The one reachability test of the engine (:func:`cablesim.metrics.country_metrics`,
+    :func:`cablesim.metrics.cut_off_places` and the batch evaluator), for all
+    countries at once: one labelling of the flow nodes (:func:`components`),
+    then a look-up per country. A flow node belongs to one country (backhaul
+    joins stations of one country only), so a country outside the core reaches
+    the core when one of its nodes shares a component with a core node; a core
+    country needs a core node of another country.
+
+    Parameters
+    ----------
+    comp
+        The compiled network (after a closure: the one with the split backhaul).
+    edge_cap
+        Capacity of every finite edge (Tbit/s).
+    label
+        :func:`components` of ``comp`` and ``edge_cap``, if already computed.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, one per country in ``comp.countries`` order; ``False`` for a
+        country with no (country, region) task.
+    """
+    index = _reach_index(comp)
+    lab = components(comp, edge_cap) if label is None else label
+    core_lab = np.unique(lab[comp.core_flow_nodes])
+    hit = np.isin(lab[index.src], core_lab)
+    out = np.bincount(index.owner[hit], minlength=len(comp.countries)) > 0
+    for ci, (mine, sink) in index.core_sinks.items():
+        out[ci] = bool(len(sink)) and bool(np.isin(lab[mine], lab[sink]).any())
+    return out & index.has_tasks
 
 
 def reachable(comp: Compiled, cap_after: np.ndarray) -> dict[str, bool]:
-    """Whether each country has any route at all to the core after the change."""
-    solver = FlowSolver(comp, cap_after)
-    return {c: solver.reachable_core(c) for c in comp.countries}
+    """Whether each country has any route at all to the core after the change (:func:`reach`)."""
+    return dict(zip(comp.countries, reach(comp, cap_after).tolist(), strict=True))
+
+
+def reaching_nodes(comp: Compiled, label: np.ndarray) -> np.ndarray:
+    """Boolean per flow node: whether a route joins it to another flow node of a core country.
+
+    ``label`` is :func:`components`. An island of a core country counts as cut
+    off when it reaches no other core node.
+    """
+    n_core = np.bincount(label[comp.core_flow_nodes], minlength=int(label.max(initial=-1)) + 1)
+    is_core = np.zeros(comp.n_flow, dtype=bool)
+    is_core[comp.core_flow_nodes] = True
+    return n_core[label] - is_core > 0
 
 
 def latency_ms(comp: Compiled, cap_after: np.ndarray) -> dict[str, float]:

@@ -75,7 +75,11 @@ class FlowView:
         backhaul: str = "landmass",
         routing: str = "corridor",
     ) -> FlowView:
-        """Set up the view as :func:`cablesim.metrics.country_metrics` does."""
+        """Set up the view as :func:`cablesim.metrics.country_metrics` does.
+
+        A caller that holds the run's after-state (:func:`cablesim.metrics.after_state`)
+        passes it to :meth:`of` instead, and nothing is compiled again.
+        """
         comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
         cap = _engine.edge_capacity_after(
             comp, set(failures.segments) | set(failures.links), failures.degraded
@@ -93,13 +97,33 @@ class FlowView:
                 corridor_of=comp,
             )
         )
+        return cls.of(network, comp, after, cap)
+
+    @classmethod
+    def of(
+        cls,
+        network: Network,
+        comp: _engine.Compiled,
+        comp_after: _engine.Compiled,
+        cap_after: np.ndarray,
+    ) -> FlowView:
+        """The view of an after-state already built.
+
+        Parameters
+        ----------
+        network
+            The network.
+        comp, comp_after, cap_after
+            The compiled network before and after the failures and the
+            capacities after (the fields of :class:`cablesim.metrics.AfterState`).
+        """
         return cls(
             network,
             comp,
-            after,
-            cap,
+            comp_after,
+            cap_after,
             _engine.FlowSolver(comp, comp.edge_cap),
-            _engine.FlowSolver(after, cap),
+            _engine.FlowSolver(comp_after, cap_after),
         )
 
     @property

@@ -21,7 +21,9 @@ defined independently of its data structures:
   joined among itself (networkx components over shapely line tests, pair by
   pair, independent of the engine's :func:`~cablesim.engine.flows.split_backhaul`);
 * capacities in Tbit/s as floats (the engine rounds them up to whole Gbit/s;
-  the bundled capacities are whole Gbit/s, so the two agree exactly).
+  the bundled capacities are whole Gbit/s, so the two agree exactly);
+* reachability (:func:`plain_reach`): networkx connected components of the
+  same graph, against the engine's :func:`~cablesim.engine.flows.reach`.
 """
 
 from __future__ import annotations
@@ -64,23 +66,7 @@ def plain_flows(
         Closed areas (polygons in lon/lat) that split domestic backhaul.
     """
     comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
-    failed = set(failed)
-    graph = network.to_networkx(backhaul=backhaul)
-    iso = nx.get_node_attributes(graph, "iso3")
-    edge_pos = {e: i for i, e in enumerate(comp.edge_ids)}
-    finite = []  # (u, v, edge index, capacity)
-    backhaul_of: dict[str, list[str]] = {}  # hub -> its stations
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        if data["kind"] == "backhaul":
-            hub, station = (v, u) if str(v).startswith("land:") else (u, v)
-            backhaul_of.setdefault(hub, []).append(station)
-        elif key not in failed and data["capacity_tbps"] > 0 and u != v:
-            finite.append((u, v, edge_pos[key], float(data["capacity_tbps"])))
-    infinite = _backhaul_after(graph, backhaul_of, list(closed))
-    by_country: dict[str, list[str]] = {}
-    for n, c in iso.items():
-        if c is not None:
-            by_country.setdefault(c, []).append(n)
+    finite, infinite, by_country = _plain_graph(network, comp, failed, backhaul, closed)
     wanted = list(countries) if countries is not None else list(comp.countries)
     out = {}
     for c in wanted:
@@ -100,6 +86,80 @@ def plain_flows(
             )
         out[c] = float(np.mean(values)) if values else 0.0
     return out
+
+
+def plain_reach(
+    network: Network,
+    failed: Iterable[str] = (),
+    *,
+    core: tuple[str, ...],
+    backhaul: str = "landmass",
+    closed: Iterable[shapely.Geometry] = (),
+) -> dict[str, bool]:
+    """Whether each country has any route at all to the core, the plain way.
+
+    networkx connected components of the undirected graph of the surviving
+    edges (every route counts, whatever the corridors) and the backhaul after
+    ``closed``; a country reaches the core when one of its nodes shares a
+    component with a hub node of a core country other than itself. A country
+    with no (country, core region) task reaches nothing.
+
+    Parameters
+    ----------
+    network, failed, core, backhaul, closed
+        As for :func:`plain_flows`.
+
+    Returns
+    -------
+    dict
+        ISO3 -> bool, for every country of the model.
+    """
+    comp = _engine.compile_network(network, backhaul, tuple(core))
+    finite, infinite, by_country = _plain_graph(network, comp, failed, backhaul, closed)
+    g = nx.Graph()
+    g.add_nodes_from(n for nodes in by_country.values() for n in nodes)
+    g.add_edges_from((u, v) for u, v, _, _ in finite)
+    g.add_edges_from(infinite)
+    component = {n: i for i, group in enumerate(nx.connected_components(g)) for n in group}
+    hub_parts = {
+        k: {component[n] for n in comp.node_ids[idx] if n in component}
+        for k, idx in comp.core_nodes.items()
+    }
+    out = {}
+    for c in comp.countries:
+        mine = {component[n] for n in by_country.get(c, []) if n in component}
+        cores = set().union(*[parts for k, parts in hub_parts.items() if k != c])
+        out[c] = bool(len(comp.country_tasks.get(c, ()))) and bool(mine & cores)
+    return out
+
+
+def _plain_graph(
+    network: Network,
+    comp: _engine.Compiled,
+    failed: Iterable[str],
+    backhaul: str,
+    closed: Iterable[shapely.Geometry],
+) -> tuple[list, list, dict[str, list[str]]]:
+    """The surviving finite edges ``(u, v, edge index, capacity)``, the unlimited backhaul
+    edges after ``closed``, and each country's nodes, from :meth:`Network.to_networkx`."""
+    failed = set(failed)
+    graph = network.to_networkx(backhaul=backhaul)
+    iso = nx.get_node_attributes(graph, "iso3")
+    edge_pos = {e: i for i, e in enumerate(comp.edge_ids)}
+    finite = []  # (u, v, edge index, capacity)
+    backhaul_of: dict[str, list[str]] = {}  # hub -> its stations
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if data["kind"] == "backhaul":
+            hub, station = (v, u) if str(v).startswith("land:") else (u, v)
+            backhaul_of.setdefault(hub, []).append(station)
+        elif key not in failed and data["capacity_tbps"] > 0 and u != v:
+            finite.append((u, v, edge_pos[key], float(data["capacity_tbps"])))
+    infinite = _backhaul_after(graph, backhaul_of, list(closed))
+    by_country: dict[str, list[str]] = {}
+    for n, c in iso.items():
+        if c is not None:
+            by_country.setdefault(c, []).append(n)
+    return finite, infinite, by_country
 
 
 def _backhaul_after(

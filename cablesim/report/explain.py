@@ -142,8 +142,12 @@ class _Facts:
     def view(self) -> FlowView:
         if self._view is None:
             sc = self.result.scenario
-            self._view = FlowView.build(
+            # the run's after-state (a closure's split backhaul is cached on the network)
+            after = metrics.after_state(
                 self.result.network, self.result.failures, core=tuple(sc.core), backhaul=sc.backhaul
+            )
+            self._view = FlowView.of(
+                self.result.network, after.comp, after.comp_after, after.cap_after
             )
         return self._view
 

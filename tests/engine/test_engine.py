@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 import cablesim
+from cablesim import metrics, risk
+from cablesim.cuts import Failures
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
-from cablesim.engine.reference import plain_flows
+from cablesim.engine.reference import plain_flows, plain_reach
 from cablesim.scenario import DEFAULT_CORE
 
 
@@ -97,10 +99,84 @@ def test_fast_paths_equal_the_engine_on_random_sets(world, ev):
                 assert ev.country_value(i, prep) == pytest.approx(ref[c], abs=1e-9), (k, c)
 
 
-def test_task_graph_equals_flow_solver(world, ev):
-    solver = _engine.FlowSolver(ev.comp, ev.comp.edge_cap)
-    for t in range(0, ev.n_tasks, 5):
-        assert ev.solve(t, [])[0] == pytest.approx(solver.task_flow(t)[0], abs=1e-12)
+def test_one_solve_path(world, ev):
+    """simulate's FlowSolver and the batch evaluator solve on the same cached task graphs, and
+    rewriting the changed pairs on them equals a graph built afresh for the new capacities."""
+    comp = ev.comp
+    rng = np.random.default_rng(2)
+    segs = world.segments["segment_id"].to_numpy()
+    failed = set(rng.choice(segs, size=40, replace=False))
+    degraded = dict.fromkeys(rng.choice(world.cables["cable_id"].to_numpy(), size=6), 0.37)
+    cap = _engine.edge_capacity_after(comp, failed, degraded)
+    solver = _engine.FlowSolver(comp, cap)
+    edges = ev.edges_of(failed)
+    failed_only = _engine.FlowSolver(comp, ev.capacity_after(edges))
+    grown = _engine.FlowSolver(comp, comp.edge_cap * 1.5)  # above the compiled capacities
+    none = np.array([], dtype=np.int64)
+    for t in range(0, ev.n_tasks, 9):
+        assert ev._graph(t) is _engine.task_graph(comp, t)
+        for s, c in ((solver, cap), (grown, comp.edge_cap * 1.5)):
+            fresh = _engine.TaskGraph(comp, t, _engine.pair_capacity(comp, c, t), big=2**31 - 1)
+            value, flow = s.task_flow(t, with_edges=True)
+            v0, f0 = fresh.solve(none, np.array([]), with_flow=True)
+            assert value == v0, t
+            assert np.array_equal(flow, f0), t
+        value, flow = ev.solve(t, edges, with_flow=True)
+        v1, f1 = failed_only.task_flow(t, with_edges=True)
+        assert value == v1, t
+        assert np.array_equal(flow, f1), t
+
+
+def test_a_task_graph_without_arcs(branchy):
+    """A task whose corridor holds no capacity solves to 0, whatever changes."""
+    comp = _engine.compile_network(branchy, "landmass", ("CCC",))
+    n_pairs = len(comp.pair_u)
+    g = _engine.TaskGraph(comp, 0, np.zeros(n_pairs))
+    pairs = np.arange(n_pairs)
+    assert g.capacity(pairs).tolist() == [0.0] * n_pairs
+    assert g.solve(pairs, np.ones(n_pairs), with_flow=True)[0] == 0.0
+    full = _engine.task_graph(comp, 0)
+    assert full.capacity(pairs).tolist() == _engine.pair_capacity(comp, comp.edge_cap, 0).tolist()
+
+
+def test_reach_equals_networkx(world, ev):
+    """The one reachability test (metrics and the batch evaluator) against networkx components."""
+    segs = world.segments
+    rng = np.random.default_rng(6)
+    cases = [
+        set(segs.loc[segs["cable_id"] == "tonga-cable", "segment_id"]),
+        set(rng.choice(segs["segment_id"].to_numpy(), size=300, replace=False)),
+    ]
+    for k, failed in enumerate(cases):
+        cap = ev.capacity_after(ev.edges_of(failed))
+        got = dict(zip(ev.countries, ev.reach(ev.comp, cap).tolist(), strict=True))
+        assert got == _engine.reachable(ev.comp, cap)
+        assert got == plain_reach(world, failed, core=DEFAULT_CORE)
+        if k == 0:
+            assert not got["TON"]
+            assert got["FRA"]
+
+
+@pytest.mark.slow
+def test_monte_carlo_instants_equal_simulate(world, ev):
+    """The batch evaluator's two paths (sweep: direct; Monte Carlo: subset reuse) give what
+    :func:`cablesim.metrics.country_metrics` reports for the same failure sets."""
+    fw = risk.fault_weights(world)
+    p = fw["weight"].to_numpy() / fw["weight"].sum()
+    rng = np.random.default_rng(12)
+    for _ in range(3):
+        failed = set(rng.choice(fw["segment_id"].to_numpy(), size=15, replace=False, p=p))
+        cfg = ev.edges_of(failed)
+        vals, reach = ev.evaluate([cfg], reach="all")
+        prep = ev.prepare(cfg)
+        table = metrics.country_metrics(
+            world, Failures(segments=frozenset(failed)), core=DEFAULT_CORE, measure="capacity"
+        ).set_index("iso3")
+        for i, c in enumerate(ev.countries):
+            assert table.at[c, "remaining_tbps"] == pytest.approx(vals[0, i], abs=6e-4), c
+            assert table.at[c, "isolated"] == (not reach[0, i]), c
+            if i % 5 == 0:
+                assert ev.country_value(i, prep) == pytest.approx(vals[0, i], abs=1e-9), c
 
 
 def test_loss_upper_bound_is_an_upper_bound(world, ev):
@@ -136,6 +212,12 @@ def test_engine_equals_networkx_on_closures(name):
     )
     for c in sample:
         assert table.at[c, "remaining_tbps"] == pytest.approx(plain[c], abs=6e-4), c  # 3 decimals
+    after = metrics.after_state(net, fails, core=sc.core)
+    assert after.split is not None, "the closure splits a land mass"
+    reach = plain_reach(
+        net, set(fails.segments) | set(fails.links), core=sc.core, closed=fails.closed_areas
+    )
+    assert dict(zip(after.comp.countries, after.reach.tolist(), strict=True)) == reach
     if name == "suez-closure":
         whole = plain_flows(net, set(fails.segments), core=sc.core, countries=sample)
         differ = [c for c in sample if abs(whole[c] - plain[c]) > 1e-6]
