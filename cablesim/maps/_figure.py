@@ -24,6 +24,7 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from pyproj import Transformer
 
 from cablesim import _limits, metrics
@@ -370,8 +371,6 @@ def plain_text(func):
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any):
-        from matplotlib.text import Text  # lazy: start-up speed
-
         with matplotlib.rc_context({"text.parse_math": False}):
             fig, ax = func(*args, **kwargs)
             for t in fig.findobj(Text):
