@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 
-__all__ = ["die_with_parent", "register", "stop", "stop_signals"]
+__all__ = ["die_with_parent", "held_signals", "register", "stop", "stop_signals"]
 
 _workers: set[int] = set()  # pids of live workers started by this process
 _state = {"stopping": False}
@@ -102,6 +102,28 @@ def stop_signals() -> Iterator[None]:
         for s, h in old.items():
             signal.signal(s, h)
         _state["stopping"] = False
+
+
+@contextlib.contextmanager
+def held_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while the block runs (delivered when it ends).
+
+    For short updates that must not be cut in half by an interruption (adding
+    a finished batch to running totals). Main thread on POSIX only; elsewhere
+    a no-op.
+    """
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def die_with_parent() -> None:  # pragma: no cover - runs in worker processes

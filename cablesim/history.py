@@ -119,12 +119,16 @@ class HistoryReport:
 
     def summary_line(self) -> str:
         s = self.summary()
+
+        def pct(v: float | None) -> str:  # None: nothing to score (one fact, no pair to order)
+            return "n/a" if v is None else f"{v:.0%}"
+
         return (
             f"{s['in_band']} of {s['reported_facts']} reported country facts in band "
-            f"({s['in_band_share']:.0%}); cut-off countries isolated or severe: {s['cut_off_hits']} of "
+            f"({pct(s['in_band_share'])}); cut-off countries isolated or severe: {s['cut_off_hits']} of "
             f"{s['cut_off_reported']}; absorbed incidents calm: {s['absorbed_calm']} of "
             f"{s['absorbed_events']}; false isolations: {s['false_alarms']}; ordering agreement "
-            f"{s['mean_ordering']:.0%}"
+            f"{pct(s['mean_ordering'])}"
         )
 
     def to_dict(self) -> dict[str, Any]:

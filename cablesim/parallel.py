@@ -159,7 +159,11 @@ def resolve_workers(workers: int | None) -> int:
 
 @dataclass
 class BatchRun:
-    """Results of :func:`run_batches`, in payload order (``None`` where not finished)."""
+    """Results of :func:`run_batches`, in payload order (``None`` where not finished).
+
+    With ``collect``, the values went to ``collect`` as they came and were not
+    kept: ``results`` then holds ``True`` for each finished payload.
+    """
 
     results: list[Any]
     interrupted: bool = False
@@ -196,6 +200,7 @@ def run_batches(
     scheduler: str | None = None,
     progress: bool | None = None,
     description: str = "working",
+    collect: Callable[[int, Any], None] | None = None,
 ) -> BatchRun:
     """Run ``func(state, payload)`` for every payload, serially, in processes or on Dask.
 
@@ -217,6 +222,11 @@ def run_batches(
         Show a progress bar on stderr: ``None`` (default) when stderr is a terminal.
     description
         Label of the progress bar.
+    collect
+        Called as ``collect(index, value)`` with each finished payload's value,
+        in the order they finish; the value is then dropped (streaming: memory
+        does not grow with the number of payloads). Without it the values are
+        kept in :attr:`BatchRun.results`.
 
     Returns
     -------
@@ -230,6 +240,10 @@ def run_batches(
     prog, task = _progress(progress, description, float(sum(sizes)))
 
     def done(i: int, value: Any) -> None:
+        if collect is not None:
+            with _procs.held_signals():  # a batch is added whole or not at all
+                collect(i, value)
+            value = True
         run.results[i] = value
         prog.advance(task, sizes[i])
 
@@ -265,7 +279,6 @@ def _run_pool(workers: int, context: Context, func, payloads, done) -> None:
         initargs=(context,),
     )
     futures = {}
-    recorded: set[int] = set()
     try:
         futures = {ex.submit(_pool_call, func, p): i for i, p in enumerate(payloads)}
         _procs.register(p.pid for p in (getattr(ex, "_processes", None) or {}).values())
@@ -273,15 +286,15 @@ def _run_pool(workers: int, context: Context, func, payloads, done) -> None:
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
-                done(futures[f], f.result())
-                recorded.add(futures[f])
+                i = futures.pop(f)  # dropped at once: a finished future holds its result
+                done(i, f.result())
     except KeyboardInterrupt:
         # the workers, looked up before shutdown() forgets them (ProcessPoolExecutor has
         # no public way to stop batches under way before Python 3.14)
         pids = [p.pid for p in (getattr(ex, "_processes", None) or {}).values()]
         _procs.register(pids)
-        for f, i in futures.items():  # keep what finished meanwhile
-            if i not in recorded and f.done() and not f.cancelled() and f.exception() is None:
+        for f, i in list(futures.items()):  # keep what finished meanwhile
+            if f.done() and not f.cancelled() and f.exception() is None:
                 done(i, f.result())
         ex.shutdown(wait=False, cancel_futures=True)
         _procs.stop(pids)  # so that Ctrl-C returns at once and leaves no worker behind
@@ -305,17 +318,20 @@ def _run_dask(address: str, context: Context, func, payloads, done) -> None:
         client = Client(address, timeout="15s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise CableSimError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    futures = []
+    futures: dict[Any, Any] = {}
     try:
         if context.network is not None:
             context = dataclasses.replace(context, network=_clean_copy(context.network))
         ctx = client.scatter(context, broadcast=True)
-        futures = [client.submit(_dask_call, ctx, func, p, pure=False) for p in payloads]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for f in as_completed(futures, loop=client.loop):
+        submitted = [client.submit(_dask_call, ctx, func, p, pure=False) for p in payloads]
+        futures = {f.key: f for f in submitted}
+        index = {f.key: i for i, f in enumerate(submitted)}
+        del submitted
+        for f in as_completed(list(futures.values()), loop=client.loop):
+            futures.pop(f.key, None)  # released once read: results do not pile up
             done(index[f.key], f.result())
     except KeyboardInterrupt:
-        client.cancel(futures)
+        client.cancel(list(futures.values()))
         raise
     finally:
         client.close()

@@ -60,6 +60,12 @@ estimate whose 90% range is [estimate / spread, estimate x spread]
 (``cables.capacity_spread``; published figures have a spread of 1 and do not
 vary), one draw per cable, and the scenario is evaluated for every draw: each
 country's loss in that scenario becomes a band (p5, p50, p95).
+
+Memory: both stream. Each chunk of fault trials is reduced to isolation
+counts and the sparse losses at or above the floor (:class:`cablesim._tally.Tally`);
+each chunk of capacity draws is counted in a fixed histogram per country at
+0.01 point (:class:`cablesim._tally.Bands`: the bands are within 0.005 point of
+the exact percentiles before rounding). No per-trial or per-draw object is kept.
 """
 
 from __future__ import annotations
@@ -192,8 +198,15 @@ class _MCState:
     eligible: np.ndarray
 
 
-def _build_mc(network: Network, *, core: tuple[str, ...], backhaul: str, routing: str) -> _MCState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing)
+def _build_mc(
+    network: Network,
+    *,
+    core: tuple[str, ...],
+    backhaul: str,
+    routing: str,
+    measure: str = "traffic",
+) -> _MCState:
+    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
     fw = fault_weights(network)
     seg_edge = np.array([ev.edge_index[s] for s in fw["segment_id"]], dtype=np.int64)
     cumw = np.cumsum(fw["weight"].to_numpy())
@@ -331,6 +344,7 @@ class RiskResult:
     complete: bool = True
     notes: list[str] = field(default_factory=list)
     tally: _tally.Tally | None = field(default=None, repr=False)
+    measure: str = "traffic"
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country."""
@@ -354,6 +368,7 @@ class RiskResult:
                 "repair_p95_days": REPAIR_P95_DAYS,
                 "loss_floor_pct": self.loss_floor,
                 "measure": "worst state over the period",
+                "loss_of": self.measure,
             },
             "countries": [_clean(r) for r in self.countries.to_dict("records")],
             "notes": list(self.notes),
@@ -411,6 +426,7 @@ def montecarlo(
     backhaul: str = "landmass",
     routing: str = "corridor",
     loss_floor: float = LOSS_FLOOR_PCT,
+    measure: str = "traffic",
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: bool | None = None,
@@ -435,6 +451,10 @@ def montecarlo(
     loss_floor
         Worst losses below this (percent) are reported as ``< loss_floor``
         rather than computed (see the module doc); lower is finer and slower.
+    measure
+        What a loss is a loss of: ``"traffic"`` (default: traffic served in the
+        first days, as :func:`cablesim.simulate` reports it) or ``"capacity"``
+        (capacity to the core; several times faster).
     workers
         Local processes (``0``: one per CPU).
     scheduler
@@ -468,10 +488,12 @@ def montecarlo(
         raise CableSimError(f"faults_per_year must be 0 or more, not {faults_per_year}")
     if not 0 < loss_floor <= 100:
         raise CableSimError(f"loss_floor must be in (0, 100], not {loss_floor}")
+    if measure not in ("traffic", "capacity"):
+        raise CableSimError(f"measure must be 'traffic' or 'capacity', not {measure!r}")
     network = network if network is not None else load_network()
     workers = parallel.resolve_workers(workers)
     ctx = parallel.make_context(
-        network, _build_mc, core=tuple(core), backhaul=backhaul, routing=routing
+        network, _build_mc, core=tuple(core), backhaul=backhaul, routing=routing, measure=measure
     )
     state = parallel.get_state(ctx)
     size = chunk or parallel.chunk_size(
@@ -482,7 +504,8 @@ def montecarlo(
         (int(seed), lo, hi, float(years), float(faults_per_year), float(loss_floor))
         for lo, hi in bounds
     ]
-    run = parallel.run_batches(
+    tally = _tally.Tally(len(state.ev.countries))
+    run = parallel.run_batches(  # streamed: each chunk is added to the tally and dropped
         ctx,
         _mc_chunk,
         payloads,
@@ -491,11 +514,8 @@ def montecarlo(
         scheduler=scheduler,
         progress=progress,
         description=f"Monte Carlo ({trials:,} trials)",
+        collect=lambda _i, part: tally.add(part),
     )
-    tally = _tally.Tally(len(state.ev.countries))
-    for part in run.results:
-        if part is not None:
-            tally.add(part)
     notes = [
         f"{faults_per_year:g} faults a year over the network (industry: about 150-200 worldwide), "
         f"two-thirds in shallow water (first {SHALLOW_KM:g} km from each landing), the rest by length.",
@@ -519,6 +539,7 @@ def montecarlo(
         complete=not run.interrupted,
         notes=notes,
         tally=tally,
+        measure=measure,
     )
 
 
@@ -765,7 +786,8 @@ def capacity_uncertainty(
     nominal = _cu_chunk(state, (int(seed), -1, 0))[0]
     size = parallel.chunk_size(trials, workers if not scheduler else 8, target=6, lo=2, hi=100)
     bounds = [(lo, min(trials, lo + size)) for lo in range(0, trials, size)]
-    run = parallel.run_batches(
+    bands = _tally.Bands(len(state.candidates), metrics.SEVERE_PCT)
+    run = parallel.run_batches(  # streamed: each chunk of draws is counted and dropped
         ctx,
         _cu_chunk,
         [(int(seed), lo, hi) for lo, hi in bounds],
@@ -774,25 +796,23 @@ def capacity_uncertainty(
         scheduler=scheduler,
         progress=progress,
         description=f"capacity draws ({trials:,})",
+        collect=lambda _i, part: bands.add(part),
     )
-    parts = [r for r in run.results if r is not None]
-    draws = np.vstack(parts) if parts else np.zeros((0, len(state.candidates)))
-    n = len(draws)
+    n = bands.n
     names = net.country_names
     rows = []
     for j, c in enumerate(state.candidates):
         iso = state.ev.countries[c]
-        x = draws[:, j]
-        hits = int((x >= metrics.SEVERE_PCT).sum())
+        hits = int(bands.above[j])
         lo, hi = wilson(hits, n)
         rows.append(
             {
                 "iso3": iso,
                 "name": names.get(iso, iso),
                 "loss_pct": round(float(nominal[j]), 2),
-                "loss_p5": round(float(np.percentile(x, 5)), 2) if n else math.nan,
-                "loss_p50": round(float(np.percentile(x, 50)), 2) if n else math.nan,
-                "loss_p95": round(float(np.percentile(x, 95)), 2) if n else math.nan,
+                "loss_p5": round(bands.percentile(j, 5), 2) if n else math.nan,
+                "loss_p50": round(bands.percentile(j, 50), 2) if n else math.nan,
+                "loss_p95": round(bands.percentile(j, 95), 2) if n else math.nan,
                 "p_severe": hits / n if n else math.nan,
                 "p_severe_lo": lo,
                 "p_severe_hi": hi,
@@ -820,7 +840,8 @@ def capacity_uncertainty(
         "Estimated capacities drawn from a lognormal around the estimate, 90% of draws within "
         "[estimate / spread, estimate x spread] (cables.capacity_spread); published ones fixed; "
         "land links fixed.",
-        f"{n:,} draws; bands are the 5th, 50th and 95th percentiles of the loss over the draws.",
+        f"{n:,} draws; bands are the 5th, 50th and 95th percentiles of the loss over the draws "
+        "(each loss counted to 0.01 point).",
     ]
     if run.interrupted:
         notes.append(f"Interrupted: {n:,} of {trials:,} draws finished; the bands cover those.")

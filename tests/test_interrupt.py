@@ -68,13 +68,15 @@ def _start(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen, list[int]
     return proc, workers
 
 
-def _no_worker_left(workers: list[int], within: float = 5.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
+def _no_worker_left(workers: list[int], signalled: float, within: float = 5.0) -> bool:
+    """True if every worker is gone ``within`` seconds of the signal sent at ``signalled``."""
+    deadline = signalled + within
+    while True:
         if not any(_alive(w) for w in workers):
             return True
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.1)
-    return False
 
 
 def _cleanup(proc, workers):
@@ -91,9 +93,10 @@ MC = ["montecarlo", "--workers", "2", "--trials", "20000", "--seed", "3"]
 def test_signal_stops_montecarlo_workers_and_writes_partial_result_once(tmp_path, sig):
     proc, workers = _start([*MC, "-o", "partial.json"], tmp_path)
     try:
+        signalled = time.monotonic()
         os.kill(proc.pid, sig)
         _, err = proc.communicate(timeout=30)
-        assert _no_worker_left(workers), "workers still running 5 s after the signal"
+        assert _no_worker_left(workers, signalled), "workers still running 5 s after the signal"
         assert proc.returncode == 130, err
         assert "Traceback" not in err
         data = json.loads((tmp_path / "partial.json").read_text())
@@ -108,11 +111,12 @@ def test_signal_stops_montecarlo_workers_and_writes_partial_result_once(tmp_path
 def test_second_ctrl_c_gives_no_traceback(tmp_path):
     proc, workers = _start(MC, tmp_path)
     try:
+        signalled = time.monotonic()
         os.kill(proc.pid, signal.SIGINT)
         time.sleep(0.05)
         os.kill(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=30)
-        assert _no_worker_left(workers)
+        assert _no_worker_left(workers, signalled)
         assert proc.returncode == 130, err
         assert "Traceback" not in err
     finally:
@@ -123,9 +127,10 @@ def test_second_ctrl_c_gives_no_traceback(tmp_path):
 def test_workers_exit_when_the_parent_is_killed(tmp_path):
     proc, workers = _start(MC, tmp_path)
     try:
+        signalled = time.monotonic()
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=30)
-        assert _no_worker_left(workers), "orphaned workers outlived a killed parent"
+        assert _no_worker_left(workers, signalled), "orphaned workers outlived a killed parent"
     finally:
         _cleanup(proc, workers)
 
@@ -134,9 +139,10 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path):
 def test_ctrl_c_stops_sweep_workers(tmp_path):
     proc, workers = _start(["sweep", "--by", "cable", "--k", "2", "--workers", "2"], tmp_path)
     try:
+        signalled = time.monotonic()
         os.kill(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=30)
-        assert _no_worker_left(workers)
+        assert _no_worker_left(workers, signalled)
         assert proc.returncode == 130, err
         assert "Traceback" not in err
     finally:

@@ -11,21 +11,41 @@ from typing import Any
 import click
 
 from cablesim._io import guard_inputs
-from cablesim._text import clean
+from cablesim._text import clean, json_safe
 from cablesim.exceptions import CableSimError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def _clean_click_error(exc: click.ClickException) -> None:
+    """Strip control characters from what click will print of ``exc`` (it echoes user input)."""
+    exc.message = clean(exc.message)
+    for attr in ("option_name", "param_hint"):
+        if isinstance(getattr(exc, attr, None), str):
+            setattr(exc, attr, clean(getattr(exc, attr)))
+    if getattr(exc, "possibilities", None):
+        exc.possibilities = [clean(p) for p in exc.possibilities]
+
+
 class _Group(click.Group):
     """Runs commands with cablesim's error policy."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:  # a bad top-level option, printed as text
+            _clean_click_error(exc)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = ctx.params.get("debug") or (ctx.obj or {}).get("debug")
         try:
             with guard_inputs():  # no output may overwrite a file the command read
                 return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except click.ClickException as exc:  # usage errors echo user input: printed as text
+            _clean_click_error(exc)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except CableSimError as exc:
             if debug:
@@ -70,8 +90,23 @@ def _console():
     )
 
 
+def _echo(message: Any = "", **kwargs: Any) -> None:
+    """``click.echo`` of a line that may hold user or data strings: printed as text."""
+    click.echo(clean(message), **kwargs)
+
+
+def _secho(message: Any = "", **kwargs: Any) -> None:
+    """``click.secho`` of a line that may hold user or data strings: printed as text."""
+    click.secho(clean(message), **kwargs)
+
+
+def _echo_json_text(text: str, **kwargs: Any) -> None:
+    """Print JSON text with its control characters escaped (the same JSON, safe on a terminal)."""
+    click.echo(json_safe(text), **kwargs)
+
+
 def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    _echo_json_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

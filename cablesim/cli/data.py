@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from cablesim.cli._base import EXIT_INTERNAL, _console, _echo_json, _Group, cli
+from cablesim._text import esc
+from cablesim.cli._base import EXIT_INTERNAL, _console, _echo, _echo_json, _Group, _secho, cli
 
 
 @cli.group(cls=_Group)
@@ -43,7 +44,7 @@ def data_info(as_json: bool) -> None:
     if as_json:
         _echo_json(info)
         return
-    click.echo(f"cablesim dataset in {info['data_dir']} (built {info['built']})")
+    _echo(f"cablesim dataset in {info['data_dir']} (built {info['built']})")
     for k in (
         "cables",
         "landing_points",
@@ -54,18 +55,18 @@ def data_info(as_json: bool) -> None:
         "chokepoints",
         "terrestrial_links",
     ):
-        click.echo(f"  {k.replace('_', ' '):<32}{info[k]:>8,}")
-    click.echo(f"  inferred share of route length   {info['inferred_share']:>8.2%}")
-    click.echo(f"snapshot: TeleGeography, {info['snapshot_date']}; licence: {info['licence']}")
+        _echo(f"  {k.replace('_', ' '):<32}{info[k]:>8,}")
+    _echo(f"  inferred share of route length   {info['inferred_share']:>8.2%}")
+    _echo(f"snapshot: TeleGeography, {info['snapshot_date']}; licence: {info['licence']}")
     for snap in info["snapshots"]:
-        click.echo(
+        _echo(
             f"  snapshot {snap['date']}: {snap['cables']:,} cables, {snap['landing_points']:,} "
             f"landing points, {snap['segments']:,} segments ({snap['source']})"
         )
         merge = snap.get("merge")
         if merge:
             err = merge["placement_error_km"]
-            click.echo(
+            _echo(
                 f"    {merge['cables_listed']} cables listed: {merge['cables_matched']} matched to "
                 f"{info['snapshot_date'][:4]}, {merge['cables_new']} new; {merge['rfs_updated']} RFS "
                 f"years updated; {merge['cables_absent_2026']} {info['snapshot_date'][:4]} cables "
@@ -73,9 +74,9 @@ def data_info(as_json: bool) -> None:
                 f"{merge['station_slugs']} station slugs matched, {merge['stations_new']} stations "
                 f"placed (error median {err['median']:g} km, 90th percentile {err['p90']:g} km)"
             )
-    click.echo(f"default network (today): {info['today']}")
+    _echo(f"default network (today): {info['today']}")
     for v in info["sources"].values():
-        click.echo(f"  - {v}")
+        _echo(f"  - {v}")
 
 
 @data.command("build")
@@ -98,14 +99,14 @@ def data_build(source: str, out: str, quiet: bool) -> None:
     """Derive the dataset from the raw sources (TeleGeography, Natural Earth, capacities)."""
     from cablesim import dataset  # lazy: start-up speed
 
-    info = dataset.build(source, out, echo=None if quiet else click.echo)
-    click.echo(
+    info = dataset.build(source, out, echo=None if quiet else _echo)
+    _echo(
         f"wrote {out}: "
         + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in info["counts"].items())
     )
     if info["validation_problems"]:
         for p in info["validation_problems"]:
-            click.secho(f"FAIL {p}", fg="red")
+            _secho(f"FAIL {p}", fg="red")
         sys.exit(EXIT_INTERNAL)
 
 
@@ -117,11 +118,11 @@ def data_validate() -> None:
     problems = dataset.validate()
     if problems:
         for p in problems:
-            click.secho(f"FAIL {p}", fg="red")
-        click.echo(f"{len(problems)} problems")
+            _secho(f"FAIL {p}", fg="red")
+        _echo(f"{len(problems)} problems")
         sys.exit(EXIT_INTERNAL)
     m = dataset.manifest()
-    click.echo(
+    _echo(
         f"ok: {m['counts']['cables']} cables, {m['counts']['segments']} segments, "
         f"{m['counts']['landing_points']} landing points: every check passed"
     )
@@ -194,13 +195,13 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
             t.add_column(c, justify=j)
     for r in df.itertuples():
         t.add_row(
-            r.name,
-            r.cable_id,
-            "" if pd.isna(r.rfs_year) else str(r.rfs_year),
-            str(r.n_landing_points),
+            esc(r.name),
+            esc(r.cable_id),
+            "" if pd.isna(r.rfs_year) else esc(r.rfs_year),
+            esc(r.n_landing_points),
             f"{r.length_measured_km:,.0f}",
             f"{r.capacity_tbps:g}",
-            r.capacity_basis,
+            esc(r.capacity_basis),
         )
     con = _console()
     if not sys.stdout.isatty():  # piped: one line per cable, the id whole
@@ -270,16 +271,16 @@ def cable(name: str, as_json: bool) -> None:
     if as_json:
         _echo_json(info)
         return
-    click.secho(f"{info['name']} ({cid})", bold=True)
-    click.echo(
+    _secho(f"{info['name']} ({cid})", bold=True)
+    _echo(
         f"  ready for service: {info['rfs_year'] or 'unknown'}"
         + ("  (planned at snapshot)" if info["planned"] else "")
     )
-    click.echo(
+    _echo(
         f"  length: {info['length_measured_km']:,.0f} km measured"
         + (f", {info['length_stated_km']:,.0f} km stated" if info["length_stated_km"] else "")
     )
-    click.echo(
+    _echo(
         f"  design capacity: {info['capacity_tbps']:g} Tbps ({info['capacity_basis']}): "
         f"{info['capacity_source']}"
     )
@@ -289,18 +290,18 @@ def cable(name: str, as_json: bool) -> None:
         if info["lit_tbps_stated"] is not None
         else ""
     )
-    click.echo(
+    _echo(
         f"  lit capacity (model estimate) on {info['lit_estimated_as_of']}: "
         f"{info['lit_tbps_estimated']:g} Tbps{stated}"
     )
     if info["owners"]:
-        click.echo(f"  owners: {', '.join(info['owners'])}")
-    click.echo(f"  landing points ({len(stations)}):")
+        _echo(f"  owners: {', '.join(info['owners'])}")
+    _echo(f"  landing points ({len(stations)}):")
     for s in stations:
-        click.echo(f"    {s['iso3']}  {s['name']}  [{s['landing_point_id']}]")
-    click.echo(f"  segments ({len(info['segments'])}):")
+        _echo(f"    {s['iso3']}  {s['name']}  [{s['landing_point_id']}]")
+    _echo(f"  segments ({len(info['segments'])}):")
     for s in info["segments"]:
-        click.echo(
+        _echo(
             f"    {s['segment_id']:<28} {s['from']} – {s['to']}  {s['length_km']:,.0f} km"
             + ("  (inferred)" if s["inferred"] else "")
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cablesim.cli._base import _console, _echo_json
+from cablesim.cli._base import _console, _echo, _echo_json
 
 
 def register(cli: click.Group) -> None:
@@ -39,16 +39,18 @@ def register(cli: click.Group) -> None:
             existing = target.read_text(encoding="utf-8") if target.is_file() else None
             report.sensitivity = hist.run_sensitivity(directory=directory)
             text = update_markdown(report, existing)
-            click.echo(f"wrote {rep.write(text, target)}", err=True)
+            _echo(f"wrote {rep.write(text, target)}", err=True)
         if as_json:
             _echo_json(report.to_dict())
             return
         from rich.table import Table  # lazy: start-up speed
 
+        from cablesim._text import esc  # lazy: start-up speed
+
         con = _console()
         for e in report.events:
             t = Table(
-                title=f"{e.scenario.name} (network as of {e.result.network.as_of})",
+                title=f"{esc(e.scenario.name)} (network as of {e.result.network.as_of})",
                 title_justify="left",
                 show_edge=False,
             )
@@ -65,12 +67,12 @@ def register(cli: click.Group) -> None:
             for r in e.table.itertuples():
                 loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
                 t.add_row(
-                    f"{r.name} ({r.iso3})",
-                    r.severity,
-                    r.band,
+                    esc(f"{r.name} ({r.iso3})"),
+                    esc(r.severity),
+                    esc(r.band),
                     loss,
-                    r.model_worst_toward,
-                    r.model_status,
+                    esc(r.model_worst_toward),
+                    esc(r.model_status),
                     "[green]yes[/]" if r.in_band else "[red]no[/]",
                 )
             con.print(t)
@@ -81,10 +83,10 @@ def register(cli: click.Group) -> None:
                     + ("model calm" if e.calm else "[red]model not calm[/]")
                 )
             if e.false_alarms:
-                extra.append(f"[red]false isolations: {', '.join(e.false_alarms)}[/]")
+                extra.append(f"[red]false isolations: {esc(', '.join(e.false_alarms))}[/]")
             if e.ordering is not None:
                 extra.append(f"ordering agreement {e.ordering:.0%}")
             if extra:
                 con.print("  " + "; ".join(extra))
             con.print()
-        con.print(f"[bold]Summary:[/bold] {report.summary_line()}.")
+        con.print(f"[bold]Summary:[/bold] {esc(report.summary_line())}.")

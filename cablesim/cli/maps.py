@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cablesim.cli._base import _console, _echo_json, _load
+from cablesim._text import esc
+from cablesim.cli._base import _console, _echo, _echo_json, _load
 from cablesim.exceptions import CableSimError
 
 
@@ -50,7 +51,7 @@ def register(cli: click.Group) -> None:
 
         net = load_network(as_of)
         path = output or f"network-{net.as_of.isoformat()}.png"
-        click.echo(
+        _echo(
             f"wrote {maps.save_network_map(net, path, dpi=dpi, size=size, region=region)}", err=True
         )
 
@@ -77,7 +78,7 @@ def register(cli: click.Group) -> None:
         import textwrap  # lazy: start-up speed
 
         width = min(shutil.get_terminal_size((100, 20)).columns, 100)
-        click.echo("\n\n".join(textwrap.fill(p, width=width) for p in paras))
+        _echo("\n\n".join(textwrap.fill(p, width=width) for p in paras))
 
     @cli.command()
     @click.argument("country", required=False)
@@ -148,7 +149,7 @@ def register(cli: click.Group) -> None:
             path = maps.save_dependency_map(
                 net, table.attrs["iso3"], map_file, table=table, dpi=dpi, size=size, region=region
             )
-            click.echo(f"wrote {path}", err=True)
+            _echo(f"wrote {path}", err=True)
         if as_json:
             _echo_json({**table.attrs, "dependencies": _records(shown)})
             return
@@ -167,7 +168,7 @@ def _records(df) -> list[dict]:
 def _write_table(df, output: str, *, index: bool = False) -> None:
     from cablesim import report  # lazy: start-up speed
 
-    click.echo(f"wrote {report.write(df, output, index=index)}", err=True)
+    _echo(f"wrote {report.write(df, output, index=index)}", err=True)
 
 
 def _matrix(m, output: str | None, as_json: bool) -> None:
@@ -195,18 +196,18 @@ def _matrix(m, output: str | None, as_json: bool) -> None:
     cols = list(m.columns)
     t = Table(
         title=f"Loss of capacity to the core (%) when each chokepoint closes, as of "
-        f"{m.attrs.get('as_of')}",
+        f"{esc(m.attrs.get('as_of'))}",
         title_justify="left",
         show_edge=False,
     )
     t.add_column("country")
     for c in cols:
-        t.add_column(c, justify="right")
+        t.add_column(esc(c), justify="right")
     for iso in worst.index:
         if worst[iso] <= 0:
             continue
         t.add_row(
-            f"{names.get(iso, iso)} ({iso})",
+            esc(f"{names.get(iso, iso)} ({iso})"),
             *[(f"{table.at[iso, c]:.0f}" if table.at[iso, c] >= 0.5 else "·") for c in cols],
         )
     con = _console()
@@ -228,8 +229,8 @@ def _print_country(table, shown, *, limit: int | None = 40) -> None:
     a = table.attrs
     con = _console()
     t = Table(
-        title=f"What {a['name']} ({a['iso3']}) depends on: {_tbps(a['baseline_tbps'])} Tbps to the core "
-        f"as of {a['as_of']}",
+        title=f"What {esc(a['name'])} ({esc(a['iso3'])}) depends on: "
+        f"{_tbps(a['baseline_tbps'])} Tbps to the core as of {esc(a['as_of'])}",
         title_justify="left",
         show_edge=False,
     )
@@ -249,8 +250,8 @@ def _print_country(table, shown, *, limit: int | None = 40) -> None:
             else ("red" if r.loss_pct >= 50 else "yellow" if r.loss_pct >= 10 else "")
         )
         t.add_row(
-            r.kind,
-            r.name,
+            esc(r.kind),
+            esc(r.name),
             f"[{style}]{r.loss_pct:.1f}[/]" if style else f"{r.loss_pct:.1f}",
             _tbps(r.lost_tbps),
             _tbps(r.remaining_tbps),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cablesim._text import esc
 from cablesim.cli._base import _console, _echo_json
 
 
@@ -58,7 +59,7 @@ def register(cli: click.Group) -> None:
         t.add_column("name")
         t.add_column("what it covers")
         for r in rows:
-            t.add_row(r["chokepoint_id"], r["name"], r["covers"])
+            t.add_row(esc(r["chokepoint_id"]), esc(r["name"]), esc(r["covers"]))
         con = _console()
         con.print(t)
         con.print(f"{len(rows)} chokepoints; use the id, the name or a common alias", style="dim")

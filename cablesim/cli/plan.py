@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cablesim.cli._base import _console, _echo_json, _load
+from cablesim.cli._base import _console, _echo, _echo_json, _echo_json_text, _load, _secho
 
 
 def register(cli: click.Group) -> None:
@@ -82,14 +82,14 @@ def register(cli: click.Group) -> None:
         add_list = [{"cable": c} for c in add] if add else ([] if without_add else None)
         comp = plan.compare(a, b, as_of=as_of, add=add_list, countries=list(countries) or None)
         for out in output:
-            click.echo(f"wrote {report.write(comp, out)}", err=True)
+            _echo(f"wrote {report.write(comp, out)}", err=True)
         if map_file:
-            click.echo(
+            _echo(
                 f"wrote {maps.save_difference_map(comp, map_file, dpi=dpi, region=region)}",
                 err=True,
             )
         if as_json:
-            click.echo(rcompare.to_json(comp), nl=False)
+            _echo_json_text(rcompare.to_json(comp), nl=False)
         else:
             rcompare.render_terminal(comp, console=_console())
 
@@ -183,24 +183,24 @@ def register(cli: click.Group) -> None:
                 directory,
                 out,
                 snapshot_date=snapshot_date,
-                echo=None if quiet else click.echo,
+                echo=None if quiet else _echo,
                 force=force,
             )
             imp = info["import"]
             dst = out or dataset.user_data_dir()
-            click.echo(
+            _echo(
                 f"wrote {dst}: {info['counts']['cables']} cables, {info['counts']['segments']} segments, "
                 f"{info['counts']['landing_points']} landing points ({imp['layout']} layout)"
             )
-            click.echo(
+            _echo(
                 f"  vs the reference dataset: {len(imp['cables_added'])} cables added, "
                 f"{len(imp['cables_removed'])} removed"
             )
             problems = info["validation_problems"]
             if problems:
-                click.secho(
+                _secho(
                     f"  validation: {len(problems)} problems (see {dst}/build_log.txt)", fg="yellow"
                 )
             else:
-                click.echo("  validation: every check passed; quality report in quality_report.md")
-            click.echo(f"  use it with: cablesim --data {dst} ...  (or CABLESIM_DATA={dst})")
+                _echo("  validation: every check passed; quality report in quality_report.md")
+            _echo(f"  use it with: cablesim --data {dst} ...  (or CABLESIM_DATA={dst})")

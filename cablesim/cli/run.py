@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cablesim.cli._base import _console, _load, cli
+from cablesim.cli._base import _console, _echo, _echo_json_text, _load, cli
 from cablesim.exceptions import CableSimError
 
 
@@ -75,7 +75,7 @@ def run(
     sc = _load(scenario)
     map_opts = {"dpi": dpi, "size": size, "region": region}
     if "compare" in sc.document:
-        click.echo(
+        _echo(
             f"note: {scenario} has a compare: block; this runs its first side only "
             f"(`cablesim compare {scenario}` runs both)",
             err=True,
@@ -99,15 +99,15 @@ def run(
     for out in output:
         explanation = report.explain(result) if out.lower().endswith((".md", ".markdown")) else None
         path = report.write(result, out, explanation=explanation)
-        click.echo(f"wrote {path}", err=True)
+        _echo(f"wrote {path}", err=True)
     if map_file:
         from cablesim import maps  # lazy: start-up speed
 
-        click.echo(f"wrote {maps.save_impact_map(result, map_file, **map_opts)}", err=True)
+        _echo(f"wrote {maps.save_impact_map(result, map_file, **map_opts)}", err=True)
     if html_file:
-        click.echo(f"wrote {report.write(result, html_file)}", err=True)
+        _echo(f"wrote {report.write(result, html_file)}", err=True)
     if as_json:
-        click.echo(report.to_json(result), nl=False)
+        _echo_json_text(report.to_json(result), nl=False)
     else:
         report.render_terminal(
             result, console=_console(), all_countries=all_countries, assumptions=not quiet
@@ -120,7 +120,6 @@ def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
     from cablesim._format import plural  # lazy: start-up speed
     from cablesim._noop import default_network_phrase  # lazy: start-up speed
-    from cablesim._text import clean  # lazy: start-up speed
     from cablesim.exceptions import ScenarioError  # lazy: start-up speed
     from cablesim.simulate import scenario_warnings  # lazy: start-up speed
 
@@ -128,14 +127,12 @@ def check(scenario: tuple[str, ...]) -> None:
     for s in scenario:
         try:
             sc = _load(s)
-            click.echo(
-                clean(
-                    f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
-                    + (f", as of {sc.as_of}" if sc.as_of else f", as of {default_network_phrase()}")
-                )
+            _echo(
+                f"ok: {sc.source}: {sc.name!r}, {plural(len(sc.events), 'event')}"
+                + (f", as of {sc.as_of}" if sc.as_of else f", as of {default_network_phrase()}")
             )
             for w in scenario_warnings(sc):
-                click.echo(f"warning: {w}", err=True)
+                _echo(f"warning: {w}", err=True)
         except CableSimError as exc:  # go on: every file is checked and reported
             problems.append(str(exc))
     if problems:
@@ -164,11 +161,11 @@ def _run_timeline(
     opts = dict(map_options or {})
     protect = report.inputs_of(tl)
     for out in output:
-        click.echo(f"wrote {report.write(tl, out)}", err=True)
+        _echo(f"wrote {report.write(tl, out)}", err=True)
     if plot_file:
         maps.check_suffix(plot_file)
         fig, _ = maps.plot_timeline(tl)
-        click.echo(
+        _echo(
             f"wrote {maps.save_figure(fig, plot_file, dpi=opts.get('dpi'), protect=protect)}",
             err=True,
         )
@@ -176,18 +173,18 @@ def _run_timeline(
         maps.check_suffix(map_file)
         region = opts.get("region") or default_region(tl)
         fig, _ = maps.plot_timeline_map(tl, region=region, dpi=opts.get("dpi"))
-        click.echo(
+        _echo(
             f"wrote {maps.save_figure(fig, map_file, dpi=opts.get('dpi'), protect=protect)}",
             err=True,
         )
     if html_file:
         peak = tl.peak
-        click.echo(
+        _echo(
             f"wrote {report.write(peak.result, html_file)} (the state of {peak.start}, the worst)",
             err=True,
         )
     if as_json:
-        click.echo(to_json(tl), nl=False)
+        _echo_json_text(to_json(tl), nl=False)
     else:
         render_terminal(tl, console=console, assumptions=assumptions)
     return tl

@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from cablesim import _limits
-from cablesim.cli._base import _console, _echo_json
+from cablesim._text import esc
+from cablesim.cli._base import _console, _echo, _echo_json, _secho
 from cablesim.exceptions import CableSimError
 
 _WORKERS_HELP = (
@@ -27,14 +28,14 @@ def _check_scheduler(value: str | None) -> str | None:
 def _write(path: str, data: dict[str, Any], table=None) -> None:
     from cablesim import report  # lazy: start-up speed
 
-    click.echo(f"wrote {report.write(data, path, table=table)}", err=True)
+    _echo(f"wrote {report.write(data, path, table=table)}", err=True)
 
 
 def _exit_if_interrupted(complete: bool, notes: list[str]) -> None:
     """After a run cut short by Ctrl-C (its output printed): say so and exit with code 130."""
     if not complete:
         interrupted = [n for n in notes if n.startswith("Interrupted")]
-        click.secho(interrupted[-1] if interrupted else "Interrupted.", fg="yellow", err=True)
+        _secho(interrupted[-1] if interrupted else "Interrupted.", fg="yellow", err=True)
         raise SystemExit(130)
 
 
@@ -208,14 +209,14 @@ def register(cli: click.Group) -> None:
                 if not land_links and "land links" in (res.reason or "")
                 else ""
             )
-            click.echo(f"{name} ({res.country}): {res.reason}{hint}")
+            _echo(f"{name} ({res.country}): {res.reason}{hint}")
             return
         from rich.table import Table  # lazy: start-up speed
 
         best = res.cuts[0]
         n_land = sum(is_land_link(net, e) for e in best["elements"])
         t = Table(
-            title=f"{name} ({res.country}): cut off by failing "
+            title=f"{esc(name)} ({esc(res.country)}): cut off by failing "
             + (
                 f"{best['size']} {by}{'s' if best['size'] != 1 else ''}"
                 if not n_land
@@ -231,7 +232,9 @@ def register(cli: click.Group) -> None:
             head = "best" if i == 0 else f"alternative {i}"
             for j, e in enumerate(cut["elements"]):
                 kind, label = element_kind_and_name(net, e)
-                t.add_row(f"{head} ({cut['size']})" if j == 0 else "", kind, label, e)
+                t.add_row(
+                    f"{head} ({cut['size']})" if j == 0 else "", esc(kind), esc(label), esc(e)
+                )
             if i + 1 < len(res.cuts):
                 t.add_section()
         con = _console()
@@ -243,7 +246,7 @@ def register(cli: click.Group) -> None:
         elif n_land:
             con.print(
                 f"{n_land} land links must fail too: cables alone cannot cut "
-                f"{name} off (without --land-links there is no cut).",
+                f"{esc(name)} off (without --land-links there is no cut).",
                 style="dim",
             )
 
@@ -357,14 +360,15 @@ def register(cli: click.Group) -> None:
 
 
 def _render_sweep(res, top: int) -> None:
-    from rich.markup import escape  # lazy: start-up speed
     from rich.table import Table  # lazy: start-up speed
 
     con = _console()
-    t = Table(title=f"{res.by} failures (k={res.k}), ranked by {res.rank_by}", show_edge=False)
+    t = Table(
+        title=f"{esc(res.by)} failures (k={res.k}), ranked by {esc(res.rank_by)}", show_edge=False
+    )
     cols = [
         ("#", "right"),
-        (res.by, "left"),
+        (esc(res.by), "left"),
         ("isolated", "left"),
         ("severe", "right"),
         ("Tbps lost", "right"),
@@ -379,15 +383,15 @@ def _render_sweep(res, top: int) -> None:
         worst = f"{r.worst_country} {r.worst_loss_pct:.0f}%" if r.worst_country else ""
         cells = [
             str(r.rank),
-            escape(r.name),
-            iso,
+            esc(r.name),
+            esc(iso),
             str(r.n_severe),
             f"{r.capacity_lost_tbps:,.1f}",
             f"{r.impact:.2f}",
         ]
         if res.k == 2:
             cells.append(f"{r.synergy:+.2f}")
-        t.add_row(*cells, worst)
+        t.add_row(*cells, esc(worst))
     con.print(t)
     w = res.worst_by_country
     w = w[w["element"].notna()].head(top)
@@ -400,9 +404,9 @@ def _render_sweep(res, top: int) -> None:
         for r in w.itertuples():
             loss = "isolated" if r.isolated else f"{r.loss_pct:.1f}"
             t2.add_row(
-                escape(f"{r.name} ({r.iso3})"),
+                esc(f"{r.name} ({r.iso3})"),
                 loss,
-                escape(r.element_name),
+                esc(r.element_name),
             )
         con.print(t2)
     con.print(
@@ -419,7 +423,6 @@ def _render_sweep(res, top: int) -> None:
 
 
 def _render_risk(res, top: int) -> None:
-    from rich.markup import escape  # lazy: start-up speed
     from rich.table import Table  # lazy: start-up speed
 
     con = _console()
@@ -443,7 +446,7 @@ def _render_risk(res, top: int) -> None:
         return f"<{floor:g}" if v is None or v != v else f"{v:.0f}"
 
     for r in df.to_dict("records"):
-        row = [escape(f"{r['name']} ({r['iso3']})"), prob(r, "p_isolated"), prob(r, "p_severe")]
+        row = [esc(f"{r['name']} ({r['iso3']})"), prob(r, "p_isolated"), prob(r, "p_severe")]
         if "p_degraded" in df.columns:
             row.append(f"{100 * r['p_degraded']:.1f}%")
         row += [
@@ -458,19 +461,18 @@ def _render_risk(res, top: int) -> None:
 
 
 def _render_uncertainty(res, top: int) -> None:
-    from rich.markup import escape  # lazy: start-up speed
     from rich.table import Table  # lazy: start-up speed
 
     con = _console()
     t = Table(
-        title=f"{res.scenario.name}: loss with uncertain capacities ({res.trials:,} draws)",
+        title=f"{esc(res.scenario.name)}: loss with uncertain capacities ({res.trials:,} draws)",
         show_edge=False,
     )
     for col in ("country", "loss % (estimate)", "p5", "p50", "p95", "P(severe)"):
         t.add_column(col, justify="left" if col == "country" else "right")
     for r in res.countries.head(top).to_dict("records"):
         t.add_row(
-            escape(f"{r['name']} ({r['iso3']})"),
+            esc(f"{r['name']} ({r['iso3']})"),
             _pct(r["loss_pct"]),
             _pct(r["loss_p5"]),
             _pct(r["loss_p50"]),

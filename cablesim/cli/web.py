@@ -6,6 +6,8 @@ import socket
 
 import click
 
+from cablesim.cli._base import _echo, _secho
+
 
 def _bind(host: str, port: int) -> socket.socket:
     """A listening-ready socket on ``host:port`` (port 0: a free one the system picks)."""
@@ -16,7 +18,7 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise click.BadParameter(f"cannot listen on {host}:{port}: {exc}") from None
+        raise click.BadParameter(f"cannot listen on {host!r}:{port}: {exc}") from None
     return sock
 
 
@@ -56,9 +58,9 @@ def register(cli: click.Group) -> None:
         port = int(sock.getsockname()[1])
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
-        click.echo(f"cablesim web app at {url}  (Ctrl-C stops it)", err=True)
+        _echo(f"cablesim web app at {url}  (Ctrl-C stops it)", err=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
-            click.secho(
+            _secho(
                 f"warning: listening on {host}: other machines can reach this server",
                 fg="yellow",
                 err=True,

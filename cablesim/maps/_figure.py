@@ -24,10 +24,12 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from pyproj import Transformer
 
 from cablesim import _limits, metrics
 from cablesim._io import write_atomic
+from cablesim._text import clean
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
 from cablesim.maps import _aid
 
@@ -354,6 +356,31 @@ def _parse_size(size: str | Sequence[float] | None) -> tuple[float, float] | Non
     if not (1.0 <= w <= 100.0 and 1.0 <= h <= 100.0):
         raise CableSimError(f"size {size!r}: width and height must be 1-100 inches")
     return w, h
+
+
+def plain_text(func):
+    """Decorate a ``plot_x`` function: every text of its figure is plain text.
+
+    Names in a figure come from scenarios and data: matplotlib reads ``$...$``
+    in a text as mathematics (``$\\foo$`` fails the drawing) and would draw
+    control characters as missing glyphs. The texts are created with
+    mathematics parsing off (``text.parse_math``), and when the figure is done
+    each text is set to plain text and cleaned (:func:`cablesim._text.clean`),
+    also on axes the caller passed in.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any):
+        with matplotlib.rc_context({"text.parse_math": False}):
+            fig, ax = func(*args, **kwargs)
+            for t in fig.findobj(Text):
+                t.set_parse_math(False)
+                text = t.get_text()
+                if clean(text) != text:
+                    t.set_text(clean(text))
+        return fig, ax
+
+    return wrapper
 
 
 def new_figure(

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.cm import ScalarMappable
 
 from cablesim import whatif as _whatif
+from cablesim._text import clean
 from cablesim.maps._figure import (
     ATTRIBUTION,
     NO_DATA_COLOR,
@@ -19,11 +20,13 @@ from cablesim.maps._figure import (
     check_suffix,
     new_figure,
     parse_region,
+    plain_text,
     save_figure,
 )
 from cablesim.plan import Comparison
 
 
+@plain_text
 def plot_difference(comp: Comparison, *, ax=None, region: Any = None, title: str | None = None):
     """Map of the difference in loss (B minus A, percentage points) per country.
 
@@ -73,10 +76,14 @@ def plot_difference(comp: Comparison, *, ax=None, region: Any = None, title: str
     sm = ScalarMappable(norm=norm, cmap=cmap)
     cb = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
     cb.set_label(
-        f"loss on B minus loss on A (percentage points); A = {comp.label_a}, B = {comp.label_b}",
+        clean(
+            f"loss on B minus loss on A (percentage points); A = {comp.label_a}, B = {comp.label_b}"
+        ),
         fontsize=8,
     )
-    ax.set_title(title or f"{comp.a.scenario.name}: {comp.label_b} vs {comp.label_a}", fontsize=11)
+    ax.set_title(
+        clean(title or f"{comp.a.scenario.name}: {comp.label_b} vs {comp.label_a}"), fontsize=11
+    )
     fig.text(
         0.5,
         0.01,

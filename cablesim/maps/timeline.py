@@ -11,13 +11,15 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.patches import Patch
 
+from cablesim._text import clean
 from cablesim.exceptions import CableSimError
 from cablesim.maps._aid import timeline_subtitle
-from cablesim.maps._figure import ATTRIBUTION, new_figure, parse_region
+from cablesim.maps._figure import ATTRIBUTION, new_figure, parse_region, plain_text
 from cablesim.maps.world import legend_items, plot_impact
 from cablesim.timeline import TimelineResult
 
 
+@plain_text
 def plot_timeline(
     tl: TimelineResult,
     *,
@@ -70,7 +72,11 @@ def plot_timeline(
             v = float(r["remaining_tbps"])
             ys.append(100.0 * v / base if relative and base > 0 else v)
         ax.step(
-            xs, [*ys, ys[-1]], where="post", linewidth=2, label=f"{names.get(iso, iso)} ({iso})"
+            xs,
+            [*ys, ys[-1]],
+            where="post",
+            linewidth=2,
+            label=clean(f"{names.get(iso, iso)} ({iso})"),
         )
     ev = tl.scenario.events
     ymax = 105 if relative else None
@@ -83,7 +89,7 @@ def plot_timeline(
         ax.axvline(day, color="#b00020", linestyle="--", linewidth=0.8, alpha=0.7)
         text = labels[0] if len(labels) == 1 else f"{len(labels)} events: {labels[0]}…"
         ax.annotate(
-            _short(text, 48),
+            clean(_short(text, 48)),
             (day, 0.03),
             xycoords=("data", "axes fraction"),
             rotation=90,
@@ -102,7 +108,7 @@ def plot_timeline(
         label.set_rotation(30)
         label.set_ha("right")
     ax.grid(alpha=0.3)
-    ax.set_title(title or f"{tl.scenario.name}: capacity to the core over time", fontsize=11)
+    ax.set_title(clean(title or f"{tl.scenario.name}: capacity to the core over time"), fontsize=11)
     if codes:
         ax.legend(loc="lower right", fontsize=8, ncol=2)
     ax.text(
@@ -121,6 +127,7 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+@plain_text
 def plot_timeline_map(
     tl: TimelineResult,
     *,
@@ -179,7 +186,7 @@ def plot_timeline_map(
         )
         for text in ax.texts:  # the impact subtitle: what changed, and who is hit, on two lines
             if text.get_transform() == ax.transAxes and text.get_position()[1] > 1.0:
-                text.set_text(timeline_subtitle(st))
+                text.set_text(clean(timeline_subtitle(st)))
                 text.set_fontsize(7.5)
                 text.set_linespacing(1.25)
         ax.set_title(
@@ -200,7 +207,7 @@ def plot_timeline_map(
         frameon=False,
         bbox_to_anchor=(0.5, 0.02),
     ).set_gid("timeline-legend")
-    fig.suptitle(tl.scenario.name, fontsize=12)
+    fig.suptitle(clean(tl.scenario.name), fontsize=12)
     fig.text(0.5, 0.005, ATTRIBUTION, ha="center", fontsize=6, color="#666666")
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.90, wspace=0.04, hspace=0.38)
     return fig, axes

@@ -28,6 +28,7 @@ from matplotlib.transforms import Bbox
 from cablesim import depends, metrics
 from cablesim._format import plural
 from cablesim._io import scenario_file
+from cablesim._text import clean
 from cablesim.maps import _aid
 from cablesim.maps._figure import (
     ATTRIBUTION,
@@ -51,6 +52,7 @@ from cablesim.maps._figure import (
     check_suffix,
     choose_projection,
     parse_region,
+    plain_text,
     save_figure,
 )
 from cablesim.network import Network
@@ -233,7 +235,7 @@ def _place_labels(
         x, y = proj(lon, lat)
         for dx, dy, ha, va in _LABEL_SPOTS:
             t = ax.annotate(
-                text,
+                clean(text),
                 (float(x), float(y)),
                 xytext=(dx, dy),
                 textcoords="offset points",
@@ -266,12 +268,14 @@ def _finish(
     ax: Axes, title: str | None, subtitle: str | None, attribution: bool, proj: MapProjection
 ) -> None:
     if title:
-        ax.set_title(title, loc="left", fontsize=15, fontweight="bold", pad=22 if subtitle else 8)
+        ax.set_title(
+            clean(title), loc="left", fontsize=15, fontweight="bold", pad=22 if subtitle else 8
+        )
     if subtitle:
         ax.text(
             0.0,
             1.008,
-            subtitle,
+            clean(subtitle),
             transform=ax.transAxes,
             fontsize=10.5,
             color="#444444",
@@ -452,6 +456,7 @@ def _small_country_dots(
     return len(xs)
 
 
+@plain_text
 def plot_impact(
     result: Result,
     *,
@@ -732,6 +737,7 @@ def _capacity_style(cap: np.ndarray):
     return norm, cmap, widths
 
 
+@plain_text
 def plot_network(
     network: Network,
     *,
@@ -868,6 +874,7 @@ def plot_network(
     return fig, ax
 
 
+@plain_text
 def plot_dependencies(
     network: Network,
     iso3: str,

@@ -79,7 +79,8 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
     for side, net in (("A", comp.a.network), ("B", comp.b.network)):
         for r in _whatif.added(net):
             con.print(
-                f"  {side} adds {esc(r['name'])} ({r['capacity_tbps']:g} Tbps, {', '.join(r['countries'])})",
+                f"  {side} adds {esc(r['name'])} ({r['capacity_tbps']:g} Tbps, "
+                f"{esc(', '.join(r['countries']))})",
                 style="dim",
             )
     t = hit_rows(comp.table)
@@ -133,7 +134,7 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
 
 def _styled(status: str, styles: Mapping[str, str]) -> str:
     style = styles.get(status)
-    return f"[{style}]{status}[/]" if style else status
+    return f"[{style}]{esc(status)}[/]" if style else esc(status)
 
 
 def _num(v: Any) -> str:
@@ -147,8 +148,8 @@ def render_resilience(res: Resilience, *, console=None) -> None:
     name = res.network.country_names.get(res.iso3, res.iso3)
     t = res.today
     con.print(
-        f"[bold]{name} ({res.iso3})[/bold]: {t['baseline_tbps']:g} Tbps to the core as of "
-        f"{res.network.as_of}; worst single failure today: {t['name'] or 'none'} "
+        f"[bold]{esc(name)} ({esc(res.iso3)})[/bold]: {t['baseline_tbps']:g} Tbps to the core "
+        f"as of {res.network.as_of}; worst single failure today: {esc(t['name'] or 'none')} "
         f"(-{t['loss_pct']:.1f}%, {t['remaining_tbps']:g} Tbps left)"
         + (
             f"; P(isolated) today {t['isolation_probability']:.2%}"
@@ -177,12 +178,12 @@ def render_resilience(res: Resilience, *, console=None) -> None:
     for r in res.ranking.itertuples():
         cells = [
             str(r.rank),
-            r.candidate,
+            esc(r.candidate),
             f"{r.capacity_tbps:g}",
             f"{r.length_km:,.0f}" + ("*" if r.route_inferred else ""),
             "yes" if r.lands else "no",
             fmt_tbps(r.baseline_tbps),
-            str(r.worst_cable or "–"),
+            esc(r.worst_cable or "–"),
             f"{r.worst_loss_pct:.1f}",
             f"{r.reduction_pp:+.1f}",
         ]
@@ -195,4 +196,4 @@ def render_resilience(res: Resilience, *, console=None) -> None:
     if res.ranking["route_inferred"].any():
         con.print("  * route drawn by cablesim over water (approximate length)", style="dim")
     for n in res.notes:
-        con.print(f"  - {n}", style="dim")
+        con.print(f"  - {esc(n)}", style="dim")

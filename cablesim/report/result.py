@@ -248,7 +248,7 @@ def render_terminal(
     con.print(
         f"[bold]{esc(sc.name)}[/bold]  (network as of {result.network.as_of}"
         + (" (no as_of: the dataset's snapshot)" if sc.as_of is None else "")
-        + f", core {', '.join(sc.core)}, backhaul {sc.backhaul})"
+        + f", core {esc(', '.join(sc.core))}, backhaul {esc(sc.backhaul)})"
     )
     if sc.description:
         con.print(esc(sc.description.strip()), style="dim")

@@ -96,7 +96,7 @@ def render_terminal(
     sc = tl.scenario
     con.print(
         f"[bold]{esc(sc.name)}[/bold]  (timeline from {tl.start}, network as of {tl.network.as_of}, "
-        f"core {', '.join(sc.core)})"
+        f"core {esc(', '.join(sc.core))})"
     )
     if sc.description:
         con.print(esc(sc.description.strip()), style="dim")
@@ -110,7 +110,7 @@ def render_terminal(
             s.start.isoformat(),
             s.end.isoformat() if s.end else "never",
             "" if s.repair_days is None else str(s.repair_days),
-            s.basis,
+            esc(s.basis),
         )
     con.print(t)
     for st in tl.states:
