@@ -380,20 +380,30 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
     demand = demand_at(hi)
     # baseline routing: in proportion to the widths of the baseline routes
     x0 = demand[routes.task] * share
+    load0 = routes.M @ x0
+    # demand is what the intact network carries: a route through a link that its share
+    # of the GDP-shaped demand would overfill carries that link's share of it (every
+    # route on the link the same share; no link runs over its capacity at baseline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fits = np.where(load0 > dcap0, dcap0 / load0, 1.0)
+    if (fits < 1.0).any():
+        x0 = x0 * _path_min(routes, fits)
+        load0 = routes.M @ x0
+        demand = np.bincount(routes.task, weights=x0, minlength=len(unit))
     m = Model(
         comp=comp,
         demand=demand,
         routes=routes,
         x0=x0,
-        load0=routes.M @ x0,
+        load0=load0,
         dcap0=dcap0,
         served0={},
         pair_cable=_pair_cable(comp, comp.edge_cap),
         utilization=u,
-        achieved=util(hi),
+        achieved=float((x0 * hops).sum() / total_cap),
         pool_at=_pools(comp, routes),
     )
-    # what the intact network carries (links over capacity at baseline share it out)
+    # what the intact network carries: all of it
     m.served0["immediate"] = immediate(m, comp.edge_cap)
     m.served0["rerouted"] = m.served0["immediate"].copy()
     net._cache[key] = m
@@ -512,10 +522,16 @@ def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarra
         return served
     # who reroutes displaced traffic: the country where it was when it met the failure
     # (its own operators, or a transit country's, on their own bought capacity)
-    n_idx = len(r.idx)
-    pos = np.where(rho[r.idx] < 1.0, np.arange(n_idx)[:, None], n_idx)
-    first = np.minimum.reduceat(pos, r.ptr[:-1], axis=0)
-    pool = np.where(first < n_idx, m.pool_at[np.minimum(first, n_idx - 1)], task)
+    pool = np.repeat(task, k, axis=1)
+    hit = np.flatnonzero((gone > _EPS).any(axis=1))  # only displaced routes need a pool
+    if len(hit):
+        lens = np.diff(r.ptr)[hit]
+        ends = np.cumsum(lens)
+        at = np.arange(ends[-1]) + np.repeat(r.ptr[hit] - (ends - lens), lens)  # their hops
+        n_idx = len(r.idx)
+        pos = np.where(rho[r.idx[at]] < 1.0, at[:, None], n_idx)
+        first = np.minimum.reduceat(pos, ends - lens, axis=0)
+        pool[hit] = np.where(first < n_idx, m.pool_at[np.minimum(first, n_idx - 1)], task[hit])
     if broken is not None:
         pool = np.where(broken, task, pool)
     asking = per(pool, gone)
@@ -524,7 +540,8 @@ def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarra
     # proportion as the country's own (its own displaced traffic sets the request)
     own = per(task, np.where(pool == task, gone, 0.0))
     asking = np.where(own > _EPS, own, asking)
-    alt = (x0 > 0) & (_path_min(r, dc) > 0) & (keep >= 1) & (asking[r.task] > _EPS)
+    # (a route with baseline traffic keeps all of it only where every link survives)
+    alt = (x0 > _EPS) & (keep >= 1) & (asking[r.task] > _EPS)
     if broken is not None:
         alt &= ~broken
     if not alt.any():
