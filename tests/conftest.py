@@ -198,6 +198,13 @@ def run_tiny(net: Network, events: list, **options) -> cablesim.Result:
     return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow tests too: ``pytest -m "not slow"`` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def run():
     """:func:`run_tiny`, as a fixture."""

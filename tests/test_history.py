@@ -146,6 +146,7 @@ def test_scoring_bands_on_a_made_up_report(tmp_path):
     assert rep.events[0].ordering == pytest.approx(2.5 / 3, abs=1e-3)  # FJI and FRA tie at 0
 
 
+@pytest.mark.slow  # replays the whole history suite (the `report` fixture does it once)
 def test_cli_history_json_and_markdown(tmp_path):
     md = tmp_path / "v.md"
     res = CliRunner().invoke(cli, ["history", "--json", "--markdown", str(md)])
@@ -155,6 +156,7 @@ def test_cli_history_json_and_markdown(tmp_path):
     assert "| incident |" in md.read_text()
 
 
+@pytest.mark.slow  # replays the whole history suite
 def test_cli_history_table_shows_the_worst_region():
     res = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["history"])
     assert res.exit_code == 0, res.output

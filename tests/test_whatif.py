@@ -205,6 +205,7 @@ def test_planned_cable_enters_the_network():
     assert "2africa" in set(r.failed_cables["cable_id"])
 
 
+@pytest.mark.slow  # two simulations of the 2024 world network
 @pytest.mark.xfail(
     strict=True,
     reason="issue 15 traffic model: the West African coast loses no traffic in west-africa-2024",
