@@ -103,7 +103,7 @@ def test_quiet_drops_the_assumptions_block_but_files_keep_it(tmp_path):
     "args",
     [
         ["cables"],
-        ["cables", "--json"],
+        pytest.param(["cables", "--json"], marks=pytest.mark.slow),  # the same, in JSON
         # a fresh interpreter that simulates a world scenario
         pytest.param(["run", "alexandria-2008"], marks=pytest.mark.slow),
     ],

@@ -292,6 +292,7 @@ def test_cli_timeline_outputs(tmp_path):
     assert "unknown map format" in res.output
 
 
+@pytest.mark.slow  # a 12-state world timeline again, drawn as a strip of maps
 def test_cli_timeline_map_strip(tmp_path):
     res = CliRunner().invoke(
         cli, ["run", "red-sea-west-africa-2024", "--map", str(tmp_path / "m.png")]
