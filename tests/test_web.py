@@ -220,6 +220,7 @@ def test_presets_are_a_fixed_list(client):
         assert r.json()["error"]  # "no such scenario", or "Not Found" for a path outside /api
 
 
+@pytest.mark.slow  # a replayed incident and a new network's dependency lens, through the API
 def test_country_and_depends(client):
     alex = client.get("/api/scenarios/history/alexandria-2008").json()["document"]
     r = client.post("/api/country", json={"scenario": alex, "iso3": "EGY"}).json()
@@ -282,6 +283,7 @@ def test_upload(client):
         assert words in bad.json()["error"], (body[:20], bad.json())
 
 
+@pytest.mark.slow  # starts `cablesim serve` in a fresh interpreter
 def test_serve_command_port_zero():
     proc = subprocess.Popen(
         [sys.executable, "-m", "cablesim", "serve", "--port", "0", "--no-browser"],
