@@ -255,3 +255,12 @@ def make_network():
 def world() -> Network:
     """The real bundled network of today (the default: the merged 2021 + 2026 network)."""
     return cablesim.load_network()
+
+
+@pytest.fixture(scope="session")
+def crisis_2024():
+    """The bundled Red Sea then West Africa timeline of 2024 (12 states on the world network),
+    simulated once per session: tests read it and must not modify it."""
+    from cablesim.timeline import simulate_timeline
+
+    return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))

@@ -228,9 +228,9 @@ def test_every_subregion_of_the_data_has_a_zone(world):
 # ------------------------------------------------------------------------------ the 2024 crisis
 
 
-@pytest.fixture(scope="module")
-def crisis():
-    return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))
+@pytest.fixture
+def crisis(crisis_2024):
+    return crisis_2024
 
 
 def test_red_sea_then_west_africa_compound_state(crisis):

@@ -98,11 +98,10 @@ def test_world_map_keeps_hit_countries_off_the_edge(tonga):
     )  # nothing near the edge: the default centre stays
 
 
-def test_timeline_panels_have_a_colour_legend_and_readable_subtitles():
+def test_timeline_panels_have_a_colour_legend_and_readable_subtitles(crisis_2024):
     from cablesim.maps.timeline import plot_timeline_map
-    from cablesim.timeline import simulate_timeline
 
-    tl = simulate_timeline(cablesim.load_scenario("red-sea-west-africa-2024"))
+    tl = crisis_2024
     fig, axes = plot_timeline_map(tl, states=[0, 1])
     legends = [leg for leg in fig.legends if leg.get_gid() == "timeline-legend"]
     assert len(legends) == 1
