@@ -76,14 +76,22 @@ def test_legend_goes_where_it_hides_no_hit_country():
         assert not bb.contains(*ax.transData.transform(p))
 
 
-def test_impact_legend_hides_no_hit_country():
-    for name in ("tonga-2022", "alexandria-2008", "shetland-2022"):
-        r = cablesim.simulate(cablesim.find_scenario(name))
-        fig, ax = maps.plot_impact(r)
-        proj = maps.choose_projection(r)
-        bb = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
-        for lon, lat in _mapaid.hit_points(r, _figure._label_points(r.network)):
-            assert not bb.contains(*ax.transData.transform(proj(lon, lat))), (name, lon, lat)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tonga-2022",
+        # the same on two more networks of other years: the slow loop
+        pytest.param("alexandria-2008", marks=pytest.mark.slow),
+        pytest.param("shetland-2022", marks=pytest.mark.slow),
+    ],
+)
+def test_impact_legend_hides_no_hit_country(name):
+    r = cablesim.simulate(cablesim.find_scenario(name))
+    fig, ax = maps.plot_impact(r)
+    proj = maps.choose_projection(r)
+    bb = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    for lon, lat in _mapaid.hit_points(r, _figure._label_points(r.network)):
+        assert not bb.contains(*ax.transData.transform(proj(lon, lat))), (name, lon, lat)
 
 
 def test_world_map_keeps_hit_countries_off_the_edge(tonga):
