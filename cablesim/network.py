@@ -37,6 +37,7 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -743,7 +744,9 @@ def filter_network(
 
 
 @functools.lru_cache(maxsize=8)
-def _load_network_cached(as_of: dt.date, data: str | None, capacity: str) -> Network:
+def _load_network_cached(as_of: dt.date, data: str, capacity: str, stamp: float) -> Network:
+    # ``stamp`` (the manifest's mtime, as dataset.load_tables keys its cache) is only part
+    # of the key: a dataset rewritten in place is loaded anew
     tables = dataset.load_tables(data)
     dataset.check_usable(dataset.data_dir(data), tables)  # never run on a dataset validate rejects
     info = dict(dataset.manifest(data))
@@ -795,4 +798,5 @@ def load_network(
     first = dataset.load_tables(directory)["cables"]["rfs_date"].dropna().min()
     if date < first:
         raise CableSimError(f"as_of {date} is before the first cable of the dataset ({first})")
-    return _load_network_cached(date, directory, capacity)
+    stamp = (Path(directory) / "manifest.json").stat().st_mtime
+    return _load_network_cached(date, directory, capacity, stamp)

@@ -198,6 +198,13 @@ def run_tiny(net: Network, events: list, **options) -> cablesim.Result:
     return cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow tests too: ``pytest -m "not slow"`` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def run():
     """:func:`run_tiny`, as a fixture."""
@@ -248,3 +255,12 @@ def make_network():
 def world() -> Network:
     """The real bundled network of today (the default: the merged 2021 + 2026 network)."""
     return cablesim.load_network()
+
+
+@pytest.fixture(scope="session")
+def crisis_2024():
+    """The bundled Red Sea then West Africa timeline of 2024 (12 states on the world network),
+    simulated once per session: tests read it and must not modify it."""
+    from cablesim.timeline import simulate_timeline
+
+    return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))

@@ -99,7 +99,15 @@ def test_quiet_drops_the_assumptions_block_but_files_keep_it(tmp_path):
     assert "Assumptions" in invoke("run", "tonga-2022").stdout
 
 
-@pytest.mark.parametrize("args", [["cables"], ["cables", "--json"], ["run", "alexandria-2008"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cables"],
+        pytest.param(["cables", "--json"], marks=pytest.mark.slow),  # the same, in JSON
+        # a fresh interpreter that simulates a world scenario
+        pytest.param(["run", "alexandria-2008"], marks=pytest.mark.slow),
+    ],
+)
 def test_a_closed_pipe_ends_quietly(args):
     p = subprocess.Popen(
         [sys.executable, "-m", "cablesim", *args],

@@ -96,6 +96,7 @@ def test_real_network_egypt_depends_on_the_egyptian_approaches_more_than_france(
     assert {"seamewe-5", "asia-africa-europe-1-aae-1"} <= set(cables.index)
 
 
+@pytest.mark.slow  # the dependency matrix against full simulations of the world network
 def test_real_matrix_agrees_with_simulate(world):
     m = depends.dependency_matrix(world, chokepoints=["suez", "malacca"])
     assert m.shape[1] == 2

@@ -77,6 +77,7 @@ def test_library_bounds():
         risk.montecarlo(trials=1, seed=-3)
 
 
+@pytest.mark.slow  # 20,000 names checked against the world network
 def test_many_unknown_names_are_checked_in_linear_time(world):
     """20,000 unknown cables: suggestions for the first few, a clear error for all, quickly."""
     from cablesim.scenario import load_scenario

@@ -135,7 +135,15 @@ def test_geodataframe_round_trip_is_exact(world):
     assert back.edges().equals(world.edges())
 
 
-@pytest.mark.parametrize("name", ["suez-closure", "alexandria-2008", "luzon-strait-quake"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        # the incremental engine against a full solve: one world scenario in the fast loop
+        pytest.param("suez-closure", marks=pytest.mark.slow),
+        "alexandria-2008",
+        pytest.param("luzon-strait-quake", marks=pytest.mark.slow),
+    ],
+)
 def test_engine_reuse_is_exact(name):
     sc = cablesim.load_scenario(cablesim.find_scenario(name))
     fast = cablesim.simulate(sc).countries

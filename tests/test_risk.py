@@ -176,6 +176,7 @@ def test_bad_arguments(world, monkeypatch):
         risk.montecarlo(world, trials=5, scheduler="tcp://127.0.0.1:9")
 
 
+@pytest.mark.slow  # a Monte Carlo run on the world network
 def test_cli_montecarlo_json(tmp_path):
     res = CliRunner().invoke(
         cli,

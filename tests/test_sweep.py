@@ -216,8 +216,11 @@ def test_full_cable_sweep_facts(world2021, cable_sweep):
     ("by", "elements"),
     [
         ("cable", ["seamewe-5", "tonga-cable", "asia-africa-europe-1-aae-1"]),
-        ("landing-point", ["suva-fiji", "fujairah-united-arab-emirates"]),
-        ("chokepoint", ["suez", "bab-el-mandeb"]),
+        # the same check for the other element kinds: four more world simulations and sweeps
+        pytest.param(
+            "landing-point", ["suva-fiji", "fujairah-united-arab-emirates"], marks=pytest.mark.slow
+        ),
+        pytest.param("chokepoint", ["suez", "bab-el-mandeb"], marks=pytest.mark.slow),
     ],
 )
 def test_sweep_equals_scenarios(world, by, elements):
@@ -244,6 +247,7 @@ def test_sweep_equals_scenarios(world, by, elements):
         assert np.allclose(got, c["loss_pct"].to_numpy(), atol=0.006), e
 
 
+@pytest.mark.slow  # every cable and a seventh of the landing points of the world network
 def test_element_failures_are_the_scenario_events(world):
     """The precomputed element -> segments maps fail exactly what the events fail."""
     for by, sample in (

@@ -23,6 +23,7 @@ def _rows(output: str) -> int:
     return sum(1 for line in output.splitlines() if line.lstrip().startswith(ROW_KINDS))
 
 
+@pytest.mark.slow  # Egypt's dependency lens on the world network, twice
 def test_depends_all_shows_every_row():
     every = json.loads(invoke("depends", "EGY", "--all", "--json").output)["dependencies"]
     assert len(every) > 40
@@ -31,6 +32,7 @@ def test_depends_all_shows_every_row():
     assert "hidden" not in res.output
 
 
+@pytest.mark.slow  # Egypt's dependency lens on the world network, twice
 def test_depends_without_all_says_how_many_are_hidden():
     shown = json.loads(invoke("depends", "EGY", "--json").output)["dependencies"]
     res = invoke("depends", "EGY")

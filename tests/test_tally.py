@@ -24,6 +24,7 @@ def test_tally_rebuilds_the_dense_columns_exactly():
     assert tally.recorded() == int((worst >= 0).sum())  # only the losses above the floor
 
 
+@pytest.mark.slow  # two Monte Carlo runs on the world network
 def test_bounded_flow_cache_gives_the_same_numbers(world, monkeypatch):
     """A tiny cache bound (restarts all the time) changes nothing in the result."""
     free = risk.montecarlo(world, trials=40, seed=2, chunk=40, progress=False)

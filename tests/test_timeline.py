@@ -228,9 +228,9 @@ def test_every_subregion_of_the_data_has_a_zone(world):
 # ------------------------------------------------------------------------------ the 2024 crisis
 
 
-@pytest.fixture(scope="module")
-def crisis():
-    return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))
+@pytest.fixture
+def crisis(crisis_2024):
+    return crisis_2024
 
 
 def test_red_sea_then_west_africa_compound_state(crisis):
@@ -292,6 +292,7 @@ def test_cli_timeline_outputs(tmp_path):
     assert "unknown map format" in res.output
 
 
+@pytest.mark.slow  # a 12-state world timeline again, drawn as a strip of maps
 def test_cli_timeline_map_strip(tmp_path):
     res = CliRunner().invoke(
         cli, ["run", "red-sea-west-africa-2024", "--map", str(tmp_path / "m.png")]

@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 import cablesim
 from cablesim import maps
+from cablesim.cli import cli
 
 pytest.importorskip("starlette")
 with warnings.catch_warnings():
@@ -218,6 +220,7 @@ def test_presets_are_a_fixed_list(client):
         assert r.json()["error"]  # "no such scenario", or "Not Found" for a path outside /api
 
 
+@pytest.mark.slow  # a replayed incident and a new network's dependency lens, through the API
 def test_country_and_depends(client):
     alex = client.get("/api/scenarios/history/alexandria-2008").json()["document"]
     r = client.post("/api/country", json={"scenario": alex, "iso3": "EGY"}).json()
@@ -253,10 +256,8 @@ def test_export_passes_check(client, tmp_path):
     path = tmp_path / "clicked.yaml"
     path.write_text(r.text, encoding="utf-8")
     assert yaml.safe_load(r.text) == doc
-    check = subprocess.run(
-        [sys.executable, "-m", "cablesim", "check", str(path)], capture_output=True, text=True
-    )
-    assert check.returncode == 0, check.stderr
+    check = CliRunner().invoke(cli, ["check", str(path)])  # in this process: no start-up
+    assert check.exit_code == 0, check.output
     refused = client.post(
         "/api/export", json={"scenario": {"name": "x", "events": [{"cable": "zz"}]}}
     )
@@ -282,6 +283,7 @@ def test_upload(client):
         assert words in bad.json()["error"], (body[:20], bad.json())
 
 
+@pytest.mark.slow  # starts `cablesim serve` in a fresh interpreter
 def test_serve_command_port_zero():
     proc = subprocess.Popen(
         [sys.executable, "-m", "cablesim", "serve", "--port", "0", "--no-browser"],

@@ -205,6 +205,7 @@ def test_planned_cable_enters_the_network():
     assert "2africa" in set(r.failed_cables["cable_id"])
 
 
+@pytest.mark.slow  # two simulations of the 2024 world network
 def test_adding_2africa_changes_west_africa():
     base = cablesim.simulate(cablesim.find_scenario("west-africa-2024")).countries.set_index("iso3")
     r = cablesim.simulate(cablesim.find_scenario("whatif-2africa"))

@@ -130,21 +130,23 @@ def cli(ctx: click.Context, debug: bool, data_dir: str | None) -> None:
 
 
 def _use_data(ctx: click.Context, data_dir: str) -> None:
-    """Point CABLESIM_DATA at ``data_dir`` for this command (restored afterwards, caches cleared)."""
+    """Point CABLESIM_DATA at ``data_dir`` for this command (restored afterwards).
+
+    The network cache needs no clearing: it is keyed by the dataset's directory and its
+    manifest's mtime, so networks loaded from other directories stay cached.
+    """
     import os  # lazy: start-up speed
 
-    from cablesim import dataset, network  # lazy: start-up speed
+    from cablesim import dataset  # lazy: start-up speed
 
     previous = os.environ.get("CABLESIM_DATA")
     os.environ["CABLESIM_DATA"] = str(dataset.data_dir(data_dir))
-    network._load_network_cached.cache_clear()  # keyed without the directory
 
     def restore() -> None:
         if previous is None:
             os.environ.pop("CABLESIM_DATA", None)
         else:
             os.environ["CABLESIM_DATA"] = previous
-        network._load_network_cached.cache_clear()
 
     ctx.call_on_close(restore)
 

@@ -76,14 +76,22 @@ def test_legend_goes_where_it_hides_no_hit_country():
         assert not bb.contains(*ax.transData.transform(p))
 
 
-def test_impact_legend_hides_no_hit_country():
-    for name in ("tonga-2022", "alexandria-2008", "shetland-2022"):
-        r = cablesim.simulate(cablesim.find_scenario(name))
-        fig, ax = maps.plot_impact(r)
-        proj = maps.choose_projection(r)
-        bb = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
-        for lon, lat in _mapaid.hit_points(r, _figure._label_points(r.network)):
-            assert not bb.contains(*ax.transData.transform(proj(lon, lat))), (name, lon, lat)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tonga-2022",
+        # the same on two more networks of other years: the slow loop
+        pytest.param("alexandria-2008", marks=pytest.mark.slow),
+        pytest.param("shetland-2022", marks=pytest.mark.slow),
+    ],
+)
+def test_impact_legend_hides_no_hit_country(name):
+    r = cablesim.simulate(cablesim.find_scenario(name))
+    fig, ax = maps.plot_impact(r)
+    proj = maps.choose_projection(r)
+    bb = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    for lon, lat in _mapaid.hit_points(r, _figure._label_points(r.network)):
+        assert not bb.contains(*ax.transData.transform(proj(lon, lat))), (name, lon, lat)
 
 
 def test_world_map_keeps_hit_countries_off_the_edge(tonga):
@@ -98,11 +106,10 @@ def test_world_map_keeps_hit_countries_off_the_edge(tonga):
     )  # nothing near the edge: the default centre stays
 
 
-def test_timeline_panels_have_a_colour_legend_and_readable_subtitles():
+def test_timeline_panels_have_a_colour_legend_and_readable_subtitles(crisis_2024):
     from cablesim.maps.timeline import plot_timeline_map
-    from cablesim.timeline import simulate_timeline
 
-    tl = simulate_timeline(cablesim.load_scenario("red-sea-west-africa-2024"))
+    tl = crisis_2024
     fig, axes = plot_timeline_map(tl, states=[0, 1])
     legends = [leg for leg in fig.legends if leg.get_gid() == "timeline-legend"]
     assert len(legends) == 1

@@ -318,6 +318,7 @@ def test_network_map_shows_every_segment_and_the_chokepoints(world):
     assert f"{world.as_of.isoformat()}" in ax.get_title(loc="left")
 
 
+@pytest.mark.slow  # a fresh interpreter that loads and simulates the world network
 def test_maps_never_load_pyplot():
     code = (
         "import sys, cablesim\nfrom cablesim import maps\n"
