@@ -20,9 +20,11 @@ Baseline
     capacity), each task capped at :func:`cablesim.engine.demand.peak_for` of what
     its routes carry when every country sends in proportion to its GDP (when
     every task reaches its cap first, the level stays below the target: the
-    level reached is reported). Traffic the intact network cannot carry (a
-    link over capacity at baseline) is not demand lost by an event: losses
-    are shares of the traffic the intact network carries.
+    level reached is reported). The demand is what the intact network
+    carries: a route through a link that its share would overfill carries
+    that link's share of it (every route on the link the same share), so no
+    link runs over its capacity before any event, and losses are shares of
+    that demand.
 *immediate* horizon (the first days; the headline)
     Baseline routes are kept. A task's baseline routes (:func:`baseline_routes`)
     are where its capacity is bought, in tiers: its **own exits** (direct
