@@ -15,16 +15,16 @@ def is_land_link(network, element_id: str) -> bool:
 
 
 def _links(network) -> dict[str, tuple[str, str, str]]:
-    key = "elements:links"
-    if key not in network._cache:
+    def build() -> dict[str, tuple[str, str, str]]:
         t = network.terrestrial_links
-        network._cache[key] = {
+        return {
             lid: (a, b, kind)
             for lid, a, b, kind in zip(
                 t["link_id"], t["from_iso3"], t["to_iso3"], t["kind"], strict=True
             )
         }
-    return network._cache[key]
+
+    return network.memo("elements:links", build)
 
 
 def element_kind_and_name(network, element_id: str) -> tuple[str, str]:

@@ -225,3 +225,10 @@ def test_one_writer_and_one_figure_set_up():
             figures.append(mod)
     assert figures == ["cablesim.maps._figure"], figures
     assert set(writers) <= {"cablesim._io", "cablesim.dataset._build"}, writers
+
+
+def test_network_memo_is_the_only_writer_of_its_cache():
+    """No module but ``network`` touches a network's ``_cache``: everything else memoises
+    through ``Network.memo`` (a compiled network keeps its own derived data)."""
+    touching = [mod for mod, path in MODULES.items() if "._cache" in path.read_text("utf-8")]
+    assert touching == ["cablesim.network"], touching

@@ -37,8 +37,8 @@ def hub_landmass(network: Network, iso3: str) -> int | None:
     iso3
         The country.
     """
-    key = "hub_landmass"
-    if key not in network._cache:
+
+    def build() -> dict[str, int]:
         lp = network.landing_points[["landing_point_id", "iso3", "landmass"]]
         segs = network.segments
         ends = pd.concat(
@@ -57,10 +57,9 @@ def hub_landmass(network: Network, iso3: str) -> int | None:
         lm = network.landmasses[["iso3", "landmass", "area_km2"]]
         table = lm.merge(per, on=["iso3", "landmass"], how="left").fillna({"cap": 0.0})
         table = table.sort_values(["iso3", "cap", "area_km2"], ascending=[True, False, False])
-        network._cache[key] = {
-            str(k): int(g["landmass"].iloc[0]) for k, g in table.groupby("iso3", sort=False)
-        }
-    return network._cache[key].get(iso3)
+        return {str(k): int(g["landmass"].iloc[0]) for k, g in table.groupby("iso3", sort=False)}
+
+    return network.memo("hub_landmass", build).get(iso3)
 
 
 def hub_mask(network: Network, nodes: pd.DataFrame, core: tuple[str, ...]) -> np.ndarray:

@@ -112,6 +112,7 @@ class Compiled:
     _baseline: Baseline | None = None
     _graphs: dict[int, TaskGraph] = field(default_factory=dict, repr=False)
     _reach: _ReachIndex | None = field(default=None, repr=False)
+    _traffic: dict = field(default_factory=dict, repr=False)  # engine.traffic's models
 
 
 def _regions(

@@ -319,19 +319,18 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
         :data:`cablesim.engine.demand.UTILIZATION`.
     """
     u = _demand.UTILIZATION if utilization is None else float(utilization)
-    key = f"traffic:{id(comp)}:{u!r}"
+    # kept on the compiled network (like its graphs): one model per utilization, the
+    # routes of the intact network shared by all
+    if u in comp._traffic:
+        return comp._traffic[u]
     net = comp.network
-    if key in net._cache and net._cache[key].comp is comp:
-        return net._cache[key]
-    # routes of the intact network are shared by every utilization
-    rkey = f"traffic-routes:{id(comp)}"
-    if rkey not in net._cache or net._cache[rkey][0] is not comp:
+    if "routes" not in comp._traffic:
         per_task = []
         for t in range(len(comp.task_country)):
             solved = _task_max_flow(comp, comp.edge_cap, t)
             per_task.append(_decompose(comp, solved, TOP_PATHS) if solved else [])
-        net._cache[rkey] = (comp, _routes(comp, per_task))
-    routes = net._cache[rkey][1]
+        comp._traffic["routes"] = _routes(comp, per_task)
+    routes = comp._traffic["routes"]
     weights = _demand.demand_weights(net)
     tasks = {
         c: [(int(t), int(comp.task_region[t])) for t in comp.country_tasks[c]]
@@ -408,7 +407,7 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
     # what the intact network carries: all of it
     m.served0["immediate"] = immediate(m, comp.edge_cap)
     m.served0["rerouted"] = m.served0["immediate"].copy()
-    net._cache[key] = m
+    comp._traffic[u] = m
     return m
 
 
