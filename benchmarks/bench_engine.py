@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import scipy.sparse as sp
+from _timing import best  # benchmarks/_timing.py (this script's folder)
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 import cablesim
@@ -137,13 +138,7 @@ def main() -> None:
 
 
 def _best(fn, repeat: int = 5) -> float:
-    """Best wall time (s) of ``repeat`` calls: the least disturbed by other load."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+    return best(fn, repeat)
 
 
 _INCIDENCE: dict[int, sp.csr_matrix] = {}

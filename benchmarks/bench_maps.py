@@ -15,15 +15,11 @@ import time
 
 import numpy as np
 import shapely
+from _timing import best  # benchmarks/_timing.py (this script's folder)
 
 
 def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+    return best(fn, repeat)
 
 
 def naive_network_png(network) -> bytes:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _timing import best  # benchmarks/_timing.py (this script's folder)
+
 import cablesim
 from cablesim import risk
 from cablesim.engine import flows as _engine
@@ -31,13 +33,8 @@ from cablesim.sweep import sweep
 SCENARIOS = ("alexandria-2008", "suez-closure", "red-sea-2024", "tonga-2022", "west-africa-2024")
 
 
-def _best(fn, n: int = 3) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+def _best(fn, repeat: int = 3) -> float:
+    return best(fn, repeat)
 
 
 def main() -> None:
