@@ -123,7 +123,7 @@ def task_shares(
     Parameters
     ----------
     countries, regions, country_tasks
-        From the compiled engine (:class:`cablesim._engine.Compiled`).
+        From the compiled engine (:class:`cablesim.engine.flows.Compiled`).
     task_region
         Region index of each task.
 

@@ -1,6 +1,6 @@
 """Traffic served: every country's demand competing for the capacity that survives.
 
-The capacity view (:mod:`cablesim._engine`) asks how much capacity each
+The capacity view (:mod:`cablesim.engine.flows`) asks how much capacity each
 country keeps toward the core, each country alone. This module asks how much
 of each country's *traffic* (:mod:`cablesim.engine.demand`) is still carried when
 all countries' traffic competes for what survives. Both use the same compiled
@@ -845,7 +845,7 @@ def immediate_after(
     """Traffic served per task in the headline (immediate) horizon after a change (Tbit/s).
 
     The one function behind ``loss_pct`` in :func:`cablesim.simulate`, sweeps and
-    Monte Carlo (:mod:`cablesim._batch`). When no link's capacity falls below its
+    Monte Carlo (:mod:`cablesim.engine.batch`). When no link's capacity falls below its
     baseline load, every task keeps its baseline traffic. Arguments as for
     :func:`served_after`.
     """
