@@ -122,10 +122,12 @@ def task_shares(
 
     Parameters
     ----------
-    countries, regions, country_tasks
+    network
+        The network (not modified).
+    countries, regions
         From the compiled engine (:class:`cablesim.engine.flows.Compiled`).
-    task_region
-        Region index of each task.
+    country_tasks
+        iso3 -> [(task index, region index), ...].
 
     Returns
     -------
