@@ -310,7 +310,7 @@ def _pair_cable(comp: _engine.Compiled, edge_cap: np.ndarray) -> sp.csr_matrix:
 
 
 def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
-    """Demand, routes and baseline traffic of ``comp`` (cached on its network).
+    """Demand, routes and baseline traffic of ``comp`` (cached on it, per utilization).
 
     Parameters
     ----------
