@@ -69,15 +69,6 @@ class _Entry:
     flow: np.ndarray  # |flow| on every pair, Gbit/s
 
 
-def _keep_share_at_most(m: _traffic.Model, rows: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    """A lower bound on :func:`cablesim.engine.traffic.keep_share` of the directed pairs
-    ``rows`` with capacities ``cap`` (strict where the exact rule allows a rounding margin)."""
-    load = m.load0[rows]
-    need = np.maximum(load, m.utilization * m.dcap0[rows])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((load > _EPS) & (cap < need), cap / need, 1.0)
-
-
 class Evaluator:
     """Capacity to the core of every country after many failure sets (see the module doc).
 
@@ -261,7 +252,7 @@ class Evaluator:
         # capacity left on the pair without the edge (conservative by 1e-6 against rounding)
         cap_wo = np.repeat(np.maximum(m.dcap0[2 * p] - comp.edge_cap[valid] - 1e-6, 0.0), 2)
         rho0 = _traffic.keep_share(m, m.dcap0)[rows]
-        rho = _keep_share_at_most(m, rows, cap_wo)
+        rho = _traffic.keep_share(m, cap_wo, rows=rows, margin=0.0)
         drop = np.maximum(rho0 - rho, 0.0)
         hit = drop > 0
         self._edge_hurts = np.zeros(len(comp.edge_ids), dtype=bool)
@@ -318,8 +309,7 @@ class Evaluator:
             cap = self.capacity_after(np.unique(np.asarray(cfg, np.int64)))
             dcap = _traffic.directed_capacity(self.comp, cap)
             # any pair whose capacity changed and whose traffic may no longer fit (conservative)
-            every = np.arange(len(dcap))
-            rho = _keep_share_at_most(m, every, np.maximum(dcap - 1e-6, 0.0))
+            rho = _traffic.keep_share(m, np.maximum(dcap - 1e-6, 0.0), margin=0.0)
             if not ((dcap < m.dcap0) & (rho < 1.0)).any():
                 out[k] = 0.0
                 continue

@@ -429,14 +429,6 @@ def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> n
     return out
 
 
-def _pair_kind_capacity(comp: _engine.Compiled, edges: np.ndarray) -> np.ndarray:
-    """Capacity (Tbit/s) of the given finite edges on every flow pair (intact network)."""
-    cap = np.zeros(len(comp.pair_u))
-    ok = edges[comp.pair_of_edge[edges] >= 0]
-    np.add.at(cap, comp.pair_of_edge[ok], comp.edge_cap[ok])
-    return cap
-
-
 def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     """Per path: whether it is one of its task's baseline routes (where capacity is bought).
 
@@ -454,14 +446,12 @@ def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     border_ids = set(links.loc[links["kind"] == "border", "link_id"])
     is_land = comp.edge_kind == 1
     is_border = is_land & np.isin(comp.edge_ids, list(border_ids))
-    total = _pair_kind_capacity(comp, np.arange(len(comp.edge_ids)))
-    border = _pair_kind_capacity(comp, np.flatnonzero(is_border))
-    land = _pair_kind_capacity(comp, np.flatnonzero(is_land & ~is_border))
-    sourced = np.repeat(total - border, 2)
-    pmin = _path_min(r, sourced)
-    unsourced = pmin < r.width * (1 - 1e-9)
-    first = r.idx[r.ptr[:-1]] // 2
-    land_first = land[first] > 0
+    # capacity of every directed pair counting only some of its edges
+    cap = comp.edge_cap
+    sourced = directed_capacity(comp, np.where(is_border, 0.0, cap))
+    land = directed_capacity(comp, np.where(is_land & ~is_border, cap, 0.0))
+    unsourced = _path_min(r, sourced) < r.width * (1 - 1e-9)
+    land_first = land[r.idx[r.ptr[:-1]]] > 0
     direct = _single_system(comp, r, comp.edge_cap)
     own = (direct | land_first) & ~unsourced
     n_tasks = int(r.task.max()) + 1
@@ -864,18 +854,23 @@ def immediate_after(
     return imm
 
 
-def keep_share(m: Model, dcap: np.ndarray) -> np.ndarray:
+def keep_share(
+    m: Model, dcap: np.ndarray, *, rows: np.ndarray | None = None, margin: float = _EPS
+) -> np.ndarray:
     """Per directed pair: the share of its baseline traffic that stays on it after a change.
 
     The owners keep the surviving share of what they bought (``dcap / dcap0`` of it,
     run at the mean utilization), never more than the physical capacity left:
-    ``min(1, dcap / max(load0, utilization * dcap0))``.
+    ``min(1, dcap / max(load0, utilization * dcap0))``. ``rows``: the directed pairs
+    ``dcap`` gives (default all); ``margin``: capacities within it of the need count
+    as enough (0 for a bound that must not exceed the share).
     """
+    sel = slice(None) if rows is None else rows
     shape = (-1,) + (1,) * (np.ndim(dcap) - 1)  # one column per capacity vector
-    load0 = m.load0.reshape(shape)
-    need = np.maximum(load0, m.utilization * m.dcap0.reshape(shape))
+    load0 = m.load0[sel].reshape(shape)
+    need = np.maximum(load0, m.utilization * m.dcap0[sel].reshape(shape))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((load0 > _EPS) & (dcap < need - _EPS), dcap / need, 1.0)
+        return np.where((load0 > _EPS) & (dcap < need - margin), dcap / need, 1.0)
 
 
 def immediate_after_many(m: Model, dcaps: np.ndarray) -> np.ndarray:
