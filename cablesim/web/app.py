@@ -1034,7 +1034,7 @@ class _Guard:
         names = {_host_name(h) for h in (*LOCAL_HOSTS, *hosts) if h}
         self.any_ip = bool(names & {"0.0.0.0", "::", ""})  # served on every address
         if self.any_ip:
-            import socket  # lazy: only for a server on every address
+            import socket  # lazy: start-up speed (only for a server on every address)
 
             names |= {_host_name(socket.gethostname()), _host_name(socket.getfqdn())}
         self.hosts = frozenset(names - {"0.0.0.0", "::", ""})
