@@ -751,6 +751,9 @@ class Engine:
 
     def load(self, doc: dict[str, Any]) -> Scenario:
         """The validated scenario of ``doc``, its date checked and its core normalised."""
+        early = _date_of(doc.get("as_of"))
+        if early is not None:  # before the validator loads a network for it
+            self.check_date(early)
         sc = load_scenario(doc)
         self.check_date(sc.as_of or self.today)
         core = sc.core
@@ -957,6 +960,19 @@ class Engine:
             "chokepoints": chokepoints,
         }
         return json.dumps(_plain(payload), separators=(",", ":")).encode("utf-8")
+
+
+def _date_of(value: Any) -> dt.date | None:
+    """The date an ``as_of`` value stands for, when it is plainly one (else ``None``)."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    try:
+        if text.isdigit() and len(text) == 4:
+            return dt.date(int(text), 12, 31)
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _event_key(event: Any) -> dict[str, Any]:
