@@ -58,7 +58,8 @@ JSON = {"Content-Type": "application/json"}
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(), base_url=BASE) as c:
+    # a time budget for a slow, shared test machine (the budget is tested in test_web_server.py)
+    with TestClient(create_app(budget=600.0), base_url=BASE) as c:
         yield c
 
 
@@ -346,7 +347,7 @@ def server():
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
+    config = uvicorn.Config(create_app(budget=600.0), log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

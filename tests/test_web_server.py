@@ -28,8 +28,8 @@ from cablesim.web.app import (
     BadRequest,
     Engine,
     WorkPool,
-    create_app,
 )
+from cablesim.web.app import create_app as _create_app
 
 BASE = "http://127.0.0.1"
 JSON = {"Content-Type": "application/json"}
@@ -46,6 +46,11 @@ ALIAS_BOMB = (
 )
 LONG_NAME = {"scenario": {"name": "x", "events": [{"cable": "a" * 245_000}]}}
 DEEP_JSON = '{"scenario": ' + "[" * 900 + "]" * 900 + "}"
+
+
+def create_app(**kw):
+    """The app with a time budget for a slow, shared test machine (the budget is tested apart)."""
+    return _create_app(**{"budget": 600.0, **kw})
 
 
 def small_cut(i: int, as_of: str = OLD) -> dict:

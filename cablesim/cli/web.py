@@ -52,7 +52,7 @@ def register(cli: click.Group) -> None:
         - 2 computing threads, 16 waiting (then "busy, retry"), 30 s per answer;
         - 256 KiB per request, 200 events per scenario, 200 characters per name;
         - 200 connections, 10 s to send a request's headers;
-        - caches of 6 networks and 12 maps, 640 MiB together: the server stays under
+        - caches of 6 networks and 12 maps, 384 MiB together: the server stays under
           1.5 GB of memory whatever the requests.
         """
         try:

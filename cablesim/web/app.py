@@ -144,7 +144,7 @@ MAX_PAYLOADS = 12
 """Dates whose map geometry (about 0.5-0.9 MB of JSON each) is kept."""
 MAX_RESULTS = 16
 """Results kept per network (a result is a few hundred kB)."""
-CACHE_BYTES = 640 * 2**20
+CACHE_BYTES = 384 * 2**20
 """Bytes all the caches above may hold together (estimated from the arrays and tables they
 keep); the least recently used network goes first."""
 MEMORY_CEILING_MB = 1536
