@@ -49,7 +49,7 @@ def register(cli: click.Group) -> None:
         \b
         Bounds, so a class (or a hostile page) cannot freeze it or fill the machine:
         - answers only requests for 127.0.0.1, localhost, [::1] and --host, from its own page;
-        - 2 computing threads, 16 waiting (then "busy, retry"), 30 s per answer;
+        - 2 computing threads, 48 waiting (then "busy, retry"), 30 s per answer;
         - 256 KiB per request, 200 events per scenario, 200 characters per name;
         - 200 connections, 10 s to send a request's headers;
         - caches of 6 networks and 12 maps, 384 MiB together: the server stays under

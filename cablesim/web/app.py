@@ -132,8 +132,9 @@ MAX_VALUES = 20_000
 """Most values (strings, numbers, lists, mappings) in one request's JSON."""
 WORKERS = 2
 """Threads that compute (simulate, depends, explain, map geometry); one per core of a laptop."""
-QUEUE = 16
-"""Computations that may wait for a worker; one more is answered 503 with ``Retry-After``."""
+QUEUE = 48
+"""Computations that may wait for a worker (a class of 30 clicking at once, and their other
+tabs); one more is answered 503 with ``Retry-After``."""
 TIME_BUDGET_S = 30.0
 """Longest a request waits for its computation (then 503; the work still finishes into the
 cache, so asking again answers). A 200-event scenario on the world network takes 13-21 s."""
