@@ -211,6 +211,53 @@ def test_dates_outside_the_dataset_are_refused(app, as_of):
         assert r.status_code == 400
 
 
+def test_a_slow_body_is_cut_off(app, monkeypatch):
+    from cablesim.web import app as web
+
+    monkeypatch.setattr(web, "BODY_TIMEOUT_S", 0.3)
+    sent = []
+
+    async def scenario():
+        first = True
+
+        async def receive():
+            nonlocal first
+            if first:
+                first = False
+                return {"type": "http.request", "body": b'{"scen', "more_body": True}
+            await asyncio.sleep(30)  # the rest never comes
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/api/simulate",
+            "raw_path": b"/api/simulate",
+            "query_string": b"",
+            "root_path": "",
+            "scheme": "http",
+            "server": ("127.0.0.1", 8765),
+            "client": ("127.0.0.1", 50000),
+            "http_version": "1.1",
+            "headers": [
+                (b"host", b"127.0.0.1:8765"),
+                (b"content-type", b"application/json"),
+                (b"content-length", b"1000"),
+            ],
+        }
+        t = time.perf_counter()
+        await app(scope, receive, send)
+        return time.perf_counter() - t
+
+    took = run(scenario())
+    assert took < 5
+    assert sent[0]["status"] == 408
+    assert b"longer than 0.3 s" in sent[1]["body"]
+
+
 def test_pool_busy_budget_and_shared_work():
     pool = WorkPool(workers=1, queue=1, budget=0.5)
     gate = threading.Event()
@@ -496,6 +543,11 @@ def test_real_server_under_bombs_slow_clients_and_foreign_pages():
         )
         assert cross.startswith(b"HTTP/1.1 403")
         assert b"nosniff" in cross
+
+        # a request head over 16 KiB and not yet ended: uvicorn's 400, with the security headers
+        big = _raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 20_000)
+        assert big.startswith(b"HTTP/1.1 400")
+        assert b"x-content-type-options: nosniff" in big.lower()
 
         # slow clients: 100 connections dripping a header (the cap is 40) do not keep a
         # real client out, and each is closed after the header timeout

@@ -17,7 +17,8 @@ With uvicorn's own bounds: ``h11_max_incomplete_event_size`` (a request head
 of at most :data:`MAX_HEAD_BYTES`), ``timeout_keep_alive`` (an idle kept-alive
 connection closes after :data:`KEEP_ALIVE_S`) and ``limit_concurrency``
 (twice the cap: uvicorn answers 503 above it, which the cap keeps from
-happening while connections close). The request body has its
+happening while connections close). uvicorn's own 400 answer to a malformed
+or oversized head carries the app's security headers too. The request body has its
 own time limit in :mod:`cablesim.web.app`.
 """
 
@@ -30,6 +31,8 @@ from typing import Any
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from cablesim.web.app import SECURITY_HEADERS
 
 HEADER_TIMEOUT_S = 10.0
 """Longest a connection may take to send a complete request head."""
@@ -103,6 +106,25 @@ class Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a malformed or oversized request head, with the security
+        headers every answer of the app carries."""
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"connection", b"close"),
+            *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS),
+        ]
+        try:
+            for event in (
+                h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                h11.Data(data=msg.encode("ascii", "replace")),
+                h11.EndOfMessage(),
+            ):
+                self.transport.write(self.conn.send(event))
+        except h11.LocalProtocolError:  # a response was already under way
+            pass
+        self.transport.close()
 
 
 def protocol(
