@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from cablesim.cuts import Failures, apply_events
+from cablesim.analyses.history import run_history
+from cablesim.analyses.plan import compare, resilience
+from cablesim.analyses.timeline import TimelineResult, simulate_timeline
+from cablesim.engine.metrics import country_metrics
+from cablesim.engine.simulate import Result, simulate
 from cablesim.exceptions import (
     CableSimError,
     DataError,
@@ -24,13 +28,9 @@ from cablesim.exceptions import (
     UnknownCountryError,
     UnknownNameError,
 )
-from cablesim.history import run_history
-from cablesim.metrics import country_metrics
 from cablesim.network import Network, load_network
-from cablesim.plan import compare, resilience
 from cablesim.scenario import Event, Scenario, find_scenario, load_scenario
-from cablesim.simulate import Result, simulate
-from cablesim.timeline import TimelineResult, simulate_timeline
+from cablesim.scenario.failures import Failures, apply_events
 
 try:
     __version__ = version("cablesim")

@@ -261,6 +261,6 @@ def world() -> Network:
 def crisis_2024():
     """The bundled Red Sea then West Africa timeline of 2024 (12 states on the world network),
     simulated once per session: tests read it and must not modify it."""
-    from cablesim.timeline import simulate_timeline
+    from cablesim.analyses.timeline import simulate_timeline
 
     return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))

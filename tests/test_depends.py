@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 import cablesim
-from cablesim import depends
+from cablesim.analyses import depends
 from cablesim.cli import cli
 from cablesim.exceptions import CableSimError, UnknownCountryError
 

@@ -28,24 +28,13 @@ LAYER = {
     "cablesim._text": 0,
     "cablesim._lookup": 0,
     "cablesim._procs": 0,
-    "cablesim._tally": 0,
-    "cablesim._noop": 2,
     "cablesim._elements": 2,
     "cablesim.dataset": 1,
-    "cablesim.network": 2,
-    "cablesim.whatif": 3,
-    "cablesim.scenario": 4,
-    "cablesim.engine": 5,
-    "cablesim.cuts": 5,
+    "cablesim.network": 2,  # the network and its what-ifs (network.whatif)
+    "cablesim.scenario": 4,  # scenario files and their application (scenario.failures)
+    "cablesim.engine": 5,  # flows, traffic, metrics, simulate
     "cablesim.parallel": 5,
-    "cablesim.metrics": 6,
-    "cablesim.simulate": 7,
-    "cablesim.sweep": 8,
-    "cablesim.risk": 8,
-    "cablesim.depends": 8,
-    "cablesim.history": 8,
-    "cablesim.timeline": 8,
-    "cablesim.plan": 9,  # a comparison runs timelines' neighbours: risk, simulate
+    "cablesim.analyses": 8,  # sweep, risk, plan, timeline, depends, history, tally
     "cablesim.report": 10,
     "cablesim.maps": 10,
     "cablesim.cli": 11,

@@ -69,7 +69,7 @@ def test_map_pixels_capped(tmp_path):
 
 
 def test_library_bounds():
-    from cablesim import risk
+    from cablesim.analyses import risk
 
     with pytest.raises(CableSimError, match="years"):
         risk.montecarlo(trials=1, years=1e9)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cablesim import _tally, parallel, risk
+from cablesim import parallel
+from cablesim.analyses import risk
+from cablesim.analyses import tally as _tally
 from cablesim.engine import batch as _batch
 
 

@@ -27,8 +27,8 @@ def register(cli: click.Group) -> None:
     )
     def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
         """Replay documented incidents and score the model against what was reported."""
-        from cablesim import history as hist  # lazy: start-up speed
         from cablesim import report as rep  # lazy: start-up speed
+        from cablesim.analyses import history as hist  # lazy: start-up speed
         from cablesim.report.history import update_markdown  # lazy: start-up speed
 
         report = hist.run_history(directory)

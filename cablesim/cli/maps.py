@@ -60,8 +60,8 @@ def register(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print {scenario, paragraphs} as JSON.")
     def explain(scenario: str, as_json: bool) -> None:
         """Tell in plain language what happens in SCENARIO, and why."""
+        from cablesim.engine.simulate import simulate  # lazy: start-up speed
         from cablesim.report.explain import paragraphs  # lazy: start-up speed
-        from cablesim.simulate import simulate  # lazy: start-up speed
 
         result = simulate(_load(scenario))
         paras = paragraphs(result)
@@ -126,7 +126,7 @@ def register(cli: click.Group) -> None:
         chokepoint closes, or that cable fails, on its own. With --matrix, the
         chokepoint losses of every country (CSV or JSON with -o).
         """
-        from cablesim import depends as dep  # lazy: start-up speed
+        from cablesim.analyses import depends as dep  # lazy: start-up speed
         from cablesim.network import load_network  # lazy: start-up speed
 
         if matrix == bool(country):

@@ -67,7 +67,8 @@ def register(cli: click.Group) -> None:
         SCENARIO_B is a second scenario file; or use --as-of / --add / --without-add
         to vary SCENARIO_A, or give SCENARIO_A a compare: block.
         """
-        from cablesim import maps, plan, report  # lazy: start-up speed
+        from cablesim import maps, report  # lazy: start-up speed
+        from cablesim.analyses import plan  # lazy: start-up speed
         from cablesim.exceptions import CableSimError  # lazy: start-up speed
         from cablesim.report import compare as rcompare  # lazy: start-up speed
 
@@ -126,7 +127,7 @@ def register(cli: click.Group) -> None:
         as_json: bool,
     ) -> None:
         """Rank candidate new cables by how much they reduce COUNTRY's worst single-failure loss."""
-        from cablesim import plan  # lazy: start-up speed
+        from cablesim.analyses import plan  # lazy: start-up speed
         from cablesim.network import load_network  # lazy: start-up speed
         from cablesim.report import compare as rcompare  # lazy: start-up speed
         from cablesim.scenario import DEFAULT_CORE  # lazy: start-up speed

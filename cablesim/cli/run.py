@@ -70,7 +70,7 @@ def run(
 ) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
     from cablesim import report  # lazy: start-up speed
-    from cablesim.simulate import simulate  # lazy: start-up speed
+    from cablesim.engine.simulate import simulate  # lazy: start-up speed
 
     sc = _load(scenario)
     map_opts = {"dpi": dpi, "size": size, "region": region}
@@ -119,9 +119,9 @@ def run(
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
     from cablesim._format import plural  # lazy: start-up speed
-    from cablesim._noop import default_network_phrase  # lazy: start-up speed
+    from cablesim.engine.simulate import scenario_warnings  # lazy: start-up speed
     from cablesim.exceptions import ScenarioError  # lazy: start-up speed
-    from cablesim.simulate import scenario_warnings  # lazy: start-up speed
+    from cablesim.scenario.noop_warnings import default_network_phrase  # lazy: start-up speed
 
     problems = []
     for s in scenario:
@@ -153,9 +153,9 @@ def _run_timeline(
 ):
     """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
     from cablesim import maps, report  # lazy: start-up speed
+    from cablesim.analyses.timeline import simulate_timeline  # lazy: start-up speed
     from cablesim.maps.timeline import default_region  # lazy: start-up speed
     from cablesim.report.timeline import render_terminal, to_json  # lazy: start-up speed
-    from cablesim.timeline import simulate_timeline  # lazy: start-up speed
 
     tl = simulate_timeline(sc)
     opts = dict(map_options or {})

@@ -141,7 +141,7 @@ def register(cli: click.Group) -> None:
         to the core lost, the worst-hit country. Then, per country, the element
         whose failure hurts it most.
         """
-        from cablesim import sweep as sw  # lazy: start-up speed
+        from cablesim.analyses import sweep as sw  # lazy: start-up speed
 
         net = _load(as_of)
         opts = {}
@@ -191,7 +191,7 @@ def register(cli: click.Group) -> None:
         country: str, by: str, alternatives: int, land_links: bool, as_of: str | None, as_json: bool
     ) -> None:
         """The fewest cables (or segments) whose failure cuts COUNTRY off from the core."""
-        from cablesim.sweep import minimal_cut  # lazy: start-up speed
+        from cablesim.analyses.sweep import minimal_cut  # lazy: start-up speed
 
         net = _load(as_of)
         res = minimal_cut(net, country, by=by, alternatives=alternatives, land_links=land_links)
@@ -318,12 +318,12 @@ def register(cli: click.Group) -> None:
 
         Faults follow a documented model (about 175 a year, two-thirds in
         shallow water near landings, lognormal repair times; see
-        cablesim.risk). Each trial records every country's worst state over
+        cablesim.analyses.risk). Each trial records every country's worst state over
         the period. With --capacity-uncertainty SCENARIO, capacities are drawn
         within their documented spread instead, giving a band on each
         country's loss in that scenario.
         """
-        from cablesim import risk  # lazy: start-up speed
+        from cablesim.analyses import risk  # lazy: start-up speed
 
         if scenario:
             res = risk.capacity_uncertainty(

@@ -192,7 +192,7 @@ def test_internal_errors_exit_1_and_debug_shows_traceback(runner, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(sys.modules["cablesim.simulate"], "simulate", boom)
+    monkeypatch.setattr(sys.modules["cablesim.engine.simulate"], "simulate", boom)
     res = runner.invoke(cli, ["run", "tonga-2022"])
     assert res.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in res.output

@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 import cablesim
-from cablesim import metrics, risk
-from cablesim.cuts import Failures
+from cablesim.analyses import risk
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine.reference import plain_flows, plain_reach
 from cablesim.scenario import DEFAULT_CORE
+from cablesim.scenario.failures import Failures
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,7 @@ def test_reach_equals_networkx(world, ev):
 @pytest.mark.slow
 def test_monte_carlo_instants_equal_simulate(world, ev):
     """The batch evaluator's two paths (sweep: direct; Monte Carlo: subset reuse) give what
-    :func:`cablesim.metrics.country_metrics` reports for the same failure sets."""
+    :func:`cablesim.engine.metrics.country_metrics` reports for the same failure sets."""
     fw = risk.fault_weights(world)
     p = fw["weight"].to_numpy() / fw["weight"].sum()
     rng = np.random.default_rng(12)
