@@ -24,6 +24,12 @@ Layering: this is the bottom layer; it imports only :mod:`cablesim.exceptions`
 and :mod:`cablesim._geo` from cablesim (data flows dataset -> network ->
 scenario -> engine -> analyses -> report/maps -> cli).
 
+Loading a network imports only the reading side (:mod:`~cablesim.dataset._load`,
+:mod:`~cablesim.dataset._layers`, :mod:`~cablesim.dataset._validate`); the build
+pipeline's public names (:func:`build`, :func:`import_telegeography`,
+:func:`build_cable_topology`...) are imported on first use (PEP 562), so
+``import cablesim`` does not load it.
+
 Build it with::
 
     cablesim data build --source ../shared/data --out data
@@ -31,22 +37,49 @@ Build it with::
 
 from __future__ import annotations
 
-from cablesim.dataset._build import (
-    BORDER_LINK_TBPS,
-    LAND_LINK_REFERENCE_DATE,
-    LICENCE,
-    SNAPSHOT_DATE,
-    assign_landmass,
-    border_defaults,
-    build,
-)
+import importlib
+from typing import Any
+
 from cablesim.dataset._chokepoints import CHOKEPOINTS
+from cablesim.dataset._layers import (
+    LAND_LINK_REFERENCE_DATE,
+    SNAPSHOT_DATE,
+    base_rows,
+    snapshot_note,
+    snapshot_view,
+    withdrawn_mask,
+)
 from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest
 from cablesim.dataset._reference import era_of
-from cablesim.dataset._severed import base_rows, snapshot_note, snapshot_view, withdrawn_mask
-from cablesim.dataset._tgimport import import_telegeography, user_data_dir
-from cablesim.dataset._topology import build_cable_topology, to_geometry, unwrap
 from cablesim.dataset._validate import check_usable, validate
+
+_BUILD_PIPELINE = {
+    "BORDER_LINK_TBPS": "_build",
+    "LICENCE": "_build",
+    "assign_landmass": "_build",
+    "border_defaults": "_build",
+    "build": "_build",
+    "import_telegeography": "_tgimport",
+    "user_data_dir": "_tgimport",
+    "build_cable_topology": "_topology",
+    "to_geometry": "_topology",
+    "unwrap": "_topology",
+}
+"""Public names of the build pipeline, by module: imported when first used."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _BUILD_PIPELINE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_BUILD_PIPELINE))
+
 
 __all__ = [
     "BORDER_LINK_TBPS",
