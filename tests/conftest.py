@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 
 import geopandas as gpd
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 import shapely
 
 import cablesim
+from cablesim import _procs
 from cablesim.dataset._schema import TABLES
 from cablesim.network import Network
 
@@ -203,6 +206,59 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Run in parallel by default: one pytest-xdist worker per CPU (at most 4), each test file
+    on one worker (``--dist loadfile``: a file's world networks are built once).
+
+    ``-n 0`` (or ``-n N``, ``--dist ...``) chooses otherwise; ``-p no:xdist`` and ``--pdb``
+    run serially; so does anything that only collects.
+    """
+    opt = config.option
+    if (
+        not config.pluginmanager.has_plugin("xdist")
+        or hasattr(config, "workerinput")  # a worker itself
+        or getattr(opt, "numprocesses", 0) is not None  # -n given
+        or getattr(opt, "dist", "no") != "no"
+        or getattr(opt, "tx", None)
+        or opt.usepdb
+        or opt.collectonly
+    ):
+        return
+    opt.numprocesses = "logical"
+    opt.maxprocesses = opt.maxprocesses or 4
+    opt.dist = "loadfile"
+
+
+_SIGINTS = [0]
+
+
+def pytest_configure(config):
+    """Count Ctrl-C: code under test may catch the KeyboardInterrupt (a sweep returns what it
+    finished, a command exits 130), so the count, not the exception, says the user asked."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        _SIGINTS[0] += 1
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Ctrl-C stops pytest, even where the code under test turned it into a partial result."""
+    before = (_SIGINTS[0], _procs.signals_caught())
+    result = yield
+    if (_SIGINTS[0], _procs.signals_caught()) != before:
+        raise KeyboardInterrupt
+    return result
 
 
 @pytest.fixture
