@@ -314,6 +314,45 @@ def world() -> Network:
 
 
 @pytest.fixture(scope="session")
+def regional(world) -> Network:
+    """A mid-sized real network: the cables of today's world network whose every station lies
+    in Europe, Africa, the Middle East or western South Asia (lon -25..80, lat -40..72), with
+    the countries and land links among them: about a third of the world network (246 cables,
+    921 segments, 138 countries). For checks of the engine against an independent oracle,
+    which a third of the network shows as well as all of it; use the European hubs of the
+    default core as its core (GBR, DEU, FRA, NLD)."""
+    lon, lat = (-25.0, 80.0), (-40.0, 72.0)
+    t = world.to_geodataframes()
+    lps = t["landing_points"]
+    inside = set(
+        lps.loc[lps.geometry.x.between(*lon) & lps.geometry.y.between(*lat), "landing_point_id"]
+    )
+    cables = t["cables"]
+    cables = cables[cables["landing_point_ids"].map(lambda m: len(m) > 0 and set(m) <= inside)]
+    ids = set(cables["cable_id"])
+    members = {m for ms in cables["landing_point_ids"] for m in ms}
+    lps = lps[lps["landing_point_id"].isin(members)]
+    lm = t["landmasses"]
+    isos = set(lm.loc[lm["hub_lon"].between(*lon) & lm["hub_lat"].between(*lat), "iso3"])
+    isos |= set(lps["iso3"])
+    links = t["terrestrial_links"]
+    links = links[links["from_iso3"].isin(isos) & links["to_iso3"].isin(isos)]
+    isos &= set(lps["iso3"]) | set(links["from_iso3"]) | set(links["to_iso3"])
+    tables = {
+        **t,
+        "cables": cables,
+        "segments": t["segments"][t["segments"]["cable_id"].isin(ids)],
+        "branching_units": t["branching_units"][t["branching_units"]["cable_id"].isin(ids)],
+        "landing_points": lps,
+        "terrestrial_links": links,
+        "countries": t["countries"][t["countries"]["iso3"].isin(isos)],
+        "landmasses": lm[lm["iso3"].isin(isos)],
+    }
+    tables = {k: v.reset_index(drop=True) for k, v in tables.items()}
+    return Network.from_geodataframes(tables, as_of=world.as_of)
+
+
+@pytest.fixture(scope="session")
 def crisis_2024():
     """The bundled Red Sea then West Africa timeline of 2024 (12 states on the world network),
     simulated once per session: tests read it and must not modify it."""
