@@ -17,11 +17,11 @@ from typing import Any
 
 import click
 
+import cablesim
 from cablesim import dataset
 from cablesim._io import guard_inputs
 from cablesim._text import SafeConsole, clean, json_safe
 from cablesim.exceptions import CableSimError
-from cablesim.scenario import find_scenario, load_scenario
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -259,4 +259,4 @@ def _use_data(ctx: click.Context, data_dir: str) -> None:
 
 
 def _load(scenario: str):
-    return load_scenario(find_scenario(scenario))
+    return cablesim.load_scenario(cablesim.find_scenario(scenario))

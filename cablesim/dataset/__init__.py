@@ -24,11 +24,11 @@ Layering: this is the bottom layer; it imports only :mod:`cablesim.exceptions`
 and :mod:`cablesim._geo` from cablesim (data flows dataset -> network ->
 scenario -> engine -> analyses -> report/maps -> cli).
 
-Loading a network imports only the reading side (:mod:`~cablesim.dataset._load`,
-:mod:`~cablesim.dataset._layers`, :mod:`~cablesim.dataset._validate`); the build
-pipeline's public names (:func:`build`, :func:`import_telegeography`,
-:func:`build_cable_topology`...) are imported on first use (PEP 562), so
-``import cablesim`` does not load it.
+Each public name is imported from its module on first use (PEP 562): resolving
+the data directory (:mod:`~cablesim.dataset._where`) reads no table, loading a
+network imports only the reading side (:mod:`~cablesim.dataset._load`,
+:mod:`~cablesim.dataset._layers`, :mod:`~cablesim.dataset._validate`), and only
+building or importing a dataset loads the build pipeline.
 
 Build it with::
 
@@ -40,20 +40,22 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cablesim.dataset._chokepoints import CHOKEPOINTS
-from cablesim.dataset._layers import (
-    LAND_LINK_REFERENCE_DATE,
-    SNAPSHOT_DATE,
-    base_rows,
-    snapshot_note,
-    snapshot_view,
-    withdrawn_mask,
-)
-from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest
-from cablesim.dataset._reference import era_of
-from cablesim.dataset._validate import check_usable, validate
-
-_BUILD_PIPELINE = {
+_PUBLIC = {
+    "CHOKEPOINTS": "_chokepoints",
+    "LAND_LINK_REFERENCE_DATE": "_layers",
+    "SNAPSHOT_DATE": "_layers",
+    "base_rows": "_layers",
+    "snapshot_note": "_layers",
+    "snapshot_view": "_layers",
+    "withdrawn_mask": "_layers",
+    "TABLE_NAMES": "_load",
+    "load_tables": "_load",
+    "manifest": "_load",
+    "data_dir": "_where",
+    "era_of": "_reference",
+    "check_usable": "_validate",
+    "validate": "_validate",
+    # the build pipeline
     "BORDER_LINK_TBPS": "_build",
     "LICENCE": "_build",
     "assign_landmass": "_build",
@@ -65,11 +67,11 @@ _BUILD_PIPELINE = {
     "to_geometry": "_topology",
     "unwrap": "_topology",
 }
-"""Public names of the build pipeline, by module: imported when first used."""
+"""Each public name and the module that defines it, imported on first use."""
 
 
 def __getattr__(name: str) -> Any:
-    module = _BUILD_PIPELINE.get(name)
+    module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
@@ -78,7 +80,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_BUILD_PIPELINE))
+    return sorted(set(globals()) | set(_PUBLIC))
 
 
 __all__ = [
