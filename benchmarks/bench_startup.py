@@ -47,7 +47,7 @@ def main() -> None:
     opts = ap.parse_args()
     trees = {"this": ROOT} | ({"before": opts.before.resolve()} if opts.before else {})
     best: dict[tuple[str, str], float] = {}
-    for name, args in COMMANDS.items():  # warm the file cache
+    for args in COMMANDS.values():  # warm the file cache
         for tree in trees.values():
             _once(args, tree)
     for _ in range(opts.repeat):
