@@ -12,13 +12,12 @@ lengthen.
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from cablesim.analyses.history import run_history
-from cablesim.analyses.plan import compare, resilience
-from cablesim.analyses.timeline import TimelineResult, simulate_timeline
-from cablesim.engine.metrics import country_metrics
-from cablesim.engine.simulate import Result, simulate
 from cablesim.exceptions import (
     CableSimError,
     DataError,
@@ -28,14 +27,59 @@ from cablesim.exceptions import (
     UnknownCountryError,
     UnknownNameError,
 )
-from cablesim.network import Network, load_network
-from cablesim.scenario import Event, Scenario, find_scenario, load_scenario
-from cablesim.scenario.failures import Failures, apply_events
 
 try:
     __version__ = version("cablesim")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
+
+_API = {
+    "Failures": "cuts",
+    "apply_events": "cuts",
+    "run_history": "history",
+    "country_metrics": "metrics",
+    "Network": "network",
+    "load_network": "network",
+    "compare": "plan",
+    "resilience": "plan",
+    "Event": "scenario",
+    "Scenario": "scenario",
+    "find_scenario": "scenario",
+    "load_scenario": "scenario",
+    "Result": "simulate",
+    "simulate": "simulate",
+    "TimelineResult": "timeline",
+    "simulate_timeline": "timeline",
+}
+"""Each public name and the module that defines it: imported on first use (PEP 562), so
+``import cablesim`` (and ``cablesim --help``) load no table, no solver and no plotting."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))
+
+
+class _Package(types.ModuleType):
+    """``cablesim.engine.simulate`` is the function, as it always was, even once the submodule of
+    the same name is imported (the import system binds a submodule on its package)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if _API.get(name) == name and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "CableSimError",

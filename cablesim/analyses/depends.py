@@ -191,7 +191,17 @@ def country_dependencies(
     ('tonga-cable', 100.0)
     """
     iso3 = network.resolve_country(iso3)
-    lens = _Lens(network, tuple(core), backhaul, routing)
+    core = tuple(core)
+    key = f"depends:country:{iso3}:{','.join(core)}:{backhaul}:{routing}"
+    return network.memo(
+        key, lambda: _country_dependencies(network, iso3, core, backhaul, routing)
+    ).copy()  # the caller's own copy; the network keeps one per country and options
+
+
+def _country_dependencies(
+    network: Network, iso3: str, core: tuple[str, ...], backhaul: str, routing: str
+) -> pd.DataFrame:
+    lens = _Lens(network, core, backhaul, routing)
     name = network.country_names.get(iso3, iso3)
     base = lens.base.values.get(iso3, 0.0)
     if base <= 0:
