@@ -13,8 +13,6 @@ lengthen.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -34,22 +32,22 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 _API = {
-    "Failures": "cuts",
-    "apply_events": "cuts",
-    "run_history": "history",
-    "country_metrics": "metrics",
+    "Failures": "scenario.failures",
+    "apply_events": "scenario.failures",
+    "run_history": "analyses.history",
+    "country_metrics": "engine.metrics",
     "Network": "network",
     "load_network": "network",
-    "compare": "plan",
-    "resilience": "plan",
+    "compare": "analyses.plan",
+    "resilience": "analyses.plan",
     "Event": "scenario",
     "Scenario": "scenario",
     "find_scenario": "scenario",
     "load_scenario": "scenario",
-    "Result": "simulate",
-    "simulate": "simulate",
-    "TimelineResult": "timeline",
-    "simulate_timeline": "timeline",
+    "Result": "engine.simulate",
+    "simulate": "engine.simulate",
+    "TimelineResult": "analyses.timeline",
+    "simulate_timeline": "analyses.timeline",
 }
 """Each public name and the module that defines it: imported on first use (PEP 562), so
 ``import cablesim`` (and ``cablesim --help``) load no table, no solver and no plotting."""
@@ -66,19 +64,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_API))
-
-
-class _Package(types.ModuleType):
-    """``cablesim.engine.simulate`` is the function, as it always was, even once the submodule of
-    the same name is imported (the import system binds a submodule on its package)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if _API.get(name) == name and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
