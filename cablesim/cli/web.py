@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import socket
+import threading
+import webbrowser
 
 import click
+import uvicorn
 
 from cablesim.cli._base import _echo, _secho
+from cablesim.web import _server
+from cablesim.web.app import create_app
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -55,15 +60,6 @@ def register(cli: click.Group) -> None:
         - caches of 6 networks and 12 maps, 384 MiB together: the server stays under
           1.5 GB of memory whatever the requests.
         """
-        try:
-            import uvicorn  # lazy: start-up speed
-
-            from cablesim.web import _server  # lazy: start-up speed
-            from cablesim.web.app import create_app  # lazy: start-up speed
-        except ImportError as exc:  # pragma: no cover - starlette/uvicorn are dependencies
-            raise click.ClickException(
-                f"the web app needs starlette and uvicorn ({exc}); reinstall cablesim"
-            ) from None
         sock = _bind(host, port)
         port = int(sock.getsockname()[1])
         shown = f"[{host}]" if ":" in host else host
@@ -76,9 +72,6 @@ def register(cli: click.Group) -> None:
                 err=True,
             )
         if not no_browser:
-            import threading  # lazy: start-up speed
-            import webbrowser  # lazy: start-up speed
-
             threading.Timer(1.0, lambda: webbrowser.open(url)).start()
         config = _server.config(create_app(hosts=[host]))
         try:

@@ -3,8 +3,8 @@
 Every request is stateless: the page sends the whole scenario (the document an
 analyst would write in YAML) with each call, so several tabs never mix. The
 server computes nothing itself: it validates with
-:func:`cablesim.load_scenario`, runs :func:`cablesim.simulate`, and reads
-:func:`cablesim.depends.country_dependencies`,
+:func:`cablesim.load_scenario`, runs :func:`cablesim.engine.simulate`, and reads
+:func:`cablesim.analyses.depends.country_dependencies`,
 :func:`cablesim.report.explain.paragraphs` and :func:`cablesim.maps.country_colors`.
 
 Endpoints (all JSON; errors are ``{"error": "..."}`` with a 4xx or 5xx status):
@@ -73,6 +73,7 @@ import json
 import logging
 import math
 import re
+import socket
 import sys
 import threading
 import types
@@ -101,14 +102,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cablesim import __version__, dataset, maps
-from cablesim.depends import country_dependencies
+from cablesim.analyses.depends import country_dependencies
+from cablesim.analyses.history import history_files
+from cablesim.engine.simulate import simulate
 from cablesim.exceptions import CableSimError
-from cablesim.history import history_files
 from cablesim.network import Network, load_network
 from cablesim.report.explain import paragraphs
 from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
 from cablesim.scenario import _parse as _scenario_parse
-from cablesim.simulate import simulate
 
 log = logging.getLogger("cablesim.web")
 
@@ -1051,8 +1052,6 @@ class _Guard:
         names = {_host_name(h) for h in (*LOCAL_HOSTS, *hosts) if h}
         self.any_ip = bool(names & {"0.0.0.0", "::", ""})  # served on every address
         if self.any_ip:
-            import socket  # lazy: start-up speed (only for a server on every address)
-
             names |= {_host_name(socket.gethostname()), _host_name(socket.getfqdn())}
         self.hosts = frozenset(names - {"0.0.0.0", "::", ""})
 
