@@ -503,6 +503,10 @@ def test_real_server_under_bombs_slow_clients_and_foreign_pages():
         url = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=url, timeout=60) as c:
             assert c.get("/api/meta").status_code == 200
+            # no 40 ms wait for a delayed acknowledgement between an answer's writes
+            (conn,) = srv.server_state.connections
+            tcp = conn.transport.get_extra_info("socket")
+            assert tcp.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
             warm = c.post("/api/simulate", json={"scenario": small_cut(0, "2022")})
             assert warm.status_code == 200
 
