@@ -438,3 +438,21 @@ def test_web_api_takes_a_land_link_event():
         )
         assert bad.status_code == 400
         assert "no land link between" in bad.text
+
+
+def test_impact_map_draws_the_failed_land_link(landlocked):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cablesim.maps import plot_impact
+
+    fig, ax = plot_impact(_run(landlocked, {"land_link": {"between": ["AAA", "LLL"]}}))
+    try:
+        gids = {c.get_gid() for c in ax.collections}
+        assert "failed-land-links" in gids
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert "failed land link" in labels
+    finally:
+        plt.close(fig)
