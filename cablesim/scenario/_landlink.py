@@ -3,7 +3,7 @@
 Forms (exactly one of ``between``, ``near`` and ``id``)::
 
     - land_link: {between: [KAZ, CHN]}                  # every land link between the two
-    - land_link: {near: [44.2, 80.4], radius_km: 50}    # links whose route passes there
+    - land_link: {near: [44.2, 80.4], radius_km: 100}   # links whose route passes there
     - land_link: {id: "sourced:terr-56-almaty-urumqi"}  # one link
 
 ``between`` takes two countries (ISO3 codes or names) and must name a pair joined by a
