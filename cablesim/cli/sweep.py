@@ -136,7 +136,7 @@ def register(cli: click.Group) -> None:
         pair_pool: int | None,
         per_country: int | None,
     ) -> None:
-        """Fail every cable (station, chokepoint, segment) in turn and rank them by impact.
+        """Fail every cable (station, chokepoint, segment, land link) in turn and rank them by impact.
 
         For each: the countries isolated, those with a severe loss, the capacity
         to the core lost, the worst-hit country. Then, per country, the element
