@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -248,8 +249,6 @@ def register(cli: click.Group) -> None:
                 style="dim",
             )
         if n_land and best.get("events"):
-            import json  # lazy: start-up speed
-
             con.print(
                 "The best cut as scenario events (cablesim run): "
                 + json.dumps(best["events"], ensure_ascii=False),
