@@ -219,7 +219,9 @@ def test_busy_corridor_click_asks_which_cable(page, snapshot):
     sims = pg.get_attribute("body", "data-sim")
     pg.mouse.click(x, y)
     pg.wait_for_selector("#chooser:not([hidden])")
-    listed = pg.eval_on_selector_all("#chooser button[data-cable]", "bs => bs.map(b => b.dataset.cable)")
+    listed = pg.eval_on_selector_all(
+        "#chooser button[data-cable]", "bs => bs.map(b => b.dataset.cable)"
+    )
     assert sorted(listed) == sorted(under)  # every cable under the click, nothing cut yet
     assert events(pg) == []
     assert pg.get_attribute("body", "data-sim") == sims
@@ -339,7 +341,7 @@ def test_search_finds_cables_countries_and_stations(page, snapshot):
     )
     assert shown
     assert set(shown) <= set(row["landing_point_ids"])
-    assert "path.cable.highlight" and pg.locator(f"path.cable.highlight[data-cable='{AAE1}']").count()
+    assert pg.locator(f"path.cable.highlight[data-cable='{AAE1}']").count() >= 1
     # its cut button cuts the whole cable
     sims = pg.get_attribute("body", "data-sim")
     pg.click("#cut-cable")
