@@ -242,6 +242,7 @@
     if (hoverFrame) { return; }
     hoverFrame = window.requestAnimationFrame(function () {
       hoverFrame = null;
+      if (!$("chooser").hidden) { return; }  // the chooser is the answer: no tip over it
       var hits = hitsAt(ev);
       hoverCables(hits.cables.map(function (h) { return h.cable; }));
       if (hits.cables.length === 1 && !hits.chokepoints.length) { tip(ev, cableTip(hits.cables[0].cable)); return; }
@@ -258,11 +259,14 @@
     var t = $("tip"), box = $("map-wrap").getBoundingClientRect();
     t.innerHTML = html; t.hidden = false;
     var x = ev.clientX - box.left + 14, y = ev.clientY - box.top + 14;
-    if (x + 320 > box.width) { x = ev.clientX - box.left - 14 - t.offsetWidth; }
-    if (y + t.offsetHeight > box.height) { y = ev.clientY - box.top - 14 - t.offsetHeight; }
+    if (x + t.offsetWidth > box.width) { x = Math.max(2, ev.clientX - box.left - 14 - t.offsetWidth); }
+    if (y + t.offsetHeight > box.height) { y = Math.max(2, ev.clientY - box.top - 14 - t.offsetHeight); }
     t.style.left = x + "px"; t.style.top = y + "px";
   }
-  function hideTip() { $("tip").hidden = true; }
+  function hideTip() {
+    if (hoverFrame) { window.cancelAnimationFrame(hoverFrame); hoverFrame = null; }
+    $("tip").hidden = true;
+  }
 
   function cableTip(cid) {
     var c = net.cables[cid] || {};
@@ -942,7 +946,7 @@
     { title: "A landlocked country", preset: "landlocked-ethiopia-djibouti", country: "ETH",
       text: "Ethiopia has no coast: its traffic reaches the cables over land, mostly through Djibouti. Here Djibouti's two landing stations are lost. What is left for Ethiopia?" },
     { title: "Which single cable matters most?", preset: null, country: "KEN",
-      text: "Pick any country on the map (Kenya is chosen for you). Under \"What it depends on\" the model fails each cable alone and measures what the country loses. The top cable is drawn in blue; press \"Cut it\" to see the result." }
+      text: "Pick any country on the map (Kenya is chosen for you). Under \"What it depends on\" the model fails each cable alone and measures how much of the country's capacity to the core goes. The top cable is drawn in blue; press \"Cut it\" to see the result." }
   ];
   var tourAt = 0;
   function renderTour() {
