@@ -7,6 +7,7 @@ the page shows are compared with the model's own (the dataset, ``simulate``).
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -17,7 +18,8 @@ import pytest
 
 import cablesim
 from cablesim.network import load_network
-from cablesim.web.app import create_app
+from cablesim.web._catalog import catalog
+from cablesim.web.app import Engine, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,8 +32,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AAE1 = "asia-africa-europe-1-aae-1"
-
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +146,26 @@ def box(pg, selector: str) -> dict:
 # ------------------------------------------------------------------------------ tests
 
 
+def test_catalog_has_the_cable_panels_data(snapshot):
+    """Owners and landing points of every cable, as the dataset lists them (``cablesim cable``)."""
+    cat = catalog(snapshot)
+    stations, info = cat["stations"], cat["cable_info"]
+    assert set(info) == set(snapshot.cables["cable_id"])
+    for r in snapshot.cables.itertuples():
+        assert info[r.cable_id]["owners"] == list(r.owners)
+        assert [stations[i][0] for i in info[r.cable_id]["landings"]] == list(r.landing_point_ids)
+    zaf = next(s for s in stations if s[0] == "zafarana-egypt")
+    assert zaf[1:3] == ["Zafarana, Egypt", "EGY"]
+    assert 32 < zaf[3] < 33.5  # lon, lat: the Gulf of Suez coast
+    assert 28.5 < zaf[4] < 29.5
+    # the payload the page reads carries it (the network of that date)
+    net = json.loads(Engine().network_payload("2005"))
+    assert "2africa" not in net["cable_info"]
+    assert net["cable_info"]["seamewe-4"]["owners"]
+    assert len(net["stations"]) < len(stations)
+
+
+@pytest.mark.browser
 def test_narrow_screen_stacks_the_map_over_the_panel(narrow):
     pg = narrow
     m, side = box(pg, "#map"), box(pg, "#side")
@@ -206,6 +226,7 @@ def busy_point_on(pg, cable: str) -> tuple[float, float]:
     return point
 
 
+@pytest.mark.browser
 def test_busy_corridor_click_asks_which_cable(page, snapshot):
     pg = page
     zoom_to(pg, 36.0, 23.0, clicks=6)  # the Red Sea, where AAE-1 runs beside SeaMeWe-5 and others
@@ -264,6 +285,7 @@ def test_busy_corridor_click_asks_which_cable(page, snapshot):
     assert "closed" in pg.get_attribute("path.chokepoint[data-chokepoint=suez]", "class")
 
 
+@pytest.mark.browser
 def test_draw_then_reset_leaves_no_tool_on(page):
     pg = page
     sims = pg.get_attribute("body", "data-sim")
@@ -319,6 +341,7 @@ def test_draw_then_reset_leaves_no_tool_on(page):
     assert pg.inner_text("#scenario-name") == "Intact network"
 
 
+@pytest.mark.browser
 def test_search_finds_cables_countries_and_stations(page, snapshot):
     pg = page
     search = pg.locator("#search")
