@@ -341,10 +341,14 @@
     showCable(h.cable);
   }
 
+  function tbps(v) {
+    // small old systems carry a few Gbit/s: keep them from printing as 0 Tbps
+    return fmt(v, v != null && Math.abs(v) < 1 ? 3 : 1);
+  }
   function cableFacts(cid) {
     var c = net.cables[cid] || {}, bits = [];
     if (c.year != null) { bits.push(String(c.year)); }
-    if (c.capacity_tbps != null) { bits.push(fmt(c.capacity_tbps, 1) + " Tbps lit"); }
+    if (c.capacity_tbps != null) { bits.push(tbps(c.capacity_tbps) + " Tbps lit"); }
     return bits.join(" · ");
   }
 
@@ -688,8 +692,8 @@
     $("detail-name").textContent = c.name || cid;
     var failedSegs = lastResult ? lastResult.failed_cables.find(function (f) { return f.cable_id === cid; }) : null;
     var facts = "<dt>" + LABELS.year + "</dt><dd data-field=year>" + (c.year == null ? "unknown" : esc(c.year)) + (info.planned ? " (planned)" : "") + "</dd>" +
-      "<dt>" + LABELS.lit + "</dt><dd>" + fmt(c.capacity_tbps, 1) + " Tbps" +
-      (c.design_tbps != null && c.design_tbps !== c.capacity_tbps ? " (" + LABELS.design + " " + fmt(c.design_tbps, 1) + ")" : "") + "</dd>" +
+      "<dt>" + LABELS.lit + "</dt><dd>" + tbps(c.capacity_tbps) + " Tbps" +
+      (c.design_tbps != null && c.design_tbps !== c.capacity_tbps ? " (" + LABELS.design + " " + tbps(c.design_tbps) + ")" : "") + "</dd>" +
       (c.length_km != null ? "<dt>" + LABELS.length + "</dt><dd>" + fmt(c.length_km, 0) + " km</dd>" : "") +
       "<dt>" + LABELS.owners + "</dt><dd data-field=owners>" + (info.owners.length ? esc(info.owners.join(", ")) : "not published") + "</dd>" +
       "<dt>In this scenario</dt><dd data-field=cable-status>" + (failedSegs ? (failedSegs.whole ? "cut along its whole length" :
