@@ -25,10 +25,12 @@ from matplotlib.patches import Polygon as MPolygon
 from matplotlib.path import Path as MPath
 from matplotlib.transforms import Bbox
 
-from cablesim import depends, metrics
 from cablesim._format import plural
 from cablesim._io import scenario_file
 from cablesim._text import clean
+from cablesim.analyses import depends
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.maps import _aid
 from cablesim.maps._figure import (
     ATTRIBUTION,
@@ -56,7 +58,6 @@ from cablesim.maps._figure import (
     save_figure,
 )
 from cablesim.network import Network
-from cablesim.simulate import Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -475,7 +476,7 @@ def plot_impact(
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     ax
         Draw into these axes (else a new figure of ``size`` at ``dpi``).
     region
@@ -898,7 +899,7 @@ def plot_dependencies(
     iso3
         The country (code or name).
     table
-        From :func:`cablesim.depends.country_dependencies` (computed with
+        From :func:`cablesim.analyses.depends.country_dependencies` (computed with
         ``options`` when not given).
     top
         Label this many of the cables and chokepoints it depends on most.

@@ -19,10 +19,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cablesim import maps, metrics
+from cablesim import maps
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.report.explain import explain
 from cablesim.report.result import summary_paragraph
-from cablesim.simulate import Result
 
 try:
     __version__ = version("cablesim")
@@ -342,7 +343,7 @@ def render(result: Result, *, explanation: str | None = None) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     explanation
         The plain-language account (default: :func:`cablesim.report.explain.explain`).
 
