@@ -13,7 +13,8 @@ Endpoints (all JSON; errors are ``{"error": "..."}`` with a 4xx status):
     Version, snapshot date, the year range of the slider, the legend.
 ``GET /api/network?as_of=YEAR``
     Country polygons, cable segments, chokepoints and small-island markers of
-    the network at that date (cached per date).
+    the network at that date (cached per date), with its stations and each
+    cable's owners and landing points (the page's search and cable panels).
 ``GET /api/scenarios`` / ``GET /api/scenarios/{key}``
     The bundled scenarios and the history suite (a fixed list; a key outside
     it is a 404: no request ever names a path on the server).
@@ -65,6 +66,7 @@ from cablesim.exceptions import CableSimError
 from cablesim.network import load_network
 from cablesim.report.explain import paragraphs
 from cablesim.scenario import bundled_scenarios, load_scenario
+from cablesim.web._catalog import catalog
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
@@ -87,6 +89,9 @@ RESULT_COLUMNS = (
     "latency_ms_baseline",
     "latency_ms",
     "latency_change_ms",
+    "capacity_loss_pct",
+    "demand_tbps",
+    "served_tbps",
 )
 """Columns of the result table sent to the page, when the model has them."""
 CSP = (
@@ -358,6 +363,7 @@ class Engine:
                     ["link_id", "from_iso3", "to_iso3", "kind"]
                 ].itertuples(index=False)
             ],
+            **catalog(net),  # the page's search index and cable panels
         }
         return json.dumps(_plain(payload), separators=(",", ":")).encode("utf-8")
 
