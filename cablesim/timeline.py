@@ -461,7 +461,11 @@ class TimelineResult:
     # ---- tables
     @property
     def long(self) -> pd.DataFrame:
-        """One row per (state, country): date, day, iso3, name, baseline, remaining, loss, status."""
+        """One row per (state, country): date, day, iso3, name, baseline, remaining, losses, status.
+
+        ``loss_pct`` is the headline (the scenario's ``measure``: traffic by default),
+        ``capacity_loss_pct`` the capacity loss; see :mod:`cablesim.measures`.
+        """
         rows = []
         for st in self.states:
             c = st.result.countries
@@ -475,6 +479,7 @@ class TimelineResult:
                         "baseline_tbps": c["baseline_tbps"].to_numpy(),
                         "remaining_tbps": c["remaining_tbps"].to_numpy(),
                         "loss_pct": c["loss_pct"].to_numpy(),
+                        "capacity_loss_pct": c["capacity_loss_pct"].to_numpy(),
                         "status": c["status"].to_numpy(),
                         "was_isolated": c["was_isolated"].to_numpy(),
                     }
@@ -490,6 +495,7 @@ class TimelineResult:
                     "baseline_tbps",
                     "remaining_tbps",
                     "loss_pct",
+                    "capacity_loss_pct",
                     "status",
                     "was_isolated",
                 ]

@@ -29,6 +29,7 @@ LAYER = {
     "cablesim._lookup": 0,
     "cablesim._procs": 0,
     "cablesim._tally": 0,
+    "cablesim.measures": 0,
     "cablesim._noop": 2,
     "cablesim._elements": 2,
     "cablesim.dataset": 1,

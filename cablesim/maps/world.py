@@ -26,6 +26,7 @@ from matplotlib.path import Path as MPath
 from matplotlib.transforms import Bbox
 
 from cablesim import depends, metrics
+from cablesim import measures as _measures
 from cablesim._format import plural
 from cablesim._io import scenario_file
 from cablesim._text import clean
@@ -326,23 +327,30 @@ def country_colors(result: Result) -> dict[str, str]:
 
 
 def legend_items(result: Result | None = None) -> list[tuple[str, str]]:
-    """(colour, label) of every class of the choropleth, in legend order."""
+    """(colour, label) of every class of the choropleth, in legend order.
+
+    The classes are of the headline loss (``loss_pct``); the legend's title,
+    :func:`legend_title`, says which measure that is.
+    """
     items = [(UNAFFECTED_COLOR, f"unaffected (loss under {LOSS_BINS[0]:g} %)")]
     for lo, hi, col in zip(LOSS_BINS[:-1], LOSS_BINS[1:], LOSS_COLORS, strict=True):
         word = (
             "severe, " if lo >= metrics.SEVERE_PCT else "degraded, " if lo == LOSS_BINS[0] else ""
         )
-        what = (
-            " of traffic"
-            if result is not None and getattr(result.scenario, "measure", "") == "traffic"
-            else " of capacity"
-            if result is not None
-            else ""
-        )
-        items.append((col, f"{word}{lo:g}–{hi:g} %{what} lost"))
+        items.append((col, f"{word}{lo:g}–{hi:g} %"))
     items.append((ISOLATED_COLOR, "cut off from the core (100 %)"))
     items.append((NO_DATA_COLOR, "no route before / not modelled"))
     return items
+
+
+def legend_title(measure: str = "traffic") -> str:
+    """The title of the choropleth's legend: ``"Traffic lost in the first days (%)"``.
+
+    ``measure`` is the scenario's (``result.scenario.measure``); the label is
+    :func:`cablesim.measures.headline`'s.
+    """
+    lab = _measures.headline(measure).label
+    return lab[0].upper() + lab[1:]
 
 
 # ------------------------------------------------------------------------------ impact map
@@ -708,7 +716,7 @@ def plot_impact(
             hit,
             fontsize=8.5,
             title_fontsize=9.5,
-            title="Capacity to the core lost",
+            title=legend_title(result.scenario.measure),
             frameon=True,
             framealpha=0.92,
             borderpad=0.7,
@@ -1074,6 +1082,7 @@ __all__ = [
     "country_colors",
     "impact_subtitle",
     "legend_items",
+    "legend_title",
     "loss_color",
     "plot_dependencies",
     "plot_impact",
