@@ -15,9 +15,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cablesim._format import fmt_ms, fmt_tbps, md_table, plural, worst_region
 from cablesim import measures as _measures
 from cablesim import metrics
+from cablesim._format import fmt_ms, fmt_tbps, md_table, plural, worst_region
 from cablesim._text import esc
 from cablesim.scenario import Scenario
 from cablesim.simulate import Result
