@@ -57,7 +57,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from cablesim import __version__, dataset, maps
+from cablesim import __version__, dataset, maps, measures
 from cablesim.depends import country_dependencies
 from cablesim.exceptions import CableSimError
 from cablesim.history import history_files
@@ -80,6 +80,11 @@ RESULT_COLUMNS = (
     "name",
     "status",
     "loss_pct",
+    "loss_pct_immediate",
+    "loss_pct_rerouted",
+    "demand_tbps",
+    "served_tbps",
+    "capacity_loss_pct",
     "isolated",
     "was_isolated",
     "baseline_tbps",
@@ -88,7 +93,9 @@ RESULT_COLUMNS = (
     "latency_ms",
     "latency_change_ms",
 )
-"""Columns of the result table sent to the page, when the model has them."""
+"""Columns of the result table sent to the page, when the model has them.
+
+Their labels are in ``/api/meta``'s ``measures`` (:func:`cablesim.measures.table`)."""
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -451,6 +458,8 @@ def create_app(*, debug: bool = False) -> Starlette:
                 "first_year": max(first, 1989),
                 "last_year": net.as_of.year,
                 "legend": [{"color": c, "label": t} for c, t in maps.legend_items()],
+                "legend_title": maps.legend_title(),
+                "measures": measures.table(headline_of="traffic"),
                 "colors": {
                     "isolated": maps.ISOLATED_COLOR,
                     "no_data": maps.NO_DATA_COLOR,
@@ -491,6 +500,7 @@ def create_app(*, debug: bool = False) -> Starlette:
                     "events": [e.label for e in result.scenario.events],
                 },
                 "summary": s,
+                "measure": result.scenario.measure,
                 "countries": _country_rows(result),
                 "failed_segments": result.failed_segments["segment_id"].tolist(),
                 "failed_cables": [
