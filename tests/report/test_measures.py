@@ -57,7 +57,8 @@ def bbb(cut):
     row = cut.to_frame().set_index("iso3").loc["BBB"]
     # the three measures differ, so a number under the wrong label shows
     vals = {row["loss_pct_immediate"], row["loss_pct_rerouted"], row["capacity_loss_pct"]}
-    assert len(vals) == 3 and row["status"] == "severe"
+    assert len(vals) == 3
+    assert row["status"] == "severe"
     return row
 
 
@@ -92,16 +93,20 @@ def test_traffic_and_capacity_never_share_a_label():
     rows = measures.table(headline_of="traffic")
     traffic = [r for r in rows if r["kind"] == "traffic"]
     capacity = [r for r in rows if r["kind"] == "capacity"]
-    assert traffic and capacity
+    assert traffic
+    assert capacity
     for r in traffic:
-        assert "traffic" in r["label"] and "capacity" not in r["label"], r
-        assert "traffic" in r["short"] and "capacity" not in r["short"], r
+        for text in (r["label"], r["short"]):
+            assert "traffic" in text, r
+            assert "capacity" not in text, r
     for r in capacity:
-        assert "capacity" in r["label"] and "traffic" not in r["label"], r
-        assert "capacity" in r["short"] and "traffic" not in r["short"], r
+        for text in (r["label"], r["short"]):
+            assert "capacity" in text, r
+            assert "traffic" not in text, r
     labels = [r["label"] for r in rows[1:]]
     shorts = [r["short"] for r in rows[1:]]
-    assert len(set(labels)) == len(labels) and len(set(shorts)) == len(shorts)
+    assert len(set(labels)) == len(labels)
+    assert len(set(shorts)) == len(shorts)
     # the headline takes the label of what it measures
     assert measures.label("loss_pct") == measures.label("loss_pct_immediate")
     assert measures.label("loss_pct", headline_of="capacity") == measures.label("capacity_loss_pct")
@@ -110,13 +115,15 @@ def test_traffic_and_capacity_never_share_a_label():
 
 def test_to_frame_is_flat_with_a_column_per_measure_and_region(cut, bbb):
     frame = cut.to_frame()
-    assert len(frame) == len(cut.countries) and frame["iso3"].is_unique
+    assert len(frame) == len(cut.countries)
+    assert frame["iso3"].is_unique
     for col in frame.columns:
         m = measures.measure(col)  # every column is a measure of the vocabulary
         assert m.key == col
         assert not frame[col].map(lambda v: isinstance(v, dict | list)).any(), col
     regional = [c for c in frame.columns if c.startswith("capacity_loss_pct_to_")]
-    assert regional and all(measures.measure(c).kind == "capacity" for c in regional)
+    assert regional
+    assert all(measures.measure(c).kind == "capacity" for c in regional)
     assert frame.attrs["measure"] == "traffic"
 
 
@@ -143,7 +150,8 @@ def test_terminal_puts_each_number_under_its_label(cut, bbb):
     head, rows = _table(text, "country")
     for key in ("loss_pct_immediate", "loss_pct_rerouted", "capacity_loss_pct"):
         assert _cell(head, rows, "Country BBB", measures.short(key)) == f"{bbb[key]:.1f}", key
-    assert "capacity lost %" in head and "traffic lost %" in head
+    assert "capacity lost %" in head
+    assert "traffic lost %" in head
     assert "loss %" not in head  # no bare 'loss' a reader must guess
 
 
@@ -165,7 +173,8 @@ def test_html_headings_and_cells(cut, bbb):
     assert heads
     for key, title, text in heads:
         m = measures.measure(key)
-        assert text.replace("&amp;", "&") == m.short and title == m.meaning.replace("'", "&#x27;")
+        assert text.replace("&amp;", "&") == m.short
+        assert title == m.meaning.replace("'", "&#x27;")
     keys = [k for k, _, _ in heads]
     row = re.search(r'<tr data-iso3="BBB">(.*?)</tr>', page).group(1)
     vals = [re.search(r'data-v="([^"]*)"', td) for td in re.findall(r"<td([^>]*)>", row)]
@@ -241,7 +250,8 @@ def test_timeline_plot_draws_the_measure_of_the_tables(timeline):
         for iso, g in timeline.long.groupby("iso3")
         if g["loss_pct"].max() - g["loss_pct"].min() >= 0.05
     }
-    assert legend and {x.split("(")[-1].rstrip(")") for x in legend} <= moving
+    assert legend
+    assert {x.split("(")[-1].rstrip(")") for x in legend} <= moving
     plt.close(fig)
 
 
