@@ -30,7 +30,7 @@ def _check_countries(layer: gpd.GeoDataFrame, result) -> None:
 def test_geopackage_has_the_three_layers(result, tmp_path):
     assert len(result.failed_segments)
     path = report.write(result, tmp_path / "impact.gpkg")
-    assert [p for p in os.listdir(tmp_path)] == ["impact.gpkg"]  # atomic: no leftovers
+    assert os.listdir(tmp_path) == ["impact.gpkg"]  # atomic: no leftovers
     layers = {name for name, _ in pyogrio.list_layers(path)}
     assert layers == {"countries", "failed_segments", "event_areas"}
     countries = gpd.read_file(path, layer="countries")
