@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patches import Polygon as MPolygon
 from matplotlib.path import Path as MPath
+from matplotlib.ticker import FuncFormatter, NullFormatter
 from matplotlib.transforms import Bbox
 
 from cablesim import depends, metrics
@@ -203,11 +204,34 @@ _LABEL_SPOTS = (
 )
 
 
+LABEL_REACH_PX = 6.0
+"""A country's label must touch its country: its text box within this many pixels of it."""
+
+
+def _country_shapes(network: Network, proj: MapProjection, tol: float) -> dict[str, Any]:
+    """ISO3 -> the country's projected outline (a shapely geometry in map units)."""
+    parts, idx = _projected(network, "countries", proj, tol)
+    isos = network.countries["iso3"].to_numpy()
+    out: dict[str, list] = {}
+    for part, i in zip(parts, idx, strict=True):
+        out.setdefault(str(isos[int(i)]), []).append(part)
+    return {k: shapely.GeometryCollection(v) for k, v in out.items()}
+
+
+def _touches(ax: Axes, bb: Bbox, shape: Any, reach_px: float) -> bool:
+    """Whether a text box (display) lies within ``reach_px`` of a projected shape."""
+    inv = ax.transData.inverted()
+    (x0, y0), (x1, y1) = inv.transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+    sx = abs(x1 - x0) / max(bb.width, 1e-9)  # map units per pixel
+    box = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    return bool(shape.distance(box) <= reach_px * sx)
+
+
 def _place_labels(
     ax: Axes,
     fig: Figure,
     proj: MapProjection,
-    items: list[tuple[float, float, str]],
+    items: Sequence[tuple],
     *,
     fontsize: float,
     limit: int,
@@ -215,11 +239,15 @@ def _place_labels(
     boxes: list | None = None,
     style: str = "normal",
     dot: bool = True,
+    shapes: dict[str, Any] | None = None,
 ) -> list:
-    """Draw labels (lon, lat, text) in order, skipping any that would overlap one already placed.
+    """Draw labels (lon, lat, text[, iso3]) in order, skipping any that would overlap one already placed.
 
     ``avoid`` holds map points (projected) that no label may cover (the cut markers);
-    ``boxes`` collects the display boxes taken so far (shared between calls).
+    ``boxes`` collects the display boxes taken so far (shared between calls). A
+    label with an ``iso3`` gets the gid ``label:<iso3>``, and with ``shapes``
+    (:func:`_country_shapes`) it is only placed where its text touches its
+    country (within :data:`LABEL_REACH_PX`), never over a neighbour alone.
     """
 
     canvas = fig.canvas
@@ -230,9 +258,12 @@ def _place_labels(
         boxes.append(Bbox.from_extents(px - 9, py - 9, px + 9, py + 9))
     placed = []
     axbox = ax.get_window_extent(renderer)
-    for lon, lat, text in items:
+    for item in items:
         if len(placed) >= limit:
             break
+        lon, lat, text = item[:3]
+        iso3 = item[3] if len(item) > 3 else None
+        shape = shapes.get(iso3) if shapes is not None and iso3 is not None else None
         x, y = proj(lon, lat)
         for dx, dy, ha, va in _LABEL_SPOTS:
             t = ax.annotate(
@@ -252,17 +283,31 @@ def _place_labels(
             t.set_path_effects([patheffects.withStroke(linewidth=2.6, foreground="white")])
             bb = t.get_window_extent(renderer).expanded(1.05, 1.1)
             fits = axbox.contains(bb.x0, bb.y0) and axbox.contains(bb.x1, bb.y1)
-            if fits and not any(bb.overlaps(b) for b in boxes):
+            near = shape is None or _touches(ax, bb, shape, LABEL_REACH_PX)
+            if fits and near and not any(bb.overlaps(b) for b in boxes):
                 break
             t.remove()
             t = None
         if t is None:
             continue
+        if iso3 is not None:
+            t.set_gid(f"label:{iso3}")
         if dot:
             ax.plot([float(x)], [float(y)], marker="o", markersize=2.5, color="#111111", zorder=8)
         boxes.append(bb)
         placed.append(t)
     return placed
+
+
+def _plain_ticks(cb) -> None:
+    """Colour-bar ticks as plain numbers (``0.1``, ``1``, ``10``), not ``10^0``.
+
+    The figures draw text with mathematics parsing off (:func:`plain_text`), so
+    the log scale's default ``$\\mathdefault{10^{0}}$`` labels would show raw.
+    """
+    axis = cb.ax.xaxis if cb.orientation == "horizontal" else cb.ax.yaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _finish(
@@ -390,7 +435,7 @@ def _event_marks(result: Result) -> list[dict[str, Any]]:
     return marks
 
 
-def _worst_items(result: Result, box) -> list[tuple[float, float, str]]:
+def _worst_items(result: Result, box) -> list[tuple[float, float, str, str]]:
     pts = _label_points(result.network)
     c = result.countries
     new = c[~c["was_isolated"] & (c["status"] != "unaffected")]
@@ -402,7 +447,7 @@ def _worst_items(result: Result, box) -> list[tuple[float, float, str]]:
         if not _in_box(lon, lat, box):
             continue
         text = f"{r.name}\ncut off" if r.status == "isolated" else f"{r.name}\n−{r.loss_pct:.0f} %"
-        items.append((lon, lat, text))
+        items.append((lon, lat, text, r.iso3))
     return items
 
 
@@ -606,9 +651,10 @@ def plot_impact(
             [float(y)],
             marker=m.get("marker", "X"),
             markersize=11,
-            markerfacecolor="#ffffff" if m.get("marker") == "s" else FAILED_COLOR,
+            # hollow: drawn over the failed segments, it must not hide them
+            markerfacecolor="none",
             markeredgecolor=EVENT_COLOR,
-            markeredgewidth=1.4,
+            markeredgewidth=1.6,
             linestyle="none",
             zorder=7,
             gid="cut-points",
@@ -637,6 +683,7 @@ def plot_impact(
             fontsize=9 if box is None else 10.5,
             limit=limit,
             boxes=taken,
+            shapes=_country_shapes(net, proj, tol),
         )
     if legend:
         handles = [
@@ -682,17 +729,32 @@ def plot_impact(
                     label="cable with reduced capacity",
                 )
             )
-        if pts:
+        if any(m.get("marker", "X") == "X" for m in pts):
             handles.append(
                 Line2D(
                     [],
                     [],
-                    color=FAILED_COLOR,
                     marker="X",
+                    markerfacecolor="none",
                     markeredgecolor=EVENT_COLOR,
+                    markeredgewidth=1.4,
                     markersize=9,
                     ls="none",
                     label="cut point / event centre",
+                )
+            )
+        if any(m.get("marker") == "s" for m in pts):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="s",
+                    markerfacecolor="none",
+                    markeredgecolor=EVENT_COLOR,
+                    markeredgewidth=1.4,
+                    markersize=9,
+                    ls="none",
+                    label="landing station lost",
                 )
             )
         if shapes:
@@ -870,6 +932,7 @@ def plot_network(
         )
         cb.ax.xaxis.set_label_position("top")
         cb.ax.tick_params(labelsize=8)
+        _plain_ticks(cb)
     if title is None:
         title = f"The submarine cable network as of {network.as_of.isoformat()}"
     subtitle = (
@@ -1012,6 +1075,7 @@ def plot_dependencies(
         fontsize=8.5,
     )
     cb.ax.tick_params(labelsize=8)
+    _plain_ticks(cb)
     name = network.country_names.get(iso3, iso3)
     _finish(
         ax,
