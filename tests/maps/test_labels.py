@@ -118,7 +118,7 @@ def test_every_symbol_drawn_is_in_the_legend(line_net, run):
 def test_colour_bar_ticks_are_plain_numbers(world):
     fig, ax = maps.plot_network(world, region="red-sea", size=(5, 4), dpi=40)
     fig.canvas.draw()
-    cbar_axes = [a for a in fig.axes if a is not ax] + [c for c in ax.child_axes]
+    cbar_axes = [a for a in fig.axes if a is not ax] + list(ax.child_axes)
     ticks = [t.get_text() for a in cbar_axes for t in a.get_xticklabels() if t.get_text()]
     assert ticks
     assert not [t for t in ticks if "$" in t or "mathdefault" in t]
