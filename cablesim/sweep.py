@@ -263,6 +263,7 @@ class SweepResult:
     notes: list[str] = field(default_factory=list)
     loss: np.ndarray | None = field(default=None, repr=False)  # elements x countries, percent
     countries: list[str] = field(default_factory=list, repr=False)
+    measure: str = "traffic"  # what the losses measure (cablesim.measures.headline)
 
     def __repr__(self) -> str:
         top = ", ".join(self.records["element"].head(3))
@@ -710,6 +711,7 @@ def sweep(
         notes=notes,
         loss=loss,
         countries=list(ev.countries),
+        measure=measure,
     )
 
 

@@ -362,6 +362,8 @@ def register(cli: click.Group) -> None:
 def _render_sweep(res, top: int) -> None:
     from rich.table import Table  # lazy: start-up speed
 
+    from cablesim import measures  # lazy: start-up speed
+
     con = _console()
     t = Table(
         title=f"{esc(res.by)} failures (k={res.k}), ranked by {esc(res.rank_by)}", show_edge=False
@@ -371,7 +373,7 @@ def _render_sweep(res, top: int) -> None:
         (esc(res.by), "left"),
         ("isolated", "left"),
         ("severe", "right"),
-        ("Tbps lost", "right"),
+        (measures.short("capacity_lost_tbps"), "right"),
         ("impact", "right"),
     ]
     if res.k == 2:
@@ -399,7 +401,8 @@ def _render_sweep(res, top: int) -> None:
         t2 = Table(
             title="each country's worst case: the failure that hurts it most", show_edge=False
         )
-        for col, j in (("country", "left"), ("loss %", "right"), ("caused by", "left")):
+        loss_col = measures.short("loss_pct", headline_of=res.measure)
+        for col, j in (("country", "left"), (loss_col, "right"), ("caused by", "left")):
             t2.add_column(col, justify=j)
         for r in w.itertuples():
             loss = "isolated" if r.isolated else f"{r.loss_pct:.1f}"

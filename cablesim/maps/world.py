@@ -388,6 +388,12 @@ def legend_items(result: Result | None = None) -> list[tuple[str, str]]:
     return items
 
 
+def _headline_what(result: Result) -> str:
+    """``"traffic in the first days"`` or ``"capacity to the core"``: what the loss is of."""
+    label = _measures.headline(result.scenario.measure).label
+    return label.replace(" (%)", "").replace(" lost", "")
+
+
 def legend_title(measure: str = "traffic") -> str:
     """The title of the choropleth's legend: ``"Traffic lost in the first days (%)"``.
 
@@ -468,7 +474,8 @@ def impact_subtitle(result: Result) -> str:
         )
     return (
         f"Network as of {net.as_of.isoformat()} · {failed} · cut off: {cut or 'none'} · "
-        f"{plural(new_aff, 'country', 'countries')} lost {metrics.DEGRADED_PCT:g} % or more"
+        f"{plural(new_aff, 'country', 'countries')} lost {metrics.DEGRADED_PCT:g} % or more of "
+        f"their {_headline_what(result)}"
     )
 
 

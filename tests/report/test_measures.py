@@ -280,3 +280,22 @@ def test_compare_heading_names_the_measure(net):
     cell = _cell(head, rows, "Country BBB", f"B {measures.short('remaining_tbps')}")
     assert float(cell) == pytest.approx(row["remaining_tbps_b"], rel=0.01)
     assert "Tbps of capacity to the core lost" in text
+
+
+def test_timeline_plot_event_labels_do_not_overlap(net):
+    doc = {
+        "name": "three cuts a day apart",
+        "options": {"core": ["CCC"]},
+        "events": [
+            {"cable": {"id": c, "at": f"2021-01-0{i + 1}", "repair_days": 30}}
+            for i, c in enumerate(("z", "w", "x"))
+        ],
+    }
+    tl = simulate_timeline(cablesim.load_scenario(doc, network=net), network=net)
+    fig, ax = maps.plot_timeline(tl)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for t in ax.texts if t.get_gid() == "event-label"]
+    assert len(boxes) == 3
+    assert not [(i, j) for i in range(3) for j in range(i) if boxes[i].overlaps(boxes[j])]
+    plt.close(fig)
