@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cablesim import measures as _measures
 from cablesim import metrics
 from cablesim._geo import haversine_km
 from cablesim.engine.flowview import FlowView
@@ -206,6 +207,12 @@ class _Facts:
 
 
 # ------------------------------------------------------------------------------ paragraphs
+
+
+def _headline_what(r: Result) -> str:
+    """What the status measures, in words: ``"traffic in the first days"`` (or capacity)."""
+    label = _measures.headline(r.scenario.measure).label
+    return label.replace(" (%)", "").replace(" lost", "")
 
 
 def _intro(f: _Facts) -> str:
@@ -689,7 +696,8 @@ def _worst(f: _Facts) -> list[str]:
                     f" The failed cables also land in {_join([f.country(i) for i in landed[:12]])}"
                     f"{' and others' if len(landed) > 12 else ''}; "
                     f"{'it' if len(landed) == 1 else 'each of them'} still had enough other routes "
-                    "to carry all of its capacity."
+                    "to carry all of its "
+                    + ("traffic." if r.scenario.measure == "traffic" else "capacity.")
                 )
             return [text]
         row = next(some.itertuples())
@@ -789,7 +797,7 @@ def _absorbed(f: _Facts) -> str:
     fine = int((new["status"] == "unaffected").sum())
     out.append(
         f"{fine} of the {len(new)} countries with a route to the core kept at least "
-        f"{100 - metrics.DEGRADED_PCT:g}% of their capacity."
+        f"{100 - metrics.DEGRADED_PCT:g}% of their {_headline_what(r)}."
     )
     lat = c.dropna(subset=["latency_change_ms"])
     lat = lat[lat["latency_change_ms"] > 1.0].sort_values("latency_change_ms", ascending=False)

@@ -299,3 +299,16 @@ def test_timeline_plot_event_labels_do_not_overlap(net):
     assert len(boxes) == 3
     assert not [(i, j) for i in range(3) for j in range(i) if boxes[i].overlaps(boxes[j])]
     plt.close(fig)
+
+
+def test_explanation_names_each_share_for_its_measure(cut, bbb):
+    """The traffic loss and the broken cables' shares are told as what they are (issue 23:
+    "could no longer send 17%" beside cables that "carried about 2.1% and 1.5%")."""
+    text = report.explain(cut)
+    para = next(p for p in text.split("\n\n") if p.startswith("Country BBB could no longer"))
+    assert f"send {bbb['loss_pct_immediate']:.0f}% of its traffic in the first days" in para
+    assert f"It lost {bbb['capacity_loss_pct']:.0f}% of its capacity to the core" in para
+    # the broken cable's share is of the capacity to the core, and says so
+    assert re.search(r"Z \(about \d+% of its capacity to the core\)", para)
+    assert "of its traffic)" not in para
+    assert "kept at least 90% of their traffic in the first days" in text
