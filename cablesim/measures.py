@@ -120,7 +120,7 @@ _TABLE: tuple[Measure, ...] = (
     _M(
         "loss_pct_rerouted",
         "traffic lost after rerouting (%)",
-        "traffic lost rerouted %",
+        "traffic lost, rerouted %",
         "%",
         "traffic",
         "Share of the country's traffic demand still not carried once traffic is rerouted over "
