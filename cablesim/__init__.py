@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from cablesim import measures
 from cablesim.cuts import Failures, apply_events
 from cablesim.exceptions import (
     CableSimError,
@@ -58,6 +59,7 @@ __all__ = [
     "find_scenario",
     "load_network",
     "load_scenario",
+    "measures",
     "resilience",
     "run_history",
     "simulate",
