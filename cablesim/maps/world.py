@@ -778,7 +778,12 @@ def plot_impact(
             for lon, lat in _aid.hit_points(result, _label_points(net))
             if _in_box(lon, lat, box)
         ]
-        leg = _aid.place_legend(  # in a corner where it hides no country the scenario hits
+        # nor the failed segments and the event marks (a Pacific cut is in open ocean)
+        if len(fs):
+            mid = shapely.line_interpolate_point(fs.geometry.to_numpy(), 0.5, normalized=True)
+            hit += [tuple(float(v) for v in proj(p.x, p.y)) for p in mid if _in_box(p.x, p.y, box)]
+        hit += avoid
+        leg = _aid.place_legend(  # in a corner where it hides nothing the scenario hits
             ax,
             fig,
             handles,
