@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cablesim import measures as _measures
 from cablesim import metrics
 from cablesim._format import plain_record as _clean
 from cablesim.engine.traffic import REROUTE_DAYS
@@ -425,6 +426,12 @@ class TimelineState:
         return "; ".join(parts)
 
 
+def _affected_frame(result: Any) -> list[dict[str, Any]]:
+    """The affected countries' rows of :meth:`Result.to_frame` (flat: one column per measure)."""
+    frame = result.to_frame()
+    return frame[frame["iso3"].isin(result.affected["iso3"])].to_dict("records")
+
+
 @dataclass(frozen=True, eq=False)
 class TimelineResult:
     """The outcome of a timeline scenario.
@@ -616,13 +623,14 @@ class TimelineResult:
                     "failed_cables": [
                         _clean(r) for r in st.result.failed_cables.to_dict("records")
                     ],
-                    "countries": [_clean(r) for r in st.result.affected.to_dict("records")],
+                    "countries": [_clean(r) for r in _affected_frame(st.result)],
                 }
                 for st in self.states
             ],
             "recovery": [_clean(r) for r in self.recovery().to_dict("records")],
             "notes": self.notes,
             "warnings": list(self.warnings),
+            "measures": _measures.table(headline_of=self.scenario.measure),
         }
 
     @property

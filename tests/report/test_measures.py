@@ -312,3 +312,14 @@ def test_explanation_names_each_share_for_its_measure(cut, bbb):
     assert re.search(r"Z \(about \d+% of its capacity to the core\)", para)
     assert "of its traffic)" not in para
     assert "kept at least 90% of their traffic in the first days" in text
+
+
+def test_timeline_json_rows_are_flat_measures(timeline):
+    data = json.loads(report_timeline.to_json(timeline))
+    keys = {m["key"] for m in data["measures"]}
+    assert data["measures"][0]["label"] == measures.TRAFFIC_LOSS.label
+    rows = [c for st in data["states"] for c in st["countries"]]
+    assert rows
+    for row in rows:
+        assert not [k for k, v in row.items() if isinstance(v, dict | list)]
+        assert set(row) <= keys | {k for k in row if k.startswith("capacity_loss_pct_to_")}
