@@ -201,6 +201,10 @@ _LABEL_SPOTS = (
     (0, -16, "center", "top"),
     (16, 0, "left", "center"),
     (-16, 0, "right", "center"),
+    (12, 12, "left", "bottom"),  # diagonals: room beside a cut mark or a station square
+    (-12, 12, "right", "bottom"),
+    (12, -12, "left", "top"),
+    (-12, -12, "right", "top"),
 )
 
 
