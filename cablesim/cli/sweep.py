@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
+from rich.table import Table
 
-from cablesim import _limits
+from cablesim import _limits, measures, report
+from cablesim._elements import element_kind_and_name, is_land_link
 from cablesim._text import esc
+from cablesim.analyses import risk
+from cablesim.analyses import sweep as sw
+from cablesim.analyses.sweep import minimal_cut
 from cablesim.cli._base import _console, _echo, _echo_json, _secho
 from cablesim.exceptions import CableSimError
+from cablesim.network import load_network
 
 _WORKERS_HELP = (
     "Local worker processes (default 1: serial, the engine is fast; 0: one per CPU). "
@@ -26,7 +33,6 @@ def _check_scheduler(value: str | None) -> str | None:
 
 
 def _write(path: str, data: dict[str, Any], table=None) -> None:
-    from cablesim import report  # lazy: start-up speed
 
     _echo(f"wrote {report.write(data, path, table=table)}", err=True)
 
@@ -61,7 +67,6 @@ def _pct(x: Any) -> str:
 
 
 def _load(as_of: str | None):
-    from cablesim.network import load_network  # lazy: start-up speed
 
     return load_network(as_of)
 
@@ -141,8 +146,6 @@ def register(cli: click.Group) -> None:
         to the core lost, the worst-hit country. Then, per country, the element
         whose failure hurts it most.
         """
-        from cablesim import sweep as sw  # lazy: start-up speed
-
         net = _load(as_of)
         opts = {}
         if pair_pool is not None:
@@ -191,16 +194,11 @@ def register(cli: click.Group) -> None:
         country: str, by: str, alternatives: int, land_links: bool, as_of: str | None, as_json: bool
     ) -> None:
         """The fewest cables (or segments) whose failure cuts COUNTRY off from the core."""
-        from cablesim.sweep import minimal_cut  # lazy: start-up speed
-
         net = _load(as_of)
         res = minimal_cut(net, country, by=by, alternatives=alternatives, land_links=land_links)
         if as_json:
             _echo_json(res.to_dict())
             return
-        import sys  # lazy: start-up speed
-
-        from cablesim._elements import element_kind_and_name, is_land_link  # lazy: start-up speed
 
         name = net.country_names.get(res.country, res.country)
         if not res.cuts:
@@ -211,7 +209,6 @@ def register(cli: click.Group) -> None:
             )
             _echo(f"{name} ({res.country}): {res.reason}{hint}")
             return
-        from rich.table import Table  # lazy: start-up speed
 
         best = res.cuts[0]
         n_land = sum(is_land_link(net, e) for e in best["elements"])
@@ -318,13 +315,11 @@ def register(cli: click.Group) -> None:
 
         Faults follow a documented model (about 175 a year, two-thirds in
         shallow water near landings, lognormal repair times; see
-        cablesim.risk). Each trial records every country's worst state over
+        cablesim.analyses.risk). Each trial records every country's worst state over
         the period. With --capacity-uncertainty SCENARIO, capacities are drawn
         within their documented spread instead, giving a band on each
         country's loss in that scenario.
         """
-        from cablesim import risk  # lazy: start-up speed
-
         if scenario:
             res = risk.capacity_uncertainty(
                 scenario, trials=trials, seed=seed, workers=workers, scheduler=scheduler
@@ -360,10 +355,6 @@ def register(cli: click.Group) -> None:
 
 
 def _render_sweep(res, top: int) -> None:
-    from rich.table import Table  # lazy: start-up speed
-
-    from cablesim import measures  # lazy: start-up speed
-
     con = _console()
     t = Table(
         title=f"{esc(res.by)} failures (k={res.k}), ranked by {esc(res.rank_by)}", show_edge=False
@@ -426,7 +417,6 @@ def _render_sweep(res, top: int) -> None:
 
 
 def _render_risk(res, top: int) -> None:
-    from rich.table import Table  # lazy: start-up speed
 
     con = _console()
     df = res.countries.head(top)
@@ -464,7 +454,6 @@ def _render_risk(res, top: int) -> None:
 
 
 def _render_uncertainty(res, top: int) -> None:
-    from rich.table import Table  # lazy: start-up speed
 
     con = _console()
     t = Table(

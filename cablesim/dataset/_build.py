@@ -33,14 +33,12 @@ from cablesim import _io as _safeio
 from cablesim._geo import circle, haversine_km
 from cablesim.dataset import _reference, _severed
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
+from cablesim.dataset._layers import SNAPSHOT_DATE
 from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, COHERENT_RETROFIT_YEAR, _norm
 from cablesim.dataset._schema import TABLES, markdown_table
 from cablesim.dataset._topology import build_cable_topology
 from cablesim.dataset._validate import validate
 from cablesim.exceptions import DataError
-
-SNAPSHOT_DATE = dt.date(2021, 6, 30)
-"""Date of the TeleGeography snapshot: cables with a later RFS are 'planned'."""
 
 LICENCE = "CC BY-NC-SA 3.0 (TeleGeography Submarine Cable Map data); Natural Earth: public domain"
 
@@ -431,12 +429,6 @@ def assign_landmass(points: gpd.GeoDataFrame, landmasses: gpd.GeoDataFrame) -> n
         ]
         out[i] = int(g["landmass"].iloc[int(np.argmin(dist))])
     return out
-
-
-LAND_LINK_REFERENCE_DATE = dt.date(2026, 1, 1)
-"""Date the land links' figures describe (Severed, early 2026; the assumed border
-default is the median of those figures). Earlier networks scale them by the
-growth of the submarine network (:func:`cablesim.network.land_link_scale`)."""
 
 
 PUBLISHED_AT_RFS_YEARS = 4

@@ -15,8 +15,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from cablesim import measures as _measures
-from cablesim import whatif as _whatif
 from cablesim._text import clean
+from cablesim.analyses.plan import Comparison
 from cablesim.maps._figure import (
     CABLE_COLOR,
     NO_DATA_COLOR,
@@ -31,7 +31,7 @@ from cablesim.maps._figure import (
     save_figure,
 )
 from cablesim.maps.world import _draw_background, _draw_lines, _finish, _projected
-from cablesim.plan import Comparison
+from cablesim.network import whatif as _whatif
 
 BETTER_COLOR = "#2166ac"
 """Blue: the country loses less on B than on A (B is better for it)."""

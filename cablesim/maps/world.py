@@ -26,11 +26,13 @@ from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from matplotlib.transforms import Bbox
 
-from cablesim import depends, metrics
 from cablesim import measures as _measures
 from cablesim._format import plural
 from cablesim._io import scenario_file
 from cablesim._text import clean
+from cablesim.analyses import depends
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.maps import _aid
 from cablesim.maps._figure import (
     ATTRIBUTION,
@@ -58,7 +60,6 @@ from cablesim.maps._figure import (
     save_figure,
 )
 from cablesim.network import Network
-from cablesim.simulate import Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -539,7 +540,7 @@ def plot_impact(
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     ax
         Draw into these axes (else a new figure of ``size`` at ``dpi``).
     region
@@ -985,7 +986,7 @@ def plot_dependencies(
     iso3
         The country (code or name).
     table
-        From :func:`cablesim.depends.country_dependencies` (computed with
+        From :func:`cablesim.analyses.depends.country_dependencies` (computed with
         ``options`` when not given).
     top
         Label this many of the cables and chokepoints it depends on most.

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import measures as _measures
-from cablesim import whatif as _whatif
 from cablesim._format import fmt_tbps, md_table
 from cablesim._text import esc
-from cablesim.plan import Comparison, Resilience, hit_rows
+from cablesim.analyses.plan import Comparison, Resilience, hit_rows
+from cablesim.network import whatif as _whatif
 from cablesim.report.result import STATUS_STYLE
 
 

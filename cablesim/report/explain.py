@@ -18,12 +18,12 @@ import pandas as pd
 import shapely
 
 from cablesim import measures as _measures
-from cablesim import metrics
 from cablesim._geo import haversine_km
+from cablesim.engine import metrics
 from cablesim.engine.flowview import FlowView
+from cablesim.engine.simulate import Result
 from cablesim.report._narrative import Said, closure_phrase, crosses_split_land
 from cablesim.report.result import place_names
-from cablesim.simulate import Result
 
 MAX_DETAILED = 6
 """How many countries get a paragraph of their own."""
@@ -839,7 +839,7 @@ def explain(result: Result) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
 
     Returns
     -------

@@ -4,11 +4,11 @@ Three layers, each a GeoDataFrame in WGS 84 (EPSG:4326):
 
 ``countries``
     One feature per country of the model: its polygon (none for a place the
-    borders file lacks) and the columns of :meth:`cablesim.simulate.Result.to_frame`
+    borders file lacks) and the columns of :meth:`cablesim.engine.simulate.Result.to_frame`
     (one per measure and core region; what each means:
     :func:`cablesim.measures.measure`).
 ``failed_segments``
-    The failed cable segments (:attr:`~cablesim.simulate.Result.failed_segments`).
+    The failed cable segments (:attr:`~cablesim.engine.simulate.Result.failed_segments`).
 ``event_areas``
     The area each event covered (a cut's circle, a chokepoint, a closed area,
     a lost country), with the event's kind and label.
@@ -27,7 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from cablesim.simulate import Result
+from cablesim.engine.simulate import Result
 
 LAYERS = ("countries", "failed_segments", "event_areas")
 """The layers of the impact data, in the order written."""

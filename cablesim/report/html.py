@@ -19,11 +19,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cablesim import maps, metrics
+from cablesim import maps
 from cablesim import measures as _measures
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.report.explain import explain
 from cablesim.report.result import summary_paragraph
-from cablesim.simulate import Result
 
 try:
     __version__ = version("cablesim")
@@ -350,7 +351,7 @@ def render(result: Result, *, explanation: str | None = None) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     explanation
         The plain-language account (default: :func:`cablesim.report.explain.explain`).
 

@@ -1,6 +1,6 @@
 """The report of one scenario's result: terminal, JSON, CSV, Markdown, the summary paragraph.
 
-A report only consumes a :class:`~cablesim.simulate.Result`; it computes nothing
+A report only consumes a :class:`~cablesim.engine.simulate.Result`; it computes nothing
 new about the network.
 """
 
@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import measures as _measures
-from cablesim import metrics
 from cablesim._format import fmt_ms, fmt_tbps, md_table, plural, worst_region
 from cablesim._text import esc
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.scenario import Scenario
-from cablesim.simulate import Result
 
 STATUS_STYLE = {
     "isolated": "bold white on red",

@@ -12,6 +12,7 @@ from rich.table import Table
 from cablesim import measures as _measures
 from cablesim._format import fmt_tbps, md_table
 from cablesim._text import esc
+from cablesim.analyses.timeline import TimelineResult, TimelineState
 from cablesim.report.result import (
     STATUS_STYLE,
     _md_closing,
@@ -19,7 +20,6 @@ from cablesim.report.result import (
     no_country_line,
     summary_paragraph,
 )
-from cablesim.timeline import TimelineResult, TimelineState
 
 
 def to_json(tl: TimelineResult) -> str:

@@ -25,7 +25,7 @@ collects every problem (``_checker``), timing and repairs (``_timing``), the
 ``add:`` list (``_add``) and the ``compare:`` block (``_compare``).
 
 Layering: above :mod:`cablesim.network` (names resolve against a network) and
-:mod:`cablesim.whatif` (an ``add:`` list extends it); it imports nothing from
+:mod:`cablesim.network.whatif` (an ``add:`` list extends it); it imports nothing from
 the engine, the analyses, the reports or the CLI.
 """
 
@@ -37,7 +37,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cablesim import whatif as _whatif
 from cablesim._lookup import suggestions_budget
 from cablesim.exceptions import (
     CableSimError,
@@ -47,6 +46,7 @@ from cablesim.exceptions import (
     did_you_mean,
 )
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
+from cablesim.network import whatif as _whatif
 from cablesim.scenario import _add, _compare, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
 from cablesim.scenario._checker import _Checker, _in_line_order, _place_center
@@ -368,7 +368,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         if "repair" in opts:
             _timing.validate_repair_option(ck, opts["repair"], ("options", "repair"))
     add: list[dict[str, Any]] = []
-    if data.get("add") is not None:  # what-if cables (cablesim.whatif): events may name them
+    if (
+        data.get("add") is not None
+    ):  # what-if cables (cablesim.network.whatif): events may name them
         add = _add.validate_add(ck, data["add"], ("add",))
         if add and ck.net is not None and not ck.problems:
             try:

@@ -3,8 +3,8 @@
 Every request is stateless: the page sends the whole scenario (the document an
 analyst would write in YAML) with each call, so several tabs never mix. The
 server computes nothing itself: it validates with
-:func:`cablesim.load_scenario`, runs :func:`cablesim.simulate`, and reads
-:func:`cablesim.depends.country_dependencies`,
+:func:`cablesim.load_scenario`, runs :func:`cablesim.engine.simulate`, and reads
+:func:`cablesim.analyses.depends.country_dependencies`,
 :func:`cablesim.report.explain.paragraphs` and :func:`cablesim.maps.country_colors`.
 
 Endpoints (all JSON; errors are ``{"error": "..."}`` with a 4xx status):
@@ -58,13 +58,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cablesim import __version__, dataset, maps, measures
-from cablesim.depends import country_dependencies
+from cablesim.analyses.depends import country_dependencies
+from cablesim.analyses.history import history_files
+from cablesim.engine.simulate import network_for, simulate
 from cablesim.exceptions import CableSimError
-from cablesim.history import history_files
 from cablesim.network import load_network
 from cablesim.report.explain import paragraphs
 from cablesim.scenario import bundled_scenarios, load_scenario
-from cablesim.simulate import network_for, simulate
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024

@@ -20,9 +20,9 @@ from rich.console import Console
 
 import cablesim
 from cablesim import maps, measures, report
+from cablesim.analyses.timeline import simulate_timeline
 from cablesim.report import compare as report_compare
 from cablesim.report import timeline as report_timeline
-from cablesim.timeline import simulate_timeline
 
 STATIONS = {
     "a1": ("AAA", 0.0, 0.0, 0),

@@ -4,7 +4,7 @@ Sweeps, in the manner of power-grid contingency analysis
 --------------------------------------------------------
 :func:`sweep` fails every element of one kind in turn (``k=1``) or pairs of
 elements (``k=2``) and measures every country, with the same semantics as a
-scenario (:func:`cablesim.simulate`): failing a
+scenario (:func:`cablesim.engine.simulate`): failing a
 
 * ``cable`` fails all its segments (the ``cable`` event);
 * ``segment`` fails that one segment;
@@ -15,7 +15,7 @@ scenario (:func:`cablesim.simulate`): failing a
 
 For each failure: the countries isolated (no route to the core left; only
 those that had one), the countries with a severe loss
-(:data:`cablesim.metrics.SEVERE_PCT` or more, not isolated), the capacity to
+(:data:`cablesim.engine.metrics.SEVERE_PCT` or more, not isolated), the capacity to
 the core lost (sum over countries of baseline minus remaining, Tbit/s), the
 worst-hit country and its loss, and the **impact**: the sum over countries
 of their loss as a fraction (an element that isolates one country and halves
@@ -62,14 +62,15 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
-from cablesim import metrics, parallel
+from cablesim import parallel
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import apply_events
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
+from cablesim.scenario.failures import apply_events
 
 KINDS = ("cable", "landing-point", "chokepoint", "segment")
 RANK_BY = ("impact", "isolated", "capacity", "people", "synergy")
@@ -165,7 +166,7 @@ def element_event(network: Network, kind: str, element: str) -> Event:
 def _evaluate_general(
     state: _SweepState, combo: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Failures through :func:`cablesim.cuts.apply_events` (chokepoints: split backhaul too)."""
+    """Failures through :func:`cablesim.scenario.failures.apply_events` (chokepoints: split backhaul too)."""
 
     ev = state.ev
     net = ev.network
@@ -567,7 +568,7 @@ def sweep(
     elements
         Restrict to these elements (ids or names); default every one in service.
     core, backhaul, routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     rank_by
         ``"impact"`` (the default for ``k=1``), ``"isolated"``, ``"capacity"``,
         ``"people"`` or ``"synergy"`` (the default for ``k=2``: the pair's loss beyond
@@ -582,7 +583,7 @@ def sweep(
         Progress bar on stderr (default: when stderr is a terminal).
     measure
         ``"traffic"`` (default): losses are shares of traffic lost in the first days, as
-        :func:`cablesim.simulate` reports them; ``"capacity"``: capacity losses.
+        :func:`cablesim.engine.simulate` reports them; ``"capacity"``: capacity losses.
 
     Returns
     -------
@@ -591,7 +592,7 @@ def sweep(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.sweep import sweep
+    >>> from cablesim.analyses.sweep import sweep
     >>> r = sweep(cablesim.load_network(2022), "cable", elements=["tonga-cable", "seamewe-5"])
     >>> r.records.set_index("element").at["tonga-cable", "isolated"]
     ['TON']
@@ -806,7 +807,7 @@ def minimal_cut(
     alternatives
         How many alternative cuts to list after the best.
     core, backhaul
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     land_links
         Let land links be cut (each counts as one element).
 
@@ -817,7 +818,7 @@ def minimal_cut(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.sweep import minimal_cut
+    >>> from cablesim.analyses.sweep import minimal_cut
     >>> minimal_cut(cablesim.load_network(2022), "Tonga").best
     ['tonga-cable']
     """

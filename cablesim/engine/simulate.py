@@ -11,18 +11,20 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _noop, dataset, metrics
+from cablesim import dataset
 from cablesim import measures as _measures
-from cablesim import whatif as _whatif
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import Failures, apply_events
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownCountryError
 from cablesim.network import Network, load_network
+from cablesim.network import whatif as _whatif
 from cablesim.scenario import Scenario, load_scenario
+from cablesim.scenario import noop_warnings as _noop
+from cablesim.scenario.failures import Failures, apply_events
 
 
 def assumptions(
@@ -146,7 +148,7 @@ class Result:
     network
         The network it ran on (unchanged).
     countries
-        One row per country of the model (see :data:`cablesim.metrics.COLUMNS`).
+        One row per country of the model (see :data:`cablesim.engine.metrics.COLUMNS`).
     failed_segments
         GeoDataFrame of the failed segments (segment_id, cable_id, name,
         from_node, to_node, length_km, capacity_tbps, event, geometry).
@@ -155,14 +157,14 @@ class Result:
         segments_failed, segments_total, capacity_tbps (as the network counts it:
         estimated lit by default), design_tbps, whole (all segments failed).
     failures
-        The raw :class:`~cablesim.cuts.Failures`.
+        The raw :class:`~cablesim.scenario.failures.Failures`.
     notes
         The assumptions, as sentences.
     warnings
         Anything the analyst should know (a cut that hit nothing...).
     cut_off_places
         Places (islands, one side of a closed area) cut off from the core inside
-        countries that keep a route: see :func:`cablesim.metrics.cut_off_places`.
+        countries that keep a route: see :func:`cablesim.engine.metrics.cut_off_places`.
     """
 
     scenario: Scenario
@@ -268,7 +270,7 @@ def network_for(scenario: Scenario, network: Network | None = None) -> Network:
     """The network a scenario runs on: ``network`` if given, else the bundled one at its date.
 
     A scenario with ``add:`` runs on that network extended with the added cables
-    (see :mod:`cablesim.whatif`; the given network is not modified).
+    (see :mod:`cablesim.network.whatif`; the given network is not modified).
     """
     net = (
         network if network is not None else load_network(scenario.as_of, capacity=scenario.capacity)

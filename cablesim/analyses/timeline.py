@@ -3,7 +3,7 @@
 An event with ``at`` (a date, or a day offset from the scenario's ``as_of``),
 ``repair_days`` or ``until`` makes the scenario a timeline. The network state
 changes at every event start and every repair; :func:`simulate_timeline` runs
-one :func:`cablesim.simulate` per state between two change points, so a new
+one :func:`cablesim.engine.simulate` per state between two change points, so a new
 event on top of an unrepaired one gives the compound state, and each repair
 shows the recovery.
 
@@ -61,13 +61,13 @@ import numpy as np
 import pandas as pd
 
 from cablesim import measures as _measures
-from cablesim import metrics
 from cablesim._format import plain_record as _clean
+from cablesim.engine import metrics
+from cablesim.engine.simulate import network_for, scenario_dict, simulate
 from cablesim.engine.traffic import REROUTE_DAYS
 from cablesim.exceptions import ScenarioError
+from cablesim.network.whatif import nearest_country
 from cablesim.scenario import Event, Scenario, load_scenario
-from cablesim.simulate import network_for, scenario_dict, simulate
-from cablesim.whatif import nearest_country
 
 DEEP_KM = 50.0
 """An event point farther than this from land counts as deep water."""
@@ -396,7 +396,7 @@ class TimelineState:
         Indices (into ``scenario.events``) of the events in effect, of those that
         began on ``start`` and of those repaired on ``start``.
     result
-        The :class:`~cablesim.simulate.Result` of the active events together.
+        The :class:`~cablesim.engine.simulate.Result` of the active events together.
     rerouted
         Whether every active event began at least
         :data:`cablesim.engine.traffic.REROUTE_DAYS` days before ``start``: the
@@ -643,7 +643,7 @@ class TimelineResult:
             "throughout. A state lasts from one change point (an event starts or is repaired) to the next.",
             "Repair times not given in the scenario come from cablesim's default table by region and "
             f"depth (deep = more than {DEEP_KM:g} km from land) and from conflict zones; see "
-            "cablesim.timeline.",
+            "cablesim.analyses.timeline.",
         ]
 
 
@@ -671,7 +671,7 @@ def simulate_timeline(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.timeline import simulate_timeline
+    >>> from cablesim.analyses.timeline import simulate_timeline
     >>> tl = simulate_timeline({"name": "t", "as_of": "2022-01-15", "events": [
     ...     {"cable": {"id": "tonga-cable", "at": 0, "repair_days": 38}}]})
     >>> [(s.day, s.result.country("TON")["status"]) for s in tl.states]
@@ -772,7 +772,7 @@ __all__ = [
 
 
 def rerouted_result(result):
-    """A :class:`~cablesim.simulate.Result` whose headline is the rerouted horizon.
+    """A :class:`~cablesim.engine.simulate.Result` whose headline is the rerouted horizon.
 
     Used by timelines from :data:`REROUTE_DAYS` after the cuts; the input is not
     modified. A result with ``measure: capacity`` is returned as is.

@@ -6,7 +6,7 @@
   plans: nothing built after the snapshot is in it.
 * :func:`default_network_phrase` says what "no ``as_of``" means: the dataset's snapshot.
 
-Used by :mod:`cablesim.cuts` (the area warning), :mod:`cablesim.simulate` and ``cablesim
+Used by :mod:`cablesim.scenario.failures` (the area warning), :mod:`cablesim.engine.simulate` and ``cablesim
 check``; nothing here changes a result.
 """
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from cablesim import _noop
 from cablesim._geo import circle, haversine_km, wrap_variants
 from cablesim.network import Network
 from cablesim.scenario import Event
+from cablesim.scenario import noop_warnings as _noop
 
 
 @dataclass(frozen=True)
