@@ -269,6 +269,19 @@ def _event_point(network, event: Event) -> tuple[float, float, bool]:
         if len(row):
             return float(row["hub_lon"].iloc[0]), float(row["hub_lat"].iloc[0]), True
         return 0.0, 0.0, True
+    if k == "land_link":  # repaired on land: the middle of the (first) link cut
+        if "near" in p:
+            return p["near"][1], p["near"][0], True
+        t = network.terrestrial_links
+        if "between" in p:
+            a, b = p["between"]
+            t = t[t["link_id"].isin(network.land_links_between(a, b))]
+        else:
+            t = t[t["link_id"] == p["id"]]
+        if len(t):
+            pt = t.geometry.iloc[0].interpolate(0.5, normalized=True)
+            return pt.x, pt.y, True
+        return 0.0, 0.0, True
     cid = p["cable"] if k == "degrade" else p["id"]
     segs = network.segments[network.segments["cable_id"] == cid]
     if len(segs):
@@ -283,8 +296,9 @@ def default_repair(network, event: Event, start: dt.date) -> tuple[int, str]:
 
     A conflict zone of :data:`CONFLICT_ZONES` active at ``start`` wins; else the
     repair zone of the UN subregion of the nearest country (:data:`SUBREGION_ZONE`),
-    shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station
-    and country losses take the zone's shallow figure (service is restored on land).
+    shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station,
+    country and land-link losses take the zone's shallow figure (service is restored on
+    land).
     """
 
     lon, lat, ashore = _event_point(network, event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -77,10 +78,10 @@ def register(cli: click.Group) -> None:
     @cli.command("sweep")
     @click.option(
         "--by",
-        type=click.Choice(["cable", "landing-point", "chokepoint", "segment"]),
+        type=click.Choice(["cable", "landing-point", "chokepoint", "segment", "land-link"]),
         default="cable",
         show_default=True,
-        help="What fails in turn.",
+        help="What fails in turn (land-link: the land links between each pair of countries).",
     )
     @click.option(
         "--k",
@@ -97,7 +98,8 @@ def register(cli: click.Group) -> None:
         "--element",
         "elements",
         multiple=True,
-        help="Sweep only these elements (repeatable); default all in service.",
+        help="Sweep only these elements (repeatable; a land link by its two countries, "
+        "e.g. KAZ-CHN); default all in service.",
     )
     @click.option(
         "--rank-by",
@@ -140,7 +142,7 @@ def register(cli: click.Group) -> None:
         pair_pool: int | None,
         per_country: int | None,
     ) -> None:
-        """Fail every cable (station, chokepoint, segment) in turn and rank them by impact.
+        """Fail every cable (station, chokepoint, segment, land link) in turn and rank them by impact.
 
         For each: the countries isolated, those with a severe loss, the capacity
         to the core lost, the worst-hit country. Then, per country, the element
@@ -245,6 +247,13 @@ def register(cli: click.Group) -> None:
                 f"{n_land} land links must fail too: cables alone cannot cut "
                 f"{esc(name)} off (without --land-links there is no cut).",
                 style="dim",
+            )
+        if n_land and best.get("events"):
+            con.print(
+                "The best cut as scenario events (cablesim run): "
+                + json.dumps(best["events"], ensure_ascii=False),
+                style="dim",
+                markup=False,
             )
 
     @cli.command("montecarlo")

@@ -651,6 +651,20 @@ def plot_impact(
             halo=4.4 if box is None else 5.2,
             tolerance=tol / 2,
         )
+    # failed land links (land_link and country events): dashed red on their schematic line
+    lk = result.network.terrestrial_links
+    cut_links = lk[lk["link_id"].isin(list(result.failures.links))]
+    if len(cut_links):
+        _draw_lines(
+            ax,
+            proj,
+            cut_links.geometry.to_numpy(),
+            colors=FAILED_COLOR,
+            widths=2.0 if box is None else 2.6,
+            zorder=5,
+            gid="failed-land-links",
+            linestyles=(0, (2, 1.5)),
+        )
     # countries too small to see at this scale get a dot in their colour
     n_dots = _small_country_dots(ax, proj, result, colors, tol, box)
     # cut points
@@ -706,6 +720,12 @@ def plot_impact(
             Line2D([], [], color=CABLE_COLOR, lw=1.0, label="cable in service"),
             Line2D([], [], color=FAILED_COLOR, lw=3.0, label="failed segment"),
         ]
+        if len(cut_links):
+            handles.append(
+                Line2D(
+                    [], [], color=FAILED_COLOR, lw=2.0, ls=(0, (2, 1.5)), label="failed land link"
+                )
+            )
         if len(rest):
             handles.append(
                 Line2D(

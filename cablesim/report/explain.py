@@ -332,6 +332,18 @@ def _what_failed(f: _Facts) -> str:
                 lead + f"the landing station {f.lp_name.get(p['id'], p['id'])} was lost, and with "
                 f"it every cable segment that ends there: {detail}{more}."
             )
+        elif ev.kind == "land_link":
+            links = [f.land_link(lid) for lid in sorted(eff.links)]
+            more = f", and {len(links) - 4} more" if len(links) > 4 else ""
+            where = (
+                f" (the links whose route passes within {p['radius_km']:,.0f} km of the place)"
+                if "near" in p
+                else ""
+            )
+            out.append(
+                lead + f"{_join(links[:4])}{more} {'was' if len(links) == 1 else 'were'} cut"
+                f"{where}; the cables stayed up."
+            )
         elif ev.kind == "country":
             n_st = sum(1 for n in eff.nodes if n in f.lp_name)
             out.append(

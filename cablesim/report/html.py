@@ -299,7 +299,12 @@ def _country_table(result: Result) -> str:
 def _failed_tables(result: Result) -> str:
     fc = result.failed_cables
     if not len(fc):
-        return "<p>No cable segment or land link failed.</p>"
+        n = len(result.failures.links)
+        return (
+            f"<p>No cable segment failed; {n} land link{'s' if n != 1 else ''} cut.</p>"
+            if n
+            else "<p>No cable segment or land link failed.</p>"
+        )
     head = (
         "<tr><th>Cable</th><th>Id</th><th class=num>Segments failed</th><th class=num>of</th>"
         "<th class=num>Capacity Tbps</th><th>Whole cable</th><th class=num>Capacity kept %</th></tr>"

@@ -358,6 +358,13 @@ class Engine:
             "cables": cables,
             "segments": segs,
             "chokepoints": chokepoints,
+            # land links in service (a land_link event cuts them: {between: [from, to]})
+            "land_links": [
+                {"id": i, "between": [a, b], "kind": k}
+                for i, a, b, k in net.terrestrial_links[
+                    ["link_id", "from_iso3", "to_iso3", "kind"]
+                ].itertuples(index=False)
+            ],
         }
         return json.dumps(_plain(payload), separators=(",", ":")).encode("utf-8")
 
@@ -503,6 +510,7 @@ def create_app(*, debug: bool = False) -> Starlette:
                 "measure": result.scenario.measure,
                 "countries": _country_rows(result),
                 "failed_segments": result.failed_segments["segment_id"].tolist(),
+                "failed_land_links": sorted(result.failures.links),
                 "failed_cables": [
                     {k: r.get(k) for k in ("cable_id", "name", "segments_failed", "whole")}
                     for r in failed.to_dict("records")
