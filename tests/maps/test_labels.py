@@ -167,3 +167,19 @@ def test_compare_map_says_a_vs_b_in_the_impact_projection(line_net, make_network
     face = coll.get_facecolors()[list(coll.cablesim_features).index(i)]
     assert face[2] > face[0]  # more blue than red
     plt.close(fig)
+
+
+def test_labels_on_a_tiny_zoomed_map_touch_their_country(make_network, run):
+    """The cheap form of the Malacca and Red Sea checks: every placed label touches its country."""
+    net = make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 2.0, -2.0, 0),
+            "c1": ("CCC", 4.0, 0.0, 0),
+        },
+        cables={"x": (10.0, [("a1", "c1")]), "y": (10.0, [("b1", "c1")])},
+    )
+    r = run(net, [{"cable": "x"}, {"cable": "y"}], core=["CCC"])
+    dist = _label_distances(r, region="-3,-5,7,3")
+    assert set(dist) == {"AAA", "BBB"}  # both cut off, both labelled
+    assert all(v <= REACH_PX for v in dist.values()), dist
