@@ -22,7 +22,7 @@ import yaml
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import maps
+from cablesim import maps, measures
 from cablesim.cli import cli
 
 pytest.importorskip("starlette")
@@ -71,6 +71,9 @@ def test_meta_and_page(client):
     meta = client.get("/api/meta").json()
     assert meta["first_year"] < 2000 < meta["snapshot_year"] <= meta["last_year"]
     assert {i["label"] for i in meta["legend"]} == {t for _, t in maps.legend_items()}
+    # the page labels numbers with the one vocabulary (issue 23)
+    assert meta["measures"] == measures.table(headline_of="traffic")
+    assert meta["legend_title"] == "Traffic lost in the first days (%)"
     page = client.get("/")
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -325,7 +328,9 @@ def test_html_report_has_tooltips():
     titles = re.findall(r"<path\b[^>]*><title>([^<]*)</title></path>", text)
     fiji = result.country("FJI")
     assert any(t.startswith(f"Fiji: {fiji['status']}, ") for t in titles)
-    assert any(t.endswith("% of capacity lost") for t in titles)
+    # the colours are the traffic loss: so is the hover text (issue 23)
+    assert any(t.endswith("% traffic lost in the first days") for t in titles)
+    assert not any("capacity lost" in t for t in titles)
     assert any(t.startswith("Tonga Cable · ") and "FAILED" in t for t in titles)
     assert any(t.startswith("SeaMeWe-5 · ") and "in service 2016" in t for t in titles)
     assert "connect-src 'none'" in text  # still one page that fetches nothing

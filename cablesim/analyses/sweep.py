@@ -284,6 +284,7 @@ class SweepResult:
     notes: list[str] = field(default_factory=list)
     loss: np.ndarray | None = field(default=None, repr=False)  # elements x countries, percent
     countries: list[str] = field(default_factory=list, repr=False)
+    measure: str = "traffic"  # what the losses measure (cablesim.measures.headline)
 
     def __repr__(self) -> str:
         top = ", ".join(self.records["element"].head(3))
@@ -774,6 +775,7 @@ def sweep(
         notes=notes,
         loss=loss,
         countries=list(ev.countries),
+        measure=measure,
     )
 
 

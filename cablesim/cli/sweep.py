@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from cablesim import _limits, report
+from cablesim import _limits, measures, report
 from cablesim._elements import element_kind_and_name, is_land_link
 from cablesim._text import esc
 from cablesim.analyses import risk
@@ -364,7 +364,6 @@ def register(cli: click.Group) -> None:
 
 
 def _render_sweep(res, top: int) -> None:
-
     con = _console()
     t = Table(
         title=f"{esc(res.by)} failures (k={res.k}), ranked by {esc(res.rank_by)}", show_edge=False
@@ -374,7 +373,7 @@ def _render_sweep(res, top: int) -> None:
         (esc(res.by), "left"),
         ("isolated", "left"),
         ("severe", "right"),
-        ("Tbps lost", "right"),
+        (measures.short("capacity_lost_tbps"), "right"),
         ("impact", "right"),
     ]
     if res.k == 2:
@@ -402,7 +401,8 @@ def _render_sweep(res, top: int) -> None:
         t2 = Table(
             title="each country's worst case: the failure that hurts it most", show_edge=False
         )
-        for col, j in (("country", "left"), ("loss %", "right"), ("caused by", "left")):
+        loss_col = measures.short("loss_pct", headline_of=res.measure)
+        for col, j in (("country", "left"), (loss_col, "right"), ("caused by", "left")):
             t2.add_column(col, justify=j)
         for r in w.itertuples():
             loss = "isolated" if r.isolated else f"{r.loss_pct:.1f}"

@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from cablesim import dataset
+from cablesim import measures as _measures
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
 from cablesim.engine import demand as _demand
@@ -220,8 +221,31 @@ class Result:
                 iso3 = self.network.resolve_country(iso3)
         return country_record(self.countries, iso3)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per country, flat columns: one per measure and one per core region.
+
+        The columns are those of :attr:`countries` with the per-region losses
+        (a capacity measure) spread into ``capacity_loss_pct_to_<region>``
+        columns (:func:`cablesim.measures.region_key`); what each column means
+        is :func:`cablesim.measures.measure` of its name. ``attrs["measure"]``
+        says what ``loss_pct`` (the headline) is: ``"traffic"`` or ``"capacity"``.
+        The CSV and JSON outputs hold exactly these columns.
+        """
+        c = self.countries
+        flat = c.drop(columns="loss_pct_by_region")
+        by_region = pd.DataFrame(list(c["loss_pct_by_region"]), index=c.index)
+        by_region = by_region.reindex(sorted(by_region.columns), axis=1)
+        by_region.columns = [_measures.region_key(r) for r in by_region.columns]
+        out = pd.concat([flat, by_region.astype(float)], axis=1).reset_index(drop=True)
+        out.attrs["measure"] = self.scenario.measure
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        """Everything as JSON-ready plain data."""
+        """Everything as JSON-ready plain data.
+
+        ``countries`` holds the rows of :meth:`to_frame`; ``measures`` says what
+        each key means (:func:`cablesim.measures.table`).
+        """
         sc = self.scenario
         return {
             "scenario": {
@@ -233,10 +257,11 @@ class Result:
             "failed_segments": [
                 _clean(r) for r in self.failed_segments.drop(columns="geometry").to_dict("records")
             ],
-            "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "countries": [_clean(r) for r in self.to_frame().to_dict("records")],
             "cut_off_places": [_clean(r) for r in self.cut_off_places.to_dict("records")],
             "notes": list(self.notes),
             "warnings": list(self.warnings),
+            "measures": _measures.table(headline_of=sc.measure),
         }
 
     def summary(self) -> dict[str, Any]:

@@ -58,7 +58,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from cablesim import __version__, dataset, maps
+from cablesim import __version__, dataset, maps, measures
 from cablesim.analyses.depends import country_dependencies
 from cablesim.analyses.history import history_files
 from cablesim.engine.simulate import network_for, simulate
@@ -82,6 +82,11 @@ RESULT_COLUMNS = (
     "name",
     "status",
     "loss_pct",
+    "loss_pct_immediate",
+    "loss_pct_rerouted",
+    "demand_tbps",
+    "served_tbps",
+    "capacity_loss_pct",
     "isolated",
     "was_isolated",
     "baseline_tbps",
@@ -93,7 +98,9 @@ RESULT_COLUMNS = (
     "demand_tbps",
     "served_tbps",
 )
-"""Columns of the result table sent to the page, when the model has them."""
+"""Columns of the result table sent to the page, when the model has them.
+
+Their labels are in ``/api/meta``'s ``measures`` (:func:`cablesim.measures.table`)."""
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -464,6 +471,8 @@ def create_app(*, debug: bool = False) -> Starlette:
                 "first_year": max(first, 1989),
                 "last_year": net.as_of.year,
                 "legend": [{"color": c, "label": t} for c, t in maps.legend_items()],
+                "legend_title": maps.legend_title(),
+                "measures": measures.table(headline_of="traffic"),
                 "colors": {
                     "isolated": maps.ISOLATED_COLOR,
                     "no_data": maps.NO_DATA_COLOR,
@@ -504,6 +513,7 @@ def create_app(*, debug: bool = False) -> Starlette:
                     "events": [e.label for e in result.scenario.events],
                 },
                 "summary": s,
+                "measure": result.scenario.measure,
                 "countries": _country_rows(result),
                 "failed_segments": result.failed_segments["segment_id"].tolist(),
                 "failed_land_links": sorted(result.failures.links),
