@@ -5,7 +5,7 @@ timeline, comparison, the web page and the explanation take the words they
 put beside a number from here, so that a traffic figure never sits under a
 capacity label and the other way round.
 
-Two families of loss are measured (see :mod:`cablesim.metrics`):
+Two families of loss are measured (see :mod:`cablesim.engine.metrics`):
 
 * **traffic**: the share of a country's estimated international traffic
   demand that can no longer be carried (in the first days, or after
