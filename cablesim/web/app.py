@@ -94,9 +94,6 @@ RESULT_COLUMNS = (
     "latency_ms_baseline",
     "latency_ms",
     "latency_change_ms",
-    "capacity_loss_pct",
-    "demand_tbps",
-    "served_tbps",
 )
 """Columns of the result table sent to the page, when the model has them.
 
