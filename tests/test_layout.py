@@ -34,6 +34,7 @@ LAYER = {
     "cablesim._text": 0,
     "cablesim._lookup": 0,
     "cablesim._procs": 0,
+    "cablesim.measures": 0,
     "cablesim._elements": 2,
     "cablesim.dataset": 1,
     "cablesim.network": 2,  # the network and its what-ifs (network.whatif)

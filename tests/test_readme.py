@@ -110,3 +110,37 @@ def test_a_readme_example_runs_as_a_fresh_process(tmp_path):
     )
     assert res.returncode == 0, f"{cmd}: {res.stderr[-2000:]}"
     assert "Traceback" not in res.stderr
+
+
+def _figures_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "readme_figures", ROOT / "benchmarks" / "readme_figures.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_readme_figures_are_those_the_tools_wrote():
+    """History scores and benchmark lines come from docs/validation.md and benchmarks/README.md.
+
+    On a drift, regenerate in one line:
+    ``cablesim history --markdown docs/validation.md && python benchmarks/readme_figures.py``.
+    """
+    tool = _figures_tool()
+    values = tool.figures()
+    _, changed = tool.rewrite(README, values)
+    assert not changed, f"README figures out of date: {changed}; run benchmarks/readme_figures.py"
+    # every region is there, and a typed figure would be caught
+    assert set(re.findall(r"<!-- figures:([a-z-]+) -->", README)) == set(values)
+    typed = README.replace(values["history"], values["history"].replace(" of ", " of 9", 1))
+    assert tool.rewrite(typed, values)[1] == ["history"]
+    # the history line is the one `cablesim history` prints (HistoryReport.summary_line)
+    assert re.fullmatch(
+        r"\d+ of \d+ reported country facts in band \(\d+%\); cut-off countries isolated or "
+        r"severe: \d+ of \d+; absorbed incidents calm: \d+ of \d+; false isolations: \d+; "
+        r"ordering agreement (\d+%|n/a)",
+        values["history"],
+    )

@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cablesim import measures as _measures
 from cablesim._format import plain_record as _clean
 from cablesim.engine import metrics
 from cablesim.engine.simulate import network_for, scenario_dict, simulate
@@ -268,6 +269,19 @@ def _event_point(network, event: Event) -> tuple[float, float, bool]:
         if len(row):
             return float(row["hub_lon"].iloc[0]), float(row["hub_lat"].iloc[0]), True
         return 0.0, 0.0, True
+    if k == "land_link":  # repaired on land: the middle of the (first) link cut
+        if "near" in p:
+            return p["near"][1], p["near"][0], True
+        t = network.terrestrial_links
+        if "between" in p:
+            a, b = p["between"]
+            t = t[t["link_id"].isin(network.land_links_between(a, b))]
+        else:
+            t = t[t["link_id"] == p["id"]]
+        if len(t):
+            pt = t.geometry.iloc[0].interpolate(0.5, normalized=True)
+            return pt.x, pt.y, True
+        return 0.0, 0.0, True
     cid = p["cable"] if k == "degrade" else p["id"]
     segs = network.segments[network.segments["cable_id"] == cid]
     if len(segs):
@@ -282,8 +296,9 @@ def default_repair(network, event: Event, start: dt.date) -> tuple[int, str]:
 
     A conflict zone of :data:`CONFLICT_ZONES` active at ``start`` wins; else the
     repair zone of the UN subregion of the nearest country (:data:`SUBREGION_ZONE`),
-    shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station
-    and country losses take the zone's shallow figure (service is restored on land).
+    shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station,
+    country and land-link losses take the zone's shallow figure (service is restored on
+    land).
     """
 
     lon, lat, ashore = _event_point(network, event)
@@ -425,6 +440,12 @@ class TimelineState:
         return "; ".join(parts)
 
 
+def _affected_frame(result: Any) -> list[dict[str, Any]]:
+    """The affected countries' rows of :meth:`Result.to_frame` (flat: one column per measure)."""
+    frame = result.to_frame()
+    return frame[frame["iso3"].isin(result.affected["iso3"])].to_dict("records")
+
+
 @dataclass(frozen=True, eq=False)
 class TimelineResult:
     """The outcome of a timeline scenario.
@@ -461,7 +482,11 @@ class TimelineResult:
     # ---- tables
     @property
     def long(self) -> pd.DataFrame:
-        """One row per (state, country): date, day, iso3, name, baseline, remaining, loss, status."""
+        """One row per (state, country): date, day, iso3, name, baseline, remaining, losses, status.
+
+        ``loss_pct`` is the headline (the scenario's ``measure``: traffic by default),
+        ``capacity_loss_pct`` the capacity loss; see :mod:`cablesim.measures`.
+        """
         rows = []
         for st in self.states:
             c = st.result.countries
@@ -475,6 +500,7 @@ class TimelineResult:
                         "baseline_tbps": c["baseline_tbps"].to_numpy(),
                         "remaining_tbps": c["remaining_tbps"].to_numpy(),
                         "loss_pct": c["loss_pct"].to_numpy(),
+                        "capacity_loss_pct": c["capacity_loss_pct"].to_numpy(),
                         "status": c["status"].to_numpy(),
                         "was_isolated": c["was_isolated"].to_numpy(),
                     }
@@ -490,6 +516,7 @@ class TimelineResult:
                     "baseline_tbps",
                     "remaining_tbps",
                     "loss_pct",
+                    "capacity_loss_pct",
                     "status",
                     "was_isolated",
                 ]
@@ -610,13 +637,14 @@ class TimelineResult:
                     "failed_cables": [
                         _clean(r) for r in st.result.failed_cables.to_dict("records")
                     ],
-                    "countries": [_clean(r) for r in st.result.affected.to_dict("records")],
+                    "countries": [_clean(r) for r in _affected_frame(st.result)],
                 }
                 for st in self.states
             ],
             "recovery": [_clean(r) for r in self.recovery().to_dict("records")],
             "notes": self.notes,
             "warnings": list(self.warnings),
+            "measures": _measures.table(headline_of=self.scenario.measure),
         }
 
     @property

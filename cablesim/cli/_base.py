@@ -171,7 +171,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "sweep": (
         "cablesim.cli.sweep",
-        "Fail every cable (station, chokepoint, segment) in turn and rank them by impact.",
+        "Fail every cable (station, chokepoint, segment, land link) in turn and rank them by impact.",
     ),
 }
 """Each command of ``cablesim``: the module that defines it and its one-line summary (the

@@ -28,7 +28,7 @@ def data() -> None:
 
 
 @data.command("info")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and provenance as JSON.")
 def data_info(as_json: bool) -> None:
     """Counts and provenance of the dataset."""
     m = dataset.manifest()
@@ -143,7 +143,7 @@ def data_validate() -> None:
 @click.option(
     "--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default today (the latest snapshot)."
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def cables(country: str | None, search: str | None, as_of: str | None, as_json: bool) -> None:
     """List cables in service (optionally by country or text)."""
     net = load_network(as_of)
@@ -213,11 +213,20 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
 
 @cli.command()
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True)
-def cable(name: str, as_json: bool) -> None:
+@click.option(
+    "--as-of",
+    "as_of",
+    help="Date (YYYY-MM-DD) or year of the estimated lit capacity; default today (the latest "
+    "snapshot), as for 'cables'.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the cable's record (and segments) as JSON."
+)
+def cable(name: str, as_of: str | None, as_json: bool) -> None:
     """Detail of one cable: landing points, segments, capacity and its source."""
     tables = dataset.load_tables()
-    net = filter_network(tables, dataset.SNAPSHOT_DATE, extra_cables=tables["cables"]["cable_id"])
+    date = load_network(as_of).as_of  # the date 'cables' uses for the same --as-of
+    net = filter_network(tables, date, extra_cables=tables["cables"]["cable_id"])
     cid = net.resolve_cable(name)
     row = net.cables[net.cables["cable_id"] == cid].iloc[0]
     segs = net.segments[net.segments["cable_id"] == cid]

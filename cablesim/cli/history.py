@@ -57,7 +57,7 @@ def register(cli: click.Group) -> None:
                 ("reported", "left"),
                 ("band", "right"),
                 ("model loss", "right"),
-                ("worst toward", "right"),
+                ("capacity lost worst toward", "right"),
                 ("model status", "left"),
                 ("agrees", "left"),
             ):

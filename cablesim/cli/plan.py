@@ -116,7 +116,7 @@ def register(cli: click.Group) -> None:
     )
     @click.option("--samples", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
     @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True)
-    @click.option("--json", "as_json", is_flag=True)
+    @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
     def resilience(
         country: str,
         candidates: tuple[str, ...],

@@ -26,7 +26,7 @@ from cablesim.scenario.noop_warnings import default_network_phrase
     "--output",
     type=click.Path(dir_okay=False),
     multiple=True,
-    help="Write the result to FILE (.json, .csv or .md by suffix). Repeatable.",
+    help="Write the result to FILE (.json, .csv, .md, .html, .gpkg or .geojson by suffix). Repeatable.",
 )
 @click.option(
     "--all", "all_countries", is_flag=True, help="List every country, not only the affected."
@@ -47,7 +47,7 @@ from cablesim.scenario.noop_warnings import default_network_phrase
     "--plot",
     "plot_file",
     type=click.Path(dir_okay=False),
-    help="Timelines: chart of the worst-hit countries' capacity over time.",
+    help="Timelines: chart of the worst-hit countries' loss over time (the measure of the tables).",
 )
 @click.option("--dpi", type=click.IntRange(30, 1200), default=None, help="Map resolution.")
 @click.option("--size", default=None, help="Map size in inches, WIDTHxHEIGHT (e.g. 16x9).")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
 import click
 from rich.table import Table
 
-from cablesim import _limits, report
+from cablesim import _limits, measures, report
 from cablesim._elements import element_kind_and_name, is_land_link
 from cablesim._text import esc
 from cablesim.analyses import risk
@@ -77,10 +78,10 @@ def register(cli: click.Group) -> None:
     @cli.command("sweep")
     @click.option(
         "--by",
-        type=click.Choice(["cable", "landing-point", "chokepoint", "segment"]),
+        type=click.Choice(["cable", "landing-point", "chokepoint", "segment", "land-link"]),
         default="cable",
         show_default=True,
-        help="What fails in turn.",
+        help="What fails in turn (land-link: the land links between each pair of countries).",
     )
     @click.option(
         "--k",
@@ -97,7 +98,8 @@ def register(cli: click.Group) -> None:
         "--element",
         "elements",
         multiple=True,
-        help="Sweep only these elements (repeatable); default all in service.",
+        help="Sweep only these elements (repeatable; a land link by its two countries, "
+        "e.g. KAZ-CHN); default all in service.",
     )
     @click.option(
         "--rank-by",
@@ -140,7 +142,7 @@ def register(cli: click.Group) -> None:
         pair_pool: int | None,
         per_country: int | None,
     ) -> None:
-        """Fail every cable (station, chokepoint, segment) in turn and rank them by impact.
+        """Fail every cable (station, chokepoint, segment, land link) in turn and rank them by impact.
 
         For each: the countries isolated, those with a severe loss, the capacity
         to the core lost, the worst-hit country. Then, per country, the element
@@ -245,6 +247,13 @@ def register(cli: click.Group) -> None:
                 f"{n_land} land links must fail too: cables alone cannot cut "
                 f"{esc(name)} off (without --land-links there is no cut).",
                 style="dim",
+            )
+        if n_land and best.get("events"):
+            con.print(
+                "The best cut as scenario events (cablesim run): "
+                + json.dumps(best["events"], ensure_ascii=False),
+                style="dim",
+                markup=False,
             )
 
     @cli.command("montecarlo")
@@ -355,7 +364,6 @@ def register(cli: click.Group) -> None:
 
 
 def _render_sweep(res, top: int) -> None:
-
     con = _console()
     t = Table(
         title=f"{esc(res.by)} failures (k={res.k}), ranked by {esc(res.rank_by)}", show_edge=False
@@ -365,7 +373,7 @@ def _render_sweep(res, top: int) -> None:
         (esc(res.by), "left"),
         ("isolated", "left"),
         ("severe", "right"),
-        ("Tbps lost", "right"),
+        (measures.short("capacity_lost_tbps"), "right"),
         ("impact", "right"),
     ]
     if res.k == 2:
@@ -393,7 +401,8 @@ def _render_sweep(res, top: int) -> None:
         t2 = Table(
             title="each country's worst case: the failure that hurts it most", show_edge=False
         )
-        for col, j in (("country", "left"), ("loss %", "right"), ("caused by", "left")):
+        loss_col = measures.short("loss_pct", headline_of=res.measure)
+        for col, j in (("country", "left"), (loss_col, "right"), ("caused by", "left")):
             t2.add_column(col, justify=j)
         for r in w.itertuples():
             loss = "isolated" if r.isolated else f"{r.loss_pct:.1f}"

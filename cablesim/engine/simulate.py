@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from cablesim import dataset
+from cablesim import measures as _measures
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
 from cablesim.engine import demand as _demand
@@ -19,7 +20,7 @@ from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownCountryError
-from cablesim.network import Network, load_network
+from cablesim.network import Network, land_links_in_service, load_network
 from cablesim.network import whatif as _whatif
 from cablesim.scenario import Scenario, load_scenario
 from cablesim.scenario import noop_warnings as _noop
@@ -63,7 +64,8 @@ def assumptions(
             if scale < 1
             else ""
         )
-        + ".",
+        + "."
+        + _land_dates_note(network),
         f"The core ('the global internet'): {', '.join(scenario.core)}, grouped by UN region. "
         "Capacity to the core is the mean over the core regions of the maximum flow from a "
         "country's nodes to the region's hub countries (other than itself), counting only routes "
@@ -84,9 +86,26 @@ def assumptions(
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
         f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
         "Segments fail where their drawn route meets an event's area; land links fail only when a "
-        "country is lost. Satellite backup and rerouting agreements are not modelled.",
+        "country is lost or a land_link event cuts them. Satellite backup and rerouting agreements are not modelled.",
         *_whatif_notes(network),
     ]
+
+
+def _land_dates_note(network: Network) -> str:
+    """The sentence on the land links' service dates (empty for tables without them)."""
+    links = network.terrestrial_links
+    if "service_date" not in links.columns:
+        return ""
+    dated = int(links["service_date"].notna().sum())
+    catalog = (network.catalog or {}).get("terrestrial_links")
+    later = 0
+    if catalog is not None and "service_date" in catalog.columns:
+        later = len(catalog) - int(land_links_in_service(catalog, network.as_of).sum())
+    return (
+        f" {dated} of them are dated (the year the first fibre on the route entered service, "
+        f"sourced; from 1 July of it){f' and {later} more enter service later' if later else ''}; "
+        f"the other {len(links) - dated} are undated and assumed in service at every date."
+    )
 
 
 def _capacity_note(network: Network, n_early: int) -> str:
@@ -202,8 +221,31 @@ class Result:
                 iso3 = self.network.resolve_country(iso3)
         return country_record(self.countries, iso3)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per country, flat columns: one per measure and one per core region.
+
+        The columns are those of :attr:`countries` with the per-region losses
+        (a capacity measure) spread into ``capacity_loss_pct_to_<region>``
+        columns (:func:`cablesim.measures.region_key`); what each column means
+        is :func:`cablesim.measures.measure` of its name. ``attrs["measure"]``
+        says what ``loss_pct`` (the headline) is: ``"traffic"`` or ``"capacity"``.
+        The CSV and JSON outputs hold exactly these columns.
+        """
+        c = self.countries
+        flat = c.drop(columns="loss_pct_by_region")
+        by_region = pd.DataFrame(list(c["loss_pct_by_region"]), index=c.index)
+        by_region = by_region.reindex(sorted(by_region.columns), axis=1)
+        by_region.columns = [_measures.region_key(r) for r in by_region.columns]
+        out = pd.concat([flat, by_region.astype(float)], axis=1).reset_index(drop=True)
+        out.attrs["measure"] = self.scenario.measure
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        """Everything as JSON-ready plain data."""
+        """Everything as JSON-ready plain data.
+
+        ``countries`` holds the rows of :meth:`to_frame`; ``measures`` says what
+        each key means (:func:`cablesim.measures.table`).
+        """
         sc = self.scenario
         return {
             "scenario": {
@@ -215,10 +257,11 @@ class Result:
             "failed_segments": [
                 _clean(r) for r in self.failed_segments.drop(columns="geometry").to_dict("records")
             ],
-            "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "countries": [_clean(r) for r in self.to_frame().to_dict("records")],
             "cut_off_places": [_clean(r) for r in self.cut_off_places.to_dict("records")],
             "notes": list(self.notes),
             "warnings": list(self.warnings),
+            "measures": _measures.table(headline_of=sc.measure),
         }
 
     def summary(self) -> dict[str, Any]:

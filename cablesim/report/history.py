@@ -33,7 +33,8 @@ def to_markdown(report: HistoryReport) -> str:
             "",
             f"### {e.scenario.name}",
             "",
-            "| country | reported | band | model loss | worst toward | model status | agrees |",
+            "| country | reported | band | model loss | capacity lost worst toward | model status | "
+            "agrees |",
             "|---|---|---|---:|---|---|---|",
         ]
         for r in e.table.itertuples():

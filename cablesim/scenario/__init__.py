@@ -15,6 +15,7 @@ Event forms (one key per list item)::
     - cable: tonga-cable
     - country: YEM
     - degrade: {cable: seamewe-5, fraction: 0.5}
+    - land_link: {between: [KAZ, CHN]}    # or {near: [lat, lon], radius_km: ..} or {id: ..}
 
 Every event may carry ``label``, and for timelines ``at`` (a date or a day
 offset), ``repair_days`` or ``until``.
@@ -47,7 +48,7 @@ from cablesim.exceptions import (
 )
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
 from cablesim.network import whatif as _whatif
-from cablesim.scenario import _add, _compare, _timing
+from cablesim.scenario import _add, _compare, _landlink, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
 from cablesim.scenario._checker import _Checker, _in_line_order, _place_center
 from cablesim.scenario._model import (
@@ -118,6 +119,7 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         "cut": ("cables", "near", "radius_km"),
         "area": ("center", "radius_km"),
         "degrade": ("cable", "fraction"),
+        "land_link": _landlink.KEYS,
     }.get(kind, ("id",)) + TIMING_KEYS
     ck.unknown_keys(body, allowed, p)
     params: dict[str, Any] = {}
@@ -195,6 +197,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             r = ck.number(body["radius_km"], (*p, "radius_km"), high=5000)
             ok &= r is not None
             params["radius_km"] = r
+    elif kind == "land_link":
+        found = _landlink.validate(ck, body, p)
+        ok &= found is not None
+        params.update(found or {})
     elif kind == "degrade":
         cid = (
             ck.resolve(net.resolve_cable if net else None, body.get("cable"), (*p, "cable"))
@@ -276,6 +282,8 @@ def _auto_label(kind: str, params: dict[str, Any], net) -> str:
         return f"{cname(params['id'])} fails along its whole length"
     if kind == "country":
         return f"all stations and land links of {params['id']} lost"
+    if kind == "land_link":
+        return _landlink.label(params, net)
     return f"{cname(params['cable'])} loses {params['fraction']:.0%} of its capacity"
 
 
