@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import _lookup, _names, dataset
+from cablesim import _limits, _lookup, _names, dataset
 from cablesim._geo import haversine_km
 from cablesim.exceptions import (
     CableSimError,
@@ -165,6 +165,7 @@ class Network:
             With the closest ids and names as suggestions. A cable that exists
             in the dataset but not at this network's date is named as such.
         """
+        _limits.check_name(name_or_id, "cable")  # before any matching or suggestion
         key = str(name_or_id).strip().lower()
         if key in self._cable_names:
             return self._cable_names[key]
@@ -200,6 +201,7 @@ class Network:
 
     def resolve_landing_point(self, name_or_id: str) -> str:
         """Return the landing-point id for an id or a 'City, Country' name (case-insensitive)."""
+        _limits.check_name(name_or_id, "landing point")
         key = str(name_or_id).strip().lower()
         ids, names = _lookup.landing_points(self)
         if key in ids:
@@ -212,6 +214,7 @@ class Network:
 
     def resolve_country(self, name_or_code: str) -> str:
         """Return the ISO3 code for a code (alpha-3) or an English name."""
+        _limits.check_name(name_or_code, "country")
         key = str(name_or_code).strip()
         codes, names = _lookup.countries(self)
         if key.upper() in codes:
@@ -227,6 +230,7 @@ class Network:
     def resolve_chokepoint(self, chokepoint_id: str) -> str:
         """Return the chokepoint id for an id, a display name or a common alias
         (``"Strait of Hormuz"``, ``"strait-of-malacca"``; case-insensitive)."""
+        _limits.check_name(chokepoint_id, "chokepoint")
         ids = {c.lower(): c for c in self.chokepoints["chokepoint_id"]}
         key = str(chokepoint_id).strip().lower()
         if key in ids:

@@ -270,7 +270,7 @@ def register(cli: click.Group) -> None:
     )
     @click.option(
         "--faults-per-year",
-        type=click.FloatRange(min=0),
+        type=click.FloatRange(min=0, max=_limits.MAX_FAULTS_PER_YEAR),
         default=None,
         help="Faults a year over the network [175].",
     )

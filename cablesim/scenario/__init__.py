@@ -62,7 +62,25 @@ from cablesim.scenario._model import (
     Event,
     Scenario,
 )
-from cablesim.scenario._parse import _Doc, _parse_yaml, read_document
+from cablesim.scenario._parse import (
+    FORMATS as FORMATS,
+)
+from cablesim.scenario._parse import (
+    _Doc,
+    _parse,
+)
+from cablesim.scenario._parse import (
+    _parse_yaml as _parse_yaml,
+)
+from cablesim.scenario._parse import (
+    check_document as check_document,
+)
+from cablesim.scenario._parse import (
+    parse_text as parse_text,
+)
+from cablesim.scenario._parse import (
+    read_document as read_document,
+)
 
 # ------------------------------------------------------------------------------ YAML with lines
 
@@ -417,6 +435,7 @@ def validate_mapping(data: Mapping[str, Any], source: str, network=None) -> Scen
     Like :func:`load_scenario` on a dict, for a document another module built
     (a variant of a scenario, for instance).
     """
+    check_document(data, source)
     return _validate(_Doc(dict(data), {}, source), network)
 
 
@@ -450,9 +469,10 @@ def load_scenario(
     'tonga-cable'
     """
     if isinstance(source, Mapping):
+        check_document(source, "<dict>")  # the gate's limits, as for a file
         doc = _Doc(dict(source), {}, "<dict>")
     elif isinstance(source, str) and "\n" in source:
-        doc = _parse_yaml(source, "<string>")
+        doc = _parse(source, "yaml", "<string>")
     else:
         doc = read_document(find_scenario(source))
     return _validate(doc, network, resolve=resolve)
