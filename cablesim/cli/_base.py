@@ -67,6 +67,57 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+RESULT_FORMATS = (".json", ".csv", ".md", ".markdown", ".html")
+"""Suffixes a scenario's result (``run -o``) is written in."""
+TABLE_FORMATS = (".json", ".csv")
+"""Suffixes of tables and JSON-ready results (sweeps, Monte Carlo, dependency tables)."""
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+"""Suffixes of maps and plots."""
+
+
+class OutputPath(click.Path):
+    """An output file option, checked when the command line is read, before any work.
+
+    Every command's ``-o``/``--map``/``--plot``... uses it, so a long computation never
+    ends on a path it cannot write: the suffix must be one of ``suffixes`` (any, if none
+    are given), the folder must exist and the path must not be a directory
+    (:func:`cablesim._io.check_output`). The writers check again when they write.
+
+    Parameters
+    ----------
+    *suffixes
+        The formats the option writes, e.g. ``".json", ".csv"``.
+    """
+
+    name = "file"
+
+    def __init__(self, *suffixes: str) -> None:
+        super().__init__(dir_okay=False)
+        self.suffixes = tuple(s.lower() for s in suffixes)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        from cablesim._io import check_output
+        from cablesim.exceptions import OutputError
+
+        value = super().convert(value, param, ctx)
+        suffix = Path(value).suffix.lower()
+        if self.suffixes and suffix not in self.suffixes:
+            shown = [s for s in self.suffixes if s != ".markdown"]
+            choices = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+            self.fail(
+                f"{clean(str(value))}: unknown output format {suffix or '(none)'!r}; use {choices}",
+                param,
+                ctx,
+            )
+        try:
+            check_output(value)
+        except OutputError as exc:
+            self.fail(clean(str(exc)), param, ctx)
+        return value
+
+
 def _error(msg: str) -> None:
     click.secho(f"error: {clean(msg)}", fg="red", err=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cablesim.cli._base import _console, _echo, _echo_json
+from cablesim.cli._base import OutputPath, _console, _echo, _echo_json
 
 
 def register(cli: click.Group) -> None:
@@ -21,7 +21,7 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--markdown",
         "markdown",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(),
         help="Write the scores as Markdown into FILE, between its score markers "
         "(text outside them is kept), e.g. docs/validation.md.",
     )

@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from cablesim.cli._base import _console, _echo, _echo_json_text, _load, cli
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    RESULT_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json_text,
+    _load,
+    cli,
+)
 from cablesim.exceptions import CableSimError
 
 
@@ -17,7 +26,7 @@ from cablesim.exceptions import CableSimError
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*RESULT_FORMATS),
     multiple=True,
     help="Write the result to FILE (.json, .csv or .md by suffix). Repeatable.",
 )
@@ -27,19 +36,19 @@ from cablesim.exceptions import CableSimError
 @click.option(
     "--map",
     "map_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*FIGURE_FORMATS),
     help="Draw the impact map to FILE (.png, .svg or .pdf).",
 )
 @click.option(
     "--html",
     "html_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(".html", ".htm"),
     help="Write a self-contained HTML report to FILE.",
 )
 @click.option(
     "--plot",
     "plot_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*FIGURE_FORMATS),
     help="Timelines: chart of the worst-hit countries' capacity over time.",
 )
 @click.option("--dpi", type=click.IntRange(30, 1200), default=None, help="Map resolution.")

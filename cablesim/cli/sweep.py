@@ -8,7 +8,7 @@ import click
 
 from cablesim import _limits
 from cablesim._text import esc
-from cablesim.cli._base import _console, _echo, _echo_json, _secho
+from cablesim.cli._base import TABLE_FORMATS, OutputPath, _console, _echo, _echo_json, _secho
 from cablesim.exceptions import CableSimError
 
 _WORKERS_HELP = (
@@ -51,7 +51,7 @@ def _run_options(f):
         "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
     )(f)
     f = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
+        "-o", "--output", type=OutputPath(*TABLE_FORMATS), help="Write to FILE (.json or .csv)."
     )(f)
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import whatif as _whatif
-from cablesim._format import fmt_tbps, md_table
+from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
 from cablesim.plan import Comparison, Resilience, hit_rows
 from cablesim.report.result import STATUS_STYLE
@@ -37,15 +37,18 @@ def to_markdown(comp: Comparison, *, limit: int = 30) -> str:
     """A Markdown report of a comparison."""
 
     out = [
-        f"# {comp.a.scenario.name}: {comp.label_a} vs {comp.label_b}",
+        f"# {md_escape(comp.a.scenario.name)}: {md_escape(comp.label_a)} vs "
+        f"{md_escape(comp.label_b)}",
         "",
-        "The same events on two networks. A = " + comp.label_a + ", B = " + comp.label_b + "; "
+        "The same events on two networks. A = " + md_escape(comp.label_a) + ", B = "
+        f"{md_escape(comp.label_b)}; "
         "d_loss_pct = loss on B minus loss on A (negative: B fares better).",
         "",
         "## Events",
         "",
     ]
-    out += [f"- {e.label}" for e in comp.a.scenario.events] + ["", "## Countries", ""]
+    out += [f"- {md_escape(e.label)}" for e in comp.a.scenario.events]
+    out += ["", "## Countries", ""]
     t = hit_rows(comp.table)
     cols = [
         "iso3",

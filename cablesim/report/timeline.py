@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cablesim._format import fmt_tbps, md_table
+from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
 from cablesim.report.result import STATUS_STYLE, _md_closing, _md_title, summary_paragraph
 from cablesim.timeline import TimelineResult, TimelineState
@@ -66,8 +66,8 @@ def to_markdown(tl: TimelineResult, *, limit: int = 25, explanation: str | None 
     )
     out += [md_table(sched), ""]
     for st in tl.states:
-        out += [f"## {st.start} (day {st.day}): {st.label}", ""]
-        out += [f"- {c}" for c in _what_changed(tl, st)] + [""]
+        out += [f"## {st.start} (day {st.day}): {md_escape(st.label)}", ""]
+        out += [f"- {md_escape(c)}" for c in _what_changed(tl, st)] + [""]
         out += [summary_paragraph(st.result), ""]
         aff = st.result.affected[
             ["iso3", "name", "status", "loss_pct", "baseline_tbps", "remaining_tbps"]

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cablesim import _limits
 from cablesim import whatif as _whatif
 from cablesim._lookup import suggestions_budget
 from cablesim.exceptions import (
@@ -399,6 +400,12 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         ck.err(("events",), "is required: a list of one or more events")
     elif not isinstance(events_raw, list) or not events_raw:
         ck.err(("events",), "must be a list of one or more events")
+    elif len(events_raw) > _limits.MAX_EVENTS:  # a bound on work, before any name is looked up
+        ck.err(
+            ("events",),
+            f"{len(events_raw):,} events; the limit is {_limits.MAX_EVENTS:,} per scenario "
+            "(split the scenario, or cut many cables in one event: cut: {cables: [...]})",
+        )
     else:
         for i, item in enumerate(events_raw):
             ev = _event(ck, item, ("events", i))
