@@ -172,6 +172,23 @@ class _Log:
             self.echo(msg)
 
 
+def _iso2(value: Any) -> str:
+    """Natural Earth's ISO_A2 when it is a code ("-99" marks none)."""
+    text = str(value or "")
+    return text if len(text) == 2 and text.isascii() and text.isalpha() else ""
+
+
+def _other_names(row: Any) -> str:
+    """Natural Earth's ADMIN and NAME_LONG of a unit where they differ from NAME, '; '-joined."""
+    name = str(row["NAME"])
+    out = []
+    for col in ("ADMIN", "NAME_LONG"):
+        n = row.get(col)
+        if isinstance(n, str) and n.strip() and n != name and n not in out:
+            out.append(n.strip())
+    return "; ".join(out)
+
+
 def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
     """Natural Earth units -> countries table (merges and carve-outs applied).
 
@@ -195,6 +212,8 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
             {
                 "iso3": code,
                 "name": str(main["NAME"]),
+                "iso2": _iso2(main.get("ISO_A2")),
+                "other_names": _other_names(main),
                 "region": str(main["REGION_UN"]),
                 "subregion": str(main["SUBREGION"]),
                 "population": int(grp["POP_EST"].fillna(0).sum()),
@@ -227,6 +246,8 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
         df.loc[code] = {
             "iso3": code,
             "name": name,
+            "iso2": "",
+            "other_names": "",
             "region": parent_row["region"],
             "subregion": parent_row["subregion"],
             "population": 0,
