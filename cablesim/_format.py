@@ -39,7 +39,7 @@ def country_record(countries: pd.DataFrame, iso3: str) -> dict[str, Any]:
     UnknownCountryError
         When the table has no row for ``iso3``.
     """
-    row = countries[countries["iso3"] == iso3.upper()]
+    row = countries[countries["iso3"] == (iso3.upper() if iso3.isascii() else iso3)]
     if row.empty:
         raise UnknownCountryError(iso3, countries["iso3"].tolist())
     return plain_record(row.iloc[0].to_dict())

@@ -50,7 +50,7 @@ from cablesim.exceptions import (
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
 from cablesim.scenario import _add, _compare, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
-from cablesim.scenario._checker import _Checker, _in_line_order, _place_center
+from cablesim.scenario._checker import _Checker, _in_line_order, _place_center, flow_split_hint
 from cablesim.scenario._model import (
     DEFAULT_CORE,
     DEFAULT_RADIUS_KM,
@@ -99,9 +99,14 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         )
     ):
         got = list(item) if isinstance(item, dict) else item
+        split = ""
+        if isinstance(item, dict) and len(item) == 2:
+            (k0, v0), (k1, v1) = item.items()
+            split = flow_split_hint((k0, v0), k1, v1) if k0 in EVENT_KINDS else ""
         ck.err(
             path,
-            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}",
+            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}"
+            + split,
         )
         return None
     if isinstance(item, dict) and len(item) > 1:
@@ -345,6 +350,7 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     )
     n_before = len(ck.problems)
     as_of = ck.date(data["as_of"], ("as_of",)) if data.get("as_of") is not None else None
+    as_of_ok = len(ck.problems) == n_before  # names resolve whatever else is wrong: one pass
     opts = data.get("options") or {}
     capacity = "lit"
     if isinstance(opts, dict) and "capacity" in opts:
@@ -353,7 +359,7 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if isinstance(opts, dict) and "measure" in opts:
         measure = ck.choice(opts["measure"], MEASURES, ("options", "measure")) or "traffic"
     net = network
-    if resolve and net is None and len(ck.problems) == n_before:
+    if resolve and net is None and as_of_ok:
         try:
             net = load_network(as_of, capacity=capacity)
         except DataError:
@@ -378,7 +384,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
                     for i, c in enumerate(raw)
                 ]
                 core = tuple(
-                    dict.fromkeys(c.upper() if c and not ck.net else c for c in codes if c)
+                    dict.fromkeys(
+                        c.upper() if c and c.isascii() and not ck.net else c for c in codes if c
+                    )
                 )
         if "backhaul" in opts:
             backhaul = (
@@ -388,8 +396,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
             _timing.validate_repair_option(ck, opts["repair"], ("options", "repair"))
     add: list[dict[str, Any]] = []
     if data.get("add") is not None:  # what-if cables (cablesim.whatif): events may name them
+        n_add = len(ck.problems)
         add = _add.validate_add(ck, data["add"], ("add",))
-        if add and ck.net is not None and not ck.problems:
+        if add and ck.net is not None and len(ck.problems) == n_add:
             try:
                 ck.net = _whatif.extend(ck.net, add)
             except CableSimError as exc:
