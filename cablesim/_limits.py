@@ -49,6 +49,9 @@ MAX_TIMELINE_POINTS = 200
 """Most distinct dates in one timeline (each is a simulation)."""
 MAX_FAULTS_PER_YEAR = 2_000.0
 """Largest Monte Carlo fault rate (the observed world rate is about 150 a year)."""
+MAX_FAULTS_PER_TRIAL = 10_000
+"""Most faults expected in one Monte Carlo period (rate x years): about 1.4 GB of work state
+at this bound (10,000 faults a trial measured at 1.35 GB); 175 a year for 57 years."""
 
 
 class Loader(yaml.SafeLoader):
@@ -95,7 +98,7 @@ def check_yaml_events(text: str, source: str) -> None:
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     sizes: dict[str, int] = {}  # anchor -> values it expands to
-    stack: list[list[Any]] = []  # [anchor, count] per open collection
+    stack: list[list[Any]] = []  # [anchor, count, direct children, is a mapping]
     depth = total = 0
     try:
         while loader.check_event():
@@ -107,11 +110,13 @@ def check_yaml_events(text: str, source: str) -> None:
                     raise ScenarioError(
                         f"{source}:{ev.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep"
                     )
-                stack.append([ev.anchor, 1])
+                if stack:
+                    _child(stack[-1], ev, source)
+                stack.append([ev.anchor, 1, 0, isinstance(ev, yaml.MappingStartEvent)])
                 continue
             if isinstance(ev, yaml.CollectionEndEvent):
                 depth -= 1
-                anchor, n = stack.pop()
+                anchor, n, _, _ = stack.pop()
                 if anchor:
                     sizes[anchor] = n
                 if stack:
@@ -128,6 +133,7 @@ def check_yaml_events(text: str, source: str) -> None:
                 continue
             if stack:
                 stack[-1][1] += n
+                _child(stack[-1], ev, source)
             if total > MAX_NODES or (stack and stack[-1][1] > MAX_NODES):
                 raise ScenarioError(
                     f"{source}:{ev.start_mark.line + 1}: aliases expand to more than "
@@ -234,6 +240,16 @@ def check_json_depth(text: str, source: str) -> None:
             depth -= 1
 
     _scan_strings(text, _JSON_TOKENS, on_char)
+
+
+def _child(entry: list[Any], ev: Any, source: str) -> None:
+    """Count a direct child of an open collection: refuse a mapping of over :data:`MAX_KEYS`
+    keys as soon as it passes (60,000 unknown keys stop here, not after parsing them all)."""
+    entry[2] += 1
+    if entry[3] and entry[2] > 2 * MAX_KEYS:
+        raise ScenarioError(
+            f"{source}:{ev.start_mark.line + 1}: more than {MAX_KEYS:,} keys in one mapping"
+        )
 
 
 def check_depth(data: Any, source: str) -> None:

@@ -185,10 +185,10 @@ class Network:
             )
         typed = str(name_or_id).strip()
         id_like = typed == typed.lower() and " " not in typed  # suggest in the form typed
-        if self.catalog is not None:  # every date: a close name not in service is dated
+        if self.catalog is not None:  # every date (one search): one not in service is dated
             idx = self.name_index("catalog_cables")
-            active = set(self.cables["cable_id"])
             ranked = idx.suggest(key)
+            active = set(self.cables["cable_id"]) if ranked else set()
             if any(c not in active for c in ranked):
                 shown = [
                     repr(c if id_like else idx.display(c))
@@ -203,6 +203,8 @@ class Network:
                 )
                 err.suggestions = [c if id_like else idx.display(c) for c in ranked]
                 raise err
+            hints = [c if id_like else idx.display(c) for c in ranked]
+            raise UnknownCableError(name_or_id, (), suggestions=hints)
         hints = self.name_index("cables").suggest(key, names=not id_like)
         raise UnknownCableError(name_or_id, (), suggestions=hints)
 

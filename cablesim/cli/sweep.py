@@ -325,6 +325,14 @@ def register(cli: click.Group) -> None:
         """
         from cablesim import risk  # lazy: start-up speed
 
+        rate = risk.FAULTS_PER_YEAR if faults_per_year is None else faults_per_year
+        if not scenario and rate * years > _limits.MAX_FAULTS_PER_TRIAL:  # before any work
+            raise click.BadParameter(
+                f"{rate:g} faults a year for {years:g} years is {rate * years:,.0f} faults a "
+                f"period; the limit is {_limits.MAX_FAULTS_PER_TRIAL:,} (fewer --years or a "
+                "lower --faults-per-year)",
+                param_hint="'--faults-per-year' / '--years'",
+            )
         if scenario:
             res = risk.capacity_uncertainty(
                 scenario, trials=trials, seed=seed, workers=workers, scheduler=scheduler
