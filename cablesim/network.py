@@ -256,7 +256,7 @@ class Network:
         if places:
             lps = self.all_landing_points.set_index("landing_point_id")["name"]
             shown = ", ".join(repr(str(lps.get(p, p))) for p in places[:6])
-            raise UnknownNameError(
+            err = UnknownNameError(
                 name_or_id,
                 (),
                 kind="landing point",
@@ -264,6 +264,8 @@ class Network:
                 f"{shown}{' ...' if len(places) > 6 else ''}; write one of them",
                 suggestions=[],
             )
+            err.places = places
+            raise err
         raise UnknownNameError(
             name_or_id, _lookup.choices(self, "landing point"), kind="landing point"
         )

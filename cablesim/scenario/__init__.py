@@ -50,7 +50,13 @@ from cablesim.exceptions import (
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
 from cablesim.scenario import _add, _compare, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
-from cablesim.scenario._checker import _Checker, _in_line_order, _place_center, flow_split_hint
+from cablesim.scenario._checker import (
+    _Checker,
+    _in_line_order,
+    _place_center,
+    _place_error,
+    flow_split_hint,
+)
 from cablesim.scenario._model import (
     DEFAULT_CORE,
     DEFAULT_RADIUS_KM,
@@ -173,15 +179,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
                 params["near"] = ("chokepoint", net.resolve_chokepoint(near))
             else:
                 try:
+                    _limits.check_name(near, "chokepoint or landing point")
                     params["near"] = ("landing_point", net.resolve_landing_point(near))
-                except UnknownNameError:
-                    choices = list(net.chokepoints["chokepoint_id"]) + list(
-                        net.all_landing_points["landing_point_id"]
-                    )
-                    ck.err(
-                        (*p, "near"),
-                        str(UnknownNameError(near, choices, kind="chokepoint or landing point")),
-                    )
+                except UnknownNameError as exc:
+                    ck.err((*p, "near"), _place_error(net, near, exc))
                     ok = False
         elif isinstance(near, str):
             params["near"] = ("name", near)

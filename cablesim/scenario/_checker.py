@@ -187,6 +187,20 @@ def _in_line_order(problems: list[str]) -> list[str]:
     return sorted(problems, key=line)
 
 
+def _place_error(net, name: str, exc: UnknownNameError) -> str:
+    """The message for a place that is neither a chokepoint nor a landing point.
+
+    A name too long to search, or a place several stations share, keeps the landing-point
+    message; otherwise suggestions come from both chokepoints and landing points.
+    """
+    if len(name) > _limits.MAX_NAME_CHARS or getattr(exc, "places", None):
+        return str(exc)
+    choices = list(net.chokepoints["chokepoint_id"]) + list(
+        net.all_landing_points["landing_point_id"]
+    )
+    return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
+
+
 def _place_center(net, name: str) -> tuple[float, float] | str:
     """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text."""
     cp = net.name_index("chokepoints").resolve(name.strip())
@@ -196,11 +210,8 @@ def _place_center(net, name: str) -> tuple[float, float] | str:
         return (float(pt.y), float(pt.x))
     try:
         lp = net.resolve_landing_point(name)
-    except UnknownNameError:
-        choices = list(net.chokepoints["chokepoint_id"]) + list(
-            net.all_landing_points["landing_point_id"]
-        )
-        return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
+    except UnknownNameError as exc:
+        return _place_error(net, name, exc)
     lps = net.all_landing_points
     pt = lps.loc[lps["landing_point_id"] == lp, "geometry"].iloc[0]
     return (float(pt.y), float(pt.x))
