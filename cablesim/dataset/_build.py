@@ -366,6 +366,8 @@ def _landing_points(
             {
                 "iso3": code,
                 "name": name,
+                "iso2": "",
+                "other_names": "",
                 "region": parent["region"] if parent is not None else "",
                 "subregion": parent["subregion"] if parent is not None else "",
                 "population": 0,
