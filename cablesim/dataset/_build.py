@@ -172,10 +172,17 @@ class _Log:
             self.echo(msg)
 
 
-def _iso2(value: Any) -> str:
-    """Natural Earth's ISO_A2 when it is a code ("-99" marks none)."""
+_ISO2_MISSING = {"FRA": "FR", "NOR": "NO"}
+"""ISO 3166-1 alpha-2 codes Natural Earth 1:50m marks "-99" (France and Norway: their units
+include overseas parts with codes of their own)."""
+
+
+def _iso2(value: Any, iso3: str = "") -> str:
+    """Natural Earth's ISO_A2 when it is a code ("-99" marks none; see :data:`_ISO2_MISSING`)."""
     text = str(value or "")
-    return text if len(text) == 2 and text.isascii() and text.isalpha() else ""
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return text
+    return _ISO2_MISSING.get(iso3, "")
 
 
 def _other_names(row: Any) -> str:
@@ -212,7 +219,7 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
             {
                 "iso3": code,
                 "name": str(main["NAME"]),
-                "iso2": _iso2(main.get("ISO_A2")),
+                "iso2": _iso2(main.get("ISO_A2"), code),
                 "other_names": _other_names(main),
                 "region": str(main["REGION_UN"]),
                 "subregion": str(main["SUBREGION"]),
