@@ -98,7 +98,8 @@ def check_yaml_events(text: str, source: str) -> None:
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     sizes: dict[str, int] = {}  # anchor -> values it expands to
-    stack: list[list[Any]] = []  # [anchor, count, direct children, is a mapping]
+    # [anchor, count, direct children, is a mapping, last key, most direct children]
+    stack: list[list[Any]] = []
     depth = total = 0
     try:
         while loader.check_event():
@@ -110,13 +111,16 @@ def check_yaml_events(text: str, source: str) -> None:
                     raise ScenarioError(
                         f"{source}:{ev.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep"
                     )
+                most = None
                 if stack:
                     _child(stack[-1], ev, source)
-                stack.append([ev.anchor, 1, 0, isinstance(ev, yaml.MappingStartEvent)])
+                    if len(stack) == 1 and stack[0][4] == "events":  # the list of events
+                        most = MAX_EVENTS
+                stack.append([ev.anchor, 1, 0, isinstance(ev, yaml.MappingStartEvent), None, most])
                 continue
             if isinstance(ev, yaml.CollectionEndEvent):
                 depth -= 1
-                anchor, n, _, _ = stack.pop()
+                anchor, n, *_ = stack.pop()
                 if anchor:
                     sizes[anchor] = n
                 if stack:
@@ -245,10 +249,17 @@ def check_json_depth(text: str, source: str) -> None:
 def _child(entry: list[Any], ev: Any, source: str) -> None:
     """Count a direct child of an open collection: refuse a mapping of over :data:`MAX_KEYS`
     keys as soon as it passes (60,000 unknown keys stop here, not after parsing them all)."""
+    if entry[3] and entry[2] % 2 == 0:  # a key of a mapping
+        entry[4] = ev.value if isinstance(ev, yaml.ScalarEvent) else None
     entry[2] += 1
     if entry[3] and entry[2] > 2 * MAX_KEYS:
         raise ScenarioError(
             f"{source}:{ev.start_mark.line + 1}: more than {MAX_KEYS:,} keys in one mapping"
+        )
+    if entry[5] is not None and entry[2] > entry[5]:
+        raise ScenarioError(
+            f"{source}:{ev.start_mark.line + 1}: events: more than {entry[5]:,} events; the "
+            "limit is a bound on work (split the scenario, or cut many cables in one event)"
         )
 
 

@@ -30,6 +30,8 @@ def _clean_click_error(exc: click.ClickException) -> None:
 class _Group(click.Group):
     """Runs commands with cablesim's error policy."""
 
+    command_class = None  # set below: _Command (outputs checked before the work)
+
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
@@ -98,24 +100,70 @@ class OutputPath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pathlib import Path
 
+        value = super().convert(value, param, ctx)
+        if Path(value).is_file() and not self._known(value):
+            return value  # an existing file of another kind: judged with every input known
+        self.check(value, param, ctx, inputs=())
+        return value
+
+    def _known(self, value: str) -> bool:
+        from pathlib import Path
+
+        return not self.suffixes or Path(value).suffix.lower() in self.suffixes
+
+    def check(
+        self, value: str, param: click.Parameter | None, ctx: click.Context | None, *, inputs
+    ) -> None:
+        """Refuse ``value``: over an input, in no folder, a directory or of an unknown format."""
+        from pathlib import Path
+
         from cablesim._io import check_output
         from cablesim.exceptions import OutputError
 
-        value = super().convert(value, param, ctx)
-        suffix = Path(value).suffix.lower()
-        if self.suffixes and suffix not in self.suffixes:
+        try:
+            check_output(value, inputs=inputs)
+        except OutputError as exc:
+            self.fail(clean(str(exc)), param, ctx)
+        if not self._known(value):
+            suffix = Path(value).suffix.lower()
             shown = [s for s in self.suffixes if s != ".markdown"]
             choices = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+            what = "map" if set(self.suffixes) <= set(FIGURE_FORMATS) else "output"
             self.fail(
-                f"{clean(str(value))}: unknown output format {suffix or '(none)'!r}; use {choices}",
+                f"{clean(str(value))}: unknown {what} format {suffix or '(none)'!r}; use {choices}",
                 param,
                 ctx,
             )
-        try:
-            check_output(value)
-        except OutputError as exc:
-            self.fail(clean(str(exc)), param, ctx)
-        return value
+
+
+class _Command(click.Command):
+    """A command whose output files are checked again once every parameter is read.
+
+    :class:`OutputPath` checks each output as it is read; here, before the command
+    runs, each is also checked against the files the other parameters name (``run
+    s.yaml -o s.yaml`` is refused as writing over its input, before any work).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        outs = [p for p in self.params if isinstance(p.type, OutputPath)]
+        if outs:
+            names = {p.name for p in outs}
+            inputs = [
+                item
+                for name, v in ctx.params.items()
+                if name not in names
+                for item in (v if isinstance(v, tuple | list) else (v,))
+                if isinstance(item, str) and item and os.path.isfile(item)
+            ]
+            for p in outs:
+                v = ctx.params.get(p.name)
+                for item in v if isinstance(v, tuple | list) else (v,):
+                    if item:
+                        p.type.check(item, p, ctx, inputs=inputs)
+        return super().invoke(ctx)
+
+
+_Group.command_class = _Command
 
 
 def _error(msg: str) -> None:
