@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError
 
 MAX_DOCUMENT_BYTES = 1_000_000
 """Largest scenario file read (1 MB)."""
@@ -164,8 +164,6 @@ def shorten(text: Any, n: int = 60) -> str:
 def check_name(name: Any, kind: str = "name") -> None:
     """Refuse a name longer than :data:`MAX_NAME_CHARS` before any matching or suggestion."""
     if isinstance(name, str) and len(name) > MAX_NAME_CHARS:
-        from cablesim.exceptions import UnknownNameError
-
         raise UnknownNameError(
             name,
             message=f"unknown {kind} {shorten(name)}: longer than any real name "

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import _noop
 from cablesim.cli import cli
 from cablesim.network import load_network
+from cablesim.scenario import noop_warnings as _noop
 
 ROOT = Path(__file__).resolve().parents[1]
 

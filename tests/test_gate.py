@@ -145,7 +145,7 @@ def test_events_per_scenario_bounded_before_names_are_looked_up(world):
 
 
 def test_timeline_points_bounded_before_simulating(branchy):
-    from cablesim.timeline import simulate_timeline
+    from cablesim.analyses.timeline import simulate_timeline
 
     n = _limits.MAX_TIMELINE_POINTS  # n events, each a start and a repair: 2n points
     doc = {

@@ -7,6 +7,9 @@ from typing import Any
 
 import click
 
+from cablesim import maps, report
+from cablesim._format import plural
+from cablesim.analyses.timeline import simulate_timeline
 from cablesim.cli._base import (
     FIGURE_FORMATS,
     RESULT_FORMATS,
@@ -17,7 +20,11 @@ from cablesim.cli._base import (
     _load,
     cli,
 )
-from cablesim.exceptions import CableSimError
+from cablesim.engine.simulate import scenario_warnings, simulate
+from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.maps.timeline import default_region
+from cablesim.report.timeline import render_terminal, to_json
+from cablesim.scenario.noop_warnings import default_network_phrase
 
 
 @cli.command()
@@ -78,9 +85,6 @@ def run(
     quiet: bool,
 ) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
-    from cablesim import report  # lazy: start-up speed
-    from cablesim.simulate import simulate  # lazy: start-up speed
-
     sc = _load(scenario)
     map_opts = {"dpi": dpi, "size": size, "region": region}
     if "compare" in sc.document:
@@ -110,8 +114,6 @@ def run(
         path = report.write(result, out, explanation=explanation)
         _echo(f"wrote {path}", err=True)
     if map_file:
-        from cablesim import maps  # lazy: start-up speed
-
         _echo(f"wrote {maps.save_impact_map(result, map_file, **map_opts)}", err=True)
     if html_file:
         _echo(f"wrote {report.write(result, html_file)}", err=True)
@@ -127,11 +129,6 @@ def run(
 @click.argument("scenario", nargs=-1, required=True)
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
-    from cablesim._format import plural  # lazy: start-up speed
-    from cablesim._noop import default_network_phrase  # lazy: start-up speed
-    from cablesim.exceptions import ScenarioError  # lazy: start-up speed
-    from cablesim.simulate import scenario_warnings  # lazy: start-up speed
-
     problems = []
     for s in scenario:
         try:
@@ -161,11 +158,6 @@ def _run_timeline(
     assumptions: bool = True,
 ):
     """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
-    from cablesim import maps, report  # lazy: start-up speed
-    from cablesim.maps.timeline import default_region  # lazy: start-up speed
-    from cablesim.report.timeline import render_terminal, to_json  # lazy: start-up speed
-    from cablesim.timeline import simulate_timeline  # lazy: start-up speed
-
     tl = simulate_timeline(sc)
     opts = dict(map_options or {})
     protect = report.inputs_of(tl)

@@ -14,47 +14,12 @@ import pandas as pd
 from cablesim import _io
 from cablesim.dataset._datacheck import check_columns, read_manifest
 from cablesim.dataset._schema import TABLES
+from cablesim.dataset._where import data_dir
 from cablesim.exceptions import DataError
 
 TABLE_NAMES = tuple(TABLES)
 
-
-# --------------------------------------------------------------------------------------------
-# where the data lives
-
-
-def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the dataset directory in use.
-
-    Parameters
-    ----------
-    path
-        An explicit directory. Otherwise the ``CABLESIM_DATA`` environment
-        variable, then the dataset bundled in the installed package, then the
-        ``data/`` folder of a source checkout.
-
-    Raises
-    ------
-    DataError
-        If no directory holding a dataset is found.
-    """
-    candidates: list[Path] = []
-    if path is not None:
-        candidates.append(Path(path))
-    elif os.environ.get("CABLESIM_DATA"):
-        candidates.append(Path(os.environ["CABLESIM_DATA"]))
-    else:
-        here = Path(__file__).resolve().parent.parent
-        candidates += [here / "_bundled" / "data", here.parent / "data"]
-    for cand in candidates:
-        if (cand / "manifest.json").is_file():
-            return cand
-    raise DataError(
-        "no cablesim dataset found in "
-        + ", ".join(str(c) for c in candidates)
-        + " (a dataset directory holds manifest.json; build one with "
-        "'cablesim data build --source DIR --out DIR')"
-    )
+__all__ = ["TABLE_NAMES", "data_dir", "load_tables", "manifest"]
 
 
 def manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.cm import ScalarMappable
 
-from cablesim import whatif as _whatif
 from cablesim._text import clean
+from cablesim.analyses.plan import Comparison
 from cablesim.maps._figure import (
     ATTRIBUTION,
     NO_DATA_COLOR,
@@ -23,7 +23,7 @@ from cablesim.maps._figure import (
     plain_text,
     save_figure,
 )
-from cablesim.plan import Comparison
+from cablesim.network import whatif as _whatif
 
 
 @plain_text

@@ -12,11 +12,11 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from cablesim._text import clean
+from cablesim.analyses.timeline import TimelineResult
 from cablesim.exceptions import CableSimError
 from cablesim.maps._aid import timeline_subtitle
 from cablesim.maps._figure import ATTRIBUTION, new_figure, parse_region, plain_text
 from cablesim.maps.world import legend_items, plot_impact
-from cablesim.timeline import TimelineResult
 
 
 @plain_text

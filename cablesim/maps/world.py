@@ -25,10 +25,12 @@ from matplotlib.patches import Polygon as MPolygon
 from matplotlib.path import Path as MPath
 from matplotlib.transforms import Bbox
 
-from cablesim import depends, metrics
 from cablesim._format import plural
 from cablesim._io import scenario_file
 from cablesim._text import clean
+from cablesim.analyses import depends
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.maps import _aid
 from cablesim.maps._figure import (
     ATTRIBUTION,
@@ -56,7 +58,6 @@ from cablesim.maps._figure import (
     save_figure,
 )
 from cablesim.network import Network
-from cablesim.simulate import Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -475,7 +476,7 @@ def plot_impact(
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     ax
         Draw into these axes (else a new figure of ``size`` at ``dpi``).
     region
@@ -586,6 +587,20 @@ def plot_impact(
             halo=4.4 if box is None else 5.2,
             tolerance=tol / 2,
         )
+    # failed land links (land_link and country events): dashed red on their schematic line
+    lk = result.network.terrestrial_links
+    cut_links = lk[lk["link_id"].isin(list(result.failures.links))]
+    if len(cut_links):
+        _draw_lines(
+            ax,
+            proj,
+            cut_links.geometry.to_numpy(),
+            colors=FAILED_COLOR,
+            widths=2.0 if box is None else 2.6,
+            zorder=5,
+            gid="failed-land-links",
+            linestyles=(0, (2, 1.5)),
+        )
     # countries too small to see at this scale get a dot in their colour
     n_dots = _small_country_dots(ax, proj, result, colors, tol, box)
     # cut points
@@ -639,6 +654,12 @@ def plot_impact(
             Line2D([], [], color=CABLE_COLOR, lw=1.0, label="cable in service"),
             Line2D([], [], color=FAILED_COLOR, lw=3.0, label="failed segment"),
         ]
+        if len(cut_links):
+            handles.append(
+                Line2D(
+                    [], [], color=FAILED_COLOR, lw=2.0, ls=(0, (2, 1.5)), label="failed land link"
+                )
+            )
         if len(rest):
             handles.append(
                 Line2D(
@@ -898,7 +919,7 @@ def plot_dependencies(
     iso3
         The country (code or name).
     table
-        From :func:`cablesim.depends.country_dependencies` (computed with
+        From :func:`cablesim.analyses.depends.country_dependencies` (computed with
         ``options`` when not given).
     top
         Label this many of the cables and chokepoints it depends on most.

@@ -20,17 +20,17 @@ import pandas as pd
 
 from cablesim._format import plain_record
 from cablesim._io import refuse_inputs, scenario_file, write_atomic
+from cablesim.analyses.history import HistoryReport
+from cablesim.analyses.plan import Comparison
+from cablesim.analyses.timeline import TimelineResult
+from cablesim.engine.simulate import Result
 from cablesim.exceptions import OutputError
-from cablesim.history import HistoryReport
-from cablesim.plan import Comparison
 from cablesim.report import compare as _compare
 from cablesim.report import history as _history
 from cablesim.report import html as _html
 from cablesim.report import result as _result
 from cablesim.report import timeline as _timeline
 from cablesim.report.explain import explain
-from cablesim.simulate import Result
-from cablesim.timeline import TimelineResult
 
 Renderer = Callable[..., str | bytes]
 
@@ -127,10 +127,10 @@ def write(
     Parameters
     ----------
     obj
-        A :class:`~cablesim.simulate.Result` (``.json``, ``.csv``, ``.md``,
-        ``.html``), a :class:`~cablesim.timeline.TimelineResult` (the same; the
-        HTML page shows the worst state), a :class:`~cablesim.plan.Comparison`
-        or a :class:`~cablesim.history.HistoryReport` (``.json``, ``.md``), a
+        A :class:`~cablesim.engine.simulate.Result` (``.json``, ``.csv``, ``.md``,
+        ``.html``), a :class:`~cablesim.analyses.timeline.TimelineResult` (the same; the
+        HTML page shows the worst state), a :class:`~cablesim.analyses.plan.Comparison`
+        or a :class:`~cablesim.analyses.history.HistoryReport` (``.json``, ``.md``), a
         table (``.csv``, ``.json``; ``DataFrame.attrs`` go into the JSON), or a
         JSON-ready mapping (``.json``; ``.csv`` writes ``table``), or text
         already rendered (written as it is).

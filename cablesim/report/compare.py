@@ -11,10 +11,10 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cablesim import whatif as _whatif
 from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
-from cablesim.plan import Comparison, Resilience, hit_rows
+from cablesim.analyses.plan import Comparison, Resilience, hit_rows
+from cablesim.network import whatif as _whatif
 from cablesim.report.result import STATUS_STYLE
 
 

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import metrics
 from cablesim._geo import haversine_km
+from cablesim.engine import metrics
 from cablesim.engine.flowview import FlowView
+from cablesim.engine.simulate import Result
 from cablesim.report._narrative import Said, closure_phrase, crosses_split_land
 from cablesim.report.result import place_names
-from cablesim.simulate import Result
 
 MAX_DETAILED = 6
 """How many countries get a paragraph of their own."""
@@ -322,6 +322,18 @@ def _what_failed(f: _Facts) -> str:
             out.append(
                 lead + f"the landing station {f.lp_name.get(p['id'], p['id'])} was lost, and with "
                 f"it every cable segment that ends there: {detail}{more}."
+            )
+        elif ev.kind == "land_link":
+            links = [f.land_link(lid) for lid in sorted(eff.links)]
+            more = f", and {len(links) - 4} more" if len(links) > 4 else ""
+            where = (
+                f" (the links whose route passes within {p['radius_km']:,.0f} km of the place)"
+                if "near" in p
+                else ""
+            )
+            out.append(
+                lead + f"{_join(links[:4])}{more} {'was' if len(links) == 1 else 'were'} cut"
+                f"{where}; the cables stayed up."
             )
         elif ev.kind == "country":
             n_st = sum(1 for n in eff.nodes if n in f.lp_name)
@@ -824,7 +836,7 @@ def explain(result: Result) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
 
     Returns
     -------

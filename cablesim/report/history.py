@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cablesim.history import HistoryReport
+from cablesim.analyses.history import HistoryReport
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 """Markers around the generated scores in ``docs/validation.md``."""

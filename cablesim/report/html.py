@@ -19,10 +19,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cablesim import maps, metrics
+from cablesim import maps
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.report.explain import explain
 from cablesim.report.result import summary_paragraph
-from cablesim.simulate import Result
 
 try:
     __version__ = version("cablesim")
@@ -290,7 +291,12 @@ def _country_table(result: Result) -> str:
 def _failed_tables(result: Result) -> str:
     fc = result.failed_cables
     if not len(fc):
-        return "<p>No cable segment or land link failed.</p>"
+        n = len(result.failures.links)
+        return (
+            f"<p>No cable segment failed; {n} land link{'s' if n != 1 else ''} cut.</p>"
+            if n
+            else "<p>No cable segment or land link failed.</p>"
+        )
     head = (
         "<tr><th>Cable</th><th>Id</th><th class=num>Segments failed</th><th class=num>of</th>"
         "<th class=num>Capacity Tbps</th><th>Whole cable</th><th class=num>Capacity kept %</th></tr>"
@@ -342,7 +348,7 @@ def render(result: Result, *, explanation: str | None = None) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     explanation
         The plain-language account (default: :func:`cablesim.report.explain.explain`).
 

@@ -1,6 +1,6 @@
 """The report of one scenario's result: terminal, JSON, CSV, Markdown, the summary paragraph.
 
-A report only consumes a :class:`~cablesim.simulate.Result`; it computes nothing
+A report only consumes a :class:`~cablesim.engine.simulate.Result`; it computes nothing
 new about the network.
 """
 
@@ -17,8 +17,8 @@ from rich.table import Table
 
 from cablesim._format import fmt_ms, fmt_tbps, md_escape, md_table, plural, worst_region
 from cablesim._text import esc
+from cablesim.engine.simulate import Result
 from cablesim.scenario import Scenario
-from cablesim.simulate import Result
 
 STATUS_STYLE = {
     "isolated": "bold white on red",
@@ -63,8 +63,14 @@ def summary_paragraph(result: Result) -> str:
     part = fc[~fc["whole"] & (fc["segments_failed"] > 0)]
     deg = fc[fc["segments_failed"] == 0]
     bits = []
+    n_links = len(result.failures.links)
     if len(fc) == 0:
-        bits.append("No cable segment or land link failed.")
+        bits.append(
+            f"No cable segment failed; {plural(n_links, 'land link')} "
+            f"{'was' if n_links == 1 else 'were'} cut."
+            if n_links
+            else "No cable segment or land link failed."
+        )
     else:
         txt = (
             f"{plural(s['segments_failed'], 'segment')} of {plural(len(fc) - len(deg), 'cable')} "
@@ -74,6 +80,8 @@ def summary_paragraph(result: Result) -> str:
             txt += f" ({len(whole)} along {'its' if len(whole) == 1 else 'their'} whole length)"
         if len(part):
             txt += f"; {plural(len(part), 'cable')} lost only part of their route"
+        if n_links:
+            txt += f", and {plural(n_links, 'land link')} {'was' if n_links == 1 else 'were'} cut"
         bits.append(txt + ".")
         if len(deg):
             bits.append(f"{plural(len(deg), 'cable')} lost part of their capacity.")

@@ -11,8 +11,8 @@ from rich.table import Table
 
 from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
+from cablesim.analyses.timeline import TimelineResult, TimelineState
 from cablesim.report.result import STATUS_STYLE, _md_closing, _md_title, summary_paragraph
-from cablesim.timeline import TimelineResult, TimelineState
 
 
 def to_json(tl: TimelineResult) -> str:

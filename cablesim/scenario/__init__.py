@@ -15,6 +15,7 @@ Event forms (one key per list item)::
     - cable: tonga-cable
     - country: YEM
     - degrade: {cable: seamewe-5, fraction: 0.5}
+    - land_link: {between: [KAZ, CHN]}    # or {near: [lat, lon], radius_km: ..} or {id: ..}
 
 Every event may carry ``label``, and for timelines ``at`` (a date or a day
 offset), ``repair_days`` or ``until``.
@@ -25,7 +26,7 @@ collects every problem (``_checker``), timing and repairs (``_timing``), the
 ``add:`` list (``_add``) and the ``compare:`` block (``_compare``).
 
 Layering: above :mod:`cablesim.network` (names resolve against a network) and
-:mod:`cablesim.whatif` (an ``add:`` list extends it); it imports nothing from
+:mod:`cablesim.network.whatif` (an ``add:`` list extends it); it imports nothing from
 the engine, the analyses, the reports or the CLI.
 """
 
@@ -38,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 from cablesim import _limits
-from cablesim import whatif as _whatif
 from cablesim._lookup import suggestions_budget
 from cablesim.exceptions import (
     CableSimError,
@@ -48,7 +48,8 @@ from cablesim.exceptions import (
     did_you_mean,
 )
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
-from cablesim.scenario import _add, _compare, _timing
+from cablesim.network import whatif as _whatif
+from cablesim.scenario import _add, _compare, _landlink, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
 from cablesim.scenario._checker import (
     _Checker,
@@ -148,6 +149,7 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         "cut": ("cables", "near", "radius_km"),
         "area": ("center", "radius_km"),
         "degrade": ("cable", "fraction"),
+        "land_link": _landlink.KEYS,
     }.get(kind, ("id",)) + TIMING_KEYS
     ck.unknown_keys(body, allowed, p)
     params: dict[str, Any] = {}
@@ -220,6 +222,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             r = ck.number(body["radius_km"], (*p, "radius_km"), high=5000)
             ok &= r is not None
             params["radius_km"] = r
+    elif kind == "land_link":
+        found = _landlink.validate(ck, body, p)
+        ok &= found is not None
+        params.update(found or {})
     elif kind == "degrade":
         cid = (
             ck.resolve(net.resolve_cable if net else None, body.get("cable"), (*p, "cable"))
@@ -301,6 +307,8 @@ def _auto_label(kind: str, params: dict[str, Any], net) -> str:
         return f"{cname(params['id'])} fails along its whole length"
     if kind == "country":
         return f"all stations and land links of {params['id']} lost"
+    if kind == "land_link":
+        return _landlink.label(params, net)
     return f"{cname(params['cable'])} loses {params['fraction']:.0%} of its capacity"
 
 
@@ -396,7 +404,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         if "repair" in opts:
             _timing.validate_repair_option(ck, opts["repair"], ("options", "repair"))
     add: list[dict[str, Any]] = []
-    if data.get("add") is not None:  # what-if cables (cablesim.whatif): events may name them
+    if (
+        data.get("add") is not None
+    ):  # what-if cables (cablesim.network.whatif): events may name them
         n_add = len(ck.problems)
         add = _add.validate_add(ck, data["add"], ("add",))
         if add and ck.net is not None and len(ck.problems) == n_add:

@@ -1,5 +1,5 @@
 """The ``add:`` list of a scenario: planned or hypothetical cables brought into its network
-(built by :func:`cablesim.whatif.extend`), and ``--add`` candidates of ``cablesim resilience``."""
+(built by :func:`cablesim.network.whatif.extend`), and ``--add`` candidates of ``cablesim resilience``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from cablesim.exceptions import CableSimError, UnknownNameError
+from cablesim.network.whatif import MAX_COAST_KM, catalog, country_at, slug
 from cablesim.scenario._checker import _Checker
 from cablesim.scenario._parse import _Doc, read_document
-from cablesim.whatif import MAX_COAST_KM, catalog, country_at, slug
 
 PLANNED_KEYS = ("cable", "capacity_tbps")
 

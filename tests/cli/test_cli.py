@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cablesim.cli import cli, main
+from cablesim.cli import run as cli_run
 from cablesim.network import load_network
 
 
@@ -187,12 +188,10 @@ def test_usage_errors_exit_2(runner):
 
 
 def test_internal_errors_exit_1_and_debug_shows_traceback(runner, monkeypatch):
-    import sys
-
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(sys.modules["cablesim.simulate"], "simulate", boom)
+    monkeypatch.setattr(cli_run, "simulate", boom)
     res = runner.invoke(cli, ["run", "tonga-2022"])
     assert res.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in res.output

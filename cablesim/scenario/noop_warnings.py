@@ -7,7 +7,7 @@
 * :func:`default_network_phrase` says what "no ``as_of``" means: the dataset's latest snapshot
   (the date :func:`cablesim.network.load_network` uses).
 
-Used by :mod:`cablesim.cuts` (the area warning), :mod:`cablesim.simulate` and ``cablesim
+Used by :mod:`cablesim.scenario.failures` (the area warning), :mod:`cablesim.engine.simulate` and ``cablesim
 check``; nothing here changes a result.
 """
 

@@ -11,17 +11,19 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _noop, dataset, metrics
-from cablesim import whatif as _whatif
+from cablesim import dataset
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import Failures, apply_events
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownCountryError
-from cablesim.network import Network, load_network
+from cablesim.network import Network, land_links_in_service, load_network
+from cablesim.network import whatif as _whatif
 from cablesim.scenario import Scenario, load_scenario
+from cablesim.scenario import noop_warnings as _noop
+from cablesim.scenario.failures import Failures, apply_events
 
 
 def assumptions(
@@ -61,7 +63,8 @@ def assumptions(
             if scale < 1
             else ""
         )
-        + ".",
+        + "."
+        + _land_dates_note(network),
         f"The core ('the global internet'): {', '.join(scenario.core)}, grouped by UN region. "
         "Capacity to the core is the mean over the core regions of the maximum flow from a "
         "country's nodes to the region's hub countries (other than itself), counting only routes "
@@ -82,9 +85,26 @@ def assumptions(
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
         f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
         "Segments fail where their drawn route meets an event's area; land links fail only when a "
-        "country is lost. Satellite backup and rerouting agreements are not modelled.",
+        "country is lost or a land_link event cuts them. Satellite backup and rerouting agreements are not modelled.",
         *_whatif_notes(network),
     ]
+
+
+def _land_dates_note(network: Network) -> str:
+    """The sentence on the land links' service dates (empty for tables without them)."""
+    links = network.terrestrial_links
+    if "service_date" not in links.columns:
+        return ""
+    dated = int(links["service_date"].notna().sum())
+    catalog = (network.catalog or {}).get("terrestrial_links")
+    later = 0
+    if catalog is not None and "service_date" in catalog.columns:
+        later = len(catalog) - int(land_links_in_service(catalog, network.as_of).sum())
+    return (
+        f" {dated} of them are dated (the year the first fibre on the route entered service, "
+        f"sourced; from 1 July of it){f' and {later} more enter service later' if later else ''}; "
+        f"the other {len(links) - dated} are undated and assumed in service at every date."
+    )
 
 
 def _capacity_note(network: Network, n_early: int) -> str:
@@ -145,7 +165,7 @@ class Result:
     network
         The network it ran on (unchanged).
     countries
-        One row per country of the model (see :data:`cablesim.metrics.COLUMNS`).
+        One row per country of the model (see :data:`cablesim.engine.metrics.COLUMNS`).
     failed_segments
         GeoDataFrame of the failed segments (segment_id, cable_id, name,
         from_node, to_node, length_km, capacity_tbps, event, geometry).
@@ -154,14 +174,14 @@ class Result:
         segments_failed, segments_total, capacity_tbps (as the network counts it:
         estimated lit by default), design_tbps, whole (all segments failed).
     failures
-        The raw :class:`~cablesim.cuts.Failures`.
+        The raw :class:`~cablesim.scenario.failures.Failures`.
     notes
         The assumptions, as sentences.
     warnings
         Anything the analyst should know (a cut that hit nothing...).
     cut_off_places
         Places (islands, one side of a closed area) cut off from the core inside
-        countries that keep a route: see :func:`cablesim.metrics.cut_off_places`.
+        countries that keep a route: see :func:`cablesim.engine.metrics.cut_off_places`.
     """
 
     scenario: Scenario
@@ -243,7 +263,7 @@ def network_for(scenario: Scenario, network: Network | None = None) -> Network:
     """The network a scenario runs on: ``network`` if given, else the bundled one at its date.
 
     A scenario with ``add:`` runs on that network extended with the added cables
-    (see :mod:`cablesim.whatif`; the given network is not modified).
+    (see :mod:`cablesim.network.whatif`; the given network is not modified).
     """
     net = (
         network if network is not None else load_network(scenario.as_of, capacity=scenario.capacity)
