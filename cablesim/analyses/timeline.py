@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cablesim import _limits
 from cablesim import measures as _measures
 from cablesim._format import plain_record as _clean
 from cablesim.engine import metrics
@@ -708,6 +709,12 @@ def simulate_timeline(
             if scenario.measure == "traffic" and (s.end is None or s.end > s.start + reroute)
         }
     )
+    if len(points) > _limits.MAX_TIMELINE_POINTS:  # each point is a simulation: refuse first
+        raise ScenarioError(
+            f"{scenario.source}: the timeline has {len(points):,} change points (starts, "
+            f"repairs, reroutes); the limit is {_limits.MAX_TIMELINE_POINTS:,} (each is a "
+            "simulation): give fewer dates, or group events that start together"
+        )
     cache: dict[tuple, Any] = {}
     states: list[TimelineState] = []
     for k, cp in enumerate(points):

@@ -13,15 +13,16 @@ import importlib
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 import cablesim
 from cablesim import dataset
-from cablesim._io import guard_inputs
+from cablesim._io import check_output, guard_inputs
 from cablesim._text import SafeConsole, clean, json_safe
-from cablesim.exceptions import CableSimError
+from cablesim.exceptions import CableSimError, OutputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -38,6 +39,8 @@ def _clean_click_error(exc: click.ClickException) -> None:
 
 class _Group(click.Group):
     """Runs commands with cablesim's error policy."""
+
+    command_class = None  # set below: _Command (outputs checked before the work)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -76,6 +79,94 @@ class _Group(click.Group):
                 f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+RESULT_FORMATS = (".json", ".csv", ".md", ".markdown", ".html", ".gpkg", ".geojson")
+"""Suffixes a scenario's result (``run -o``) is written in."""
+TABLE_FORMATS = (".json", ".csv")
+"""Suffixes of tables and JSON-ready results (sweeps, Monte Carlo, dependency tables)."""
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+"""Suffixes of maps and plots."""
+
+
+class OutputPath(click.Path):
+    """An output file option, checked when the command line is read, before any work.
+
+    Every command's ``-o``/``--map``/``--plot``... uses it, so a long computation never
+    ends on a path it cannot write: the suffix must be one of ``suffixes`` (any, if none
+    are given), the folder must exist and the path must not be a directory
+    (:func:`cablesim._io.check_output`). The writers check again when they write.
+
+    Parameters
+    ----------
+    *suffixes
+        The formats the option writes, e.g. ``".json", ".csv"``.
+    """
+
+    name = "file"
+
+    def __init__(self, *suffixes: str) -> None:
+        super().__init__(dir_okay=False)
+        self.suffixes = tuple(s.lower() for s in suffixes)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        value = super().convert(value, param, ctx)
+        if Path(value).is_file() and not self._known(value):
+            return value  # an existing file of another kind: judged with every input known
+        self.check(value, param, ctx, inputs=())
+        return value
+
+    def _known(self, value: str) -> bool:
+        return not self.suffixes or Path(value).suffix.lower() in self.suffixes
+
+    def check(
+        self, value: str, param: click.Parameter | None, ctx: click.Context | None, *, inputs
+    ) -> None:
+        """Refuse ``value``: over an input, in no folder, a directory or of an unknown format."""
+        try:
+            check_output(value, inputs=inputs)
+        except OutputError as exc:
+            self.fail(clean(str(exc)), param, ctx)
+        if not self._known(value):
+            suffix = Path(value).suffix.lower()
+            shown = [s for s in self.suffixes if s != ".markdown"]
+            choices = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+            what = "map" if set(self.suffixes) <= set(FIGURE_FORMATS) else "output"
+            self.fail(
+                f"{clean(str(value))}: unknown {what} format {suffix or '(none)'!r}; use {choices}",
+                param,
+                ctx,
+            )
+
+
+class _Command(click.Command):
+    """A command whose output files are checked again once every parameter is read.
+
+    :class:`OutputPath` checks each output as it is read; here, before the command
+    runs, each is also checked against the files the other parameters name (``run
+    s.yaml -o s.yaml`` is refused as writing over its input, before any work).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        outs = [p for p in self.params if isinstance(p.type, OutputPath)]
+        if outs:
+            names = {p.name for p in outs}
+            inputs = [
+                item
+                for name, v in ctx.params.items()
+                if name not in names
+                for item in (v if isinstance(v, tuple | list) else (v,))
+                if isinstance(item, str) and item and os.path.isfile(item)
+            ]
+            for p in outs:
+                v = ctx.params.get(p.name)
+                for item in v if isinstance(v, tuple | list) else (v,):
+                    if item:
+                        p.type.check(item, p, ctx, inputs=inputs)
+        return super().invoke(ctx)
+
+
+_Group.command_class = _Command
 
 
 class _LazyGroup(_Group):

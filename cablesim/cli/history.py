@@ -10,7 +10,7 @@ from rich.table import Table
 from cablesim import report as rep
 from cablesim._text import esc
 from cablesim.analyses import history as hist
-from cablesim.cli._base import _console, _echo, _echo_json
+from cablesim.cli._base import OutputPath, _console, _echo, _echo_json
 from cablesim.report.history import update_markdown
 
 
@@ -28,7 +28,7 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--markdown",
         "markdown",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(),
         help="Write the scores as Markdown into FILE, between its score markers "
         "(text outside them is kept), e.g. docs/validation.md.",
     )

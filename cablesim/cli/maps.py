@@ -12,7 +12,15 @@ from rich.table import Table
 from cablesim import maps, report
 from cablesim._text import esc
 from cablesim.analyses import depends as dep
-from cablesim.cli._base import _console, _echo, _echo_json, _load
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    TABLE_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json,
+    _load,
+)
 from cablesim.engine.simulate import simulate
 from cablesim.exceptions import CableSimError
 from cablesim.network import load_network
@@ -47,7 +55,7 @@ def register(cli: click.Group) -> None:
     @click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*FIGURE_FORMATS),
         default=None,
         help="Write the map to FILE (.png, .svg or .pdf); default network-<date>.png.",
     )
@@ -98,14 +106,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--map",
         "map_file",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*FIGURE_FORMATS),
         default=None,
         help="Draw what COUNTRY depends on to FILE (.png, .svg or .pdf).",
     )
     @click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*TABLE_FORMATS),
         default=None,
         help="Write the table to FILE (.csv or .json).",
     )

@@ -6,7 +6,16 @@ import click
 
 from cablesim import dataset, maps, report
 from cablesim.analyses import plan
-from cablesim.cli._base import _console, _echo, _echo_json, _echo_json_text, _load, _secho
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json,
+    _echo_json_text,
+    _load,
+    _secho,
+)
 from cablesim.exceptions import CableSimError
 from cablesim.network import load_network
 from cablesim.report import compare as rcompare
@@ -41,14 +50,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(".json", ".csv", ".md", ".markdown"),
         multiple=True,
         help="Write the comparison to FILE (.json, .csv or .md). Repeatable.",
     )
     @click.option(
         "--map",
         "map_file",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*FIGURE_FORMATS),
         help="Draw the map of the difference to FILE (.png, .svg or .pdf).",
     )
     @click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,7 +11,16 @@ import click
 from cablesim import maps, report
 from cablesim._format import plural
 from cablesim.analyses.timeline import simulate_timeline
-from cablesim.cli._base import _console, _echo, _echo_json_text, _load, cli
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    RESULT_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json_text,
+    _load,
+    cli,
+)
 from cablesim.engine.simulate import scenario_warnings, simulate
 from cablesim.exceptions import CableSimError, ScenarioError
 from cablesim.maps.timeline import default_region
@@ -24,7 +34,7 @@ from cablesim.scenario.noop_warnings import default_network_phrase
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*RESULT_FORMATS),
     multiple=True,
     help="Write the result to FILE (.json, .csv, .md, .html, .gpkg or .geojson by suffix). Repeatable.",
 )
@@ -34,19 +44,19 @@ from cablesim.scenario.noop_warnings import default_network_phrase
 @click.option(
     "--map",
     "map_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*FIGURE_FORMATS),
     help="Draw the impact map to FILE (.png, .svg or .pdf).",
 )
 @click.option(
     "--html",
     "html_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(".html", ".htm"),
     help="Write a self-contained HTML report to FILE.",
 )
 @click.option(
     "--plot",
     "plot_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*FIGURE_FORMATS),
     help="Timelines: chart of the worst-hit countries' loss over time (the measure of the tables).",
 )
 @click.option("--dpi", type=click.IntRange(30, 1200), default=None, help="Map resolution.")
@@ -85,6 +95,12 @@ def run(
             err=True,
         )
     if sc.is_timeline:
+        gis = [o for o in output if Path(o).suffix.lower() in (".gpkg", ".geojson")]
+        if gis:
+            raise CableSimError(
+                f"{gis[0]}: a timeline has no single impact layer; write .json, .csv, .md or "
+                ".html (or run one state of it as a scenario)"
+            )
         _run_timeline(
             sc,
             as_json=as_json,

@@ -15,7 +15,7 @@ from cablesim._text import esc
 from cablesim.analyses import risk
 from cablesim.analyses import sweep as sw
 from cablesim.analyses.sweep import minimal_cut
-from cablesim.cli._base import _console, _echo, _echo_json, _secho
+from cablesim.cli._base import TABLE_FORMATS, OutputPath, _console, _echo, _echo_json, _secho
 from cablesim.exceptions import CableSimError
 from cablesim.network import load_network
 
@@ -58,7 +58,7 @@ def _run_options(f):
         "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
     )(f)
     f = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
+        "-o", "--output", type=OutputPath(*TABLE_FORMATS), help="Write to FILE (.json or .csv)."
     )(f)
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
 
@@ -276,7 +276,7 @@ def register(cli: click.Group) -> None:
     )
     @click.option(
         "--faults-per-year",
-        type=click.FloatRange(min=0),
+        type=click.FloatRange(min=0, max=_limits.MAX_FAULTS_PER_YEAR),
         default=None,
         help="Faults a year over the network [175].",
     )
@@ -329,6 +329,14 @@ def register(cli: click.Group) -> None:
         within their documented spread instead, giving a band on each
         country's loss in that scenario.
         """
+        rate = risk.FAULTS_PER_YEAR if faults_per_year is None else faults_per_year
+        if not scenario and rate * years > _limits.MAX_FAULTS_PER_TRIAL:  # before any work
+            raise click.BadParameter(
+                f"{rate:g} faults a year for {years:g} years is {rate * years:,.0f} faults a "
+                f"period; the limit is {_limits.MAX_FAULTS_PER_TRIAL:,} (fewer --years or a "
+                "lower --faults-per-year)",
+                param_hint="'--faults-per-year' / '--years'",
+            )
         if scenario:
             res = risk.capacity_uncertainty(
                 scenario, trials=trials, seed=seed, workers=workers, scheduler=scheduler

@@ -170,6 +170,30 @@ class _Log:
             self.echo(msg)
 
 
+_ISO2_MISSING = {"FRA": "FR", "NOR": "NO"}
+"""ISO 3166-1 alpha-2 codes Natural Earth 1:50m marks "-99" (France and Norway: their units
+include overseas parts with codes of their own)."""
+
+
+def _iso2(value: Any, iso3: str = "") -> str:
+    """Natural Earth's ISO_A2 when it is a code ("-99" marks none; see :data:`_ISO2_MISSING`)."""
+    text = str(value or "")
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return text
+    return _ISO2_MISSING.get(iso3, "")
+
+
+def _other_names(row: Any) -> str:
+    """Natural Earth's ADMIN and NAME_LONG of a unit where they differ from NAME, '; '-joined."""
+    name = str(row["NAME"])
+    out = []
+    for col in ("ADMIN", "NAME_LONG"):
+        n = row.get(col)
+        if isinstance(n, str) and n.strip() and n != name and n not in out:
+            out.append(n.strip())
+    return "; ".join(out)
+
+
 def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
     """Natural Earth units -> countries table (merges and carve-outs applied).
 
@@ -193,6 +217,8 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
             {
                 "iso3": code,
                 "name": str(main["NAME"]),
+                "iso2": _iso2(main.get("ISO_A2"), code),
+                "other_names": _other_names(main),
                 "region": str(main["REGION_UN"]),
                 "subregion": str(main["SUBREGION"]),
                 "population": int(grp["POP_EST"].fillna(0).sum()),
@@ -225,6 +251,8 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
         df.loc[code] = {
             "iso3": code,
             "name": name,
+            "iso2": "",
+            "other_names": "",
             "region": parent_row["region"],
             "subregion": parent_row["subregion"],
             "population": 0,
@@ -343,6 +371,8 @@ def _landing_points(
             {
                 "iso3": code,
                 "name": name,
+                "iso2": "",
+                "other_names": "",
                 "region": parent["region"] if parent is not None else "",
                 "subregion": parent["subregion"] if parent is not None else "",
                 "population": 0,

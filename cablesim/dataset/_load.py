@@ -27,6 +27,10 @@ def manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     return read_manifest(data_dir(path))  # a broken manifest is a DataError naming the file
 
 
+_OPTIONAL_COUNTRY_COLUMNS = ("iso2", "other_names")
+"""Country columns a dataset built before them lacks (read as empty: no extra aliases)."""
+
+
 @functools.lru_cache(maxsize=4)
 def _load_cached(directory: str, mtime_key: float) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     tables: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
@@ -39,6 +43,10 @@ def _load_cached(directory: str, mtime_key: float) -> dict[str, gpd.GeoDataFrame
             tables[name] = gpd.read_parquet(file) if has_geo else pd.read_parquet(file)
         except Exception as exc:  # pragma: no cover - corrupt file
             raise DataError(f"cannot read {file}: {exc}") from exc
+        if name == "countries":  # a dataset built before the name columns: no extra aliases
+            for col in _OPTIONAL_COUNTRY_COLUMNS:
+                if col not in tables[name].columns:
+                    tables[name][col] = ""
         check_columns(name, file, tables[name])  # a dropped column, or another table's file
     return tables
 

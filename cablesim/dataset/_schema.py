@@ -38,6 +38,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "",
             "Short English name (Natural Earth NAME, or the ISO name for carved-out territories)",
         ),
+        C(
+            "iso2",
+            "str",
+            "",
+            "ISO 3166-1 alpha-2 code (Natural Earth ISO_A2); empty where none (carved-out territories)",
+        ),
+        C(
+            "other_names",
+            "str",
+            "",
+            "Other English names of the country (Natural Earth ADMIN and NAME_LONG where they "
+            "differ from name), '; '-separated; resolved as aliases",
+        ),
         C("region", "str", "", "UN region (Natural Earth REGION_UN)"),
         C("subregion", "str", "", "UN subregion (Natural Earth SUBREGION)"),
         C(

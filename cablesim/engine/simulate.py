@@ -216,7 +216,7 @@ class Result:
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country, by ISO3 code or name (``"EGY"``, ``"Egypt"``)."""
-        if iso3.upper() not in set(self.countries["iso3"]):
+        if not iso3.isascii() or iso3.upper() not in set(self.countries["iso3"]):
             with contextlib.suppress(UnknownCountryError):  # country_record names it
                 iso3 = self.network.resolve_country(iso3)
         return country_record(self.countries, iso3)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import measures as _measures
-from cablesim._format import fmt_tbps, md_table
+from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
 from cablesim.analyses.plan import Comparison, Resilience, hit_rows
 from cablesim.network import whatif as _whatif
@@ -43,9 +43,11 @@ def to_markdown(comp: Comparison, *, limit: int = 30) -> str:
     """A Markdown report of a comparison."""
 
     out = [
-        f"# {comp.a.scenario.name}: {comp.label_a} vs {comp.label_b}",
+        f"# {md_escape(comp.a.scenario.name)}: {md_escape(comp.label_a)} vs "
+        f"{md_escape(comp.label_b)}",
         "",
-        "The same events on two networks. A = " + comp.label_a + ", B = " + comp.label_b + "; "
+        "The same events on two networks. A = " + md_escape(comp.label_a) + ", B = "
+        f"{md_escape(comp.label_b)}; "
         f"loss_pct_a, loss_pct_b: {_head(comp)} on A and on B; d_loss_pct = loss on B minus "
         "loss on A in percentage points (negative: B fares better); remaining_tbps_a, "
         f"remaining_tbps_b: {_measures.label('remaining_tbps')} on A and on B.",
@@ -53,7 +55,8 @@ def to_markdown(comp: Comparison, *, limit: int = 30) -> str:
         "## Events",
         "",
     ]
-    out += [f"- {e.label}" for e in comp.a.scenario.events] + ["", "## Countries", ""]
+    out += [f"- {md_escape(e.label)}" for e in comp.a.scenario.events]
+    out += ["", "## Countries", ""]
     t = hit_rows(comp.table)
     cols = [
         "iso3",

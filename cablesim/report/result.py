@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import measures as _measures
-from cablesim._format import fmt_ms, fmt_tbps, md_table, plural, worst_region
+from cablesim._format import fmt_ms, fmt_tbps, md_escape, md_table, plural, worst_region
 from cablesim._text import esc
 from cablesim.engine import metrics
 from cablesim.engine.simulate import Result
@@ -194,9 +194,9 @@ def to_csv(result: Result) -> str:
 
 def _md_title(scenario: Scenario) -> list[str]:
     """The opening lines of a Markdown report: the scenario's name and description."""
-    out = [f"# {scenario.name}", ""]
+    out = [f"# {md_escape(scenario.name)}", ""]  # names are text, never markup
     if scenario.description:
-        out += [scenario.description.strip(), ""]
+        out += [md_escape(scenario.description.strip(), multiline=True), ""]
     return out
 
 
@@ -204,7 +204,7 @@ def _md_closing(warnings: Sequence[str], notes: Sequence[str]) -> list[str]:
     """The closing lines of a Markdown report: warnings (if any), assumptions, data credit."""
     out: list[str] = []
     if warnings:
-        out += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
+        out += ["## Warnings", ""] + [f"- {md_escape(w)}" for w in warnings] + [""]
     out += ["## Assumptions", ""] + [f"- {n}" for n in notes]
     out += ["", "Data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0), Natural Earth.", ""]
     return out
@@ -236,7 +236,7 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     ]
     for eff in result.failures.effects:
         out.append(
-            f"- {eff.event.label}: {plural(len(eff.segments), 'segment')}"
+            f"- {md_escape(eff.event.label)}: {plural(len(eff.segments), 'segment')}"
             + (f", {plural(len(eff.links), 'land link')}" if eff.links else "")
         )
     out += ["", "## Failed cables", ""]

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import measures as _measures
-from cablesim._format import fmt_tbps, md_table
+from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
 from cablesim.analyses.timeline import TimelineResult, TimelineState
 from cablesim.report.result import (
@@ -91,8 +91,8 @@ def to_markdown(tl: TimelineResult, *, limit: int = 25, explanation: str | None 
         "",
     ]
     for st in tl.states:
-        out += [f"## {st.start} (day {st.day}): {st.label}", ""]
-        out += [f"- {c}" for c in _what_changed(tl, st)] + [""]
+        out += [f"## {st.start} (day {st.day}): {md_escape(st.label)}", ""]
+        out += [f"- {md_escape(c)}" for c in _what_changed(tl, st)] + [""]
         out += [summary_paragraph(st.result), ""]
         aff = st.result.affected[list(STATE_COLUMNS)]
         if len(aff):

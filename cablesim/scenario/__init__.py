@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cablesim import _limits
 from cablesim._lookup import suggestions_budget
 from cablesim.exceptions import (
     CableSimError,
@@ -50,7 +51,13 @@ from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
 from cablesim.network import whatif as _whatif
 from cablesim.scenario import _add, _compare, _landlink, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
-from cablesim.scenario._checker import _Checker, _in_line_order, _place_center
+from cablesim.scenario._checker import (
+    _Checker,
+    _in_line_order,
+    _place_center,
+    _place_error,
+    flow_split_hint,
+)
 from cablesim.scenario._model import (
     DEFAULT_CORE,
     DEFAULT_RADIUS_KM,
@@ -63,7 +70,25 @@ from cablesim.scenario._model import (
     Event,
     Scenario,
 )
-from cablesim.scenario._parse import _Doc, _parse_yaml, read_document
+from cablesim.scenario._parse import (
+    FORMATS as FORMATS,
+)
+from cablesim.scenario._parse import (
+    _Doc,
+    _parse,
+)
+from cablesim.scenario._parse import (
+    _parse_yaml as _parse_yaml,
+)
+from cablesim.scenario._parse import (
+    check_document as check_document,
+)
+from cablesim.scenario._parse import (
+    parse_text as parse_text,
+)
+from cablesim.scenario._parse import (
+    read_document as read_document,
+)
 
 # ------------------------------------------------------------------------------ YAML with lines
 
@@ -81,9 +106,14 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         )
     ):
         got = list(item) if isinstance(item, dict) else item
+        split = ""
+        if isinstance(item, dict) and len(item) == 2:
+            (k0, v0), (k1, v1) = item.items()
+            split = flow_split_hint((k0, v0), k1, v1) if k0 in EVENT_KINDS else ""
         ck.err(
             path,
-            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}",
+            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}"
+            + split,
         )
         return None
     if isinstance(item, dict) and len(item) > 1:
@@ -151,15 +181,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
                 params["near"] = ("chokepoint", net.resolve_chokepoint(near))
             else:
                 try:
+                    _limits.check_name(near, "chokepoint or landing point")
                     params["near"] = ("landing_point", net.resolve_landing_point(near))
-                except UnknownNameError:
-                    choices = list(net.chokepoints["chokepoint_id"]) + list(
-                        net.all_landing_points["landing_point_id"]
-                    )
-                    ck.err(
-                        (*p, "near"),
-                        str(UnknownNameError(near, choices, kind="chokepoint or landing point")),
-                    )
+                except UnknownNameError as exc:
+                    ck.err((*p, "near"), _place_error(net, near, exc))
                     ok = False
         elif isinstance(near, str):
             params["near"] = ("name", near)
@@ -334,6 +359,7 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     )
     n_before = len(ck.problems)
     as_of = ck.date(data["as_of"], ("as_of",)) if data.get("as_of") is not None else None
+    as_of_ok = len(ck.problems) == n_before  # names resolve whatever else is wrong: one pass
     opts = data.get("options") or {}
     capacity = "lit"
     if isinstance(opts, dict) and "capacity" in opts:
@@ -342,7 +368,7 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if isinstance(opts, dict) and "measure" in opts:
         measure = ck.choice(opts["measure"], MEASURES, ("options", "measure")) or "traffic"
     net = network
-    if resolve and net is None and len(ck.problems) == n_before:
+    if resolve and net is None and as_of_ok:
         try:
             net = load_network(as_of, capacity=capacity)
         except DataError:
@@ -367,7 +393,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
                     for i, c in enumerate(raw)
                 ]
                 core = tuple(
-                    dict.fromkeys(c.upper() if c and not ck.net else c for c in codes if c)
+                    dict.fromkeys(
+                        c.upper() if c and c.isascii() and not ck.net else c for c in codes if c
+                    )
                 )
         if "backhaul" in opts:
             backhaul = (
@@ -379,8 +407,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if (
         data.get("add") is not None
     ):  # what-if cables (cablesim.network.whatif): events may name them
+        n_add = len(ck.problems)
         add = _add.validate_add(ck, data["add"], ("add",))
-        if add and ck.net is not None and not ck.problems:
+        if add and ck.net is not None and len(ck.problems) == n_add:
             try:
                 ck.net = _whatif.extend(ck.net, add)
             except CableSimError as exc:
@@ -391,6 +420,12 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         ck.err(("events",), "is required: a list of one or more events")
     elif not isinstance(events_raw, list) or not events_raw:
         ck.err(("events",), "must be a list of one or more events")
+    elif len(events_raw) > _limits.MAX_EVENTS:  # a bound on work, before any name is looked up
+        ck.err(
+            ("events",),
+            f"{len(events_raw):,} events; the limit is {_limits.MAX_EVENTS:,} per scenario "
+            "(split the scenario, or cut many cables in one event: cut: {cables: [...]})",
+        )
     else:
         for i, item in enumerate(events_raw):
             ev = _event(ck, item, ("events", i))
@@ -427,6 +462,7 @@ def validate_mapping(data: Mapping[str, Any], source: str, network=None) -> Scen
     Like :func:`load_scenario` on a dict, for a document another module built
     (a variant of a scenario, for instance).
     """
+    check_document(data, source)
     return _validate(_Doc(dict(data), {}, source), network)
 
 
@@ -460,9 +496,10 @@ def load_scenario(
     'tonga-cable'
     """
     if isinstance(source, Mapping):
+        check_document(source, "<dict>")  # the gate's limits, as for a file
         doc = _Doc(dict(source), {}, "<dict>")
     elif isinstance(source, str) and "\n" in source:
-        doc = _parse_yaml(source, "<string>")
+        doc = _parse(source, "yaml", "<string>")
     else:
         doc = read_document(find_scenario(source))
     return _validate(doc, network, resolve=resolve)

@@ -119,6 +119,25 @@ def _nearest_km(network: Network, cable_id: str, lat: float, lon: float) -> floa
     return best
 
 
+def _swapped_hint(
+    network: Network, label: str, lat: float, lon: float, radius_km: float, cables=None
+) -> str | None:
+    """One warning when [lat, lon] fails nothing but [lon, lat] would: the two swapped."""
+    if abs(lon) > 90 or lat == lon:
+        return None
+    segs = _query(network, circle(lat, lon, radius_km), cables)  # centre at (lat=lon, lon=lat)
+    if not segs:
+        return None
+    names = dict(zip(network.cables["cable_id"], network.cables["name"], strict=True))
+    hit = list(dict.fromkeys(names.get(s.split("#")[0], s.split("#")[0]) for s in segs))
+    shown = ", ".join(hit[:4]) + (f" and {len(hit) - 4} more" if len(hit) > 4 else "")
+    return (
+        f"{label}: fails nothing within {radius_km:g} km of [{lat:g}, {lon:g}] ([lat, lon]), "
+        f"but at [{lon:g}, {lat:g}] it would cut {shown}: lat and lon swapped? "
+        f"write [{lon:g}, {lat:g}]"
+    )
+
+
 def event_effect(network: Network, event: Event) -> EventEffect:
     """Return what one event fails on ``network``."""
     k, p = event.kind, event.params
@@ -127,7 +146,10 @@ def event_effect(network: Network, event: Event) -> EventEffect:
             lat, lon = p["center"]
             shape = circle(lon, lat, p["radius_km"])
             segs = tuple(_query(network, shape))
-            warn = () if segs else (_noop.nothing_failed_warning(network, event.label, lat, lon),)
+            warn = ()
+            if not segs:
+                swapped = _swapped_hint(network, event.label, lat, lon, p["radius_km"])
+                warn = (swapped or _noop.nothing_failed_warning(network, event.label, lat, lon),)
             return EventEffect(event, segs, shape=shape, warnings=warn)
         near = p["near"]
         if near[0] == "point":
@@ -160,6 +182,10 @@ def event_effect(network: Network, event: Event) -> EventEffect:
                 )
         if not segs and not warnings:
             warnings.append(_noop.nothing_failed_warning(network, event.label, lat, lon))
+        if not segs and present and near[0] == "point":  # one hint instead of one per cable
+            swapped = _swapped_hint(network, event.label, lat, lon, p["radius_km"], present)
+            if swapped:
+                warnings = [w for w in warnings if "not in service" in w] + [swapped]
         return EventEffect(event, tuple(segs), shape=shape, warnings=tuple(warnings))
     if k == "chokepoint":
         cp = network.chokepoints

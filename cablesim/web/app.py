@@ -47,8 +47,9 @@ What a hostile page or a careless client cannot do (issue 24):
   :data:`BODY_TIMEOUT_S`; JSON is checked for nesting (:data:`MAX_JSON_DEPTH`)
   before it is parsed, every text in a scenario for its length
   (:data:`MAX_NAME_CHARS`, :data:`MAX_TEXT_CHARS`) before any name is matched,
-  uploads go through the CLI's YAML reader (size, depth, alias expansion,
-  merge keys and duplicate keys refused). Computation runs in a pool of
+  uploads go through the input gate of the CLI's files
+  (:func:`cablesim.scenario.parse_text`: size, depth, alias expansion, merge
+  keys and duplicate keys refused). Computation runs in a pool of
   :data:`WORKERS` threads off the event loop, with at most :data:`QUEUE` more
   waiting (then 503 and ``Retry-After``) and a time budget
   (:data:`TIME_BUDGET_S`: then 503, the work finishing into the cache), so the
@@ -109,8 +110,13 @@ from cablesim.engine.simulate import simulate
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 from cablesim.report.explain import paragraphs
-from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
-from cablesim.scenario import _parse as _scenario_parse
+from cablesim.scenario import (
+    DEFAULT_CORE,
+    Scenario,
+    bundled_scenarios,
+    load_scenario,
+    parse_text,
+)
 from cablesim.web._catalog import catalog
 
 log = logging.getLogger("cablesim.web")
@@ -333,20 +339,17 @@ def _parse_json(raw: bytes) -> dict[str, Any]:
 def _parse_upload(raw: bytes) -> dict[str, Any]:
     """The scenario document of an uploaded YAML file.
 
-    The one place the web app reads YAML, with the rules of the CLI's reader
-    (:mod:`cablesim.scenario._parse`, :mod:`cablesim._limits`): size, tabs, depth
+    The one place the web app reads YAML: through the input gate the CLI's files
+    go through (:func:`cablesim.scenario.parse_text`: size, encoding, tabs, depth
     and alias expansion checked on the event stream before anything is built,
-    then merge keys and duplicate keys refused; then the web app's own text and
-    value bounds. Raises :class:`BadRequest` (or :class:`~cablesim.exceptions.ScenarioError`,
-    answered 400) with a one-line message.
+    merge keys and duplicate keys refused, keys and texts bounded), then the web
+    app's own, tighter text and value bounds (:func:`_check_values`). Raises
+    :class:`BadRequest` or :class:`~cablesim.exceptions.ScenarioError` (answered
+    400) with a one-line message.
     """
     if len(raw) > MAX_BODY_BYTES:
         raise BadRequest(f"request too large: the limit is {MAX_BODY_BYTES // 1024} KiB", 413)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("the uploaded file is not UTF-8 text") from None
-    data = _scenario_parse._parse_yaml(text, "uploaded file").data
+    data = parse_text(raw, fmt="yaml", source="uploaded file")
     _check_values(data, "uploaded file")
     return data
 
