@@ -34,7 +34,7 @@ import pandas as pd
 from cablesim._format import worst_region
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
-from cablesim.exceptions import ScenarioError
+from cablesim.exceptions import CableSimError, ScenarioError
 from cablesim.network import load_network
 from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
 from cablesim.simulate import Result, simulate
@@ -133,6 +133,7 @@ class HistoryReport:
 
     events: list[EventScore] = field(default_factory=list)
     sensitivity: list = field(default_factory=list)  # (target, reached, summary) per value
+    fit: Any = None  # a FitReport, when one was run
 
     def summary(self) -> dict[str, Any]:
         reported = sum(len(e.table) for e in self.events)
@@ -326,6 +327,12 @@ EVENTS_FILE = Path("shared") / "data" / "events" / "events.yaml"
 """Where the shared incidents live, relative to a directory above the project (the
 raw sources beside the checkout, as for ``cablesim data build --source ../shared/data``)."""
 
+MIN_CUT_RADIUS_KM = 100.0
+"""Smallest circle (km) around a reported cut location in which a named cable is cut
+(:func:`event_scenario`): the sources' locations are mostly the nearest landing point
+or a midpoint estimate (``latlon_basis``), and a cut reported "near" a landing is
+mostly on the trunk offshore, not only on the landing's branch."""
+
 _COUNTRY_LISTS = ("countries_total_loss", "countries_degraded", "countries_reported_unaffected")
 
 
@@ -360,7 +367,7 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         raise ScenarioError(f"{p}: larger than 20 MB; not an events file")
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
         raise ScenarioError(f"{p}: not valid YAML: {exc}") from None
     events = doc.get("events") if isinstance(doc, dict) else doc
     if not isinstance(events, list) or not events:
@@ -478,9 +485,9 @@ def _fact_country(network, fact: dict[str, Any]) -> str | None:
 def _first_pct(fact: dict[str, Any]) -> float | None:
     """A fact's first stated (not estimated) percentage: its row of a per-country table."""
     for m in fact.get("metrics") or []:
-        if isinstance(m, dict) and m.get("unit") == "%" and not m.get("is_estimate"):
-            if isinstance(m.get("value"), int | float):
-                return float(m["value"])
+        ok = isinstance(m, dict) and m.get("unit") == "%" and not m.get("is_estimate")
+        if ok and isinstance(m.get("value"), int | float):
+            return float(m["value"])
     return None
 
 
@@ -489,7 +496,8 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
 
     The named cables in service at the date are cut near the nearest reported cut
     location that has coordinates (a circle reaching 10 km past the cable's closest
-    approach: the cable's nearest segments, not the whole cable); a cable with no
+    approach, at least :data:`MIN_CUT_RADIUS_KM`: its segments near the location, not
+    the whole cable); a cable with no
     located cut is cut whole. Countries are matched by name; regions and places inside
     a country ("Shetland (United Kingdom)") and facts of unknown severity are not
     scored, and said so.
@@ -513,7 +521,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         if not cid:
             try:
                 cid = net.resolve_cable(str(c.get("name")))
-            except Exception:  # noqa: BLE001 - any lookup failure: not in the network
+            except CableSimError:  # an unknown name: not in the network
                 skipped.append(f"cable {c.get('name')!r}: not in the network")
                 continue
         if cid not in active:
@@ -527,7 +535,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         if not np.isfinite(km):
             whole.append(cid)
             continue
-        radius = float(np.ceil(km)) + 10.0
+        radius = max(float(np.ceil(km)) + 10.0, MIN_CUT_RADIUS_KM)
         cuts.setdefault((k, radius), []).append(cid)
     events: list[dict[str, Any]] = []
     for (k, radius), ids in sorted(cuts.items()):
@@ -643,7 +651,9 @@ def _incident(score: EventScore) -> _Incident:
         nodes = set(comp.node_ids[comp.country_nodes[c]])
         if nodes and nodes <= lost_nodes:
             lost |= comp.task_country == i
-    kept = _traffic.first_days_kept(m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost)
+    kept = _traffic.first_days_kept(
+        m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost
+    )
     cdf = res.countries.set_index("iso3")
     return _Incident(
         score=score,
