@@ -250,6 +250,32 @@ class Network:
             ),
         )
 
+    def land_links_between(self, a: str, b: str) -> list[str]:
+        """Ids of the land links in service between the countries ``a`` and ``b`` (ISO3)."""
+        t = self.terrestrial_links
+        fa, tb = t["from_iso3"].to_numpy(), t["to_iso3"].to_numpy()
+        mask = ((fa == a) & (tb == b)) | ((fa == b) & (tb == a))
+        return t.loc[mask, "link_id"].tolist()
+
+    def land_link_neighbours(self, iso3: str) -> list[str]:
+        """The countries joined to ``iso3`` by a land link in service (sorted ISO3 codes)."""
+        t = self.terrestrial_links
+        out = set(t.loc[t["from_iso3"] == iso3, "to_iso3"]) | set(
+            t.loc[t["to_iso3"] == iso3, "from_iso3"]
+        )
+        return sorted(out)
+
+    def resolve_land_link(self, link_id: str) -> str:
+        """Return the id of a land link in service (``sourced:terr-56-almaty-urumqi``,
+        ``border:CHN-PAK:0``; case-insensitive)."""
+        ids = {str(i).lower(): i for i in self.terrestrial_links["link_id"]}
+        key = str(link_id).strip().lower()
+        if key in ids:
+            return ids[key]
+        raise UnknownNameError(
+            link_id, list(ids.values()), kind=f"land link in service at {self.as_of}"
+        )
+
     def name_index(self, kind: str):
         """The alias index (:mod:`cablesim._names`) of ``kind``, built once per network."""
         return self.memo(f"names:{kind}", lambda: _names.build_index(self, kind))
@@ -675,6 +701,22 @@ def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:
     return float(min(1.0, math.exp(-years * math.log1p(lit_model(cables).growth))))
 
 
+def land_links_in_service(links: pd.DataFrame, as_of: dt.date) -> np.ndarray:
+    """Boolean mask of the land links in service at ``as_of``.
+
+    A dated link (``service_date``, from the service year of
+    :mod:`cablesim.dataset._landdates`) is in service from that date on; an undated
+    one (no ``service_date``, or a table without the column) is assumed in service
+    at every date.
+    """
+    if "service_date" not in links.columns:
+        return np.ones(len(links), dtype=bool)
+    start = pd.to_datetime(links["service_date"], errors="coerce")
+    valid = start.notna().to_numpy()
+    days = np.where(valid, start.to_numpy(dtype="datetime64[D]"), np.datetime64("1900-01-01"))
+    return days <= np.datetime64(as_of, "D")
+
+
 def filter_network(
     tables: dict[str, gpd.GeoDataFrame],
     as_of: dt.date,
@@ -683,7 +725,8 @@ def filter_network(
     info: dict[str, Any] | None = None,
     capacity: str = "lit",
 ) -> Network:
-    """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``).
+    """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``)
+    and the land links in service then (:func:`land_links_in_service`).
 
     With ``capacity="lit"`` (default) a cable's ``capacity_tbps`` is its
     estimated lit capacity at ``as_of`` (:func:`lit_capacity`); with
@@ -713,6 +756,7 @@ def filter_network(
     cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
     segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
     links = tables["terrestrial_links"]
+    links = links[land_links_in_service(links, as_of)].reset_index(drop=True)
     scale = land_link_scale(base_cables, as_of)
     if scale < 1.0:
         # whole Gbit/s (the engine's unit), at least 1

@@ -20,7 +20,7 @@ from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownCountryError
-from cablesim.network import Network, load_network
+from cablesim.network import Network, land_links_in_service, load_network
 from cablesim.scenario import Scenario, load_scenario
 
 
@@ -61,7 +61,8 @@ def assumptions(
             if scale < 1
             else ""
         )
-        + ".",
+        + "."
+        + _land_dates_note(network),
         f"The core ('the global internet'): {', '.join(scenario.core)}, grouped by UN region. "
         "Capacity to the core is the mean over the core regions of the maximum flow from a "
         "country's nodes to the region's hub countries (other than itself), counting only routes "
@@ -82,9 +83,26 @@ def assumptions(
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
         f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
         "Segments fail where their drawn route meets an event's area; land links fail only when a "
-        "country is lost. Satellite backup and rerouting agreements are not modelled.",
+        "country is lost or a land_link event cuts them. Satellite backup and rerouting agreements are not modelled.",
         *_whatif_notes(network),
     ]
+
+
+def _land_dates_note(network: Network) -> str:
+    """The sentence on the land links' service dates (empty for tables without them)."""
+    links = network.terrestrial_links
+    if "service_date" not in links.columns:
+        return ""
+    dated = int(links["service_date"].notna().sum())
+    catalog = (network.catalog or {}).get("terrestrial_links")
+    later = 0
+    if catalog is not None and "service_date" in catalog.columns:
+        later = len(catalog) - int(land_links_in_service(catalog, network.as_of).sum())
+    return (
+        f" {dated} of them are dated (the year the first fibre on the route entered service, "
+        f"sourced; from 1 July of it){f' and {later} more enter service later' if later else ''}; "
+        f"the other {len(links) - dated} are undated and assumed in service at every date."
+    )
 
 
 def _capacity_note(network: Network, n_early: int) -> str:

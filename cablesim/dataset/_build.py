@@ -31,7 +31,7 @@ import shapely.ops
 
 from cablesim import _io as _safeio
 from cablesim._geo import circle, haversine_km
-from cablesim.dataset import _reference, _severed
+from cablesim.dataset import _landdates, _reference, _severed
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
 from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, COHERENT_RETROFIT_YEAR, _norm
 from cablesim.dataset._schema import TABLES, markdown_table
@@ -725,7 +725,7 @@ def _terrestrial(
         f"terrestrial: {int((out['kind'] == 'sourced').sum())} sourced cross-border links, "
         f"{int((out['kind'] == 'border').sum())} assumed border links"
     )
-    return out
+    return _landdates.date_links(out, _landdates.read_service_dates(source), log)
 
 
 BORDER_POOL_MIN = 5
@@ -940,6 +940,7 @@ def build(
             "naturalearth": "Natural Earth 1:50m Admin 0 countries (public domain)",
             "capacity": "Published cable capacities with cited sources, and a documented fallback estimate",
             "severed": "Severed (MIT licence, 2026): the 2026 layer (cables in service in early 2026), sourced cable capacities and cross-border terrestrial links",
+            "landlinks": "Land-link service dates (landlinks/service_dates.csv of the shared sources): the year the first fibre on 34 cross-border routes entered service, each with its source",
         },
         "assumptions": {
             "border_link_tbps_fallback": BORDER_LINK_TBPS,
@@ -1095,6 +1096,11 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  TeleGeography's map data as of early 2026): the 2026 layer (cables in service in early",
         "  2026 with their routes, RFS years and station slugs), sourced capacities of cables that",
         "  have no published figure above, and sourced cross-border terrestrial links.",
+        "- **Land-link service dates** (`landlinks/service_dates.csv` of the project's shared",
+        "  sources, collected for cablesim in 2026 from public pages: news, operator releases,",
+        "  the Severed records): the year the first fibre on 34 cross-border routes entered",
+        "  service, each with its basis, a short verbatim quote and the source URL (kept in each",
+        "  link's `service_source`).",
         "",
         *_severed.readme_section(info),
         "## Counts",
@@ -1143,6 +1149,16 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  basis are in each link's `source`). All land-link figures describe lit capacity in",
         "  early 2026; networks of earlier dates shrink them at the lit-capacity growth rate",
         "  (see `cablesim.network.land_link_scale`).",
+        "- **Land-link service dates**: a row of `landlinks/service_dates.csv` with a Severed id",
+        "  dates that link; a row naming two countries (a border route not in the Severed file)",
+        "  dates every land link between them (the assumed border link, or the sourced link);",
+        "  where several rows date one link the earliest holds (the first fibre on that border;",
+        "  later routes are named in `service_source`). `service_date` is 1 July of the year.",
+        "  A network holds a dated link from that date only (`cablesim.network.land_links_in_service`):",
+        "  a network of 2005 has no Kazakhstan-China link (2012). **Undated links** (no row:",
+        "  most sourced links, domestic-to-domestic backbones of neighbouring countries and old",
+        "  European bundles, and the assumed border links of borders with no dated route) are",
+        "  assumed in service at every date; only their capacity shrinks for earlier dates.",
         "- **Chokepoints**: polygons drawn from coordinates in `cablesim/_chokepoints.py`, each",
         "  citing what defines it.",
         "",

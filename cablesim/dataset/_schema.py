@@ -294,6 +294,36 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ),
         C("source", "str", "", "Source text and URL, or the assumption"),
         C(
+            "service_year",
+            "int",
+            "year",
+            "Year the first fibre on the route entered service (landlinks/service_dates.csv); "
+            "empty where undated",
+            nullable=True,
+        ),
+        C(
+            "service_date",
+            "date",
+            "",
+            "1 July of service_year: a network holds the link from this date; empty: undated, "
+            "assumed in service at every date",
+            nullable=True,
+        ),
+        C(
+            "service_basis",
+            "str",
+            "",
+            "'severed-source' | 'source' | 'estimate' (how the year is known); empty where undated",
+            nullable=True,
+        ),
+        C(
+            "service_source",
+            "str",
+            "",
+            "The dated route, its quote and URL (and later routes on the same border)",
+            nullable=True,
+        ),
+        C(
             "geometry",
             "geometry",
             "degrees (EPSG:4326)",
