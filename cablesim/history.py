@@ -611,6 +611,7 @@ FIT_GRID: dict[str, tuple[float, ...]] = {
     "protected_high": tuple(round(0.1 * i, 1) for i in range(11)),
     "protected_other": tuple(round(0.1 * i, 1) for i in range(11)),
     "busy_hour": (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0),
+    "protected_hub": (0.0, 0.25, 0.5, 0.75, 1.0),
 }
 """The coarse grid of the fitted parameters of the first-days rule
 (:func:`cablesim.engine.traffic.first_days`): every combination is scored."""
@@ -626,7 +627,7 @@ class _Incident:
 
     score: EventScore
     d: np.ndarray  # demand per task
-    kept: np.ndarray  # traffic on surviving circuits per task
+    kept: np.ndarray  # traffic on surviving circuits per task (x each protected_hub value)
     high: np.ndarray
     sat: np.ndarray
     task_country: np.ndarray
@@ -635,9 +636,10 @@ class _Incident:
     isolated: np.ndarray  # per country (param-independent)
     was_isolated: np.ndarray
     lost: np.ndarray  # per task: its country is lost
+    hubs: tuple[float, ...] = ()  # the protected_hub values of ``kept``'s columns
 
 
-def _incident(score: EventScore) -> _Incident:
+def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
     from cablesim import metrics
 
     res = score.result
@@ -651,8 +653,14 @@ def _incident(score: EventScore) -> _Incident:
         nodes = set(comp.node_ids[comp.country_nodes[c]])
         if nodes and nodes <= lost_nodes:
             lost |= comp.task_country == i
-    kept = _traffic.first_days_kept(
-        m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost
+    kept = np.stack(
+        [
+            _traffic.first_days_kept(
+                m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost, hub=h
+            )
+            for h in hubs
+        ],
+        axis=1,
     )
     cdf = res.countries.set_index("iso3")
     return _Incident(
@@ -667,18 +675,22 @@ def _incident(score: EventScore) -> _Incident:
         isolated=cdf.loc[comp.countries, "isolated"].to_numpy(dtype=bool),
         was_isolated=cdf.loc[comp.countries, "was_isolated"].to_numpy(dtype=bool),
         lost=lost,
+        hubs=tuple(hubs),
     )
 
 
 def _grid_points(grid: dict[str, tuple[float, ...]]) -> np.ndarray:
-    """Every combination of the grid: P x 3 (protected_high, protected_other, busy_hour)."""
+    """Every combination of the grid: P x 4 (the parameters of :data:`FIT_GRID`, in order)."""
     mesh = np.meshgrid(*(np.asarray(grid[k], float) for k in FIT_GRID), indexing="ij")
     return np.stack([a.ravel() for a in mesh], axis=1)
 
 
 def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
     """Countries x P: first-days loss (percent) at every parameter point, vectorised."""
-    d, k = inc.d[:, None], np.minimum(inc.kept, inc.d)[:, None]
+    hubs = np.asarray(inc.hubs, float)
+    col = np.abs(pts[:, 3][:, None] - hubs[None, :]).argmin(axis=1)
+    d = inc.d[:, None]
+    k = np.minimum(inc.kept[:, col], d)
     prot = np.where(inc.high[:, None], pts[None, :, 0], pts[None, :, 1])
     scale = np.maximum(pts[None, :, 2], _traffic._EPS) * inc.u
 
@@ -840,7 +852,7 @@ def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None)
     grid = grid or FIT_GRID
     pts = _grid_points(grid)
     names = tuple(FIT_GRID)
-    incs = [_incident(e) for e in report.events]
+    incs = [_incident(e, grid["protected_hub"]) for e in report.events]
     parts = [_counts(i, pts) for i in incs]
     whole = _aggregate(parts)
     best_j = int(np.argmax(whole["objective"]))

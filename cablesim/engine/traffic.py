@@ -107,6 +107,11 @@ BUSY_HOUR = 2.0
 the mean. The sourced peak over mean utilization is 0.55 / 0.275 = 2
 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). A country whose usable capacity falls
 below its busy-hour traffic loses the excess (users see a severe slowdown)."""
+PROTECTED_HUB = 0.5
+"""FITTED (as :data:`PROTECTED_HIGH`): the share of the traffic on circuits broken
+*beyond* the far-end city of a country's own system (where the buyer's circuit ends and
+the hub's carriers take the traffic on, e.g. Fujairah, Mumbai, Marseille) that those
+carriers restore in the first days from their own protection and other capacity."""
 SMALL_TERRITORY_KM2 = 1000.0
 """Countries smaller than this (land area, km²) with a land link (Gibraltar, Monaco,
 San Marino, Andorra, the Vatican, Liechtenstein, Macao...) are served over land: their
@@ -152,6 +157,7 @@ class Model:
     achieved: float  # the intact network's mean utilization with this demand
     high_income: np.ndarray  # per task: its country is a high-income market
     satellite: np.ndarray  # per task: no sourced capacity (served by satellite in the first days)
+    first_leg: np.ndarray  # per hop of every route (routes.idx): on the route's first system
     route_cache: dict = field(default_factory=dict, repr=False)
 
 
@@ -426,12 +432,45 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
         achieved=float((x0 * hops).sum() / total_cap),
         high_income=_high_income(comp),
         satellite=satellite,
+        first_leg=_first_leg(comp, routes),
     )
     # what the intact network carries: all of it
     m.served0["immediate"] = immediate(m, comp.edge_cap)
     m.served0["rerouted"] = m.served0["immediate"].copy()
     comp._traffic[u] = m
     return m
+
+
+def _first_leg(comp: _engine.Compiled, r: Routes) -> np.ndarray:
+    """Per hop of every route (``r.idx``): whether it lies on the route's first system.
+
+    The first leg is the longest prefix of the route that one cable system (or land
+    link) carries on every pair: the circuit its buyer holds from its landing to the
+    far-end city of that system.
+    """
+    out = np.zeros(len(r.idx), dtype=bool)
+    if not r.n:
+        return out
+    alive = _pair_cable(comp, comp.edge_cap).tocsr()
+    alive.data = (alive.data > 0).astype(float)
+    alive.eliminate_zeros()
+    lens = np.diff(r.ptr)
+    common = alive[r.idx[r.ptr[:-1]] // 2]  # paths x systems
+    out[r.ptr[:-1]] = True
+    going = np.ones(r.n, dtype=bool)
+    for j in range(1, int(lens.max())):
+        rows = np.flatnonzero(going & (lens > j))
+        if not len(rows):
+            break
+        nxt = common[rows].multiply(alive[r.idx[r.ptr[rows] + j] // 2]).tocsr()
+        still = np.asarray(nxt.getnnz(axis=1)).ravel() > 0
+        out[r.ptr[rows[still]] + j] = True
+        going[:] = False
+        going[rows[still]] = True
+        common = sp.lil_matrix(common.shape)
+        common[rows[still]] = nxt[still]
+        common = common.tocsr()
+    return out
 
 
 def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> np.ndarray:
@@ -509,7 +548,9 @@ def _tiers(comp: _engine.Compiled, r: Routes) -> tuple[np.ndarray, np.ndarray]:
     unsourced = _path_min(r, sourced) < r.width * (1 - 1e-9)
     land_first = land[r.idx[r.ptr[:-1]]] > 0
     direct = _single_system(comp, r, comp.edge_cap)
-    own = (direct | land_first) & ~unsourced
+    # capacity is bought as circuits from the country's landing on its own systems (and
+    # sourced land links) to the far-end cities of those systems, and on from there
+    own = (direct | land_first | ~unsourced) & ~unsourced
     # small territories with a land link: served over land
     small = _small_territories(comp)[comp.task_country[r.task]]
     over_land = small & (any_land[r.idx[r.ptr[:-1]]] > 0)
@@ -554,7 +595,9 @@ def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarra
     return first_days(m, _kept(m, dc, broken))
 
 
-def _kept(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
+def _kept(
+    m: Model, dc: np.ndarray, broken: np.ndarray | None, hub: float | None = None
+) -> np.ndarray:
     """Per task (x K): the baseline traffic whose circuits survive (tasks x K, Tbit/s).
 
     A route's circuits are spread over the systems of its links in proportion to their
@@ -565,13 +608,32 @@ def _kept(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
     n_t, k = len(m.demand), dc.shape[1]
     if not r.n or not k:
         return np.zeros((n_t, k))
-    keep = _path_min(r, keep_share(m, dc))
+    keep = _route_keep(m, keep_share(m, dc), PROTECTED_HUB if hub is None else hub)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
     kept = m.x0[:, None] * keep
     cols = np.arange(k)[None, :]
     flat = (np.broadcast_to(r.task[:, None], kept.shape) * k + cols).ravel()
     return np.bincount(flat, weights=kept.ravel(), minlength=n_t * k).reshape(n_t, k)
+
+
+def _route_keep(m: Model, rho: np.ndarray, hub: float) -> np.ndarray:
+    """Per path (x K): the share of its baseline traffic kept in the first days.
+
+    ``rho``: per directed pair (x K), the share of its circuits that survive. On the
+    route's first system (its buyer's own circuit) nothing else restores a broken
+    circuit; beyond that system's far-end city the hub's carriers restore the share
+    ``hub`` of what breaks. The route keeps the smaller of the two.
+    """
+    r = m.routes
+    if not r.n:
+        return np.zeros((0, *np.shape(rho)[1:]))
+    vals = rho[r.idx]
+    first = m.first_leg.reshape((-1,) + (1,) * (vals.ndim - 1))
+    starts = r.ptr[:-1]
+    s_first = np.minimum.reduceat(np.where(first, vals, 1.0), starts, axis=0)
+    s_later = np.minimum.reduceat(np.where(first, 1.0, vals), starts, axis=0)
+    return np.minimum(s_first, 1.0 - (1.0 - hub) * (1.0 - s_later))
 
 
 def first_days(
@@ -612,6 +674,7 @@ def first_days_kept(
     *,
     comp_after: _engine.Compiled | None = None,
     lost_tasks: np.ndarray | None = None,
+    hub: float | None = None,
 ) -> np.ndarray:
     """Per task: the baseline traffic whose circuits survive a change (Tbit/s): the input
     of :func:`first_days` (which :func:`immediate_after` applies), for a fit that varies
@@ -622,7 +685,7 @@ def first_days_kept(
     if comp_after is not None and comp_after is not comp:
         t = _transit_through(m, _split_flow_nodes(comp, comp_after))
         broken = None if t is None else t[:, None]
-    kept = _kept(m, dc, broken)[:, 0]
+    kept = _kept(m, dc, broken, hub)[:, 0]
     if lost_tasks is not None and lost_tasks.any():
         kept = np.where(lost_tasks, 0.0, kept)
     return kept
