@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from cablesim._format import worst_region
 from cablesim.engine import flows as _engine
@@ -491,6 +492,36 @@ def _first_pct(fact: dict[str, Any]) -> float | None:
     return None
 
 
+def _branch_units(network, cable_id: str, lat: float, lon: float, radius: float) -> list[str]:
+    """Branching units whose trunk a cut near a landing also breaks.
+
+    When every segment of the cable within ``radius`` km of the location is a branch
+    from a landing inside the circle to a branching unit, the snapshot's schematic
+    route has drawn the unit far out to sea (hundreds of km): a cut reported near
+    the landing, not said to be on the branch, is taken on the trunk at that unit.
+    """
+    from cablesim._geo import haversine_km
+
+    segs = network.segments[network.segments["cable_id"] == cable_id]
+    lps = network.all_landing_points.set_index("landing_point_id").geometry
+    hit, units = [], []
+    for r in segs.itertuples():
+        xy = shapely.get_coordinates(r.geometry)
+        if len(xy) and float(np.min(haversine_km(xy[:, 0], xy[:, 1], lon, lat))) <= radius:
+            hit.append(r)
+    for r in hit:
+        ends = (str(r.from_node), str(r.to_node))
+        bu = [e for e in ends if e.startswith("bu:")]
+        land = [e for e in ends if not e.startswith("bu:")]
+        if len(bu) != 1 or len(land) != 1 or land[0] not in lps.index:
+            return []
+        p = lps[land[0]]
+        if float(haversine_km(p.x, p.y, lon, lat)) > radius:
+            return []
+        units.append(bu[0])
+    return sorted(set(units))
+
+
 def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scenario, list[str]]:
     """An incident of an events file as a history scenario, and what could not be placed.
 
@@ -516,6 +547,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     ]
     cuts: dict[tuple, list[str]] = {}
     whole: list[str] = []
+    trunk_at: list[tuple[str, str]] = []
     for c in event["cables"]:
         cid = c.get("tg_id")
         if not cid:
@@ -537,6 +569,9 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
             continue
         radius = max(float(np.ceil(km)) + 10.0, MIN_CUT_RADIUS_KM)
         cuts.setdefault((k, radius), []).append(cid)
+        text = " ".join([locs[k][2], str(c.get("note", ""))]).lower()
+        if "branch" not in text:
+            trunk_at.extend((cid, bu) for bu in _branch_units(net, cid, *locs[k][:2], radius))
     events: list[dict[str, Any]] = []
     for (k, radius), ids in sorted(cuts.items()):
         lat, lon, place = locs[k]
@@ -547,6 +582,19 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
                     "near": [lat, lon],
                     "radius_km": radius,
                     "label": (place or f"{lat}, {lon}")[:120],
+                }
+            }
+        )
+    bus = net.branching_units.set_index("node_id").geometry
+    for cid, bu in trunk_at:
+        pt = bus[bu]
+        events.append(
+            {
+                "cut": {
+                    "cables": [cid],
+                    "near": [round(pt.y, 4), round(pt.x, 4)],
+                    "radius_km": 1.0,
+                    "label": f"{cid}: trunk at the unit of the branch cut near the location",
                 }
             }
         )
