@@ -685,6 +685,7 @@ class _Incident:
     was_isolated: np.ndarray
     lost: np.ndarray  # per task: its country is lost
     hubs: tuple[float, ...] = ()  # the protected_hub values of ``kept``'s columns
+    avail: np.ndarray | None = None  # per task: capacity left on its routes
 
 
 def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
@@ -710,6 +711,8 @@ def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
         ],
         axis=1,
     )
+    avail = _traffic.first_days_avail(m, after.cap_after, comp_after=after.comp_after)
+    avail = np.where(lost, 0.0, avail)
     cdf = res.countries.set_index("iso3")
     return _Incident(
         score=score,
@@ -724,6 +727,7 @@ def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
         was_isolated=cdf.loc[comp.countries, "was_isolated"].to_numpy(dtype=bool),
         lost=lost,
         hubs=tuple(hubs),
+        avail=avail,
     )
 
 
@@ -743,7 +747,10 @@ def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
     scale = np.maximum(pts[None, :, 2], _traffic._EPS) * inc.u
 
     def served(kk: np.ndarray) -> np.ndarray:
-        s = np.maximum(np.minimum(d, (kk + prot * (d - kk)) / scale), kk)
+        s = np.minimum(d, (kk + prot * (d - kk)) / scale)
+        if inc.avail is not None:
+            s = np.minimum(s, kk + inc.avail[:, None])
+        s = np.maximum(s, kk)
         return np.where(inc.sat[:, None], d, s)
 
     now = np.where(inc.lost[:, None], 0.0, served(k))

@@ -92,17 +92,17 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED_HIGH = 0.5
+PROTECTED_HIGH = 0.1
 """FITTED (``cablesim history --fit``, leave-one-incident-out on the shared incidents):
 the share of its broken circuits' capacity that a country of a high-income market
 (World Bank groups 1-2) restores in the first days from protection or other capacity
 its operators already hold (restoration bought in advance, capacity spread over
 several systems). Not sourced: no public figure gives it."""
-PROTECTED_OTHER = 0.1
+PROTECTED_OTHER = 0.2
 """FITTED (as :data:`PROTECTED_HIGH`): the same share for every other market (upper-middle,
 lower-middle and low income, and territories without a group), which often buy one
 system and no restoration."""
-BUSY_HOUR = 2.0
+BUSY_HOUR = 2.5
 """FITTED (as :data:`PROTECTED_HIGH`), anchored on the sources: the busy-hour traffic over
 the mean. The sourced peak over mean utilization is 0.55 / 0.275 = 2
 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). A country whose usable capacity falls
@@ -592,7 +592,23 @@ def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarra
     ``dc``: directed pairs x K capacities; ``broken``: paths x K or ``None``.
     Returns tasks x K traffic served (Tbit/s).
     """
-    return first_days(m, _kept(m, dc, broken))
+    return first_days(m, _kept(m, dc, broken), avail=_avail(m, dc, broken))
+
+
+def _avail(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
+    """Per task (x K): the capacity left on its baseline routes (Tbit/s; summed over the
+    routes, so an upper bound where they share a link): what protection can restore
+    onto (an assumed border link, capacity nobody is known to hold, is not)."""
+    r = m.routes
+    n_t, k = len(m.demand), dc.shape[1]
+    if not r.n or not k:
+        return np.zeros((n_t, k))
+    left = np.where((m.x0 > _EPS)[:, None], _path_min(r, dc), 0.0)
+    if broken is not None:
+        left = np.where(broken, 0.0, left)
+    cols = np.arange(k)[None, :]
+    flat = (np.broadcast_to(r.task[:, None], left.shape) * k + cols).ravel()
+    return np.bincount(flat, weights=left.ravel(), minlength=n_t * k).reshape(n_t, k)
 
 
 def _kept(
@@ -640,6 +656,7 @@ def first_days(
     m: Model,
     kept: np.ndarray,
     *,
+    avail: np.ndarray | None = None,
     protected_high: float | None = None,
     protected_other: float | None = None,
     busy_hour: float | None = None,
@@ -654,7 +671,9 @@ def first_days(
     (:data:`BUSY_HOUR` times the mean) up to that usable capacity:
     ``served = min(D, (K + p (D - K)) / (busy_hour * u))`` with ``D`` its demand and
     ``K`` the traffic its surviving circuits carried. Nobody else restores its circuits;
-    tasks served by satellite (:func:`_tiers`) keep their traffic.
+    tasks served by satellite (:func:`_tiers`) keep their traffic. ``avail`` (per task,
+    Tbit/s): the capacity left on its routes, a ceiling on what protection restores (an
+    isolated country keeps nothing).
     """
     ph = PROTECTED_HIGH if protected_high is None else protected_high
     po = PROTECTED_OTHER if protected_other is None else protected_other
@@ -665,7 +684,23 @@ def first_days(
     kept = np.minimum(kept, d)
     usable = kept + prot * (d - kept)
     served = np.minimum(d, usable / (max(bh, _EPS) * m.utilization))
+    if avail is not None:  # protection restores onto capacity that survives, never more
+        served = np.minimum(served, kept + np.asarray(avail, dtype=float))
     return np.where(m.satellite.reshape(d.shape), d, np.maximum(served, kept))
+
+
+def first_days_avail(
+    m: Model, edge_cap: np.ndarray, *, comp_after: _engine.Compiled | None = None
+) -> np.ndarray:
+    """Per task: the capacity left on its routes after a change (Tbit/s), the ``avail``
+    of :func:`first_days`. Arguments as for :func:`served_after`."""
+    comp = m.comp
+    dc = directed_capacity(comp, edge_cap)[:, None]
+    broken = None
+    if comp_after is not None and comp_after is not comp:
+        t = _transit_through(m, _split_flow_nodes(comp, comp_after))
+        broken = None if t is None else t[:, None]
+    return _avail(m, dc, broken)[:, 0]
 
 
 def first_days_kept(
