@@ -841,6 +841,21 @@ def _aggregate(parts: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     return agg
 
 
+FIT_ANCHOR = {"protected_high": 0.5, "protected_other": 0.5, "busy_hour": 2.0, "protected_hub": 0.5}
+"""Where ties of the objective go: the point nearest these values (the busy-hour factor's
+sourced peak over mean, 2; the middle of the protection shares), in grid-range units."""
+
+
+def _best(objective: np.ndarray, pts: np.ndarray, grid: dict[str, tuple[float, ...]]) -> int:
+    """The grid point with the highest objective; ties to the one nearest :data:`FIT_ANCHOR`."""
+    obj = np.asarray(objective, dtype=float)
+    top = np.flatnonzero(obj >= obj.max() - 1e-12)
+    span = np.array([max(grid[k]) - min(grid[k]) or 1.0 for k in FIT_GRID])
+    anchor = np.array([FIT_ANCHOR[k] for k in FIT_GRID])
+    dist = (((pts[top] - anchor) / span) ** 2).sum(axis=1)
+    return int(top[np.argmin(dist)])
+
+
 @dataclass
 class FitReport:
     """The fit of the first-days parameters with leave-one-incident-out cross-validation."""
@@ -902,7 +917,7 @@ def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None)
     (vectorised over the points); the fit maximises the objective (:data:`RANK_WEIGHT`)
     over all incidents (in-sample) and, for each incident, over the others, the
     held-out incident then scored with those parameters (cross-validated). Ties go
-    to the point nearest the grid's middle... in grid order (the first best).
+    to the point nearest :data:`FIT_ANCHOR`.
     """
     grid = grid or FIT_GRID
     pts = _grid_points(grid)
@@ -910,11 +925,11 @@ def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None)
     incs = [_incident(e, grid["protected_hub"]) for e in report.events]
     parts = [_counts(i, pts) for i in incs]
     whole = _aggregate(parts)
-    best_j = int(np.argmax(whole["objective"]))
+    best_j = _best(whole["objective"], pts, grid)
     folds, held = [], []
     for k, inc in enumerate(incs):
         rest = _aggregate(parts[:k] + parts[k + 1 :])
-        j = int(np.argmax(rest["objective"]))
+        j = _best(rest["objective"], pts, grid)
         eid = str((inc.score.scenario.reported or {}).get("event_id"))
         folds.append((eid, dict(zip(names, pts[j].tolist(), strict=True))))
         held.append({key: np.asarray(v)[j : j + 1] for key, v in parts[k].items()})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -168,3 +169,49 @@ def test_cli_history_table_shows_the_worst_region():
     line = next(ln for ln in res.output.splitlines() if "Egypt (EGY)" in ln)
     assert "Europe" in line
     assert "Summary:" in res.output
+
+
+def test_events_file_errors_are_clear(tmp_path):
+    bad = tmp_path / "events.yaml"
+    bad.write_text(
+        "events:\n"
+        " - id: a\n   date: 2020-02-30x\n   cables: []\n"
+        "   countries_degraded: [{country: Kenya, severity: awful}]\n"
+        " - id: a\n   date: 2020-01-01\n   cables: [{tg_id: x}]\n"
+        "   cut_locations: [{lat: 95, lon: 0}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(history.ScenarioError) as exc:
+        history.load_events(bad)
+    msg = str(exc.value)
+    assert "event 'a'.date: must be an ISO date" in msg
+    assert "event 'a'.cables: is required" in msg
+    assert "severity: 'awful' is not one of" in msg
+    assert "'a' appears twice" in msg
+    assert "lat/lon must be numbers in range" in msg
+    assert "no country facts" in msg
+    (tmp_path / "list.yaml").write_text("just text\n", encoding="utf-8")
+    with pytest.raises(history.ScenarioError, match="mapping with a non-empty 'events:' list"):
+        history.load_events(tmp_path / "list.yaml")
+    res = CliRunner().invoke(cli, ["history", "--events", str(bad)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    res = CliRunner().invoke(cli, ["history", "--events", str(tmp_path / "none.yaml")])
+    assert res.exit_code == 2
+    assert "no such events file" in res.output
+
+
+def test_a_per_country_table_needs_five_stated_percentages():
+    facts = [{"metrics": [{"value": v, "unit": "%", "is_estimate": False}]} for v in (1, 2)]
+    assert history._first_pct(facts[0]) == 1.0
+    assert history._first_pct({"metrics": [{"value": 5, "unit": "%", "is_estimate": True}]}) is None
+    assert history._first_pct({"metrics": [{"value": 5, "unit": "Gbps"}]}) is None
+
+
+def test_fit_objective_ties_go_to_the_anchor():
+    pts = history._grid_points(history.FIT_GRID)
+    obj = np.zeros(len(pts))
+    j = history._best(obj, pts, history.FIT_GRID)
+    assert dict(zip(history.FIT_GRID, pts[j], strict=True)) == history.FIT_ANCHOR
+    obj[7] = 1.0
+    assert history._best(obj, pts, history.FIT_GRID) == 7

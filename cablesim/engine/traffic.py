@@ -26,28 +26,29 @@ Baseline
     link runs over its capacity before any event, and losses are shares of
     that demand.
 *immediate* horizon (the first days; the headline)
-    Baseline routes are kept. A task's baseline routes (:func:`baseline_routes`)
-    are where its capacity is bought, in tiers: its **own exits** (direct
-    routes, one cable system or one land link from the country to a core hub,
-    and routes whose first hop is a sourced land link) when it has any; else
-    every route over sourced capacity (transit bought from a neighbour); else
-    every route. A route that relies on an assumed border link (no source gives
-    it) is never in the first two tiers. Traffic on a route through a failed
-    link (or one degraded below its load) is displaced; on an overloaded link
-    every route keeps the same share (:func:`immediate`). Displaced traffic is
-    rerouted by the operators of the country where it met the failure (the
-    route's own country, or a transit country: :func:`_pools`), and only onto
-    capacity they already bought: each country bought, on each of its baseline
-    routes, capacity that its traffic fills at the mean utilization
-    (:data:`cablesim.engine.demand.UTILIZATION`), so its **headroom** there is
-    its baseline traffic times ``1 / UTILIZATION - 1``. A transit country's
-    operators bought capacity for their customers' traffic in the same
-    proportion as for their own, so traffic displaced in a transit country is
-    restored in the same proportion as that country's own. Where requests
-    exceed a link's physical spare capacity, each gets the same share of it
-    (one pass). A new route through a third country's station needs capacity
-    bought or restoration agreed, which takes days; no capacity provisioned for
-    restoration is assumed.
+    How capacity is really bought and restored (issue 22). A task's baseline
+    routes (:func:`baseline_routes`) are its routes over sourced capacity
+    (cables from its own landings and sourced land links), else every route;
+    a country with no cable and no sourced land link toward a region runs on
+    satellite there, which a cut elsewhere does not touch; a small territory
+    with a land link (:data:`SMALL_TERRITORY_KM2`) buys over land. Capacity is
+    bought as **circuits on one system**, end to end from the buyer's landing
+    to the far-end city of that system (the route's *first leg*, the longest
+    prefix one system carries): a cut breaks every circuit crossing the failed
+    segment, whatever spare capacity others hold on the link
+    (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of its circuits). On the
+    first leg nobody but the buyer restores a broken circuit; beyond its
+    far-end city the hub's carriers restore :data:`PROTECTED_HUB` of what
+    breaks (the route keeps the smaller of the two shares). The buyer
+    restores :data:`PROTECTED_HIGH` (high-income markets) or
+    :data:`PROTECTED_OTHER` of its broken circuits' capacity from protection
+    and other capacity it holds, onto capacity that survives on its baseline
+    routes. It bought its capacity for its traffic at the mean utilization
+    ``u``, and serves its busy-hour traffic (:data:`BUSY_HOUR` times the
+    mean) up to what it can use: :func:`first_days`. Emergency capacity is
+    bought later (the rerouted horizon). The four parameters are fitted on
+    the shared incidents with leave-one-incident-out cross-validation
+    (``cablesim history --fit``); the utilization stays sourced.
 *rerouted* horizon (after :data:`REROUTE_DAYS` days)
     Traffic takes any route in its corridor: the task's baseline routes plus
     the routes of its maximum flow on the surviving network. The allocation is
@@ -92,26 +93,30 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED_HIGH = 0.1
+PROTECTED_HIGH = 0.0
 """FITTED (``cablesim history --fit``, leave-one-incident-out on the shared incidents):
 the share of its broken circuits' capacity that a country of a high-income market
 (World Bank groups 1-2) restores in the first days from protection or other capacity
 its operators already hold (restoration bought in advance, capacity spread over
-several systems). Not sourced: no public figure gives it."""
-PROTECTED_OTHER = 0.2
+several systems). Not sourced: no public figure gives it. Fitted value 0 (every fold
+0): the incidents show no first-days restoration by the buyers themselves."""
+PROTECTED_OTHER = 0.0
 """FITTED (as :data:`PROTECTED_HIGH`): the same share for every other market (upper-middle,
 lower-middle and low income, and territories without a group), which often buy one
-system and no restoration."""
-BUSY_HOUR = 2.5
+system and no restoration. Fitted value 0 (folds 0-0.2)."""
+BUSY_HOUR = 1.25
 """FITTED (as :data:`PROTECTED_HIGH`), anchored on the sources: the busy-hour traffic over
 the mean. The sourced peak over mean utilization is 0.55 / 0.275 = 2
 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). A country whose usable capacity falls
-below its busy-hour traffic loses the excess (users see a severe slowdown)."""
-PROTECTED_HUB = 0.5
+below its busy-hour traffic loses the excess (users see a severe slowdown). Fitted value
+1.25 (folds 1.25-3; the objective is flat between 1 and 1.5): a country's busy-hour
+traffic fills about 34% of what it bought, close to the 40-55% busiest-link peaks."""
+PROTECTED_HUB = 0.25
 """FITTED (as :data:`PROTECTED_HIGH`): the share of the traffic on circuits broken
 *beyond* the far-end city of a country's own system (where the buyer's circuit ends and
 the hub's carriers take the traffic on, e.g. Fujairah, Mumbai, Marseille) that those
-carriers restore in the first days from their own protection and other capacity."""
+carriers restore in the first days from their own protection and other capacity.
+Fitted value 0.25 (folds 0-0.75)."""
 SMALL_TERRITORY_KM2 = 1000.0
 """Countries smaller than this (land area, km²) with a land link (Gibraltar, Monaco,
 San Marino, Andorra, the Vatican, Liechtenstein, Macao...) are served over land: their
@@ -1065,19 +1070,22 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
         "losses are in loss_pct_immediate and loss_pct_rerouted"
     )
     return [
-        f"{head}. Competition: all countries' traffic shares the surviving capacity. Baseline "
-        "routes (where capacity is bought): a country's own exits (one cable system or one land "
-        "link to a core hub, and routes starting on a sourced land link) when it has any, else "
-        "its routes over sourced capacity (transit), else all its corridor routes, in "
-        "proportion to their capacity; assumed border links carry no baseline traffic where a "
-        "sourced route exists. First days: traffic on a failed route is rerouted by the "
-        "operators of the country where it met the failure (its own or a transit country's), "
-        "only onto the headroom of capacity they already bought (each country's baseline "
-        f"traffic fills what it bought at {_demand.UTILIZATION:.1%}, the sourced mean "
-        "utilization; a transit country restores its customers' traffic in the same proportion "
-        "as its own), within the links' physical spare capacity; nothing moves to a new route "
-        "through a third country's station, and no restoration capacity is assumed. After "
-        f"rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
+        f"{head}. Baseline routes (where capacity is bought): a country's routes over sourced "
+        "capacity (cables from its landings, sourced land links), in proportion to their "
+        "capacity; a country with no cable and no sourced land link runs on satellite (a cut "
+        "elsewhere does not touch it); a territory under "
+        f"{SMALL_TERRITORY_KM2:,.0f} km² with a land link buys over land. First days: capacity "
+        "is bought as circuits on one system from the buyer's landing to that system's far-end "
+        "city; a cut breaks every circuit on the failed segment whatever spare others hold. "
+        "Nobody but the buyer restores its own circuit; beyond the far-end city the hub's "
+        f"carriers restore {PROTECTED_HUB:.0%} of what breaks; the buyer restores "
+        f"{PROTECTED_HIGH:.0%} (high-income markets) or {PROTECTED_OTHER:.0%} (others) of its "
+        "broken circuits' capacity from protection it holds, onto capacity left on its routes; "
+        f"it serves its busy-hour traffic ({BUSY_HOUR:g} x the mean, bought at "
+        f"{_demand.UTILIZATION:.1%} mean utilization) up to what it can use. These four "
+        "parameters are FITTED on the shared incidents (cablesim history --fit, leave-one-"
+        "incident-out cross-validation in docs/validation.md). After rerouting (from day "
+        f"{REROUTE_DAYS}, loss_pct_rerouted; emergency capacity bought): max-min fair "
         "share of demand over every corridor route that survives (HiGHS linear programs, "
         "progressive filling); countries whose traffic is not displaced and shares no link with "
         "displaced traffic keep their routes.",
