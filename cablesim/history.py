@@ -22,6 +22,7 @@ state) without knowing the reported block, and is scored against it:
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 from dataclasses import dataclass, field
@@ -31,13 +32,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+import yaml
+from scipy.stats import rankdata, spearmanr
 
+from cablesim import metrics
 from cablesim._format import worst_region
+from cablesim._geo import haversine_km
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
-from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError
 from cablesim.network import load_network
-from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
+from cablesim.scenario import (
+    DEFAULT_CORE,
+    Scenario,
+    bundled_scenarios,
+    load_scenario,
+    validate_mapping,
+)
 from cablesim.simulate import Result, simulate
 
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3, "near_total": 4, "total": 5}
@@ -93,8 +104,6 @@ class EventScore:
         t = self.table.dropna(subset=["metric", "model_loss_pct"])
         if len(t) < 5:
             return None
-        from scipy.stats import spearmanr
-
         rho = spearmanr(t["metric"], t["model_loss_pct"]).statistic
         return None if rho != rho else round(float(rho), 3)
 
@@ -359,8 +368,6 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     ScenarioError
         With every problem found (file, event and field named).
     """
-    import yaml
-
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"{p}: no such events file")
@@ -443,8 +450,6 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 
 def _as_date(value: Any):
-    import datetime as dt
-
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
@@ -466,8 +471,6 @@ for events files that spell them out."""
 
 def _fact_country(network, fact: dict[str, Any]) -> str | None:
     """ISO3 of a reported fact's country, ``None`` for a region or a place inside one."""
-    from cablesim.exceptions import UnknownNameError
-
     for name in (fact.get("iso3"), fact.get("tg_country"), fact.get("country")):
         if not name:
             continue
@@ -492,6 +495,17 @@ def _first_pct(fact: dict[str, Any]) -> float | None:
     return None
 
 
+def _nearest_km(network, cable_id: str, lat: float, lon: float) -> float:
+    """Closest approach (km) of a cable's drawn route to a point (``inf`` without one)."""
+    segs = network.segments[network.segments["cable_id"] == cable_id]
+    best = np.inf
+    for geom in segs.geometry:
+        xy = shapely.get_coordinates(geom)
+        if len(xy):
+            best = min(best, float(np.min(haversine_km(xy[:, 0], xy[:, 1], lon, lat))))
+    return best
+
+
 def _branch_units(network, cable_id: str, lat: float, lon: float, radius: float) -> list[str]:
     """Branching units whose trunk a cut near a landing also breaks.
 
@@ -500,8 +514,6 @@ def _branch_units(network, cable_id: str, lat: float, lon: float, radius: float)
     route has drawn the unit far out to sea (hundreds of km): a cut reported near
     the landing, not said to be on the branch, is taken on the trunk at that unit.
     """
-    from cablesim._geo import haversine_km
-
     segs = network.segments[network.segments["cable_id"] == cable_id]
     lps = network.all_landing_points.set_index("landing_point_id").geometry
     hit, units = [], []
@@ -533,9 +545,6 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     a country ("Shetland (United Kingdom)") and facts of unknown severity are not
     scored, and said so.
     """
-    from cablesim.cuts import _nearest_km
-    from cablesim.scenario import validate_mapping
-
     date = _as_date(event["date"])
     net = load_network(date)
     active = set(net.cables["cable_id"])
@@ -689,8 +698,6 @@ class _Incident:
 
 
 def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
-    from cablesim import metrics
-
     res = score.result
     sc = score.scenario
     after = metrics.after_state(res.network, res.failures, core=sc.core, backhaul=sc.backhaul)
@@ -769,8 +776,6 @@ def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
 
 def _counts(inc: _Incident, pts: np.ndarray) -> dict[str, np.ndarray]:
     """Per parameter point: hits and facts per class, calm, rank correlation (internal)."""
-    from cablesim import metrics
-
     loss = _losses(inc, pts)
     pos = {c: i for i, c in enumerate(inc.countries)}
     n_p = len(pts)
@@ -805,8 +810,6 @@ def _counts(inc: _Incident, pts: np.ndarray) -> dict[str, np.ndarray]:
     out["false"] = np.full(n_p, float(len(inc.score.false_alarms)))
     rho = np.full(n_p, np.nan)
     if len(metric_rows) >= 5:
-        from scipy.stats import rankdata
-
         mv = rankdata(metric_vals)
         ml = np.apply_along_axis(rankdata, 0, loss[metric_rows])
         mv = (mv - mv.mean())[:, None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cablesim.history import HistoryReport
+from cablesim.history import SEVERITY_CLASSES, TARGETS, HistoryReport
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 """Markers around the generated scores in ``docs/validation.md``."""
@@ -129,7 +129,6 @@ def _why(r) -> str:
 
 def fit_markdown(fit) -> str:
     """The fit's section of the validation report (also ``cablesim history --fit``)."""
-    from cablesim.history import SEVERITY_CLASSES, TARGETS
 
     def cell(s: dict) -> str:
         return "–" if s["rate"] is None else f"{s['hit']} of {s['of']} ({s['rate']:.0%})"
