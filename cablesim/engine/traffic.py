@@ -164,6 +164,7 @@ class Model:
     satellite: np.ndarray  # per task: no sourced capacity (served by satellite in the first days)
     first_leg: np.ndarray  # per hop of every route (routes.idx): on the route's first system
     route_cache: dict = field(default_factory=dict, repr=False)
+    legs: tuple | None = field(default=None, repr=False)  # first legs and the rest (_legs)
 
 
 _PAIR_EDGES: dict[int, tuple] = {}
@@ -649,12 +650,27 @@ def _route_keep(m: Model, rho: np.ndarray, hub: float) -> np.ndarray:
     r = m.routes
     if not r.n:
         return np.zeros((0, *np.shape(rho)[1:]))
-    vals = rho[r.idx]
-    first = m.first_leg.reshape((-1,) + (1,) * (vals.ndim - 1))
-    starts = r.ptr[:-1]
-    s_first = np.minimum.reduceat(np.where(first, vals, 1.0), starts, axis=0)
-    s_later = np.minimum.reduceat(np.where(first, 1.0, vals), starts, axis=0)
+    if m.legs is None:
+        m.legs = _legs(r, m.first_leg)
+    f_idx, f_starts, l_idx, l_starts, l_paths = m.legs
+    s_first = np.minimum.reduceat(rho[f_idx], f_starts, axis=0)
+    if not len(l_idx):
+        return s_first
+    s_later = np.ones_like(s_first)
+    s_later[l_paths] = np.minimum.reduceat(rho[l_idx], l_starts, axis=0)
     return np.minimum(s_first, 1.0 - (1.0 - hub) * (1.0 - s_later))
+
+
+def _legs(r: Routes, first_leg: np.ndarray) -> tuple:
+    """The routes' hops split into first legs and the rest: (first-leg pairs, start of each
+    path's, later pairs, start of each path's that has some, those paths)."""
+    path = np.repeat(np.arange(r.n), np.diff(r.ptr))
+    n_first = np.bincount(path, weights=first_leg, minlength=r.n).astype(np.int64)
+    n_later = np.diff(r.ptr) - n_first
+    f_starts = np.concatenate([[0], np.cumsum(n_first)[:-1]]).astype(np.int64)
+    l_paths = np.flatnonzero(n_later > 0)
+    l_starts = np.concatenate([[0], np.cumsum(n_later[l_paths])[:-1]]).astype(np.int64)
+    return r.idx[first_leg], f_starts, r.idx[~first_leg], l_starts, l_paths
 
 
 def first_days(
