@@ -265,3 +265,23 @@ def test_fit_objective_ties_go_to_the_anchor():
     assert dict(zip(history.FIT_GRID, pts[j], strict=True)) == history.FIT_ANCHOR
     obj[7] = 1.0
     assert history._best(obj, pts, history.FIT_GRID) == 7
+
+
+@pytest.mark.slow  # two incidents on the world network
+def test_cli_scores_an_events_file_of_your_own(tmp_path):
+    import yaml
+
+    src = history.default_events_file()
+    events = yaml.safe_load(src.read_text(encoding="utf-8"))["events"]
+    mine = [e for e in events if e["id"] in ("2019-01-tonga-cable", "2017-06-png-ppc1")]
+    f = tmp_path / "mine.yaml"
+    f.write_text(yaml.safe_dump({"events": mine}, allow_unicode=True), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["history", "--events", str(f), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["summary"]["events"] == 2
+    ton = next(e for e in data["events"] if e["event_id"] == "2019-01-tonga-cable")
+    assert ton["cut_off"] == [1, 1]  # Tonga cut off, as reported
+    res = CliRunner().invoke(cli, ["history", "--events", str(f), "--fit"])
+    assert res.exit_code == 0, res.output
+    assert "leave-one-incident-out" in res.output

@@ -141,7 +141,7 @@ def fit_markdown(fit) -> str:
         "`RANK_WEIGHT` times the rank correlation with the per-country table. "
         "Cross-validated: each incident scored with the parameters fitted on the others.",
         "",
-        "| | " + " | ".join(SEVERITY_CLASSES) + " | Dec-2008 rank correlation | "
+        "| | " + " | ".join(SEVERITY_CLASSES) + " | rank correlation (per-country table) | "
         "absorbed incidents calm | false isolations |",
         "|---|" + "---|" * (len(SEVERITY_CLASSES) + 3),
         "| target | "
