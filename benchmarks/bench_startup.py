@@ -36,7 +36,8 @@ COMMANDS = {
 def _once(args: list[str], code_dir: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(code_dir)}
     t = time.perf_counter()
-    subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True)
+    # run from the tree itself: ``-c`` and ``-m`` put the working directory first on sys.path
+    subprocess.run([sys.executable, *args], env=env, cwd=code_dir, check=True, capture_output=True)
     return time.perf_counter() - t
 
 

@@ -120,6 +120,7 @@ def test_a_country_on_one_cable_depends_on_it_wholly(branchy):
     assert not a.at["x", "isolated"]
 
 
+@pytest.mark.slow  # Tonga's dependency lens on the 2022 world network, and a map
 def test_cli_depends(tmp_path):
     runner = CliRunner()
     res = runner.invoke(

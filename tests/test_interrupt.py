@@ -147,3 +147,42 @@ def test_ctrl_c_stops_sweep_workers(tmp_path):
         assert "Traceback" not in err
     finally:
         _cleanup(proc, workers)
+
+
+_SWALLOWS_CTRL_C = """
+import os, signal, threading, time
+from cablesim import _procs
+
+def test_a_run_that_keeps_what_finished():
+    threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    with _procs.stop_signals():
+        try:
+            time.sleep(30)
+        except KeyboardInterrupt:
+            pass  # a sweep returns its partial result here
+
+def test_after(tmp_path_factory):
+    open(os.environ["MARKER"], "w").close()
+"""
+
+
+@pytest.mark.slow  # a fresh pytest
+def test_ctrl_c_stops_pytest_even_where_the_code_under_test_swallows_it(tmp_path):
+    """tests/conftest.py counts Ctrl-C: the run stops after the test that caught it."""
+    (tmp_path / "conftest.py").write_text(
+        (Path(__file__).parent / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "test_swallow.py").write_text(_SWALLOWS_CTRL_C, encoding="utf-8")
+    marker = tmp_path / "marker"
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]), MARKER=str(marker))
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", "-x"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 2, res.stdout[-2000:]  # pytest's "interrupted"
+    assert "KeyboardInterrupt" in res.stdout
+    assert not marker.exists(), "the run went on after Ctrl-C"

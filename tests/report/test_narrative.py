@@ -38,6 +38,7 @@ def texts():
     return out
 
 
+@pytest.mark.slow  # the texts: eight scenarios on the world network
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_event_kind_reads_right(texts, kind):
     text = texts[kind]
@@ -49,6 +50,7 @@ def test_every_event_kind_reads_right(texts, kind):
     assert text.count("can no longer pass") <= 1
 
 
+@pytest.mark.slow
 def test_each_kind_names_what_happened(texts):
     assert "Asia Africa Europe-1 (AAE-1)" in texts["cut"]
     assert "Strait of Hormuz" in texts["chokepoint"]
@@ -60,6 +62,7 @@ def test_each_kind_names_what_happened(texts):
     assert "SeaMeWe-5 stayed up but kept only 50%" in texts["degrade"]
 
 
+@pytest.mark.slow
 def test_area_closure_is_named_as_a_failure_not_a_closing(texts):
     for kind in ("area", "area_place"):
         if "separated those stations" in texts[kind]:
