@@ -67,6 +67,7 @@ from cablesim._format import plain_record as _clean
 from cablesim.cuts import apply_events
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
@@ -170,26 +171,21 @@ def _evaluate_general(
     ev = state.ev
     net = ev.network
     failures = apply_events(net, [element_event(net, state.by, e) for e in combo])
-    edges = ev.edges_of(set(failures.segments) | set(failures.links))
-    split = _engine.split_backhaul(net, ev.backhaul, failures.closed_areas)
+    split = _state.split(net, ev.backhaul, failures.closed_areas)
     if split is None and not failures.degraded:
+        edges = ev.edges_of(set(failures.segments) | set(failures.links))
         vals, reach = ev.evaluate([edges])
         vals, reach = vals[0], reach[0]
         capv = ev.country_values(ev.task_values([edges]))[0]
     else:
-        comp_after = _engine.compile_network(
-            net, ev.backhaul, ev.core, routing=ev.routing, backhaul_edges=split, corridor_of=ev.comp
+        after = _state.after_state(net, failures, ev.options)
+        capv = ev.country_values(after.task_values()[None, :])[0]
+        vals = (
+            ev.traffic_values(after.cap_after, comp_after=after.comp_after, lost=failures.nodes)
+            if ev.traffic is not None
+            else capv.copy()
         )
-        cap = _engine.edge_capacity_after(
-            ev.comp, set(failures.segments) | set(failures.links), failures.degraded
-        )
-        solver = _engine.FlowSolver(comp_after, cap)
-        capv = np.array([solver.flow(c)[0] for c in ev.countries])
-        if ev.traffic is not None:
-            vals = ev.traffic_values(cap, comp_after=comp_after, lost=set(failures.nodes))
-        else:
-            vals = capv.copy()
-        reach = ev.reach(comp_after, cap)
+        reach = after.reach.copy()
     capv, _ = _apply_lost(ev, capv, reach.copy(), set(failures.nodes))
     return (*_apply_lost(ev, vals, reach, set(failures.nodes)), capv)
 
