@@ -46,7 +46,9 @@ from cablesim import risk
 from cablesim import whatif as _whatif
 from cablesim._format import fmt_tbps
 from cablesim._format import plain_record as _clean
+from cablesim.cuts import Failures
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.exceptions import CableSimError, UnknownCountryError
 from cablesim.network import load_network
 from cablesim.scenario import (
@@ -154,7 +156,8 @@ def single_failures(
         One row per cable carrying part of the country's baseline flow
         (cable_id, name, capacity_tbps, lands, remaining_tbps, loss_pct), worst first.
     """
-    comp = _engine.compile_network(network, backhaul, tuple(core))
+    options = _state.Options(core=core, backhaul=backhaul, incremental=False)
+    comp = _state.compiled(network, options)
     if iso3 not in comp.countries:
         raise UnknownCountryError(iso3, comp.countries)
     base = _engine.baseline(comp)
@@ -176,8 +179,10 @@ def single_failures(
     caps = dict(zip(network.cables["cable_id"], network.cables["capacity_tbps"], strict=True))
     rows = []
     for cid in cables:
-        cap = _engine.edge_capacity_after(comp, set(by_cable.get(cid, [])), {})
-        rem = _engine.flows_after(comp, cap, countries=[iso3], incremental=False)[iso3]
+        after = _state.after_state(
+            network, Failures(segments=frozenset(by_cable.get(cid, []))), options
+        )
+        rem = _engine.country_values(comp, after.task_values([iso3]))[iso3]
         loss = 100.0 * (1.0 - rem / ref) if ref > 0 else 0.0
         rows.append(
             {

@@ -200,15 +200,8 @@ class _MCState:
     eligible: np.ndarray
 
 
-def _build_mc(
-    network: Network,
-    *,
-    core: tuple[str, ...],
-    backhaul: str,
-    routing: str,
-    measure: str = "traffic",
-) -> _MCState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
+def _build_mc(network: Network, *, options: Options) -> _MCState:
+    ev = _batch.Evaluator(network, options=options)
     fw = fault_weights(network)
     seg_edge = np.array([ev.edge_index[s] for s in fw["segment_id"]], dtype=np.int64)
     cumw = np.cumsum(fw["weight"].to_numpy())
@@ -495,7 +488,9 @@ def montecarlo(
     network = network if network is not None else load_network()
     workers = parallel.resolve_workers(workers)
     ctx = parallel.make_context(
-        network, _build_mc, core=tuple(core), backhaul=backhaul, routing=routing, measure=measure
+        network,
+        _build_mc,
+        options=Options(core=core, backhaul=backhaul, routing=routing, measure=measure),
     )
     state = parallel.get_state(ctx)
     size = chunk or parallel.chunk_size(

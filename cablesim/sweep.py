@@ -68,6 +68,7 @@ from cablesim.cuts import apply_events
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
+from cablesim.engine.state import Options
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
@@ -125,16 +126,8 @@ def _segments_by_node(network: Network) -> dict[str, list[str]]:
     return out
 
 
-def _build_sweep(
-    network: Network,
-    *,
-    by: str,
-    core: tuple[str, ...],
-    backhaul: str,
-    routing: str,
-    measure: str = "traffic",
-) -> _SweepState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
+def _build_sweep(network: Network, *, by: str, options: Options) -> _SweepState:
+    ev = _batch.Evaluator(network, options=options)
     state = _SweepState(ev, by)
     segs = network.segments
     if by == "cable":
@@ -345,24 +338,13 @@ def _run(
     by: str,
     combos: list[tuple[str, ...]],
     *,
-    core,
-    backhaul,
-    routing,
+    options: Options,
     workers,
     scheduler,
     progress,
     label,
-    measure="traffic",
 ) -> tuple[list[tuple[str, ...]], np.ndarray, np.ndarray, bool, np.ndarray]:
-    ctx = parallel.make_context(
-        network,
-        _build_sweep,
-        by=by,
-        core=tuple(core),
-        backhaul=backhaul,
-        routing=routing,
-        measure=measure,
-    )
+    ctx = parallel.make_context(network, _build_sweep, by=by, options=options)
     state = parallel.get_state(ctx)
     n_c = len(state.ev.countries)
     if not combos:
@@ -612,26 +594,14 @@ def sweep(
         n_segments = {n: len(v) for n, v in _segments_by_node(network).items()}
     else:
         n_segments = {}
+    options = Options(core=core, backhaul=backhaul, routing=routing, measure=measure)
     opts = {
-        "core": tuple(core),
-        "backhaul": backhaul,
-        "routing": routing,
+        "options": options,
         "workers": workers,
         "scheduler": scheduler,
         "progress": progress,
-        "measure": measure,
     }
-    state = parallel.get_state(
-        parallel.make_context(
-            network,
-            _build_sweep,
-            by=by,
-            core=tuple(core),
-            backhaul=backhaul,
-            routing=routing,
-            measure=measure,
-        )
-    )
+    state = parallel.get_state(parallel.make_context(network, _build_sweep, by=by, options=options))
     ev = state.ev
     pop = (
         network.countries.set_index("iso3")["population"]

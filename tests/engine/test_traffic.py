@@ -317,9 +317,7 @@ def test_batch_traffic_values_many_and_bounds(world):
     """The Monte Carlo's evaluation of many sets equals the one-by-one one; bounds hold."""
     from cablesim import risk
 
-    state = risk._build_mc(
-        world, core=cablesim.scenario.DEFAULT_CORE, backhaul="landmass", routing="corridor"
-    )
+    state = risk._build_mc(world, options=_state.Options())
     ev = state.ev
     configs = []
     for i in range(3):
