@@ -164,7 +164,7 @@ def country_metrics(
     if after.options != options:  # same state, other measure or demand level
         after = after.with_options(options)
     core, backhaul, measure = options.core, options.backhaul, options.measure
-    comp, comp_after, cap_after = after.comp, after.comp_after, after.cap_after
+    comp = after.comp
     base = _engine.baseline(comp)
     task_after = after.task_values()
     values_after = _engine.country_values(comp, task_after)
@@ -184,11 +184,11 @@ def country_metrics(
         f"intl:{backhaul}:{','.join(core)}",
         lambda: _engine.international_tbps(comp, comp.edge_cap),
     )
-    intl_after = _engine.international_tbps(comp_after, cap_after)
+    intl_after = after.international_tbps()
     lat_before = _cached(
         network, f"lat:{backhaul}:{','.join(core)}", lambda: _engine.latency_ms(comp, comp.edge_cap)
     )
-    lat_after = _engine.latency_ms(comp_after, cap_after)
+    lat_after = after.latency_ms()
     names = network.country_names
     region = dict(zip(network.countries["iso3"], network.countries["subregion"], strict=True))
     rows = []

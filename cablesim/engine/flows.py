@@ -35,6 +35,7 @@ the real network and ``benchmarks/bench_engine.py`` times both.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -805,15 +806,35 @@ def dirty_countries(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
     return out
 
 
+SOLVES_KEPT = 50_000
+"""Task values after a change kept per compiled network (least recently used out)."""
+
+
 def _recompute(
     comp: Compiled, cap: np.ndarray, values: np.ndarray, dirty: np.ndarray
 ) -> np.ndarray:
-    """``values`` with the flow of every ``dirty`` task recomputed on ``comp`` with ``cap``."""
+    """``values`` with the flow of every ``dirty`` task recomputed on ``comp`` with ``cap``.
+
+    A task's value depends only on the capacities (whole Gbit/s) in its corridor:
+    values are kept on ``comp`` under a digest of those, so a run repeated (the same
+    scenario again, a click in the web app) solves nothing twice.
+    """
     todo = np.flatnonzero(dirty)
     if len(todo):
-        solver = FlowSolver(comp, cap)
+        solver = None
+        gb = to_gbps(cap)
+        kept = comp.memo.get("task-values", lambda: Memo(maxsize=SOLVES_KEPT))
         for t in todo:
-            values[t] = solver.task_flow(int(t))[0]
+            t = int(t)
+            own = gb if comp.corridor is None else gb[comp.corridor[t]]
+            key = (t, hashlib.blake2b(own.tobytes(), digest_size=16).digest())
+
+            def solve(t: int = t) -> float:
+                nonlocal solver
+                solver = solver or FlowSolver(comp, cap)
+                return solver.task_flow(t)[0]
+
+            values[t] = kept.get(key, solve)
     return values
 
 

@@ -25,6 +25,7 @@ Layering: engine (above :mod:`cablesim.network`, :mod:`cablesim.scenario` and
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,6 +43,8 @@ from cablesim.scenario import DEFAULT_CORE
 MEASURES = ("traffic", "capacity")
 SPLITS_KEPT = 16
 """Split networks (one per set of closed areas) kept per network, least recently used out."""
+STATES_KEPT = 32
+"""After-states whose derived values (flows, traffic, latency) are kept per network."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,11 @@ class AfterState:
             self.options.routing,
         ):
             raise ValueError("another core, backhaul or routing needs another after-state")
-        return replace(self, options=options, _memo=Memo())
+        return replace(
+            self,
+            options=options,
+            _memo=_shared_memo(self.network, options, self.failures, self.cap_after),
+        )
 
     # the options' parts, by their old names
     @property
@@ -190,13 +197,16 @@ class AfterState:
     def label(self) -> np.ndarray:
         """Connected component of every flow node of ``comp_after`` over the pairs left with
         capacity (:func:`cablesim.engine.flows.components`)."""
-        return self._memo.get("label", lambda: _engine.components(self.comp_after, self.cap_after))
+        return self._memo.get(
+            "label", lambda: _frozen(_engine.components(self.comp_after, self.cap_after))
+        )
 
     @property
     def reach(self) -> np.ndarray:
         """Whether each country (``comp.countries`` order) still has a route to the core."""
         return self._memo.get(
-            "reach", lambda: _engine.reach(self.comp_after, self.cap_after, label=self.label)
+            "reach",
+            lambda: _frozen(_engine.reach(self.comp_after, self.cap_after, label=self.label)),
         )
 
     @property
@@ -228,7 +238,7 @@ class AfterState:
         """
         if countries is not None:
             return self._task_values(countries)
-        return self._memo.get("task_values", lambda: self._task_values(None))
+        return self._memo.get("task_values", lambda: _frozen(self._task_values(None)))
 
     def _task_values(self, countries: list[str] | None) -> np.ndarray:
         comp, comp_after, cap = self.comp, self.comp_after, self.cap_after
@@ -247,15 +257,31 @@ class AfterState:
         """Capacity to the core of every country after the failures (Tbit/s)."""
         return _engine.country_values(self.comp, self.task_values())
 
+    def latency_ms(self) -> dict[str, float]:
+        """Round-trip time from each country to the core after the failures
+        (:func:`cablesim.engine.flows.latency_ms`)."""
+        return self._memo.get(
+            "latency", lambda: _engine.latency_ms(self.comp_after, self.cap_after)
+        )
+
+    def international_tbps(self) -> dict[str, float]:
+        """First-hop international capacity of each country after the failures
+        (:func:`cablesim.engine.flows.international_tbps`)."""
+        return self._memo.get(
+            "international", lambda: _engine.international_tbps(self.comp_after, self.cap_after)
+        )
+
     def served(self) -> dict[str, np.ndarray]:
         """Traffic served per task in both horizons (:func:`cablesim.engine.traffic.served_after`)."""
         return self._memo.get(
             "served",
-            lambda: _traffic.served_after(
-                traffic_model(self.network, self.options),
-                self.cap_after,
-                comp_after=self.comp_after,
-                lost_tasks=self.lost_tasks(),
+            lambda: _frozen(
+                _traffic.served_after(
+                    traffic_model(self.network, self.options),
+                    self.cap_after,
+                    comp_after=self.comp_after,
+                    lost_tasks=self.lost_tasks(),
+                )
             ),
         )
 
@@ -264,11 +290,13 @@ class AfterState:
         (:func:`cablesim.engine.traffic.immediate_after`)."""
         return self._memo.get(
             "immediate",
-            lambda: _traffic.immediate_after(
-                traffic_model(self.network, self.options),
-                self.cap_after,
-                comp_after=self.comp_after,
-                lost_tasks=self.lost_tasks(),
+            lambda: _frozen(
+                _traffic.immediate_after(
+                    traffic_model(self.network, self.options),
+                    self.cap_after,
+                    comp_after=self.comp_after,
+                    lost_tasks=self.lost_tasks(),
+                )
             ),
         )
 
@@ -304,4 +332,30 @@ def after_state(network: Network, failures: Failures, options: Options) -> After
         comp_after=comp_after,
         cap_after=cap_after,
         split=edges,
+        _memo=_shared_memo(network, options, failures, cap_after),
     )
+
+
+def _shared_memo(
+    network: Network, options: Options, failures: Failures, cap_after: np.ndarray
+) -> Memo:
+    """The memo of a state's derived values, shared by every state equal to it (the same
+    scenario run again, a click in the web app): they depend on these alone. Bounded."""
+    key = (
+        options,
+        tuple(a.wkb_hex for a in failures.closed_areas),
+        hashlib.blake2b(cap_after.tobytes(), digest_size=16).digest(),
+        tuple(sorted(failures.nodes)),
+    )
+    states = network.memo("engine:states", lambda: Memo(maxsize=STATES_KEPT))
+    return states.get(key, Memo)
+
+
+def _frozen(value):
+    """``value`` with its arrays made read-only (values shared between states)."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for v in value.values():
+            _frozen(v)
+    return value

@@ -164,3 +164,23 @@ def test_world_scenarios_in_parallel_threads_equal_serial_runs():
         for n in ("suez-closure", "red-sea-2024", "hormuz-closure")
     ]
     _parallel_equals_serial(net, docs, threads=3)
+
+
+def test_a_state_met_again_reuses_its_values_read_only(make_network):
+    net = _split_net(make_network)
+    opts = _state.Options(core=("CCC",))
+
+    def state(events):
+        f = apply_events(net, [cablesim.Event(k, p, "e") for k, p in events])
+        return _state.after_state(net, f, opts)
+
+    first = state([("chokepoint", {"id": "strait"})])
+    values = first.task_values()
+    again = state([("chokepoint", {"id": "strait"})])  # new failures object, same state
+    assert again is not first
+    assert again.task_values() is values
+    with pytest.raises(ValueError, match="read-only"):
+        values[0] = 0.0
+    other = state([("cable", {"id": "x"})])
+    assert other.task_values() is not values
+    assert first.with_options(opts.replace(utilization=0.4)).served() is not first.served()
