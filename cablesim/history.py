@@ -31,8 +31,7 @@ from typing import Any
 import pandas as pd
 
 from cablesim._format import worst_region
-from cablesim.engine import flows as _engine
-from cablesim.engine import traffic as _traffic
+from cablesim.engine.state import Options, traffic_model
 from cablesim.exceptions import ScenarioError
 from cablesim.network import load_network
 from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
@@ -245,6 +244,6 @@ def run_sensitivity(
     out = []
     for u in values:
         rep_u = run_history(directory, utilization=u)
-        comp = _engine.compile_network(load_network(), "landmass", DEFAULT_CORE)
-        out.append((u, _traffic.model(comp, utilization=u).achieved, rep_u.summary()))
+        model = traffic_model(load_network(), Options(core=DEFAULT_CORE, utilization=u))
+        out.append((u, model.achieved, rep_u.summary()))
     return out

@@ -210,8 +210,11 @@ def _country_pair_flow(comp, base, iso3: str) -> np.ndarray:
 
 def worst_single_failure(network, iso3: str, **options: Any) -> dict[str, Any]:
     """The worst single cable failure for a country: baseline, cable, remaining, loss %."""
-    comp = _engine.compile_network(
-        network, options.get("backhaul", "landmass"), tuple(options.get("core", DEFAULT_CORE))
+    comp = _state.compiled(
+        network,
+        _state.Options(
+            core=options.get("core", DEFAULT_CORE), backhaul=options.get("backhaul", "landmass")
+        ),
     )
     base = _engine.baseline(comp).values.get(iso3, 0.0)
     n1 = single_failures(network, iso3, **options)
@@ -661,7 +664,7 @@ def resilience(
         ext = _whatif.extend(net, [spec])
         rec = _whatif.added(ext)[0]
         w = single_failures(ext, iso3, reference_tbps=today["baseline_tbps"], **opts)
-        comp = _engine.compile_network(ext, backhaul, tuple(core))
+        comp = _state.compiled(ext, _state.Options(core=core, backhaul=backhaul))
         base = _engine.baseline(comp).values.get(iso3, 0.0)
         worst = w.iloc[0] if len(w) else None
         loss = float(worst["loss_pct"]) if worst is not None else 0.0

@@ -66,7 +66,6 @@ from cablesim import metrics, parallel
 from cablesim._format import plain_record as _clean
 from cablesim.cuts import apply_events
 from cablesim.engine import batch as _batch
-from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
 from cablesim.engine.state import Options
 from cablesim.exceptions import CableSimError, UnknownNameError
@@ -792,7 +791,7 @@ def minimal_cut(
         raise CableSimError(f"alternatives must be 0 or more, not {alternatives}")
     network = network if network is not None else load_network()
     iso = network.resolve_country(country)
-    comp = _engine.compile_network(network, backhaul, tuple(core), routing="any")
+    comp = _state.compiled(network, Options(core=core, backhaul=backhaul, routing="any"))
     if iso not in comp.country_flow_nodes:
         return CutResult(
             iso,
