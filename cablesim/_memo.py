@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+_MISSING = object()
+
 
 class Memo:
     """Values computed once per key (thread-safe; optionally bounded).
@@ -32,6 +34,10 @@ class Memo:
 
     def get(self, key: Hashable, fn: Callable[[], Any]) -> Any:
         """``fn()``, computed once for ``key`` and kept."""
+        if self.maxsize is None:  # no order to keep: a plain look-up (atomic) first
+            value = self._data.get(key, _MISSING)
+            if value is not _MISSING:
+                return value
         with self._lock:
             if key in self._data:
                 if self.maxsize is not None:
