@@ -113,3 +113,16 @@ def test_a_cold_process_reads_the_cache_and_answers_the_same(tmp_path):
     assert first == second
     env[_disk.ENV] = "off"
     assert subprocess.run(cmd, env=env, capture_output=True, check=True).stdout == first
+
+
+def test_a_linked_folder_is_neither_read_nor_written(world, tmp_path, monkeypatch):
+    real = tmp_path / "elsewhere"
+    real.mkdir(mode=0o700)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    monkeypatch.setenv(_disk.ENV, str(link))
+    calls = []
+    _disk.cached(world, "t", ("x",), _build(calls), _fits)
+    _disk.cached(world, "t", ("x",), _build(calls), _fits)
+    assert calls == [1, 1]
+    assert not list(real.iterdir())
