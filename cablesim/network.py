@@ -738,8 +738,18 @@ def filter_network(
     )
 
 
-@functools.lru_cache(maxsize=8)
+_NETWORKS = Memo(maxsize=8)
+"""Networks loaded, by date, dataset, capacity basis and manifest time: one object per key
+even when several threads load the same date at once (the engine's caches hang on it)."""
+
+
 def _load_network_cached(as_of: dt.date, data: str, capacity: str, stamp: float) -> Network:
+    return _NETWORKS.get(
+        (as_of, data, capacity, stamp), lambda: _load_network(as_of, data, capacity)
+    )
+
+
+def _load_network(as_of: dt.date, data: str, capacity: str) -> Network:
     # ``stamp`` (the manifest's mtime, as dataset.load_tables keys its cache) is only part
     # of the key: a dataset rewritten in place is loaded anew
     tables = dataset.load_tables(data)

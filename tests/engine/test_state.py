@@ -184,3 +184,12 @@ def test_a_state_met_again_reuses_its_values_read_only(make_network):
     other = state([("cable", {"id": "x"})])
     assert other.task_values() is not values
     assert first.with_options(opts.replace(utilization=0.4)).served() is not first.served()
+
+
+def test_threads_loading_one_date_get_one_network():
+    # a date and basis no other test loads: every thread races to load it first
+    with ThreadPoolExecutor(4) as ex:
+        nets = list(
+            ex.map(lambda _: cablesim.load_network("2013-03-03", capacity="design"), range(4))
+        )
+    assert all(n is nets[0] for n in nets)
