@@ -21,8 +21,9 @@ import time
 import geopandas as gpd
 
 import cablesim
-from cablesim import dataset, metrics
-from cablesim.cuts import apply_events
+from cablesim import dataset
+from cablesim.engine import metrics
+from cablesim.scenario.failures import apply_events
 
 
 def best(fn, repeat=5):

@@ -13,7 +13,7 @@ was done before, kept here as the baseline:
 
 * one solve of a (country, region) task after a failure: the one solve path
   (:class:`cablesim.engine.flows.TaskGraph`, the changed pairs rewritten on the
-  task's cached graph), as :func:`cablesim.simulate` (``FlowSolver``) and the
+  task's cached graph), as :func:`cablesim.engine.simulate` (``FlowSolver``) and the
   batch evaluator call it, against building the task's graph afresh for the
   new capacities (what ``FlowSolver.task_flow`` did);
 * reachability of every country: :func:`cablesim.engine.flows.reach` against
@@ -45,13 +45,15 @@ from _timing import best  # benchmarks/_timing.py (this script's folder)
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 import cablesim
-from cablesim import metrics, parallel, risk
+from cablesim import parallel
+from cablesim.analyses import risk
+from cablesim.analyses.sweep import sweep
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine.flowview import FlowView
 from cablesim.engine.reference import plain_flows
 from cablesim.scenario import DEFAULT_CORE
-from cablesim.sweep import sweep
 
 
 def main() -> None:

@@ -96,7 +96,7 @@ def main() -> None:
 def bench_matrix() -> None:
     """The dependency matrix against one full simulate() per chokepoint."""
     import cablesim
-    from cablesim import depends
+    from cablesim.analyses import depends
 
     net = cablesim.load_network("2021-06-29")  # a network no other step has warmed
     t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """Benchmark: peak memory of a Monte Carlo fault run as the number of trials grows.
 
 Each size runs in a fresh process (``python -c`` calling
-:func:`cablesim.risk.montecarlo`, seed 0) and reports its peak resident memory
+:func:`cablesim.analyses.risk.montecarlo`, seed 0) and reports its peak resident memory
 (``ru_maxrss`` of the run's process, and of its worker processes when
 ``--workers`` is above 1) and wall time. While it runs, a thread samples the
 resident memory of the process and its workers every ``--every`` seconds,
@@ -13,7 +13,7 @@ item 11: it grew about 130 KB a trial, 1.4 GB at 10,000).
 
 ``--measure capacity`` measures losses of capacity to the core, several times
 faster a trial than the default ``traffic``; the aggregation that must stay
-bounded (chunks of trials streamed into :class:`cablesim._tally.Tally`, the
+bounded (chunks of trials streamed into :class:`cablesim.analyses.tally.Tally`, the
 evaluator's bounded caches) is the same code for both.
 
 Run: ``python benchmarks/bench_memory.py [--measure M] [--workers N] [--every S]
@@ -33,7 +33,7 @@ import time
 
 CODE = """
 import json, os, resource, sys, threading, time
-from cablesim import _tally, risk
+from cablesim.analyses import tally as _tally, risk
 
 trials, measure, workers, every = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 done = {"trials": 0}

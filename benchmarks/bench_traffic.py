@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _timing import best  # benchmarks/_timing.py (this script's folder)
 
 import cablesim
-from cablesim import risk
+from cablesim.analyses import risk
+from cablesim.analyses.sweep import sweep
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
 from cablesim.scenario import DEFAULT_CORE
-from cablesim.sweep import sweep
 
 SCENARIOS = ("alexandria-2008", "suez-closure", "red-sea-2024", "tonga-2022", "west-africa-2024")
 

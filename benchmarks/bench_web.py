@@ -106,9 +106,12 @@ def browser_times(repeat: int = 5) -> dict[str, float]:
                     app.state.engine._results.clear()  # a new result, not the cached one
                     before = page.get_attribute("body", "data-sim")
                     if selector == "suez":
-                        # the Suez and Alexandria marks overlap at world scale: click the element
+                        # a click on the mark opens the chooser (the Alexandria mark and cables
+                        # lie under it too); the time runs from the pick in the chooser
+                        box = page.locator("path.chokepoint[data-chokepoint=suez]").bounding_box()
+                        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
                         t = time.perf_counter()
-                        page.dispatch_event("path.chokepoint[data-chokepoint=suez]", "click")
+                        page.click("#chooser button[data-chokepoint=suez]")
                     else:
                         x, y = page.evaluate(
                             """f => {
@@ -122,6 +125,8 @@ def browser_times(repeat: int = 5) -> dict[str, float]:
                         )
                         t = time.perf_counter()
                         page.mouse.click(x, y)
+                        if page.is_visible("#chooser"):  # other cables under the click too
+                            page.click('#chooser button[data-cable="tonga-cable"]')
                     page.wait_for_function(
                         "b => document.body.dataset.sim !== b "
                         "&& document.body.dataset.state === 'ready'",

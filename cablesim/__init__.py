@@ -12,9 +12,10 @@ lengthen.
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from cablesim.cuts import Failures, apply_events
 from cablesim.exceptions import (
     CableSimError,
     DataError,
@@ -24,18 +25,46 @@ from cablesim.exceptions import (
     UnknownCountryError,
     UnknownNameError,
 )
-from cablesim.history import run_history
-from cablesim.metrics import country_metrics
-from cablesim.network import Network, load_network
-from cablesim.plan import compare, resilience
-from cablesim.scenario import Event, Scenario, find_scenario, load_scenario
-from cablesim.simulate import Result, simulate
-from cablesim.timeline import TimelineResult, simulate_timeline
 
 try:
     __version__ = version("cablesim")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
+
+_API = {
+    "Failures": "scenario.failures",
+    "apply_events": "scenario.failures",
+    "run_history": "analyses.history",
+    "country_metrics": "engine.metrics",
+    "Network": "network",
+    "load_network": "network",
+    "compare": "analyses.plan",
+    "resilience": "analyses.plan",
+    "Event": "scenario",
+    "Scenario": "scenario",
+    "find_scenario": "scenario",
+    "load_scenario": "scenario",
+    "Result": "engine.simulate",
+    "simulate": "engine.simulate",
+    "TimelineResult": "analyses.timeline",
+    "simulate_timeline": "analyses.timeline",
+}
+"""Each public name and the module that defines it: imported on first use (PEP 562), so
+``import cablesim`` (and ``cablesim --help``) load no table, no solver and no plotting."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))
+
 
 __all__ = [
     "CableSimError",

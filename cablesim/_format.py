@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,7 @@ def country_record(countries: pd.DataFrame, iso3: str) -> dict[str, Any]:
     UnknownCountryError
         When the table has no row for ``iso3``.
     """
-    row = countries[countries["iso3"] == iso3.upper()]
+    row = countries[countries["iso3"] == (iso3.upper() if iso3.isascii() else iso3)]
     if row.empty:
         raise UnknownCountryError(iso3, countries["iso3"].tolist())
     return plain_record(row.iloc[0].to_dict())
@@ -59,15 +60,49 @@ def fmt_tbps(v: float) -> str:
     return f"{v:.3g}"
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_BLOCK = re.compile(r"^(\s*)(?:([-+>=#])|(\d+)([.)]))")
+
+
+def _block_mark(m: re.Match) -> str:
+    """A heading, quote, list or rule mark at a line's start, escaped."""
+    if m.group(2):
+        return m.group(1) + "\\" + m.group(2)
+    return m.group(1) + m.group(3) + "\\" + m.group(4)
+
+
+def md_escape(text: Any, *, multiline: bool = False) -> str:
+    """``text`` (a name, a label: user or data text) as literal Markdown.
+
+    HTML is written as entities (``<script>`` shows as text), Markdown's marks
+    (links, emphasis, headings, lists, tables, code) are escaped with backslashes,
+    so no name can make a heading, a link (``javascript:``...) or a raw tag. Line
+    breaks become spaces unless ``multiline``.
+
+    Examples
+    --------
+    >>> print(md_escape("<script>x</script> [a](javascript:b)"))
+    &lt;script&gt;x&lt;/script&gt; \\[a\\](javascript:b)
+    """
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_INLINE.sub(r"\\\1", s)
+    lines = s.splitlines() or [""]
+    lines = [_MD_BLOCK.sub(_block_mark, ln) for ln in lines]
+    return "\n".join(lines) if multiline else " ".join(ln.strip() for ln in lines)
+
+
 def md_table(df: pd.DataFrame) -> str:
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "–"
         if isinstance(v, float):
             return f"{v:,.2f}"
-        return str(v).replace("|", "\\|")
+        return md_escape(v)
 
-    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines = [
+        "| " + " | ".join(md_escape(c) for c in df.columns) + " |",
+        "|" + "---|" * len(df.columns),
+    ]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines)
 

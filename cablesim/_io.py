@@ -11,7 +11,9 @@ that need a path of their own such as ``to_parquet`` or ``savefig``, through
   ``0o666 & ~umask``);
 * the data is flushed and ``fsync``-ed before ``os.replace``;
 * the temporary file is removed on every exit path, including
-  ``KeyboardInterrupt``;
+  ``KeyboardInterrupt``; one left by a process killed outright (``kill -9``) is
+  removed by the next write of the same target (its name carries the writer's
+  process id: a file of a writer still running is kept);
 * :func:`check_output` refuses a target that is, or resolves to (through a
   symlink), one of the input files given, and a target that is a directory or
   whose folder does not exist.
@@ -41,6 +43,7 @@ __all__ = [
     "guard_inputs",
     "note_input",
     "refuse_inputs",
+    "remove_stale_temps",
     "scenario_file",
     "write_atomic",
 ]
@@ -111,6 +114,52 @@ def check_output(
     return target
 
 
+def _tmp_prefix(target: Path) -> str:
+    return f".{target.name}.{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError, OSError):
+        return True  # another user's process, or not ours to judge: keep its file
+    return True
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    """Remove temporary files of earlier writes of ``target`` whose writer is gone.
+
+    Only files named as :func:`write_atomic` names them (``.NAME.PID.XXXXXXXX.tmp``),
+    regular (not links), owned by this user, and whose process no longer runs.
+    Returns the files removed.
+    """
+    head = f".{target.name}."
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(head) and name.endswith(".tmp")):
+            continue
+        pid, _, rest = name[len(head) : -len(".tmp")].partition(".")
+        if not pid.isdigit() or not rest or pid == str(os.getpid()):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
 def _mode_for(target: Path) -> int:
     try:
         st = os.stat(target)  # the file a link points at keeps its mode too
@@ -133,9 +182,10 @@ def atomic_path(
     ``path`` is left untouched.
     """
     target = check_output(path, inputs=inputs)
+    remove_stale_temps(target)
     mode = _mode_for(target)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=_tmp_prefix(target), suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(fd)
@@ -191,9 +241,10 @@ def write_atomic(
     """
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     target = check_output(path, inputs=inputs)
+    remove_stale_temps(target)
     mode = _mode_for(target)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=_tmp_prefix(target), suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     tmp = Path(name)

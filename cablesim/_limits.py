@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError
 
 MAX_DOCUMENT_BYTES = 1_000_000
 """Largest scenario file read (1 MB)."""
@@ -35,6 +35,23 @@ MAX_TRIALS = 10_000_000
 """Most Monte Carlo trials in one run."""
 MAX_SEED = 2**63 - 1
 """Largest seed (seeds are non-negative, as numpy's ``SeedSequence`` requires)."""
+MAX_KEYS = 1_000
+"""Most keys in one mapping of a scenario (a scenario's mappings hold a dozen)."""
+MAX_NAME_CHARS = 200
+"""Longest name or key looked up (the longest real cable name has under 100 characters).
+
+A longer name is refused before any matching or "did you mean" search."""
+MAX_TEXT_CHARS = 20_000
+"""Longest text value in a scenario (a description of a few paragraphs)."""
+MAX_EVENTS = 500
+"""Most events in one scenario (the bundled history scenarios have under 30)."""
+MAX_TIMELINE_POINTS = 200
+"""Most distinct dates in one timeline (each is a simulation)."""
+MAX_FAULTS_PER_YEAR = 2_000.0
+"""Largest Monte Carlo fault rate (the observed world rate is about 150 a year)."""
+MAX_FAULTS_PER_TRIAL = 10_000
+"""Most faults expected in one Monte Carlo period (rate x years): about 1.4 GB of work state
+at this bound (10,000 faults a trial measured at 1.35 GB); 175 a year for 57 years."""
 
 
 class Loader(yaml.SafeLoader):
@@ -81,7 +98,8 @@ def check_yaml_events(text: str, source: str) -> None:
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     sizes: dict[str, int] = {}  # anchor -> values it expands to
-    stack: list[list[Any]] = []  # [anchor, count] per open collection
+    # [anchor, count, direct children, is a mapping, last key, most direct children]
+    stack: list[list[Any]] = []
     depth = total = 0
     try:
         while loader.check_event():
@@ -93,11 +111,16 @@ def check_yaml_events(text: str, source: str) -> None:
                     raise ScenarioError(
                         f"{source}:{ev.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep"
                     )
-                stack.append([ev.anchor, 1])
+                most = None
+                if stack:
+                    _child(stack[-1], ev, source)
+                    if len(stack) == 1 and stack[0][4] == "events":  # the list of events
+                        most = MAX_EVENTS
+                stack.append([ev.anchor, 1, 0, isinstance(ev, yaml.MappingStartEvent), None, most])
                 continue
             if isinstance(ev, yaml.CollectionEndEvent):
                 depth -= 1
-                anchor, n = stack.pop()
+                anchor, n, *_ = stack.pop()
                 if anchor:
                     sizes[anchor] = n
                 if stack:
@@ -114,6 +137,7 @@ def check_yaml_events(text: str, source: str) -> None:
                 continue
             if stack:
                 stack[-1][1] += n
+                _child(stack[-1], ev, source)
             if total > MAX_NODES or (stack and stack[-1][1] > MAX_NODES):
                 raise ScenarioError(
                     f"{source}:{ev.start_mark.line + 1}: aliases expand to more than "
@@ -127,6 +151,114 @@ def check_yaml_events(text: str, source: str) -> None:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def shorten(text: Any, n: int = 60) -> str:
+    """``repr`` of ``text`` cut to about ``n`` characters (a message never echoes 100 kB)."""
+    s = str(text)
+    if len(s) <= n:
+        return repr(s)
+    return f"{s[:n]!r}... ({len(s):,} characters)"
+
+
+def check_name(name: Any, kind: str = "name") -> None:
+    """Refuse a name longer than :data:`MAX_NAME_CHARS` before any matching or suggestion."""
+    if isinstance(name, str) and len(name) > MAX_NAME_CHARS:
+        raise UnknownNameError(
+            name,
+            message=f"unknown {kind} {shorten(name)}: longer than any real name "
+            f"(the limit is {MAX_NAME_CHARS} characters)",
+            suggestions=[],
+        )
+
+
+_TOML_TOKENS = re.compile(
+    r'"""(?:\\.|[^\\])*?"""|\'\'\'.*?\'\'\'|"(?:\\.|[^"\\\n])*"?|\'[^\'\n]*\'?|#[^\n]*|[.\[\]{}=,\n]',
+    re.DOTALL,
+)
+_JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"?|[\[\]{}\n]')
+
+
+def _scan_strings(text: str, tokens: re.Pattern, on_char) -> None:
+    """Call ``on_char(i, c)`` for every structural character outside strings and comments."""
+    for m in tokens.finditer(text):
+        c = m.group()
+        if len(c) == 1 and c not in "\"'#":
+            on_char(m.start(), c)
+        elif "\n" in c and c[0] in "\"'":  # a multi-line string: count its lines
+            for _ in range(c.count("\n")):
+                on_char(m.start(), "\r")
+
+
+def check_toml_keys(text: str, source: str) -> None:
+    """Bound a TOML text's dotted keys and nesting before :mod:`tomllib` reads it.
+
+    One key of thousands of dotted parts makes the parser's memory grow with the
+    square of its length (20 kB -> 0.6 GB); more than :data:`MAX_DEPTH` parts in
+    a key, or brackets nested deeper, is refused here, from the text alone.
+    """
+    state = {"dots": 0, "depth": 0, "line": 1}
+
+    def on_char(i: int, c: str) -> None:
+        if c == "\r":
+            state["line"] += 1
+        elif c == "\n":
+            state["line"] += 1
+            state["dots"] = 0
+        elif c == ".":
+            state["dots"] += 1
+            if state["dots"] >= MAX_DEPTH:
+                raise ScenarioError(
+                    f"{source}:{state['line']}: a dotted key of more than {MAX_DEPTH} parts"
+                )
+        elif c in "[{":
+            state["depth"] += 1
+            state["dots"] = 0
+            if state["depth"] > MAX_DEPTH:
+                raise ScenarioError(
+                    f"{source}:{state['line']}: nested more than {MAX_DEPTH} levels deep"
+                )
+        elif c in "]}":
+            state["depth"] = max(0, state["depth"] - 1)
+            state["dots"] = 0
+        elif c in "=,":
+            state["dots"] = 0
+
+    _scan_strings(text, _TOML_TOKENS, on_char)
+
+
+def check_json_depth(text: str, source: str) -> None:
+    """Refuse JSON text nested deeper than :data:`MAX_DEPTH` before it is parsed."""
+    depth = 0
+
+    def on_char(i: int, c: str) -> None:
+        nonlocal depth
+        if c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, i) + 1
+                raise ScenarioError(f"{source}:{line}: nested more than {MAX_DEPTH} levels deep")
+        elif c in "]}":
+            depth -= 1
+
+    _scan_strings(text, _JSON_TOKENS, on_char)
+
+
+def _child(entry: list[Any], ev: Any, source: str) -> None:
+    """Count a direct child of an open collection: refuse a mapping of over :data:`MAX_KEYS`
+    keys as soon as it passes (60,000 unknown keys stop here, not after parsing them all)."""
+    if entry[3] and entry[2] % 2 == 0:  # a key of a mapping
+        entry[4] = ev.value if isinstance(ev, yaml.ScalarEvent) else None
+    entry[2] += 1
+    if entry[3] and entry[2] > 2 * MAX_KEYS:
+        raise ScenarioError(
+            f"{source}:{ev.start_mark.line + 1}: more than {MAX_KEYS:,} keys in one mapping"
+        )
+    if entry[5] is not None and entry[2] > entry[5]:
+        raise ScenarioError(
+            f"{source}:{ev.start_mark.line + 1}: events: more than {entry[5]:,} events; the "
+            "limit is a bound on work (split the scenario, or cut many cables in one event)"
+        )
 
 
 def check_depth(data: Any, source: str) -> None:

@@ -63,6 +63,24 @@ def landing_points(net: Any) -> tuple[dict[str, str], dict[str, str]]:
     return _cached(net, "lookup:landing_points", build)
 
 
+def landing_point_places(net: Any) -> dict[str, tuple[str, ...]]:
+    """Lower-cased place (a landing point's name before its first comma) -> its landing points.
+
+    ``"zafarana"`` -> ``("zafarana-egypt",)``; a place several stations share maps to all.
+    """
+
+    def build() -> dict[str, tuple[str, ...]]:
+        lps = net.all_landing_points
+        out: dict[str, list[str]] = {}
+        for n, i in zip(lps["name"], lps["landing_point_id"], strict=True):
+            place = str(n).split(",")[0].strip().lower()
+            if place:
+                out.setdefault(place, []).append(i)
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+    return _cached(net, "lookup:landing_point_places", build)
+
+
 def countries(net: Any) -> tuple[set[str], dict[str, str]]:
     """(ISO3 codes, lower-cased name -> ISO3) of the network's countries."""
 

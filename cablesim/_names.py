@@ -121,15 +121,55 @@ def chokepoint_aliases(chokepoint_id: str, name: str) -> list[str]:
     return [chokepoint_id, *parts, *CHOKEPOINT_COMMON.get(chokepoint_id, ())]
 
 
-def country_aliases(iso3: str, name: str) -> list[str]:
-    """Return the aliases of a country: its ISO3 code, its name, the name without "the"."""
-    out = [iso3, name, "The " + name]
+#: Names people write for countries that the dataset's Natural Earth names (``name``,
+#: ``other_names``: ADMIN and NAME_LONG) and ISO2 codes do not give: short forms, current
+#: names Natural Earth 4 predates, and former names. ISO3 code -> names.
+COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
+    "GBR": ("UK", "U.K.", "Great Britain", "Britain"),
+    "USA": ("US", "U.S.", "U.S.A.", "United States"),
+    "ARE": ("UAE", "Emirates"),
+    "CIV": ("Ivory Coast", "Cote d'Ivoire"),
+    "TUR": ("Türkiye", "Turkiye"),
+    "COD": ("DRC", "DR Congo", "Congo-Kinshasa", "Democratic Republic of Congo", "Zaire"),
+    "COG": ("Republic of the Congo", "Congo-Brazzaville", "Congo Republic"),
+    "MMR": ("Burma",),
+    "SWZ": ("Eswatini",),
+    "MKD": ("North Macedonia",),
+    "CPV": ("Cape Verde",),
+    "TLS": ("East Timor",),
+    "CZE": ("Czech Republic",),
+    "KOR": ("Korea", "Republic of Korea", "ROK"),
+    "PRK": ("DPRK",),
+    "RUS": ("Russian Federation",),
+    "VNM": ("Viet Nam",),
+    "IRN": ("Persia",),
+    "LKA": ("Ceylon",),
+    "FSM": ("Federated States of Micronesia",),
+    "SAU": ("KSA", "Saudi"),
+    "NLD": ("Holland",),
+    "CHN": ("PRC", "People's Republic of China"),
+    "STP": ("Sao Tome", "São Tomé"),
+    "BRN": ("Brunei Darussalam",),
+}
+
+
+def country_aliases(iso3: str, name: str, *, iso2: str = "", other_names: str = "") -> list[str]:
+    """Return the aliases of a country: its ISO3 code, its names, common names, its ISO2 code.
+
+    ``other_names`` is the dataset's ``'; '``-separated list (Natural Earth ADMIN and
+    NAME_LONG); :data:`COUNTRY_COMMON` adds the names people write that Natural Earth lacks.
+    The ISO2 code comes last, so a name always outranks a two-letter code.
+    """
+    extra = [n.strip() for n in str(other_names or "").split(";") if n.strip()]
+    out = [iso3, name, "The " + name, *extra, *COUNTRY_COMMON.get(iso3, ())]
     if name.lower().startswith("the "):
         out.append(name[4:])
     out.extend(_PAREN.findall(name))
     stripped = _PAREN.sub(" ", name).strip()
     if stripped and stripped != name:
         out.append(stripped)
+    if iso2:
+        out.append(iso2)
     return out
 
 
@@ -249,7 +289,11 @@ def build_index(network, kind: str) -> AliasIndex:
     if kind == "countries":
         idx = AliasIndex()
         t = network.countries
-        for iso, name in zip(t["iso3"], t["name"], strict=True):
-            idx.add(iso, country_aliases(iso, name), display=name)
+        blank = [""] * len(t)
+        iso2s = t["iso2"] if "iso2" in t.columns else blank
+        others = t["other_names"] if "other_names" in t.columns else blank
+        for iso, name, iso2, other in zip(t["iso3"], t["name"], iso2s, others, strict=True):
+            aliases = country_aliases(iso, name, iso2=iso2 or "", other_names=other or "")
+            idx.add(iso, aliases, display=name)
         return idx
     raise ValueError(f"unknown alias index {kind!r}")

@@ -21,10 +21,26 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 
-__all__ = ["die_with_parent", "held_signals", "register", "stop", "stop_signals"]
+__all__ = [
+    "die_with_parent",
+    "held_signals",
+    "register",
+    "signals_caught",
+    "stop",
+    "stop_signals",
+]
 
 _workers: set[int] = set()  # pids of live workers started by this process
-_state = {"stopping": False}
+_state = {"stopping": False, "caught": 0}
+
+
+def signals_caught() -> int:
+    """How many signals :func:`stop_signals` turned into an interruption in this process.
+
+    A run cut short returns what finished (the caller decides); a caller that must stop
+    altogether on Ctrl-C (the test suite) compares this count before and after.
+    """
+    return _state["caught"]
 
 
 def register(pids: Iterable[int]) -> None:
@@ -78,6 +94,7 @@ def _first_signal(signum, frame) -> None:
     if _state["stopping"]:
         _second_signal(signum, frame)
     _state["stopping"] = True
+    _state["caught"] += 1
     raise KeyboardInterrupt
 
 

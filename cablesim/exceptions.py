@@ -24,6 +24,10 @@ class DataError(CableSimError, ValueError):
     """The bundled or user dataset is missing, malformed or fails validation."""
 
 
+MAX_SHOWN = 50
+"""Problems a :class:`ScenarioError` message lists; the rest are counted ("and 9,950 more")."""
+
+
 class ScenarioError(CableSimError, ValueError):
     """A scenario document is invalid.
 
@@ -40,9 +44,12 @@ class ScenarioError(CableSimError, ValueError):
         head = (
             "invalid scenario"
             if len(self.problems) == 1
-            else (f"invalid scenario ({len(self.problems)} problems)")
+            else (f"invalid scenario ({len(self.problems):,} problems)")
         )
-        super().__init__(head + ":\n  " + "\n  ".join(self.problems))
+        shown = self.problems[:MAX_SHOWN]
+        if len(self.problems) > MAX_SHOWN:  # a capped list: the first ones, then a count
+            shown.append(f"... and {len(self.problems) - MAX_SHOWN:,} more")
+        super().__init__(head + ":\n  " + "\n  ".join(shown))
 
 
 class UnknownNameError(CableSimError, KeyError):

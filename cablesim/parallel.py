@@ -1,6 +1,6 @@
 """Running batches of work serially, in a local process pool, or on a Dask cluster.
 
-Used by :mod:`cablesim.sweep` and :mod:`cablesim.risk`. :func:`run_batches`
+Used by :mod:`cablesim.analyses.sweep` and :mod:`cablesim.analyses.risk`. :func:`run_batches`
 runs ``func(state, payload)`` over payloads, with a progress bar on a terminal
 and a clean stop on Ctrl-C that keeps the finished results. A worker builds its
 state (network, compiled engine, baseline) once from a small picklable

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 
 import geopandas as gpd
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 import shapely
 
 import cablesim
+from cablesim import _procs
 from cablesim.dataset._schema import TABLES
 from cablesim.network import Network
 
@@ -205,6 +208,59 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Run in parallel by default: one pytest-xdist worker per CPU (at most 4), each test file
+    on one worker (``--dist loadfile``: a file's world networks are built once).
+
+    ``-n 0`` (or ``-n N``, ``--dist ...``) chooses otherwise; ``-p no:xdist`` and ``--pdb``
+    run serially; so does anything that only collects.
+    """
+    opt = config.option
+    if (
+        not config.pluginmanager.has_plugin("xdist")
+        or hasattr(config, "workerinput")  # a worker itself
+        or getattr(opt, "numprocesses", 0) is not None  # -n given
+        or getattr(opt, "dist", "no") != "no"
+        or getattr(opt, "tx", None)
+        or opt.usepdb
+        or opt.collectonly
+    ):
+        return
+    opt.numprocesses = "logical"
+    opt.maxprocesses = opt.maxprocesses or 4
+    opt.dist = "loadfile"
+
+
+_SIGINTS = [0]
+
+
+def pytest_configure(config):
+    """Count Ctrl-C: code under test may catch the KeyboardInterrupt (a sweep returns what it
+    finished, a command exits 130), so the count, not the exception, says the user asked."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        _SIGINTS[0] += 1
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Ctrl-C stops pytest, even where the code under test turned it into a partial result."""
+    before = (_SIGINTS[0], _procs.signals_caught())
+    result = yield
+    if (_SIGINTS[0], _procs.signals_caught()) != before:
+        raise KeyboardInterrupt
+    return result
+
+
 @pytest.fixture
 def run():
     """:func:`run_tiny`, as a fixture."""
@@ -258,9 +314,48 @@ def world() -> Network:
 
 
 @pytest.fixture(scope="session")
+def regional(world) -> Network:
+    """A mid-sized real network: the cables of today's world network whose every station lies
+    in Europe, Africa, the Middle East or western South Asia (lon -25..80, lat -40..72), with
+    the countries and land links among them: about a third of the world network (246 cables,
+    921 segments, 138 countries). For checks of the engine against an independent oracle,
+    which a third of the network shows as well as all of it; use the European hubs of the
+    default core as its core (GBR, DEU, FRA, NLD)."""
+    lon, lat = (-25.0, 80.0), (-40.0, 72.0)
+    t = world.to_geodataframes()
+    lps = t["landing_points"]
+    inside = set(
+        lps.loc[lps.geometry.x.between(*lon) & lps.geometry.y.between(*lat), "landing_point_id"]
+    )
+    cables = t["cables"]
+    cables = cables[cables["landing_point_ids"].map(lambda m: len(m) > 0 and set(m) <= inside)]
+    ids = set(cables["cable_id"])
+    members = {m for ms in cables["landing_point_ids"] for m in ms}
+    lps = lps[lps["landing_point_id"].isin(members)]
+    lm = t["landmasses"]
+    isos = set(lm.loc[lm["hub_lon"].between(*lon) & lm["hub_lat"].between(*lat), "iso3"])
+    isos |= set(lps["iso3"])
+    links = t["terrestrial_links"]
+    links = links[links["from_iso3"].isin(isos) & links["to_iso3"].isin(isos)]
+    isos &= set(lps["iso3"]) | set(links["from_iso3"]) | set(links["to_iso3"])
+    tables = {
+        **t,
+        "cables": cables,
+        "segments": t["segments"][t["segments"]["cable_id"].isin(ids)],
+        "branching_units": t["branching_units"][t["branching_units"]["cable_id"].isin(ids)],
+        "landing_points": lps,
+        "terrestrial_links": links,
+        "countries": t["countries"][t["countries"]["iso3"].isin(isos)],
+        "landmasses": lm[lm["iso3"].isin(isos)],
+    }
+    tables = {k: v.reset_index(drop=True) for k, v in tables.items()}
+    return Network.from_geodataframes(tables, as_of=world.as_of)
+
+
+@pytest.fixture(scope="session")
 def crisis_2024():
     """The bundled Red Sea then West Africa timeline of 2024 (12 states on the world network),
     simulated once per session: tests read it and must not modify it."""
-    from cablesim.timeline import simulate_timeline
+    from cablesim.analyses.timeline import simulate_timeline
 
     return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))

@@ -1,11 +1,11 @@
-"""What an event fails (cablesim.cuts), on tiny networks with known answers."""
+"""What an event fails (cablesim.scenario.failures), on tiny networks with known answers."""
 
 from __future__ import annotations
 
 import pytest
 
 import cablesim
-from cablesim.cuts import apply_events
+from cablesim.scenario.failures import apply_events
 
 
 def _ev(kind, params, label="e"):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 import cablesim
-from cablesim import depends
+from cablesim.analyses import depends
 from cablesim.cli import cli
 from cablesim.exceptions import CableSimError, UnknownCountryError
 
@@ -109,11 +109,15 @@ def test_real_matrix_agrees_with_simulate(world):
     assert m.at["SGP", "malacca"] > m.at["SGP", "suez"]
 
 
-def test_tonga_depends_on_its_only_cable():
-    net = cablesim.load_network(2022)
-    d = depends.country_dependencies(net, "Tonga")
+def test_a_country_on_one_cable_depends_on_it_wholly(branchy):
+    """B hangs off cable X alone (as Tonga off the Tonga Cable in 2022: tests/cli below)."""
+    d = depends.country_dependencies(branchy, "Country BBB", core=("CCC",))
     top = d.iloc[0]
-    assert (top["id"], top["loss_pct"], bool(top["isolated"])) == ("tonga-cable", 100.0, True)
+    assert (top["id"], top["loss_pct"], bool(top["isolated"])) == ("x", 100.0, True)
+    assert d.attrs["iso3"] == "BBB"
+    a = depends.country_dependencies(branchy, "AAA", core=("CCC",)).set_index("id")
+    assert a.at["x", "loss_pct"] == pytest.approx(100 * 10 / 15, abs=0.01)  # Y (5) of 15 stays
+    assert not a.at["x", "isolated"]
 
 
 def test_cli_depends(tmp_path):

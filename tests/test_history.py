@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cablesim import history
+from cablesim.analyses import history
 from cablesim.cli import cli
 from cablesim.scenario import load_scenario
 

@@ -1,12 +1,12 @@
-"""Per-country metrics (cablesim.metrics): capacity to the core, isolation, latency, on known answers."""
+"""Per-country metrics (cablesim.engine.metrics): capacity to the core, isolation, latency, on known answers."""
 
 from __future__ import annotations
 
 import pytest
 
 import cablesim
-from cablesim import metrics
-from cablesim.cuts import apply_events
+from cablesim.engine import metrics
+from cablesim.scenario.failures import apply_events
 
 
 def _metrics(net, events, core=("CCC",)):

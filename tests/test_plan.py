@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import maps, plan
+from cablesim import maps
+from cablesim.analyses import plan
 from cablesim.cli import cli
 from cablesim.exceptions import CableSimError, ScenarioError
 from cablesim.report import compare as rcompare

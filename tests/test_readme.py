@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from cablesim.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -79,13 +82,26 @@ def test_python_api_example_names_find_scenario():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cmd", runnable())
-def test_readme_example_runs_from_any_directory(cmd, tmp_path):
+def test_readme_example_runs_from_any_directory(cmd, tmp_path, monkeypatch):
+    """Each example, in-process from an empty directory (the console script's own code path:
+    tests/cli; one example also runs as a fresh process below)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CABLESIM_DATA", raising=False)
+    res = CliRunner().invoke(cli, shlex.split(cmd)[1:])
+    assert res.exit_code == 0, f"{cmd}: {res.output[-2000:]}"
+    assert "Traceback" not in res.output
+
+
+@pytest.mark.slow
+def test_a_readme_example_runs_as_a_fresh_process(tmp_path):
+    """``python -m cablesim`` from another directory, as a new user types it."""
+    cmd = "cablesim run alexandria-2008"
+    assert cmd in runnable()
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("CABLESIM_DATA", None)
-    args = shlex.split(cmd)[1:]
     res = subprocess.run(
-        [sys.executable, "-m", "cablesim", *args],
+        [sys.executable, "-m", "cablesim", *shlex.split(cmd)[1:]],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -94,3 +110,37 @@ def test_readme_example_runs_from_any_directory(cmd, tmp_path):
     )
     assert res.returncode == 0, f"{cmd}: {res.stderr[-2000:]}"
     assert "Traceback" not in res.stderr
+
+
+def _figures_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "readme_figures", ROOT / "benchmarks" / "readme_figures.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_readme_figures_are_those_the_tools_wrote():
+    """History scores and benchmark lines come from docs/validation.md and benchmarks/README.md.
+
+    On a drift, regenerate in one line:
+    ``cablesim history --markdown docs/validation.md && python benchmarks/readme_figures.py``.
+    """
+    tool = _figures_tool()
+    values = tool.figures()
+    _, changed = tool.rewrite(README, values)
+    assert not changed, f"README figures out of date: {changed}; run benchmarks/readme_figures.py"
+    # every region is there, and a typed figure would be caught
+    assert set(re.findall(r"<!-- figures:([a-z-]+) -->", README)) == set(values)
+    typed = README.replace(values["history"], values["history"].replace(" of ", " of 9", 1))
+    assert tool.rewrite(typed, values)[1] == ["history"]
+    # the history line is the one `cablesim history` prints (HistoryReport.summary_line)
+    assert re.fullmatch(
+        r"\d+ of \d+ reported country facts in band \(\d+%\); cut-off countries isolated or "
+        r"severe: \d+ of \d+; absorbed incidents calm: \d+ of \d+; false isolations: \d+; "
+        r"ordering agreement (\d+%|n/a)",
+        values["history"],
+    )

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import risk
+from cablesim.analyses import risk
 from cablesim.cli import cli
 from cablesim.engine.state import Options
 from cablesim.scenario import DEFAULT_CORE

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 import cablesim
-from cablesim import metrics
+from cablesim.engine import metrics
 
 
 def test_baseline_flows_are_the_max_flow(branchy, run):

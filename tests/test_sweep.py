@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 import cablesim
 from cablesim import parallel
+from cablesim.analyses.sweep import element_event, minimal_cut, sweep
 from cablesim.cli import cli
-from cablesim.cuts import event_effect
 from cablesim.engine.state import Options
 from cablesim.network import load_network
-from cablesim.sweep import element_event, minimal_cut, sweep
+from cablesim.scenario.failures import event_effect
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import timeline
+from cablesim.analyses import timeline
+from cablesim.analyses.timeline import simulate_timeline
 from cablesim.cli import cli
 from cablesim.exceptions import ScenarioError
 from cablesim.report import timeline as rtimeline
-from cablesim.timeline import simulate_timeline
 
 D = dt.date
 
@@ -215,7 +215,7 @@ def test_default_repair_by_zone_depth_and_conflict(world):
 
 
 def basis_country(world, lat, lon):
-    from cablesim.whatif import nearest_country
+    from cablesim.network.whatif import nearest_country
 
     return nearest_country(world, lon, lat)[0]
 

@@ -22,7 +22,7 @@ import yaml
 from click.testing import CliRunner
 
 import cablesim
-from cablesim import maps
+from cablesim import maps, measures
 from cablesim.cli import cli
 
 pytest.importorskip("starlette")
@@ -71,6 +71,9 @@ def test_meta_and_page(client):
     meta = client.get("/api/meta").json()
     assert meta["first_year"] < 2000 < meta["snapshot_year"] <= meta["last_year"]
     assert {i["label"] for i in meta["legend"]} == {t for _, t in maps.legend_items()}
+    # the page labels numbers with the one vocabulary (issue 23)
+    assert meta["measures"] == measures.table(headline_of="traffic")
+    assert meta["legend_title"] == "Traffic lost in the first days (%)"
     page = client.get("/")
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -325,7 +328,9 @@ def test_html_report_has_tooltips():
     titles = re.findall(r"<path\b[^>]*><title>([^<]*)</title></path>", text)
     fiji = result.country("FJI")
     assert any(t.startswith(f"Fiji: {fiji['status']}, ") for t in titles)
-    assert any(t.endswith("% of capacity lost") for t in titles)
+    # the colours are the traffic loss: so is the hover text (issue 23)
+    assert any(t.endswith("% traffic lost in the first days") for t in titles)
+    assert not any("capacity lost" in t for t in titles)
     assert any(t.startswith("Tonga Cable · ") and "FAILED" in t for t in titles)
     assert any(t.startswith("SeaMeWe-5 · ") and "in service 2016" in t for t in titles)
     assert "connect-src 'none'" in text  # still one page that fetches nothing
@@ -399,7 +404,11 @@ def wait_sim(pg, before: str) -> None:
 
 
 def visible_point_on(pg, selector: str, attr: str, value: str) -> tuple[float, float]:
-    """A point of the screen where the element drawn on top is ``selector`` with attr=value."""
+    """A point of the screen where the element drawn on top is ``selector`` with attr=value.
+
+    No other element of ``selector`` lies under the point (no other cable: a click
+    there cuts this one, without asking which).
+    """
     point = pg.evaluate(
         """([sel, attr, value]) => {
           for (const el of document.querySelectorAll(sel)) {
@@ -408,7 +417,9 @@ def visible_point_on(pg, selector: str, attr: str, value: str) -> tuple[float, f
             const m = el.getScreenCTM();
             const on = (x, y) => {
               const top = document.elementFromPoint(x, y);
-              return top && top.getAttribute(attr) === value;
+              const under = document.elementsFromPoint(x, y).filter(e => e.matches(sel));
+              return top && top.getAttribute(attr) === value &&
+                under.every(e => e.getAttribute(attr) === value);
             };
             for (let i = 1; i < 40; i++) {
               // middle first; the point and its neighbours 2 px away must all hit it
@@ -452,6 +463,7 @@ def test_click_tonga_cable_isolates_tonga(page):
     pg = page
     assert pg.get_attribute("path.country[data-iso3=TON]", "data-status") == "unaffected"
     before = pg.get_attribute("body", "data-sim")
+    zoom_to(pg, -177.0, -19.7, clicks=5)  # at world scale Hawaiki runs beside it
     x, y = visible_point_on(pg, "path.cable-hit", "data-cable", "tonga-cable")
     pg.mouse.move(x, y)
     tip = pg.inner_text("#tip")
@@ -487,7 +499,8 @@ def test_close_chokepoints_recolours(page):
     zoom_to(pg, 31.5, 29.5, clicks=8)
     egypt0, saudi0 = fill(pg, "EGY"), fill(pg, "SAU")
     before = pg.get_attribute("body", "data-sim")
-    pg.locator("path.chokepoint[data-chokepoint=suez]").click()
+    pg.locator("path.chokepoint[data-chokepoint=suez]").click()  # a chooser: close it, or a cable?
+    pg.click("#chooser button[data-chokepoint=suez]")
     wait_sim(pg, before)
     assert "closed" in pg.get_attribute("path.chokepoint[data-chokepoint=suez]", "class")
     suez = cablesim.simulate(SUEZ)
@@ -501,6 +514,7 @@ def test_close_chokepoints_recolours(page):
     # closing the Alexandria approaches as well changes Egypt's colour
     before = pg.get_attribute("body", "data-sim")
     pg.locator("path.chokepoint[data-chokepoint=alexandria]").click()
+    pg.click("#chooser button[data-chokepoint=alexandria]")
     wait_sim(pg, before)
     assert fill(pg, "EGY") != egypt0
     assert pg.get_attribute("path.country[data-iso3=EGY]", "data-status") != "unaffected"
@@ -515,6 +529,7 @@ def test_close_chokepoints_recolours(page):
 @pytest.mark.browser
 def test_save_scenario_passes_check(page, tmp_path):
     pg = page
+    zoom_to(pg, -177.0, -19.7, clicks=5)  # at world scale Hawaiki runs beside it
     x, y = visible_point_on(pg, "path.cable-hit", "data-cable", "tonga-cable")
     before = pg.get_attribute("body", "data-sim")
     pg.mouse.click(x, y)
@@ -583,6 +598,14 @@ def test_classroom_tour_and_area_tool(page):
     pg.click("#tour-do")
     wait_sim(pg, before)
     assert pg.get_attribute("path.country[data-iso3=TON]", "data-status") == "isolated"
+    # the text says where the zoom puts Tonga: in the middle of the map
+    assert "middle of the map" in pg.inner_text("#tour-text")
+    pg.wait_for_timeout(800)  # the zoom's transition
+    box = pg.locator("#map").bounding_box()
+    ton = pg.locator("circle.island[data-iso3=TON]").bounding_box()
+    tx, ty = ton["x"] + ton["width"] / 2, ton["y"] + ton["height"] / 2
+    assert box["x"] + box["width"] / 3 < tx < box["x"] + box["width"] * 2 / 3
+    assert box["y"] + box["height"] / 3 < ty < box["y"] + box["height"] * 2 / 3
     for _ in range(4):
         pg.click("#tour-next")
     assert "single cable" in pg.inner_text("#tour-title")
@@ -605,6 +628,7 @@ def test_classroom_tour_and_area_tool(page):
     assert len(ev) == 1
     assert "area" in ev[0]
     assert ev[0]["area"]["radius_km"] > 100
+    assert pg.get_attribute("#tool-area", "aria-pressed") == "false"  # one area per press
 
 
 @pytest.mark.browser

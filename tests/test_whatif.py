@@ -7,9 +7,9 @@ import pytest
 import shapely
 
 import cablesim
-from cablesim import whatif as _whatif
 from cablesim._geo import haversine_km
 from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.network import whatif as _whatif
 from cablesim.scenario import _add
 
 

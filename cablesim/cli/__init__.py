@@ -11,33 +11,29 @@ parses its arguments, calls one library function and prints.
 Exit codes: 0 success, 2 bad input (scenario, arguments, names), 1 internal
 error, 130 interrupted. No traceback without ``--debug``.
 
-Layering: the top layer. Imports inside functions are allowed here only, for
-start-up speed, each marked ``# lazy: start-up speed``.
+The group imports a command's module only when that command runs
+(:class:`~cablesim.cli._base._LazyGroup`; names, modules and summaries in
+:data:`~cablesim.cli._base.COMMANDS`), so ``cablesim --help`` loads none of the
+engine, maps, web or build code. Every module imports what it needs at its top.
+
+Layering: the top layer; it may import any layer below.
 """
 
 from __future__ import annotations
 
 import sys
 
-from cablesim.cli import data as _data
-from cablesim.cli import history as _history
-from cablesim.cli import maps as _maps
-from cablesim.cli import names as _names
-from cablesim.cli import plan as _plan
-from cablesim.cli import run as _run
-from cablesim.cli import sweep as _sweep
-from cablesim.cli import web as _web
 from cablesim.cli._base import EXIT_INPUT, EXIT_OK, _quiet_stdout, cli
 
-for _mod in (_maps, _sweep, _history, _plan, _names, _web):
-    _mod.register(cli)
-del _mod, _data, _run
+__all__ = ["cli", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     try:
-        cli.main(args=argv, prog_name="cablesim", standalone_mode=True)
+        # obj["main"]: Ctrl-C ends the command with "interrupted" and exit code 130 (called
+        # in-process, through ``cli``, the KeyboardInterrupt goes to the caller)
+        cli.main(args=argv, prog_name="cablesim", standalone_mode=True, obj={"main": True})
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_stdout()

@@ -5,22 +5,32 @@ from __future__ import annotations
 import sys
 
 import click
+import pandas as pd
+from rich.table import Table
 
+from cablesim import dataset
 from cablesim._text import esc
-from cablesim.cli._base import EXIT_INTERNAL, _console, _echo, _echo_json, _Group, _secho, cli
+from cablesim.cli._base import EXIT_INTERNAL, _console, _echo, _echo_json, _LazyGroup, _secho, cli
+from cablesim.network import filter_network, load_network
 
 
-@cli.group(cls=_Group)
+@cli.group(
+    cls=_LazyGroup,
+    lazy={
+        "import-telegeography": (
+            "cablesim.cli.plan",
+            "Build a dataset from a newer copy of TeleGeography's cable and landing-point files.",
+        )
+    },
+)
 def data() -> None:
     """The bundled dataset: info and validation."""
 
 
 @data.command("info")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and provenance as JSON.")
 def data_info(as_json: bool) -> None:
     """Counts and provenance of the dataset."""
-    from cablesim import dataset  # lazy: start-up speed
-
     m = dataset.manifest()
     counts = m["counts"]
     info = {
@@ -97,8 +107,6 @@ def data_info(as_json: bool) -> None:
 @click.option("--quiet", is_flag=True, help="Do not print the build log.")
 def data_build(source: str, out: str, quiet: bool) -> None:
     """Derive the dataset from the raw sources (TeleGeography, Natural Earth, capacities)."""
-    from cablesim import dataset  # lazy: start-up speed
-
     info = dataset.build(source, out, echo=None if quiet else _echo)
     _echo(
         f"wrote {out}: "
@@ -113,8 +121,6 @@ def data_build(source: str, out: str, quiet: bool) -> None:
 @data.command("validate")
 def data_validate() -> None:
     """Run every integrity check; exit 1 listing each failure."""
-    from cablesim import dataset  # lazy: start-up speed
-
     problems = dataset.validate()
     if problems:
         for p in problems:
@@ -137,13 +143,9 @@ def data_validate() -> None:
 @click.option(
     "--as-of", "as_of", help="Date (YYYY-MM-DD) or year; default today (the latest snapshot)."
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def cables(country: str | None, search: str | None, as_of: str | None, as_json: bool) -> None:
     """List cables in service (optionally by country or text)."""
-    import pandas as pd  # lazy: start-up speed
-
-    from cablesim.network import load_network  # lazy: start-up speed
-
     net = load_network(as_of)
     df = net.cables
     if country:
@@ -177,7 +179,6 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
             ]
         )
         return
-    from rich.table import Table  # lazy: start-up speed
 
     t = Table(show_edge=False)
     for c, j in (
@@ -212,16 +213,20 @@ def cables(country: str | None, search: str | None, as_of: str | None, as_json: 
 
 @cli.command()
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True)
-def cable(name: str, as_json: bool) -> None:
+@click.option(
+    "--as-of",
+    "as_of",
+    help="Date (YYYY-MM-DD) or year of the estimated lit capacity; default today (the latest "
+    "snapshot), as for 'cables'.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the cable's record (and segments) as JSON."
+)
+def cable(name: str, as_of: str | None, as_json: bool) -> None:
     """Detail of one cable: landing points, segments, capacity and its source."""
-    import pandas as pd  # lazy: start-up speed
-
-    from cablesim import dataset  # lazy: start-up speed
-    from cablesim.network import filter_network  # lazy: start-up speed
-
     tables = dataset.load_tables()
-    net = filter_network(tables, dataset.SNAPSHOT_DATE, extra_cables=tables["cables"]["cable_id"])
+    date = load_network(as_of).as_of  # the date 'cables' uses for the same --as-of
+    net = filter_network(tables, date, extra_cables=tables["cables"]["cable_id"])
     cid = net.resolve_cable(name)
     row = net.cables[net.cables["cable_id"] == cid].iloc[0]
     segs = net.segments[net.segments["cable_id"] == cid]

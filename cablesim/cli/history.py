@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import click
+from pathlib import Path
 
-from cablesim.cli._base import _console, _echo, _echo_json
+import click
+from rich.table import Table
+
+from cablesim import report as rep
+from cablesim._text import esc
+from cablesim.analyses import history as hist
+from cablesim.cli._base import OutputPath, _console, _echo, _echo_json
+from cablesim.report.history import update_markdown
 
 
 def register(cli: click.Group) -> None:
@@ -21,20 +28,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--markdown",
         "markdown",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(),
         help="Write the scores as Markdown into FILE, between its score markers "
         "(text outside them is kept), e.g. docs/validation.md.",
     )
     def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
         """Replay documented incidents and score the model against what was reported."""
-        from cablesim import history as hist  # lazy: start-up speed
-        from cablesim import report as rep  # lazy: start-up speed
-        from cablesim.report.history import update_markdown  # lazy: start-up speed
-
         report = hist.run_history(directory)
         if markdown:
-            from pathlib import Path  # lazy: start-up speed
-
             target = Path(markdown)
             existing = target.read_text(encoding="utf-8") if target.is_file() else None
             report.sensitivity = hist.run_sensitivity(directory=directory)
@@ -43,9 +44,6 @@ def register(cli: click.Group) -> None:
         if as_json:
             _echo_json(report.to_dict())
             return
-        from rich.table import Table  # lazy: start-up speed
-
-        from cablesim._text import esc  # lazy: start-up speed
 
         con = _console()
         for e in report.events:
@@ -59,7 +57,7 @@ def register(cli: click.Group) -> None:
                 ("reported", "left"),
                 ("band", "right"),
                 ("model loss", "right"),
-                ("worst toward", "right"),
+                ("capacity lost worst toward", "right"),
                 ("model status", "left"),
                 ("agrees", "left"),
             ):

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-import click
+import math
+import shutil
+import textwrap
 
+import click
+from rich.table import Table
+
+from cablesim import maps, report
 from cablesim._text import esc
-from cablesim.cli._base import _console, _echo, _echo_json, _load
+from cablesim.analyses import depends as dep
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    TABLE_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json,
+    _load,
+)
+from cablesim.engine.simulate import simulate
 from cablesim.exceptions import CableSimError
+from cablesim.network import load_network
+from cablesim.report.explain import paragraphs
 
 
 def _map_options(f):
@@ -37,7 +55,7 @@ def register(cli: click.Group) -> None:
     @click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*FIGURE_FORMATS),
         default=None,
         help="Write the map to FILE (.png, .svg or .pdf); default network-<date>.png.",
     )
@@ -46,9 +64,6 @@ def register(cli: click.Group) -> None:
         as_of: str | None, output: str | None, region: str | None, size: str | None, dpi: int | None
     ) -> None:
         """Draw the cable network: cables by capacity, chokepoints labelled."""
-        from cablesim import maps  # lazy: start-up speed
-        from cablesim.network import load_network  # lazy: start-up speed
-
         net = load_network(as_of)
         path = output or f"network-{net.as_of.isoformat()}.png"
         _echo(
@@ -60,9 +75,6 @@ def register(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print {scenario, paragraphs} as JSON.")
     def explain(scenario: str, as_json: bool) -> None:
         """Tell in plain language what happens in SCENARIO, and why."""
-        from cablesim.report.explain import paragraphs  # lazy: start-up speed
-        from cablesim.simulate import simulate  # lazy: start-up speed
-
         result = simulate(_load(scenario))
         paras = paragraphs(result)
         if as_json:
@@ -74,8 +86,6 @@ def register(cli: click.Group) -> None:
                 }
             )
             return
-        import shutil  # lazy: start-up speed
-        import textwrap  # lazy: start-up speed
 
         width = min(shutil.get_terminal_size((100, 20)).columns, 100)
         _echo("\n\n".join(textwrap.fill(p, width=width) for p in paras))
@@ -96,14 +106,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--map",
         "map_file",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*FIGURE_FORMATS),
         default=None,
         help="Draw what COUNTRY depends on to FILE (.png, .svg or .pdf).",
     )
     @click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*TABLE_FORMATS),
         default=None,
         help="Write the table to FILE (.csv or .json).",
     )
@@ -126,9 +136,6 @@ def register(cli: click.Group) -> None:
         chokepoint closes, or that cable fails, on its own. With --matrix, the
         chokepoint losses of every country (CSV or JSON with -o).
         """
-        from cablesim import depends as dep  # lazy: start-up speed
-        from cablesim.network import load_network  # lazy: start-up speed
-
         if matrix == bool(country):
             raise CableSimError("give a COUNTRY, or --matrix (not both)")
         net = load_network(as_of)
@@ -144,8 +151,6 @@ def register(cli: click.Group) -> None:
         if output:
             _write_table(table, output)
         if map_file:
-            from cablesim import maps  # lazy: start-up speed
-
             path = maps.save_dependency_map(
                 net, table.attrs["iso3"], map_file, table=table, dpi=dpi, size=size, region=region
             )
@@ -157,7 +162,6 @@ def register(cli: click.Group) -> None:
 
 
 def _records(df) -> list[dict]:
-    import math  # lazy: start-up speed
 
     out = []
     for r in df.to_dict("records"):
@@ -166,7 +170,6 @@ def _records(df) -> list[dict]:
 
 
 def _write_table(df, output: str, *, index: bool = False) -> None:
-    from cablesim import report  # lazy: start-up speed
 
     _echo(f"wrote {report.write(df, output, index=index)}", err=True)
 
@@ -190,7 +193,6 @@ def _matrix(m, output: str | None, as_json: bool) -> None:
         return
     if output:
         return
-    from rich.table import Table  # lazy: start-up speed
 
     worst = table.drop(columns="name").max(axis=1).sort_values(ascending=False)
     cols = list(m.columns)
@@ -224,7 +226,6 @@ def _tbps(v: float) -> str:
 
 
 def _print_country(table, shown, *, limit: int | None = 40) -> None:
-    from rich.table import Table  # lazy: start-up speed
 
     a = table.attrs
     con = _console()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import click
+from rich.table import Table
 
+from cablesim._names import CHOKEPOINT_COMMON
 from cablesim._text import esc
 from cablesim.cli._base import _console, _echo_json
+from cablesim.dataset import CHOKEPOINTS
+from cablesim.network import load_network
 
 
 def chokepoint_table(network) -> list[dict[str, str]]:
@@ -16,9 +20,6 @@ def chokepoint_table(network) -> list[dict[str, str]]:
     network
         The network whose chokepoints to list.
     """
-    from cablesim._names import CHOKEPOINT_COMMON  # lazy: start-up speed
-    from cablesim.dataset import CHOKEPOINTS  # lazy: start-up speed
-
     holds = {c.chokepoint_id: c.holds for c in CHOKEPOINTS}
     out = []
     cp = network.chokepoints
@@ -46,13 +47,10 @@ def register(cli: click.Group) -> None:
         Events, ``cut.near``, ``area.center``, ``depends`` and ``sweep`` accept the id, the
         name or a common alias ("Strait of Hormuz", "strait-of-malacca"), in any case.
         """
-        from cablesim.network import load_network  # lazy: start-up speed
-
         rows = chokepoint_table(load_network())
         if as_json:
             _echo_json(rows)
             return
-        from rich.table import Table  # lazy: start-up speed
 
         t = Table(show_edge=False)
         t.add_column("id", no_wrap=True)

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import click
 
-from cablesim.cli._base import _console, _echo, _echo_json, _echo_json_text, _load, _secho
+from cablesim import dataset, maps, report
+from cablesim.analyses import plan
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json,
+    _echo_json_text,
+    _load,
+    _secho,
+)
+from cablesim.exceptions import CableSimError
+from cablesim.network import load_network
+from cablesim.report import compare as rcompare
+from cablesim.scenario import DEFAULT_CORE
 
 
 def register(cli: click.Group) -> None:
@@ -35,14 +50,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(".json", ".csv", ".md", ".markdown"),
         multiple=True,
         help="Write the comparison to FILE (.json, .csv or .md). Repeatable.",
     )
     @click.option(
         "--map",
         "map_file",
-        type=click.Path(dir_okay=False),
+        type=OutputPath(*FIGURE_FORMATS),
         help="Draw the map of the difference to FILE (.png, .svg or .pdf).",
     )
     @click.option(
@@ -67,10 +82,6 @@ def register(cli: click.Group) -> None:
         SCENARIO_B is a second scenario file; or use --as-of / --add / --without-add
         to vary SCENARIO_A, or give SCENARIO_A a compare: block.
         """
-        from cablesim import maps, plan, report  # lazy: start-up speed
-        from cablesim.exceptions import CableSimError  # lazy: start-up speed
-        from cablesim.report import compare as rcompare  # lazy: start-up speed
-
         a = _load(scenario_a)
         b = _load(scenario_b) if scenario_b else None
         if b is not None and (as_of or add or without_add):
@@ -114,7 +125,7 @@ def register(cli: click.Group) -> None:
     )
     @click.option("--samples", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
     @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True)
-    @click.option("--json", "as_json", is_flag=True)
+    @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
     def resilience(
         country: str,
         candidates: tuple[str, ...],
@@ -126,11 +137,6 @@ def register(cli: click.Group) -> None:
         as_json: bool,
     ) -> None:
         """Rank candidate new cables by how much they reduce COUNTRY's worst single-failure loss."""
-        from cablesim import plan  # lazy: start-up speed
-        from cablesim.network import load_network  # lazy: start-up speed
-        from cablesim.report import compare as rcompare  # lazy: start-up speed
-        from cablesim.scenario import DEFAULT_CORE  # lazy: start-up speed
-
         net = load_network(as_of)
         core_codes = (
             tuple(net.resolve_country(c) for c in core.split(",") if c.strip())
@@ -177,8 +183,6 @@ def register(cli: click.Group) -> None:
             DIRECTORY holds cable/ and landing-point/ (API v2 layout), or api/v3/... (newer layout).
             Use the result with 'cablesim --data DIR ...' or CABLESIM_DATA=DIR.
             """
-            from cablesim import dataset  # lazy: start-up speed
-
             info = dataset.import_telegeography(
                 directory,
                 out,

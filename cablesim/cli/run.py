@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
-from cablesim.cli._base import _console, _echo, _echo_json_text, _load, cli
-from cablesim.exceptions import CableSimError
+from cablesim import maps, report
+from cablesim._format import plural
+from cablesim.analyses.timeline import simulate_timeline
+from cablesim.cli._base import (
+    FIGURE_FORMATS,
+    RESULT_FORMATS,
+    OutputPath,
+    _console,
+    _echo,
+    _echo_json_text,
+    _load,
+    cli,
+)
+from cablesim.engine.simulate import scenario_warnings, simulate
+from cablesim.exceptions import CableSimError, ScenarioError
+from cablesim.maps.timeline import default_region
+from cablesim.report.timeline import render_terminal, to_json
+from cablesim.scenario.noop_warnings import default_network_phrase
 
 
 @cli.command()
@@ -17,9 +34,9 @@ from cablesim.exceptions import CableSimError
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*RESULT_FORMATS),
     multiple=True,
-    help="Write the result to FILE (.json, .csv or .md by suffix). Repeatable.",
+    help="Write the result to FILE (.json, .csv, .md, .html, .gpkg or .geojson by suffix). Repeatable.",
 )
 @click.option(
     "--all", "all_countries", is_flag=True, help="List every country, not only the affected."
@@ -27,20 +44,20 @@ from cablesim.exceptions import CableSimError
 @click.option(
     "--map",
     "map_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(*FIGURE_FORMATS),
     help="Draw the impact map to FILE (.png, .svg or .pdf).",
 )
 @click.option(
     "--html",
     "html_file",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(".html", ".htm"),
     help="Write a self-contained HTML report to FILE.",
 )
 @click.option(
     "--plot",
     "plot_file",
-    type=click.Path(dir_okay=False),
-    help="Timelines: chart of the worst-hit countries' capacity over time.",
+    type=OutputPath(*FIGURE_FORMATS),
+    help="Timelines: chart of the worst-hit countries' loss over time (the measure of the tables).",
 )
 @click.option("--dpi", type=click.IntRange(30, 1200), default=None, help="Map resolution.")
 @click.option("--size", default=None, help="Map size in inches, WIDTHxHEIGHT (e.g. 16x9).")
@@ -69,9 +86,6 @@ def run(
     quiet: bool,
 ) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as alexandria-2008)."""
-    from cablesim import report  # lazy: start-up speed
-    from cablesim.simulate import simulate  # lazy: start-up speed
-
     sc = _load(scenario)
     map_opts = {"dpi": dpi, "size": size, "region": region}
     if "compare" in sc.document:
@@ -81,6 +95,12 @@ def run(
             err=True,
         )
     if sc.is_timeline:
+        gis = [o for o in output if Path(o).suffix.lower() in (".gpkg", ".geojson")]
+        if gis:
+            raise CableSimError(
+                f"{gis[0]}: a timeline has no single impact layer; write .json, .csv, .md or "
+                ".html (or run one state of it as a scenario)"
+            )
         _run_timeline(
             sc,
             as_json=as_json,
@@ -101,8 +121,6 @@ def run(
         path = report.write(result, out, explanation=explanation)
         _echo(f"wrote {path}", err=True)
     if map_file:
-        from cablesim import maps  # lazy: start-up speed
-
         _echo(f"wrote {maps.save_impact_map(result, map_file, **map_opts)}", err=True)
     if html_file:
         _echo(f"wrote {report.write(result, html_file)}", err=True)
@@ -118,11 +136,6 @@ def run(
 @click.argument("scenario", nargs=-1, required=True)
 def check(scenario: tuple[str, ...]) -> None:
     """Validate SCENARIO files without running them."""
-    from cablesim._format import plural  # lazy: start-up speed
-    from cablesim._noop import default_network_phrase  # lazy: start-up speed
-    from cablesim.exceptions import ScenarioError  # lazy: start-up speed
-    from cablesim.simulate import scenario_warnings  # lazy: start-up speed
-
     problems = []
     for s in scenario:
         try:
@@ -152,11 +165,6 @@ def _run_timeline(
     assumptions: bool = True,
 ):
     """What ``cablesim run`` does with a timeline scenario (files, then the report)."""
-    from cablesim import maps, report  # lazy: start-up speed
-    from cablesim.maps.timeline import default_region  # lazy: start-up speed
-    from cablesim.report.timeline import render_terminal, to_json  # lazy: start-up speed
-    from cablesim.timeline import simulate_timeline  # lazy: start-up speed
-
     tl = simulate_timeline(sc)
     opts = dict(map_options or {})
     protect = report.inputs_of(tl)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Any
 
 import click
+from rich.table import Table
 
-from cablesim import _limits
+from cablesim import _limits, measures, report
+from cablesim._elements import element_kind_and_name, is_land_link
 from cablesim._text import esc
-from cablesim.cli._base import _console, _echo, _echo_json, _secho
+from cablesim.analyses import risk
+from cablesim.analyses import sweep as sw
+from cablesim.analyses.sweep import minimal_cut
+from cablesim.cli._base import TABLE_FORMATS, OutputPath, _console, _echo, _echo_json, _secho
 from cablesim.exceptions import CableSimError
+from cablesim.network import load_network
 
 _WORKERS_HELP = (
     "Local worker processes (default 1: serial, the engine is fast; 0: one per CPU). "
@@ -26,7 +34,6 @@ def _check_scheduler(value: str | None) -> str | None:
 
 
 def _write(path: str, data: dict[str, Any], table=None) -> None:
-    from cablesim import report  # lazy: start-up speed
 
     _echo(f"wrote {report.write(data, path, table=table)}", err=True)
 
@@ -51,7 +58,7 @@ def _run_options(f):
         "--workers", type=click.IntRange(0), default=1, show_default=True, help=_WORKERS_HELP
     )(f)
     f = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (.json or .csv)."
+        "-o", "--output", type=OutputPath(*TABLE_FORMATS), help="Write to FILE (.json or .csv)."
     )(f)
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
 
@@ -61,7 +68,6 @@ def _pct(x: Any) -> str:
 
 
 def _load(as_of: str | None):
-    from cablesim.network import load_network  # lazy: start-up speed
 
     return load_network(as_of)
 
@@ -72,10 +78,10 @@ def register(cli: click.Group) -> None:
     @cli.command("sweep")
     @click.option(
         "--by",
-        type=click.Choice(["cable", "landing-point", "chokepoint", "segment"]),
+        type=click.Choice(["cable", "landing-point", "chokepoint", "segment", "land-link"]),
         default="cable",
         show_default=True,
-        help="What fails in turn.",
+        help="What fails in turn (land-link: the land links between each pair of countries).",
     )
     @click.option(
         "--k",
@@ -92,7 +98,8 @@ def register(cli: click.Group) -> None:
         "--element",
         "elements",
         multiple=True,
-        help="Sweep only these elements (repeatable); default all in service.",
+        help="Sweep only these elements (repeatable; a land link by its two countries, "
+        "e.g. KAZ-CHN); default all in service.",
     )
     @click.option(
         "--rank-by",
@@ -135,14 +142,12 @@ def register(cli: click.Group) -> None:
         pair_pool: int | None,
         per_country: int | None,
     ) -> None:
-        """Fail every cable (station, chokepoint, segment) in turn and rank them by impact.
+        """Fail every cable (station, chokepoint, segment, land link) in turn and rank them by impact.
 
         For each: the countries isolated, those with a severe loss, the capacity
         to the core lost, the worst-hit country. Then, per country, the element
         whose failure hurts it most.
         """
-        from cablesim import sweep as sw  # lazy: start-up speed
-
         net = _load(as_of)
         opts = {}
         if pair_pool is not None:
@@ -191,16 +196,11 @@ def register(cli: click.Group) -> None:
         country: str, by: str, alternatives: int, land_links: bool, as_of: str | None, as_json: bool
     ) -> None:
         """The fewest cables (or segments) whose failure cuts COUNTRY off from the core."""
-        from cablesim.sweep import minimal_cut  # lazy: start-up speed
-
         net = _load(as_of)
         res = minimal_cut(net, country, by=by, alternatives=alternatives, land_links=land_links)
         if as_json:
             _echo_json(res.to_dict())
             return
-        import sys  # lazy: start-up speed
-
-        from cablesim._elements import element_kind_and_name, is_land_link  # lazy: start-up speed
 
         name = net.country_names.get(res.country, res.country)
         if not res.cuts:
@@ -211,7 +211,6 @@ def register(cli: click.Group) -> None:
             )
             _echo(f"{name} ({res.country}): {res.reason}{hint}")
             return
-        from rich.table import Table  # lazy: start-up speed
 
         best = res.cuts[0]
         n_land = sum(is_land_link(net, e) for e in best["elements"])
@@ -249,6 +248,13 @@ def register(cli: click.Group) -> None:
                 f"{esc(name)} off (without --land-links there is no cut).",
                 style="dim",
             )
+        if n_land and best.get("events"):
+            con.print(
+                "The best cut as scenario events (cablesim run): "
+                + json.dumps(best["events"], ensure_ascii=False),
+                style="dim",
+                markup=False,
+            )
 
     @cli.command("montecarlo")
     @click.option(
@@ -270,7 +276,7 @@ def register(cli: click.Group) -> None:
     )
     @click.option(
         "--faults-per-year",
-        type=click.FloatRange(min=0),
+        type=click.FloatRange(min=0, max=_limits.MAX_FAULTS_PER_YEAR),
         default=None,
         help="Faults a year over the network [175].",
     )
@@ -318,13 +324,19 @@ def register(cli: click.Group) -> None:
 
         Faults follow a documented model (about 175 a year, two-thirds in
         shallow water near landings, lognormal repair times; see
-        cablesim.risk). Each trial records every country's worst state over
+        cablesim.analyses.risk). Each trial records every country's worst state over
         the period. With --capacity-uncertainty SCENARIO, capacities are drawn
         within their documented spread instead, giving a band on each
         country's loss in that scenario.
         """
-        from cablesim import risk  # lazy: start-up speed
-
+        rate = risk.FAULTS_PER_YEAR if faults_per_year is None else faults_per_year
+        if not scenario and rate * years > _limits.MAX_FAULTS_PER_TRIAL:  # before any work
+            raise click.BadParameter(
+                f"{rate:g} faults a year for {years:g} years is {rate * years:,.0f} faults a "
+                f"period; the limit is {_limits.MAX_FAULTS_PER_TRIAL:,} (fewer --years or a "
+                "lower --faults-per-year)",
+                param_hint="'--faults-per-year' / '--years'",
+            )
         if scenario:
             res = risk.capacity_uncertainty(
                 scenario, trials=trials, seed=seed, workers=workers, scheduler=scheduler
@@ -360,8 +372,6 @@ def register(cli: click.Group) -> None:
 
 
 def _render_sweep(res, top: int) -> None:
-    from rich.table import Table  # lazy: start-up speed
-
     con = _console()
     t = Table(
         title=f"{esc(res.by)} failures (k={res.k}), ranked by {esc(res.rank_by)}", show_edge=False
@@ -371,7 +381,7 @@ def _render_sweep(res, top: int) -> None:
         (esc(res.by), "left"),
         ("isolated", "left"),
         ("severe", "right"),
-        ("Tbps lost", "right"),
+        (measures.short("capacity_lost_tbps"), "right"),
         ("impact", "right"),
     ]
     if res.k == 2:
@@ -399,7 +409,8 @@ def _render_sweep(res, top: int) -> None:
         t2 = Table(
             title="each country's worst case: the failure that hurts it most", show_edge=False
         )
-        for col, j in (("country", "left"), ("loss %", "right"), ("caused by", "left")):
+        loss_col = measures.short("loss_pct", headline_of=res.measure)
+        for col, j in (("country", "left"), (loss_col, "right"), ("caused by", "left")):
             t2.add_column(col, justify=j)
         for r in w.itertuples():
             loss = "isolated" if r.isolated else f"{r.loss_pct:.1f}"
@@ -423,7 +434,6 @@ def _render_sweep(res, top: int) -> None:
 
 
 def _render_risk(res, top: int) -> None:
-    from rich.table import Table  # lazy: start-up speed
 
     con = _console()
     df = res.countries.head(top)
@@ -461,7 +471,6 @@ def _render_risk(res, top: int) -> None:
 
 
 def _render_uncertainty(res, top: int) -> None:
-    from rich.table import Table  # lazy: start-up speed
 
     con = _console()
     t = Table(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import socket
+import threading
+import webbrowser
 
 import click
+import uvicorn
 
 from cablesim.cli._base import _echo, _secho
+from cablesim.web.app import create_app
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -46,14 +50,6 @@ def register(cli: click.Group) -> None:
         Everything runs on this machine: the page loads nothing from the network.
         Stop it with Ctrl-C.
         """
-        try:
-            import uvicorn  # lazy: start-up speed
-
-            from cablesim.web.app import create_app  # lazy: start-up speed
-        except ImportError as exc:  # pragma: no cover - starlette/uvicorn are dependencies
-            raise click.ClickException(
-                f"the web app needs starlette and uvicorn ({exc}); reinstall cablesim"
-            ) from None
         sock = _bind(host, port)
         port = int(sock.getsockname()[1])
         shown = f"[{host}]" if ":" in host else host
@@ -66,9 +62,6 @@ def register(cli: click.Group) -> None:
                 err=True,
             )
         if not no_browser:
-            import threading  # lazy: start-up speed
-            import webbrowser  # lazy: start-up speed
-
             threading.Timer(1.0, lambda: webbrowser.open(url)).start()
         config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
         try:

@@ -24,6 +24,12 @@ Layering: this is the bottom layer; it imports only :mod:`cablesim.exceptions`
 and :mod:`cablesim._geo` from cablesim (data flows dataset -> network ->
 scenario -> engine -> analyses -> report/maps -> cli).
 
+Each public name is imported from its module on first use (PEP 562): resolving
+the data directory (:mod:`~cablesim.dataset._where`) reads no table, loading a
+network imports only the reading side (:mod:`~cablesim.dataset._load`,
+:mod:`~cablesim.dataset._layers`, :mod:`~cablesim.dataset._validate`), and only
+building or importing a dataset loads the build pipeline.
+
 Build it with::
 
     cablesim data build --source ../shared/data --out data
@@ -31,22 +37,51 @@ Build it with::
 
 from __future__ import annotations
 
-from cablesim.dataset._build import (
-    BORDER_LINK_TBPS,
-    LAND_LINK_REFERENCE_DATE,
-    LICENCE,
-    SNAPSHOT_DATE,
-    assign_landmass,
-    border_defaults,
-    build,
-)
-from cablesim.dataset._chokepoints import CHOKEPOINTS
-from cablesim.dataset._load import TABLE_NAMES, data_dir, load_tables, manifest
-from cablesim.dataset._reference import era_of
-from cablesim.dataset._severed import base_rows, snapshot_note, snapshot_view, withdrawn_mask
-from cablesim.dataset._tgimport import import_telegeography, user_data_dir
-from cablesim.dataset._topology import build_cable_topology, to_geometry, unwrap
-from cablesim.dataset._validate import check_usable, validate
+import importlib
+from typing import Any
+
+_PUBLIC = {
+    "CHOKEPOINTS": "_chokepoints",
+    "LAND_LINK_REFERENCE_DATE": "_layers",
+    "SNAPSHOT_DATE": "_layers",
+    "base_rows": "_layers",
+    "snapshot_note": "_layers",
+    "snapshot_view": "_layers",
+    "withdrawn_mask": "_layers",
+    "TABLE_NAMES": "_load",
+    "load_tables": "_load",
+    "manifest": "_load",
+    "data_dir": "_where",
+    "era_of": "_reference",
+    "check_usable": "_validate",
+    "validate": "_validate",
+    # the build pipeline
+    "BORDER_LINK_TBPS": "_build",
+    "LICENCE": "_build",
+    "assign_landmass": "_build",
+    "border_defaults": "_build",
+    "build": "_build",
+    "import_telegeography": "_tgimport",
+    "user_data_dir": "_tgimport",
+    "build_cable_topology": "_topology",
+    "to_geometry": "_topology",
+    "unwrap": "_topology",
+}
+"""Each public name and the module that defines it, imported on first use."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
+
 
 __all__ = [
     "BORDER_LINK_TBPS",

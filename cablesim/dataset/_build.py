@@ -31,16 +31,14 @@ import shapely.ops
 
 from cablesim import _io as _safeio
 from cablesim._geo import circle, haversine_km
-from cablesim.dataset import _reference, _severed
+from cablesim.dataset import _landdates, _reference, _severed
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
+from cablesim.dataset._layers import SNAPSHOT_DATE
 from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, COHERENT_RETROFIT_YEAR, _norm
 from cablesim.dataset._schema import TABLES, markdown_table
 from cablesim.dataset._topology import build_cable_topology
 from cablesim.dataset._validate import validate
 from cablesim.exceptions import DataError
-
-SNAPSHOT_DATE = dt.date(2021, 6, 30)
-"""Date of the TeleGeography snapshot: cables with a later RFS are 'planned'."""
 
 LICENCE = "CC BY-NC-SA 3.0 (TeleGeography Submarine Cable Map data); Natural Earth: public domain"
 
@@ -172,6 +170,30 @@ class _Log:
             self.echo(msg)
 
 
+_ISO2_MISSING = {"FRA": "FR", "NOR": "NO"}
+"""ISO 3166-1 alpha-2 codes Natural Earth 1:50m marks "-99" (France and Norway: their units
+include overseas parts with codes of their own)."""
+
+
+def _iso2(value: Any, iso3: str = "") -> str:
+    """Natural Earth's ISO_A2 when it is a code ("-99" marks none; see :data:`_ISO2_MISSING`)."""
+    text = str(value or "")
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return text
+    return _ISO2_MISSING.get(iso3, "")
+
+
+def _other_names(row: Any) -> str:
+    """Natural Earth's ADMIN and NAME_LONG of a unit where they differ from NAME, '; '-joined."""
+    name = str(row["NAME"])
+    out = []
+    for col in ("ADMIN", "NAME_LONG"):
+        n = row.get(col)
+        if isinstance(n, str) and n.strip() and n != name and n not in out:
+            out.append(n.strip())
+    return "; ".join(out)
+
+
 def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
     """Natural Earth units -> countries table (merges and carve-outs applied).
 
@@ -195,6 +217,8 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
             {
                 "iso3": code,
                 "name": str(main["NAME"]),
+                "iso2": _iso2(main.get("ISO_A2"), code),
+                "other_names": _other_names(main),
                 "region": str(main["REGION_UN"]),
                 "subregion": str(main["SUBREGION"]),
                 "population": int(grp["POP_EST"].fillna(0).sum()),
@@ -227,6 +251,8 @@ def _countries(source: Path, log: _Log) -> tuple[gpd.GeoDataFrame, dict[str, str
         df.loc[code] = {
             "iso3": code,
             "name": name,
+            "iso2": "",
+            "other_names": "",
             "region": parent_row["region"],
             "subregion": parent_row["subregion"],
             "population": 0,
@@ -345,6 +371,8 @@ def _landing_points(
             {
                 "iso3": code,
                 "name": name,
+                "iso2": "",
+                "other_names": "",
                 "region": parent["region"] if parent is not None else "",
                 "subregion": parent["subregion"] if parent is not None else "",
                 "population": 0,
@@ -431,12 +459,6 @@ def assign_landmass(points: gpd.GeoDataFrame, landmasses: gpd.GeoDataFrame) -> n
         ]
         out[i] = int(g["landmass"].iloc[int(np.argmin(dist))])
     return out
-
-
-LAND_LINK_REFERENCE_DATE = dt.date(2026, 1, 1)
-"""Date the land links' figures describe (Severed, early 2026; the assumed border
-default is the median of those figures). Earlier networks scale them by the
-growth of the submarine network (:func:`cablesim.network.land_link_scale`)."""
 
 
 PUBLISHED_AT_RFS_YEARS = 4
@@ -725,7 +747,7 @@ def _terrestrial(
         f"terrestrial: {int((out['kind'] == 'sourced').sum())} sourced cross-border links, "
         f"{int((out['kind'] == 'border').sum())} assumed border links"
     )
-    return out
+    return _landdates.date_links(out, _landdates.read_service_dates(source), log)
 
 
 BORDER_POOL_MIN = 5
@@ -940,6 +962,7 @@ def build(
             "naturalearth": "Natural Earth 1:50m Admin 0 countries (public domain)",
             "capacity": "Published cable capacities with cited sources, and a documented fallback estimate",
             "severed": "Severed (MIT licence, 2026): the 2026 layer (cables in service in early 2026), sourced cable capacities and cross-border terrestrial links",
+            "landlinks": "Land-link service dates (landlinks/service_dates.csv of the shared sources): the year the first fibre on 34 cross-border routes entered service, each with its source",
         },
         "assumptions": {
             "border_link_tbps_fallback": BORDER_LINK_TBPS,
@@ -1095,6 +1118,11 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  TeleGeography's map data as of early 2026): the 2026 layer (cables in service in early",
         "  2026 with their routes, RFS years and station slugs), sourced capacities of cables that",
         "  have no published figure above, and sourced cross-border terrestrial links.",
+        "- **Land-link service dates** (`landlinks/service_dates.csv` of the project's shared",
+        "  sources, collected for cablesim in 2026 from public pages: news, operator releases,",
+        "  the Severed records): the year the first fibre on 34 cross-border routes entered",
+        "  service, each with its basis, a short verbatim quote and the source URL (kept in each",
+        "  link's `service_source`).",
         "",
         *_severed.readme_section(info),
         "## Counts",
@@ -1143,6 +1171,16 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  basis are in each link's `source`). All land-link figures describe lit capacity in",
         "  early 2026; networks of earlier dates shrink them at the lit-capacity growth rate",
         "  (see `cablesim.network.land_link_scale`).",
+        "- **Land-link service dates**: a row of `landlinks/service_dates.csv` with a Severed id",
+        "  dates that link; a row naming two countries (a border route not in the Severed file)",
+        "  dates every land link between them (the assumed border link, or the sourced link);",
+        "  where several rows date one link the earliest holds (the first fibre on that border;",
+        "  later routes are named in `service_source`). `service_date` is 1 July of the year.",
+        "  A network holds a dated link from that date only (`cablesim.network.land_links_in_service`):",
+        "  a network of 2005 has no Kazakhstan-China link (2012). **Undated links** (no row:",
+        "  most sourced links, domestic-to-domestic backbones of neighbouring countries and old",
+        "  European bundles, and the assumed border links of borders with no dated route) are",
+        "  assumed in service at every date; only their capacity shrinks for earlier dates.",
         "- **Chokepoints**: polygons drawn from coordinates in `cablesim/_chokepoints.py`, each",
         "  citing what defines it.",
         "",

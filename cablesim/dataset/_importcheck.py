@@ -20,7 +20,28 @@ from typing import Any
 
 from cablesim.exceptions import DataError
 
-__all__ = ["ID_PATTERN", "bundled_dirs", "check_ids", "check_out", "lonlat"]
+__all__ = [
+    "ID_PATTERN",
+    "MAX_DETAIL_BYTES",
+    "MAX_GEO_BYTES",
+    "MAX_LANDING_POINTS",
+    "bundled_dirs",
+    "check_ids",
+    "check_out",
+    "check_slug",
+    "lonlat",
+]
+
+MAX_GEO_BYTES = 64 * 2**20
+"""Largest route or landing-point GeoJSON read (TeleGeography's are about 1 MB)."""
+MAX_DETAIL_BYTES = 8 * 2**20
+"""Largest per-cable detail file read (TeleGeography's are under 40 kB)."""
+MAX_LANDING_POINTS = 50_000
+"""Most landing points in an import (TeleGeography lists about 1,500)."""
+MAX_CABLES = 20_000
+"""Most cables in an import (TeleGeography lists about 700)."""
+MAX_POINTS_PER_CABLE = 2_000
+"""Most landing points of one cable (the most in TeleGeography: about 40)."""
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}\Z")
 """What an imported cable or landing-point id may look like."""
@@ -39,6 +60,22 @@ def check_ids(ids: Sequence[Any], source: Path) -> list[str]:
     if dup:
         raise DataError(f"{source}: duplicate cable ids: {', '.join(dup[:10])}")
     return out
+
+
+def check_slug(slug: Any, where: str) -> str:
+    """``slug`` as a string if it matches :data:`ID_PATTERN`, else a :class:`DataError`.
+
+    Every imported slug (cables, landing points, routes) passes here: no ``/``,
+    no ``..``, no control characters or terminal escapes reach a file, a table or
+    a message (the message shows the slug escaped and cut short).
+    """
+    text = str(slug)
+    if not ID_PATTERN.match(text):
+        raise DataError(
+            f"{where}: {text[:60]!r} is not a slug (letters, digits, '-', '_', '.'; "
+            "at most 200 characters)"
+        )
+    return text
 
 
 def lonlat(point: Any, where: str) -> list[float]:

@@ -14,52 +14,21 @@ import pandas as pd
 from cablesim import _io
 from cablesim.dataset._datacheck import check_columns, read_manifest
 from cablesim.dataset._schema import TABLES
+from cablesim.dataset._where import data_dir
 from cablesim.exceptions import DataError
 
 TABLE_NAMES = tuple(TABLES)
 
-
-# --------------------------------------------------------------------------------------------
-# where the data lives
-
-
-def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the dataset directory in use.
-
-    Parameters
-    ----------
-    path
-        An explicit directory. Otherwise the ``CABLESIM_DATA`` environment
-        variable, then the dataset bundled in the installed package, then the
-        ``data/`` folder of a source checkout.
-
-    Raises
-    ------
-    DataError
-        If no directory holding a dataset is found.
-    """
-    candidates: list[Path] = []
-    if path is not None:
-        candidates.append(Path(path))
-    elif os.environ.get("CABLESIM_DATA"):
-        candidates.append(Path(os.environ["CABLESIM_DATA"]))
-    else:
-        here = Path(__file__).resolve().parent.parent
-        candidates += [here / "_bundled" / "data", here.parent / "data"]
-    for cand in candidates:
-        if (cand / "manifest.json").is_file():
-            return cand
-    raise DataError(
-        "no cablesim dataset found in "
-        + ", ".join(str(c) for c in candidates)
-        + " (a dataset directory holds manifest.json; build one with "
-        "'cablesim data build --source DIR --out DIR')"
-    )
+__all__ = ["TABLE_NAMES", "data_dir", "load_tables", "manifest"]
 
 
 def manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The dataset's manifest: provenance, licence, snapshot date and counts."""
     return read_manifest(data_dir(path))  # a broken manifest is a DataError naming the file
+
+
+_OPTIONAL_COUNTRY_COLUMNS = ("iso2", "other_names")
+"""Country columns a dataset built before them lacks (read as empty: no extra aliases)."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -74,6 +43,10 @@ def _load_cached(directory: str, mtime_key: float) -> dict[str, gpd.GeoDataFrame
             tables[name] = gpd.read_parquet(file) if has_geo else pd.read_parquet(file)
         except Exception as exc:  # pragma: no cover - corrupt file
             raise DataError(f"cannot read {file}: {exc}") from exc
+        if name == "countries":  # a dataset built before the name columns: no extra aliases
+            for col in _OPTIONAL_COUNTRY_COLUMNS:
+                if col not in tables[name].columns:
+                    tables[name][col] = ""
         check_columns(name, file, tables[name])  # a dropped column, or another table's file
     return tables
 

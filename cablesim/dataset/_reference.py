@@ -215,6 +215,9 @@ def reference_capacities(
 def reference_links(ref: dict[str, Any], log: Callable[[str], None]) -> gpd.GeoDataFrame:
     """The reference's terrestrial links, unchanged (they depend on countries only)."""
     links = ref["terrestrial_links"].copy()
+    for col in ("service_year", "service_date", "service_basis", "service_source"):
+        if col not in links.columns:  # a reference built before the land links had dates
+            links[col] = None
     log(f"terrestrial: {len(links)} links from the reference dataset")
     return gpd.GeoDataFrame(links, geometry="geometry", crs=4326)
 

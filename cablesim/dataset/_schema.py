@@ -38,6 +38,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "",
             "Short English name (Natural Earth NAME, or the ISO name for carved-out territories)",
         ),
+        C(
+            "iso2",
+            "str",
+            "",
+            "ISO 3166-1 alpha-2 code (Natural Earth ISO_A2); empty where none (carved-out territories)",
+        ),
+        C(
+            "other_names",
+            "str",
+            "",
+            "Other English names of the country (Natural Earth ADMIN and NAME_LONG where they "
+            "differ from name), '; '-separated; resolved as aliases",
+        ),
         C("region", "str", "", "UN region (Natural Earth REGION_UN)"),
         C("subregion", "str", "", "UN subregion (Natural Earth SUBREGION)"),
         C(
@@ -293,6 +306,36 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "'verified' | 'estimated' | 'approximated' (Severed's labels) or 'assumed'",
         ),
         C("source", "str", "", "Source text and URL, or the assumption"),
+        C(
+            "service_year",
+            "int",
+            "year",
+            "Year the first fibre on the route entered service (landlinks/service_dates.csv); "
+            "empty where undated",
+            nullable=True,
+        ),
+        C(
+            "service_date",
+            "date",
+            "",
+            "1 July of service_year: a network holds the link from this date; empty: undated, "
+            "assumed in service at every date",
+            nullable=True,
+        ),
+        C(
+            "service_basis",
+            "str",
+            "",
+            "'severed-source' | 'source' | 'estimate' (how the year is known); empty where undated",
+            nullable=True,
+        ),
+        C(
+            "service_source",
+            "str",
+            "",
+            "The dated route, its quote and URL (and later routes on the same border)",
+            nullable=True,
+        ),
         C(
             "geometry",
             "geometry",

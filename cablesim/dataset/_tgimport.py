@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
 import sys
 import tempfile
 import zlib
@@ -103,19 +104,39 @@ def find_layout(directory: str | os.PathLike[str]) -> tuple[Path, str]:
     )
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path, limit: int = _check.MAX_GEO_BYTES) -> Any:
+    """A JSON file, its size checked before it is read (``limit`` bytes) and its nesting bounded."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        st = path.stat()
     except FileNotFoundError:
         raise DataError(f"{path}: missing") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise DataError(f"{path}: not a regular file")
+    if st.st_size > limit:
+        raise DataError(f"{path}: too large ({st.st_size:,} bytes; the limit is {limit:,})")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+        return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise DataError(f"{path}: not valid JSON (nested too deeply)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not valid JSON ({exc})") from None
+        raise DataError(f"{path}: not valid JSON ({str(exc)[:200]})") from None
 
 
 def _features(path: Path) -> list[dict[str, Any]]:
     data = _read(path)
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
         raise DataError(f"{path}: not a GeoJSON FeatureCollection")
+    if len(data["features"]) > _check.MAX_LANDING_POINTS:
+        raise DataError(
+            f"{path}: {len(data['features']):,} features; the limit is "
+            f"{_check.MAX_LANDING_POINTS:,}"
+        )
+    if not all(isinstance(f, dict) for f in data["features"]):
+        raise DataError(f"{path}: a feature is not a JSON object")
     return data["features"]
 
 
@@ -160,6 +181,7 @@ def normalise(
         if not slug or geom.get("type") != "Point" or not props.get("name"):
             log(f"import: landing-point feature without slug, name or point skipped: {props}")
             continue
+        slug = _check.check_slug(slug, f"{root / 'landing-point' / 'landing-point-geo.json'}")
         seen.add(slug)
         point = _check.lonlat(geom.get("coordinates"), f"landing point {slug!r:.80}")
         lp_feats.append(
@@ -179,6 +201,7 @@ def normalise(
         geom = f.get("geometry") or {}
         if not slug or geom.get("type") not in ("LineString", "MultiLineString"):
             continue
+        slug = _check.check_slug(slug, f"{cable_dir / 'cable-geo.json'}")
         lines = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
         _check.check_lines(lines, f"{cable_dir / 'cable-geo.json'}: cable {slug!r:.80}")
         if str(slug) in parts:
@@ -194,6 +217,10 @@ def normalise(
         index = _read(cable_dir / "all.json")
         if not isinstance(index, list):
             raise DataError(f"{cable_dir / 'all.json'}: expected a list of cables")
+        if len(index) > _check.MAX_CABLES:
+            raise DataError(
+                f"{cable_dir / 'all.json'}: {len(index):,} cables; the limit is {_check.MAX_CABLES:,}"
+            )
         ids = [e["id"] for e in index if isinstance(e, dict) and e.get("id")]
         ids = _check.check_ids(ids, cable_dir / "all.json")  # ids become file names
     else:
@@ -220,14 +247,27 @@ def normalise(
             continue
         if cid not in parts and cid.replace("-", "") in route_keys:
             parts[cid] = parts.pop(route_keys[cid.replace("-", "")])
-        d = _read(path)
+        d = _read(path, _check.MAX_DETAIL_BYTES)
         if not isinstance(d, dict):
             raise DataError(f"{path}: expected a JSON object")
         lps = []
-        for lp in d.get("landing_points") or []:
+        listed = d.get("landing_points") or []
+        if not isinstance(listed, list) or len(listed) > _check.MAX_POINTS_PER_CABLE:
+            raise DataError(
+                f"{path}: landing_points must be a list of at most "
+                f"{_check.MAX_POINTS_PER_CABLE:,} landing points"
+            )
+        for lp in listed:
+            if not isinstance(lp, dict):
+                raise DataError(f"{path}: a landing point is not a JSON object: {str(lp)[:60]!r}")
             slug = lp.get("id") if isinstance(lp.get("id"), str) else lp.get("slug")
             if not slug:
                 continue
+            slug = _check.check_slug(slug, f"{path}: landing point")
+            if len(seen) >= _check.MAX_LANDING_POINTS:
+                raise DataError(
+                    f"{path}: more than {_check.MAX_LANDING_POINTS:,} landing points in the import"
+                )
             lps.append({"id": slug, "name": lp.get("name") or slug})
             if slug not in seen and lp.get("latlon"):
                 lat, lon, *_ = [*str(lp["latlon"]).split(","), None]

@@ -8,7 +8,7 @@ from typing import Any
 import geopandas as gpd
 import networkx as nx
 
-from cablesim.dataset import _severed
+from cablesim.dataset import _layers
 from cablesim.dataset._datacheck import bundled
 from cablesim.dataset._load import load_tables
 from cablesim.dataset._schema import TABLES
@@ -113,7 +113,7 @@ def validate(tables: dict[str, gpd.GeoDataFrame] | None = None) -> list[str]:
         absent = [lp for lp in lp_list if lp not in graph]
         if absent:
             problems.append(f"cable {cid}: landing points not joined: {absent}")
-    return problems + _severed.validate_layer(tables)
+    return problems + _layers.validate_layer(tables)
 
 
 def _cable_members(tables: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@
   backhaul split of closed areas;
 * :mod:`~cablesim.engine.batch`: the batch evaluator for sweeps and Monte
   Carlo, on the same compiled form, the same task graphs and the same
-  reachability (tested equal to :func:`cablesim.simulate`);
+  reachability (tested equal to :func:`cablesim.engine.simulate`);
 * :mod:`~cablesim.engine.flowview`: which edges carry a country's flow before
   and after a failure (for the explanation and the dependency lens);
 * :mod:`~cablesim.engine.reference`: the plain networkx approach, an
@@ -27,5 +27,5 @@ Derived data lives with its owner, built once even from several threads
 may be called from several threads at once.
 
 Layering: above :mod:`cablesim.network` and :mod:`cablesim.scenario`; below
-:mod:`cablesim.metrics` and everything that consumes results.
+:mod:`cablesim.engine.metrics` and everything that consumes results.
 """

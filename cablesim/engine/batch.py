@@ -1,12 +1,12 @@
 """Many failure sets on one network, fast: the batch evaluator of the engine.
 
-Used by :mod:`cablesim.sweep` and :mod:`cablesim.risk` (which run it in
+Used by :mod:`cablesim.analyses.sweep` and :mod:`cablesim.analyses.risk` (which run it in
 batches through :mod:`cablesim.parallel`).
 
 :class:`Evaluator`
     Capacity to the core of every country after each of many failure sets
     (sets of failed edges), with the semantics of
-    :func:`cablesim.metrics.country_metrics` (``tests/test_sweep.py`` and
+    :func:`cablesim.engine.metrics.country_metrics` (``tests/test_sweep.py`` and
     ``tests/engine/test_engine.py`` check they agree) but without its per-scenario
     overhead (no pandas, no latency or first-hop capacity):
 
@@ -20,7 +20,7 @@ batches through :mod:`cablesim.parallel`).
     * a touched task is solved on the engine's prebuilt CSR graph of that task,
       with the failed pairs' capacities rewritten
       (:class:`cablesim.engine.flows.TaskGraph`, the one solve path, which
-      :func:`cablesim.simulate` uses too), with scipy's Dinic;
+      :func:`cablesim.engine.simulate` uses too), with scipy's Dinic;
       results are cached by the failed edges in the task's corridor, the
       only ones its value depends on (sweeps: :meth:`Evaluator.task_values`);
     * for many overlapping sets (Monte Carlo), :meth:`Evaluator.task_value`
@@ -80,7 +80,7 @@ class Evaluator:
     network
         The network (not modified).
     core, backhaul, routing, measure
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     options
         All of them as one :class:`cablesim.engine.state.Options` (they are then
         ignored; its ``utilization`` sets the demand model's).
@@ -169,7 +169,7 @@ class Evaluator:
         self.capacity_baseline = self.baseline
         self.traffic = None
         if measure == "traffic":
-            # values are traffic served (headline horizon), as cablesim.metrics reports them
+            # values are traffic served (headline horizon), as cablesim.engine.metrics reports them
             self.traffic = _state.traffic_model(network, options)
             self.baseline = self.traffic_values(comp.edge_cap)
             self._traffic_baseline()
@@ -185,7 +185,7 @@ class Evaluator:
     ) -> np.ndarray:
         """Traffic served per country (Tbit/s, headline horizon) with edge capacities ``cap``.
 
-        The same function as :func:`cablesim.metrics.country_metrics`
+        The same function as :func:`cablesim.engine.metrics.country_metrics`
         (:func:`cablesim.engine.traffic.immediate_after`), summed per country.
         """
         comp = self.comp

@@ -1,4 +1,4 @@
-"""The fast flow engine behind :mod:`cablesim.metrics`.
+"""The fast flow engine behind :mod:`cablesim.engine.metrics`.
 
 The network is compiled once per (network, backhaul mode, core) into integer
 arrays:
@@ -17,7 +17,7 @@ arrays:
 * **one solve path**: each task's flow graph is built once per compiled
   network (:class:`TaskGraph`, :func:`task_graph`); a solve after a change
   rewrites the capacities of the changed pairs on it. :class:`FlowSolver`
-  (behind :func:`cablesim.simulate`) and the batch evaluator
+  (behind :func:`cablesim.engine.simulate`) and the batch evaluator
   (:mod:`cablesim.engine.batch`) both solve this way;
 * **reachability** of every country from one labelling of the flow nodes
   (:func:`reach`), for the metrics and the batch evaluator alike;
@@ -489,7 +489,7 @@ class TaskGraph:
     after a change only rewrites the capacities of the changed pairs and runs
     scipy's Dinic: no graph is rebuilt per query. Every maximum flow of the
     engine goes through :meth:`solve` (:class:`FlowSolver` for
-    :func:`cablesim.simulate`, :class:`cablesim.engine.batch.Evaluator` for
+    :func:`cablesim.engine.simulate`, :class:`cablesim.engine.batch.Evaluator` for
     sweeps and Monte Carlo), so the two cannot disagree.
 
     Parameters
@@ -971,8 +971,8 @@ def components(comp: Compiled, edge_cap: np.ndarray) -> np.ndarray:
 def reach(comp: Compiled, edge_cap: np.ndarray, *, label: np.ndarray | None = None) -> np.ndarray:
     """Whether each country has any route at all to a core node of another country.
 
-    The one reachability test of the engine (:func:`cablesim.metrics.country_metrics`,
-    :func:`cablesim.metrics.cut_off_places` and the batch evaluator), for all
+    The one reachability test of the engine (:func:`cablesim.engine.metrics.country_metrics`,
+    :func:`cablesim.engine.metrics.cut_off_places` and the batch evaluator), for all
     countries at once: one labelling of the flow nodes (:func:`components`),
     then a look-up per country. A flow node belongs to one country (backhaul
     joins stations of one country only), so a country outside the core reaches

@@ -1,7 +1,7 @@
 """Which edges carry a country's flow, before and after failures (for explain and depends).
 
 A thin layer over :mod:`cablesim.engine.flows` that mirrors how
-:func:`cablesim.metrics.country_metrics` sets up the network after a set of
+:func:`cablesim.engine.metrics.country_metrics` sets up the network after a set of
 failures (failed edges, degraded cables, land masses split by closed areas)
 and turns the engine's per-pair flows into per-edge and per-cable flows.
 Per-edge flows are a decomposition (a pair of flow nodes joined by several
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cablesim.cuts import Failures
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
 from cablesim.network import Network
+from cablesim.scenario.failures import Failures
 
 
 def corridor_mask(comp: _engine.Compiled, iso3: str) -> np.ndarray:
@@ -76,7 +76,7 @@ class FlowView:
         backhaul: str = "landmass",
         routing: str = "corridor",
     ) -> FlowView:
-        """Set up the view as :func:`cablesim.metrics.country_metrics` does.
+        """Set up the view as :func:`cablesim.engine.metrics.country_metrics` does.
 
         A caller that holds the run's after-state (:func:`cablesim.engine.state.after_state`)
         passes it to :meth:`of` instead.

@@ -59,7 +59,7 @@ def plain_flows(
     failed
         Segment and land-link ids that fail.
     core, backhaul, routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     countries
         Only these countries (default: every country of the model).
     closed

@@ -19,8 +19,8 @@
     served) is computed once per state, on demand.
 
 Layering: engine (above :mod:`cablesim.network`, :mod:`cablesim.scenario` and
-:mod:`cablesim.cuts`' plain :class:`~cablesim.cuts.Failures`; below
-:mod:`cablesim.metrics`).
+:mod:`cablesim.scenario.failures`' plain :class:`~cablesim.scenario.failures.Failures`; below
+:mod:`cablesim.engine.metrics`).
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from cablesim._memo import Memo
-from cablesim.cuts import Failures
 from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownNameError
 from cablesim.network import BACKHAUL_MODES, Network
 from cablesim.scenario import DEFAULT_CORE
+from cablesim.scenario.failures import Failures
 
 MEASURES = ("traffic", "capacity")
 SPLITS_KEPT = 16
@@ -309,7 +309,7 @@ def after_state(network: Network, failures: Failures, options: Options) -> After
     network
         The network (not modified; derived data is cached on it).
     failures
-        From :func:`cablesim.cuts.apply_events`.
+        From :func:`cablesim.scenario.failures.apply_events`.
     options
         The run's :class:`Options`.
 

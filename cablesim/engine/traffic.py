@@ -857,7 +857,7 @@ def immediate_after(
 ) -> np.ndarray:
     """Traffic served per task in the headline (immediate) horizon after a change (Tbit/s).
 
-    The one function behind ``loss_pct`` in :func:`cablesim.simulate`, sweeps and
+    The one function behind ``loss_pct`` in :func:`cablesim.engine.simulate`, sweeps and
     Monte Carlo (:mod:`cablesim.engine.batch`). When no link's capacity falls below its
     baseline load, every task keeps its baseline traffic. Arguments as for
     :func:`served_after`.

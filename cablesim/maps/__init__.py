@@ -25,7 +25,7 @@ Colours
 -------
 Countries take the colour of their status and loss (see :func:`country_colors`),
 with the same thresholds as the report tables: unaffected (loss under
-:data:`cablesim.metrics.DEGRADED_PCT`) neutral grey, the loss bins
+:data:`cablesim.engine.metrics.DEGRADED_PCT`) neutral grey, the loss bins
 :data:`LOSS_BINS` from pale yellow to brown, isolated countries deep purple,
 and countries with no route even before the event (or not in the model) very
 light grey. Surviving cables are thin grey, failed segments bold red.
@@ -66,6 +66,7 @@ from cablesim.maps.world import (
     country_colors,
     impact_subtitle,
     legend_items,
+    legend_title,
     loss_color,
     plot_dependencies,
     plot_impact,
@@ -97,6 +98,7 @@ __all__ = [
     "figure_bytes",
     "impact_subtitle",
     "legend_items",
+    "legend_title",
     "loss_color",
     "new_figure",
     "parse_region",

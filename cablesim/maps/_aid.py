@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-from cablesim import metrics
 from cablesim._geo import wrap_variants
+from cablesim.engine import metrics
 
 __all__ = ["central_longitude", "failed_parts", "hit_points", "place_legend", "timeline_subtitle"]
 

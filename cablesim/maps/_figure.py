@@ -27,15 +27,16 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from pyproj import Transformer
 
-from cablesim import _limits, metrics
+from cablesim import _limits
 from cablesim._io import write_atomic
 from cablesim._text import clean
+from cablesim.engine import metrics
 from cablesim.exceptions import CableSimError, OutputError, UnknownNameError
 from cablesim.maps import _aid
 
 if TYPE_CHECKING:  # annotations only
+    from cablesim.engine.simulate import Result
     from cablesim.network import Network
-    from cablesim.simulate import Result
 
 MAP_RECT = (0.01, 0.055, 0.98, 0.85)
 """Axes rectangle of a single map (room for the title above and the notes below)."""
@@ -311,7 +312,7 @@ def choose_projection(
     Parameters
     ----------
     obj
-        A :class:`~cablesim.simulate.Result` (world maps centre on the
+        A :class:`~cablesim.engine.simulate.Result` (world maps centre on the
         Pacific when its failed segments lie there), a network, or ``None``.
     region
         See :func:`parse_region`: a regional map centres on the region.

@@ -1,4 +1,4 @@
-"""Figures of a timeline: capacity over time, and one impact map per change point."""
+"""Figures of a timeline: the loss over time, and one impact map per change point."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.patches import Patch
 
+from cablesim import measures as _measures
 from cablesim._text import clean
+from cablesim.analyses.timeline import TimelineResult
 from cablesim.exceptions import CableSimError
 from cablesim.maps._aid import timeline_subtitle
 from cablesim.maps._figure import ATTRIBUTION, new_figure, parse_region, plain_text
-from cablesim.maps.world import legend_items, plot_impact
-from cablesim.timeline import TimelineResult
+from cablesim.maps.world import legend_items, legend_title, plot_impact
 
 
 @plain_text
@@ -26,10 +27,10 @@ def plot_timeline(
     ax=None,
     countries: Sequence[str] | None = None,
     n: int = 8,
-    relative: bool = True,
+    value: str = "loss_pct",
     title: str | None = None,
 ):
-    """Chart of the worst-hit countries' capacity to the core over time.
+    """Chart of the worst-hit countries' loss over time (the measure the tables show).
 
     Parameters
     ----------
@@ -39,15 +40,24 @@ def plot_timeline(
         Draw into these axes (else a new figure).
     countries
         ISO3 codes to draw (default: the ``n`` worst hit, :meth:`TimelineResult.worst`).
-    relative
-        Percent of each country's baseline (default) or Tbit/s.
+        Only countries whose line moves are drawn and listed in the legend.
+    value
+        The column of :attr:`TimelineResult.long` to draw: ``"loss_pct"`` (default,
+        the headline: traffic lost in the first days unless the scenario measures
+        capacity), ``"capacity_loss_pct"`` or ``"remaining_tbps"``; the axis is
+        labelled with its measure (:mod:`cablesim.measures`).
     title
-        Title (default: the scenario's name).
+        Title (default: the scenario's name and the measure).
 
     Returns
     -------
     fig, ax
     """
+    if value not in ("loss_pct", "capacity_loss_pct", "remaining_tbps"):
+        raise CableSimError(
+            f"value {value!r}: use 'loss_pct', 'capacity_loss_pct' or 'remaining_tbps'"
+        )
+    m = _measures.measure(value, headline_of=tl.scenario.measure)
     if ax is None:
         fig, _ = new_figure((12, 6.5), 120, rect=None)
         ax = fig.add_subplot(1, 1, 1)
@@ -64,13 +74,12 @@ def plot_timeline(
     )
     xs = [*dates, tail]
     names = tl.network.country_names
+    drawn = 0
     for iso in codes:
-        ys = []
-        for d in dates:
-            r = lg.loc[(iso, d.isoformat())]
-            base = float(r["baseline_tbps"])
-            v = float(r["remaining_tbps"])
-            ys.append(100.0 * v / base if relative and base > 0 else v)
+        ys = [float(lg.loc[(iso, d.isoformat())][value]) for d in dates]
+        if not ys or max(ys) - min(ys) < 0.05:  # a line that never moves says nothing
+            continue
+        drawn += 1
         ax.step(
             xs,
             [*ys, ys[-1]],
@@ -79,38 +88,46 @@ def plot_timeline(
             label=clean(f"{names.get(iso, iso)} ({iso})"),
         )
     ev = tl.scenario.events
-    ymax = 105 if relative else None
     starts: dict[dt.date, list[str]] = {}
     for s in tl.schedule:
         starts.setdefault(s.start, []).append(ev[s.index].label)
         if s.end is not None:
             ax.axvline(s.end, color="#1b7837", linestyle=":", linewidth=0.8, alpha=0.7)
-    for day, labels in starts.items():
+    span = max((tail - dates[0]).days, 1) if dates else 1
+    placed: list[tuple[dt.date, int]] = []
+    for day in sorted(starts):
+        labels = starts[day]
         ax.axvline(day, color="#b00020", linestyle="--", linewidth=0.8, alpha=0.7)
         text = labels[0] if len(labels) == 1 else f"{len(labels)} events: {labels[0]}…"
+        # labels of events close in time go on different levels so they never overlap
+        near = {lvl for d, lvl in placed if abs((day - d).days) < 0.03 * span}
+        level = min(k for k in range(len(placed) + 1) if k not in near)
+        placed.append((day, level))
         ax.annotate(
-            clean(_short(text, 48)),
-            (day, 0.03),
+            clean(_short(text, 40)),
+            (day, 0.03 + 0.32 * (level % 3)),
             xycoords=("data", "axes fraction"),
+            xytext=(-2 - 9 * (level // 3), 0),
+            textcoords="offset points",
             rotation=90,
             va="bottom",
             ha="right",
             fontsize=7,
             color="#b00020",
+            gid="event-label",
         )
-    if relative:
-        ax.set_ylim(-3, ymax)
-        ax.set_ylabel("capacity to the core (% of baseline)")
-    else:
-        ax.set_ylabel("capacity to the core (Tbit/s)")
+    if m.unit == "%":
+        ax.set_ylim(-3, 105)
+    ax.set_ylabel(clean(m.label))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
     for label in ax.get_xticklabels():
         label.set_rotation(30)
         label.set_ha("right")
     ax.grid(alpha=0.3)
-    ax.set_title(clean(title or f"{tl.scenario.name}: capacity to the core over time"), fontsize=11)
-    if codes:
-        ax.legend(loc="lower right", fontsize=8, ncol=2)
+    what = m.label.replace(" (%)", "").replace(" (Tbit/s)", "")
+    ax.set_title(clean(title or f"{tl.scenario.name}: {what}, over time"), fontsize=11)
+    if drawn:
+        ax.legend(loc="upper right", fontsize=8, ncol=2)
     ax.text(
         0.0,
         -0.2,
@@ -202,7 +219,7 @@ def plot_timeline_map(
         loc="lower center",
         ncol=min(len(handles), 4),
         fontsize=8,
-        title="Capacity to the core lost",
+        title=legend_title(tl.scenario.measure),
         title_fontsize=8.5,
         frameon=False,
         bbox_to_anchor=(0.5, 0.02),

@@ -23,12 +23,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patches import Polygon as MPolygon
 from matplotlib.path import Path as MPath
+from matplotlib.ticker import FuncFormatter, NullFormatter
 from matplotlib.transforms import Bbox
 
-from cablesim import depends, metrics
+from cablesim import measures as _measures
 from cablesim._format import plural
 from cablesim._io import scenario_file
 from cablesim._text import clean
+from cablesim.analyses import depends
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.maps import _aid
 from cablesim.maps._figure import (
     ATTRIBUTION,
@@ -56,7 +60,6 @@ from cablesim.maps._figure import (
     save_figure,
 )
 from cablesim.network import Network
-from cablesim.simulate import Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -199,14 +202,41 @@ _LABEL_SPOTS = (
     (0, -16, "center", "top"),
     (16, 0, "left", "center"),
     (-16, 0, "right", "center"),
+    (12, 12, "left", "bottom"),  # diagonals: room beside a cut mark or a station square
+    (-12, 12, "right", "bottom"),
+    (12, -12, "left", "top"),
+    (-12, -12, "right", "top"),
 )
+
+
+LABEL_REACH_PX = 6.0
+"""A country's label must touch its country: its text box within this many pixels of it."""
+
+
+def _country_shapes(network: Network, proj: MapProjection, tol: float) -> dict[str, Any]:
+    """ISO3 -> the country's projected outline (a shapely geometry in map units)."""
+    parts, idx = _projected(network, "countries", proj, tol)
+    isos = network.countries["iso3"].to_numpy()
+    out: dict[str, list] = {}
+    for part, i in zip(parts, idx, strict=True):
+        out.setdefault(str(isos[int(i)]), []).append(part)
+    return {k: shapely.GeometryCollection(v) for k, v in out.items()}
+
+
+def _touches(ax: Axes, bb: Bbox, shape: Any, reach_px: float) -> bool:
+    """Whether a text box (display) lies within ``reach_px`` of a projected shape."""
+    inv = ax.transData.inverted()
+    (x0, y0), (x1, y1) = inv.transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+    sx = abs(x1 - x0) / max(bb.width, 1e-9)  # map units per pixel
+    box = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    return bool(shape.distance(box) <= reach_px * sx)
 
 
 def _place_labels(
     ax: Axes,
     fig: Figure,
     proj: MapProjection,
-    items: list[tuple[float, float, str]],
+    items: Sequence[tuple],
     *,
     fontsize: float,
     limit: int,
@@ -214,11 +244,15 @@ def _place_labels(
     boxes: list | None = None,
     style: str = "normal",
     dot: bool = True,
+    shapes: dict[str, Any] | None = None,
 ) -> list:
-    """Draw labels (lon, lat, text) in order, skipping any that would overlap one already placed.
+    """Draw labels (lon, lat, text[, iso3]) in order, skipping any that would overlap one already placed.
 
     ``avoid`` holds map points (projected) that no label may cover (the cut markers);
-    ``boxes`` collects the display boxes taken so far (shared between calls).
+    ``boxes`` collects the display boxes taken so far (shared between calls). A
+    label with an ``iso3`` gets the gid ``label:<iso3>``, and with ``shapes``
+    (:func:`_country_shapes`) it is only placed where its text touches its
+    country (within :data:`LABEL_REACH_PX`), never over a neighbour alone.
     """
 
     canvas = fig.canvas
@@ -229,9 +263,12 @@ def _place_labels(
         boxes.append(Bbox.from_extents(px - 9, py - 9, px + 9, py + 9))
     placed = []
     axbox = ax.get_window_extent(renderer)
-    for lon, lat, text in items:
+    for item in items:
         if len(placed) >= limit:
             break
+        lon, lat, text = item[:3]
+        iso3 = item[3] if len(item) > 3 else None
+        shape = shapes.get(iso3) if shapes is not None and iso3 is not None else None
         x, y = proj(lon, lat)
         for dx, dy, ha, va in _LABEL_SPOTS:
             t = ax.annotate(
@@ -251,17 +288,31 @@ def _place_labels(
             t.set_path_effects([patheffects.withStroke(linewidth=2.6, foreground="white")])
             bb = t.get_window_extent(renderer).expanded(1.05, 1.1)
             fits = axbox.contains(bb.x0, bb.y0) and axbox.contains(bb.x1, bb.y1)
-            if fits and not any(bb.overlaps(b) for b in boxes):
+            near = shape is None or _touches(ax, bb, shape, LABEL_REACH_PX)
+            if fits and near and not any(bb.overlaps(b) for b in boxes):
                 break
             t.remove()
             t = None
         if t is None:
             continue
+        if iso3 is not None:
+            t.set_gid(f"label:{iso3}")
         if dot:
             ax.plot([float(x)], [float(y)], marker="o", markersize=2.5, color="#111111", zorder=8)
         boxes.append(bb)
         placed.append(t)
     return placed
+
+
+def _plain_ticks(cb) -> None:
+    """Colour-bar ticks as plain numbers (``0.1``, ``1``, ``10``), not ``10^0``.
+
+    The figures draw text with mathematics parsing off (:func:`plain_text`), so
+    the log scale's default ``$\\mathdefault{10^{0}}$`` labels would show raw.
+    """
+    axis = cb.ax.xaxis if cb.orientation == "horizontal" else cb.ax.yaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _finish(
@@ -326,23 +377,36 @@ def country_colors(result: Result) -> dict[str, str]:
 
 
 def legend_items(result: Result | None = None) -> list[tuple[str, str]]:
-    """(colour, label) of every class of the choropleth, in legend order."""
+    """(colour, label) of every class of the choropleth, in legend order.
+
+    The classes are of the headline loss (``loss_pct``); the legend's title,
+    :func:`legend_title`, says which measure that is.
+    """
     items = [(UNAFFECTED_COLOR, f"unaffected (loss under {LOSS_BINS[0]:g} %)")]
     for lo, hi, col in zip(LOSS_BINS[:-1], LOSS_BINS[1:], LOSS_COLORS, strict=True):
         word = (
             "severe, " if lo >= metrics.SEVERE_PCT else "degraded, " if lo == LOSS_BINS[0] else ""
         )
-        what = (
-            " of traffic"
-            if result is not None and getattr(result.scenario, "measure", "") == "traffic"
-            else " of capacity"
-            if result is not None
-            else ""
-        )
-        items.append((col, f"{word}{lo:g}–{hi:g} %{what} lost"))
+        items.append((col, f"{word}{lo:g}–{hi:g} %"))
     items.append((ISOLATED_COLOR, "cut off from the core (100 %)"))
     items.append((NO_DATA_COLOR, "no route before / not modelled"))
     return items
+
+
+def _headline_what(result: Result) -> str:
+    """``"traffic in the first days"`` or ``"capacity to the core"``: what the loss is of."""
+    label = _measures.headline(result.scenario.measure).label
+    return label.replace(" (%)", "").replace(" lost", "")
+
+
+def legend_title(measure: str = "traffic") -> str:
+    """The title of the choropleth's legend: ``"Traffic lost in the first days (%)"``.
+
+    ``measure`` is the scenario's (``result.scenario.measure``); the label is
+    :func:`cablesim.measures.headline`'s.
+    """
+    lab = _measures.headline(measure).label
+    return lab[0].upper() + lab[1:]
 
 
 # ------------------------------------------------------------------------------ impact map
@@ -382,7 +446,7 @@ def _event_marks(result: Result) -> list[dict[str, Any]]:
     return marks
 
 
-def _worst_items(result: Result, box) -> list[tuple[float, float, str]]:
+def _worst_items(result: Result, box) -> list[tuple[float, float, str, str]]:
     pts = _label_points(result.network)
     c = result.countries
     new = c[~c["was_isolated"] & (c["status"] != "unaffected")]
@@ -394,7 +458,7 @@ def _worst_items(result: Result, box) -> list[tuple[float, float, str]]:
         if not _in_box(lon, lat, box):
             continue
         text = f"{r.name}\ncut off" if r.status == "isolated" else f"{r.name}\n−{r.loss_pct:.0f} %"
-        items.append((lon, lat, text))
+        items.append((lon, lat, text, r.iso3))
     return items
 
 
@@ -415,7 +479,8 @@ def impact_subtitle(result: Result) -> str:
         )
     return (
         f"Network as of {net.as_of.isoformat()} · {failed} · cut off: {cut or 'none'} · "
-        f"{plural(new_aff, 'country', 'countries')} lost {metrics.DEGRADED_PCT:g} % or more"
+        f"{plural(new_aff, 'country', 'countries')} lost {metrics.DEGRADED_PCT:g} % or more of "
+        f"their {_headline_what(result)}"
     )
 
 
@@ -475,7 +540,7 @@ def plot_impact(
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     ax
         Draw into these axes (else a new figure of ``size`` at ``dpi``).
     region
@@ -586,6 +651,20 @@ def plot_impact(
             halo=4.4 if box is None else 5.2,
             tolerance=tol / 2,
         )
+    # failed land links (land_link and country events): dashed red on their schematic line
+    lk = result.network.terrestrial_links
+    cut_links = lk[lk["link_id"].isin(list(result.failures.links))]
+    if len(cut_links):
+        _draw_lines(
+            ax,
+            proj,
+            cut_links.geometry.to_numpy(),
+            colors=FAILED_COLOR,
+            widths=2.0 if box is None else 2.6,
+            zorder=5,
+            gid="failed-land-links",
+            linestyles=(0, (2, 1.5)),
+        )
     # countries too small to see at this scale get a dot in their colour
     n_dots = _small_country_dots(ax, proj, result, colors, tol, box)
     # cut points
@@ -598,9 +677,10 @@ def plot_impact(
             [float(y)],
             marker=m.get("marker", "X"),
             markersize=11,
-            markerfacecolor="#ffffff" if m.get("marker") == "s" else FAILED_COLOR,
+            # hollow: drawn over the failed segments, it must not hide them
+            markerfacecolor="none",
             markeredgecolor=EVENT_COLOR,
-            markeredgewidth=1.4,
+            markeredgewidth=1.6,
             linestyle="none",
             zorder=7,
             gid="cut-points",
@@ -629,6 +709,7 @@ def plot_impact(
             fontsize=9 if box is None else 10.5,
             limit=limit,
             boxes=taken,
+            shapes=_country_shapes(net, proj, tol),
         )
     if legend:
         handles = [
@@ -639,6 +720,12 @@ def plot_impact(
             Line2D([], [], color=CABLE_COLOR, lw=1.0, label="cable in service"),
             Line2D([], [], color=FAILED_COLOR, lw=3.0, label="failed segment"),
         ]
+        if len(cut_links):
+            handles.append(
+                Line2D(
+                    [], [], color=FAILED_COLOR, lw=2.0, ls=(0, (2, 1.5)), label="failed land link"
+                )
+            )
         if len(rest):
             handles.append(
                 Line2D(
@@ -674,17 +761,32 @@ def plot_impact(
                     label="cable with reduced capacity",
                 )
             )
-        if pts:
+        if any(m.get("marker", "X") == "X" for m in pts):
             handles.append(
                 Line2D(
                     [],
                     [],
-                    color=FAILED_COLOR,
                     marker="X",
+                    markerfacecolor="none",
                     markeredgecolor=EVENT_COLOR,
+                    markeredgewidth=1.4,
                     markersize=9,
                     ls="none",
                     label="cut point / event centre",
+                )
+            )
+        if any(m.get("marker") == "s" for m in pts):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="s",
+                    markerfacecolor="none",
+                    markeredgecolor=EVENT_COLOR,
+                    markeredgewidth=1.4,
+                    markersize=9,
+                    ls="none",
+                    label="landing station lost",
                 )
             )
         if shapes:
@@ -701,14 +803,19 @@ def plot_impact(
             for lon, lat in _aid.hit_points(result, _label_points(net))
             if _in_box(lon, lat, box)
         ]
-        leg = _aid.place_legend(  # in a corner where it hides no country the scenario hits
+        # nor the failed segments and the event marks (a Pacific cut is in open ocean)
+        if len(fs):
+            mid = shapely.line_interpolate_point(fs.geometry.to_numpy(), 0.5, normalized=True)
+            hit += [tuple(float(v) for v in proj(p.x, p.y)) for p in mid if _in_box(p.x, p.y, box)]
+        hit += avoid
+        leg = _aid.place_legend(  # in a corner where it hides nothing the scenario hits
             ax,
             fig,
             handles,
             hit,
             fontsize=8.5,
             title_fontsize=9.5,
-            title="Capacity to the core lost",
+            title=legend_title(result.scenario.measure),
             frameon=True,
             framealpha=0.92,
             borderpad=0.7,
@@ -862,6 +969,7 @@ def plot_network(
         )
         cb.ax.xaxis.set_label_position("top")
         cb.ax.tick_params(labelsize=8)
+        _plain_ticks(cb)
     if title is None:
         title = f"The submarine cable network as of {network.as_of.isoformat()}"
     subtitle = (
@@ -898,7 +1006,7 @@ def plot_dependencies(
     iso3
         The country (code or name).
     table
-        From :func:`cablesim.depends.country_dependencies` (computed with
+        From :func:`cablesim.analyses.depends.country_dependencies` (computed with
         ``options`` when not given).
     top
         Label this many of the cables and chokepoints it depends on most.
@@ -1004,6 +1112,7 @@ def plot_dependencies(
         fontsize=8.5,
     )
     cb.ax.tick_params(labelsize=8)
+    _plain_ticks(cb)
     name = network.country_names.get(iso3, iso3)
     _finish(
         ax,
@@ -1074,6 +1183,7 @@ __all__ = [
     "country_colors",
     "impact_subtitle",
     "legend_items",
+    "legend_title",
     "loss_color",
     "plot_dependencies",
     "plot_impact",

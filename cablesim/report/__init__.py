@@ -11,7 +11,10 @@ history suite, a sweep); it computes nothing new about the network.
   validation report;
 * :mod:`~cablesim.report.explain` is the plain-language account (one
   narrative, used by the terminal, Markdown and HTML alike);
-* :mod:`~cablesim.report.html` is the self-contained HTML page.
+* :mod:`~cablesim.report.html` is the self-contained HTML page;
+* :mod:`~cablesim.report.geo` is the impact layer as GeoPackage and GeoJSON.
+
+Every label beside a number comes from :mod:`cablesim.measures` (one vocabulary).
 
 Layering: report sits above the analyses (it imports results and models) and
 beside :mod:`cablesim.maps` (the HTML page embeds a map); nothing below imports it.

@@ -1,7 +1,8 @@
 """The one writer: any result to a file, in the format its suffix names.
 
 Every command and function that writes a report goes through :func:`write`:
-the format comes from the suffix (``.json``, ``.csv``, ``.md``, ``.html``),
+the format comes from the suffix (``.json``, ``.csv``, ``.md``, ``.html``, and
+for a scenario's result the GIS formats ``.gpkg`` and ``.geojson``),
 the inputs of the result (its scenario files) and any other ``protect`` path
 are never overwritten, and the file is written atomically
 (:func:`cablesim._io.write_atomic`). Figures go through
@@ -20,17 +21,18 @@ import pandas as pd
 
 from cablesim._format import plain_record
 from cablesim._io import refuse_inputs, scenario_file, write_atomic
+from cablesim.analyses.history import HistoryReport
+from cablesim.analyses.plan import Comparison
+from cablesim.analyses.timeline import TimelineResult
+from cablesim.engine.simulate import Result
 from cablesim.exceptions import OutputError
-from cablesim.history import HistoryReport
-from cablesim.plan import Comparison
 from cablesim.report import compare as _compare
+from cablesim.report import geo as _geo
 from cablesim.report import history as _history
 from cablesim.report import html as _html
 from cablesim.report import result as _result
 from cablesim.report import timeline as _timeline
 from cablesim.report.explain import explain
-from cablesim.simulate import Result
-from cablesim.timeline import TimelineResult
 
 Renderer = Callable[..., str | bytes]
 
@@ -71,6 +73,8 @@ def _renderers(obj: Any, table: pd.DataFrame | None) -> dict[str, Renderer]:
             ".md": md,
             ".markdown": md,
             ".html": _html.render,
+            ".gpkg": _geo.to_gpkg,
+            ".geojson": _geo.to_geojson,
         }
     if isinstance(obj, TimelineResult):
 
@@ -127,10 +131,11 @@ def write(
     Parameters
     ----------
     obj
-        A :class:`~cablesim.simulate.Result` (``.json``, ``.csv``, ``.md``,
-        ``.html``), a :class:`~cablesim.timeline.TimelineResult` (the same; the
-        HTML page shows the worst state), a :class:`~cablesim.plan.Comparison`
-        or a :class:`~cablesim.history.HistoryReport` (``.json``, ``.md``), a
+        A :class:`~cablesim.engine.simulate.Result` (``.json``, ``.csv``, ``.md``,
+        ``.html``, ``.gpkg``, ``.geojson``: :mod:`cablesim.report.geo`), a
+        :class:`~cablesim.analyses.timeline.TimelineResult` (the same but the GIS formats;
+        the HTML page shows the worst state), a :class:`~cablesim.analyses.plan.Comparison`
+        or a :class:`~cablesim.analyses.history.HistoryReport` (``.json``, ``.md``), a
         table (``.csv``, ``.json``; ``DataFrame.attrs`` go into the JSON), or a
         JSON-ready mapping (``.json``; ``.csv`` writes ``table``), or text
         already rendered (written as it is).

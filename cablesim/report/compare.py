@@ -11,10 +11,11 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cablesim import whatif as _whatif
-from cablesim._format import fmt_tbps, md_table
+from cablesim import measures as _measures
+from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
-from cablesim.plan import Comparison, Resilience, hit_rows
+from cablesim.analyses.plan import Comparison, Resilience, hit_rows
+from cablesim.network import whatif as _whatif
 from cablesim.report.result import STATUS_STYLE
 
 
@@ -33,19 +34,29 @@ def to_csv(comp: Comparison) -> str:
     return buf.getvalue()
 
 
+def _head(comp: Comparison) -> str:
+    """The label of the loss compared (the scenario's headline measure)."""
+    return _measures.headline(comp.a.scenario.measure).label
+
+
 def to_markdown(comp: Comparison, *, limit: int = 30) -> str:
     """A Markdown report of a comparison."""
 
     out = [
-        f"# {comp.a.scenario.name}: {comp.label_a} vs {comp.label_b}",
+        f"# {md_escape(comp.a.scenario.name)}: {md_escape(comp.label_a)} vs "
+        f"{md_escape(comp.label_b)}",
         "",
-        "The same events on two networks. A = " + comp.label_a + ", B = " + comp.label_b + "; "
-        "d_loss_pct = loss on B minus loss on A (negative: B fares better).",
+        "The same events on two networks. A = " + md_escape(comp.label_a) + ", B = "
+        f"{md_escape(comp.label_b)}; "
+        f"loss_pct_a, loss_pct_b: {_head(comp)} on A and on B; d_loss_pct = loss on B minus "
+        "loss on A in percentage points (negative: B fares better); remaining_tbps_a, "
+        f"remaining_tbps_b: {_measures.label('remaining_tbps')} on A and on B.",
         "",
         "## Events",
         "",
     ]
-    out += [f"- {e.label}" for e in comp.a.scenario.events] + ["", "## Countries", ""]
+    out += [f"- {md_escape(e.label)}" for e in comp.a.scenario.events]
+    out += ["", "## Countries", ""]
     t = hit_rows(comp.table)
     cols = [
         "iso3",
@@ -86,16 +97,23 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
     t = hit_rows(comp.table)
     con.print()
     if len(t):
-        tt = Table(title="Capacity to the core: A vs B", title_justify="left", show_edge=False)
+        head = _measures.headline(comp.a.scenario.measure)
+        tt = Table(
+            title=f"{head.label[0].upper()}{head.label[1:]}: A vs B (Δ pp = B minus A; "
+            "negative: B fares better)",
+            title_justify="left",
+            show_edge=False,
+        )
+        cap = _measures.short("remaining_tbps")
         for col in (
             "country",
             "A status",
             "B status",
-            "A loss %",
-            "B loss %",
+            f"A {head.short}",
+            f"B {head.short}",
             "Δ pp",
-            "A left Tbps",
-            "B left Tbps",
+            f"A {cap}",
+            f"B {cap}",
         ):
             tt.add_column(
                 col, justify="left" if col in ("country", "A status", "B status") else "right"
@@ -122,8 +140,9 @@ def render_terminal(comp: Comparison, *, console=None, limit: int = 25) -> None:
     con.print()
     con.print(
         f"A: {len(sa['isolated'])} isolated, {len(sa['severe'])} severe, {len(sa['degraded'])} degraded, "
-        f"{sa['capacity_lost_tbps']:,.1f} Tbps lost.   B: {len(sb['isolated'])} isolated, "
-        f"{len(sb['severe'])} severe, {len(sb['degraded'])} degraded, {sb['capacity_lost_tbps']:,.1f} Tbps lost."
+        f"{sa['capacity_lost_tbps']:,.1f} Tbps of capacity to the core lost.   B: "
+        f"{len(sb['isolated'])} isolated, {len(sb['severe'])} severe, {len(sb['degraded'])} "
+        f"degraded, {sb['capacity_lost_tbps']:,.1f} Tbps of capacity to the core lost."
     )
     if comp.explanations:
         con.print()

@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import metrics
+from cablesim import measures as _measures
 from cablesim._geo import haversine_km
+from cablesim.engine import metrics
 from cablesim.engine.flowview import FlowView
+from cablesim.engine.simulate import Result
 from cablesim.report._narrative import Said, closure_phrase, crosses_split_land
 from cablesim.report.result import place_names
-from cablesim.simulate import Result
 
 MAX_DETAILED = 6
 """How many countries get a paragraph of their own."""
@@ -163,9 +164,11 @@ class _Facts:
         if row.empty:
             return f"land link {link_id}"
         a, b = row["from_iso3"].iloc[0], row["to_iso3"].iloc[0]
+        # the dataset's cross-border links include short crossings of a strait (Tuas-Batam):
+        # call them what they all are, links across a border, not "land" links
         if from_iso3 in (a, b):
-            return f"the land link to {self.country(b if a == from_iso3 else a)}"
-        return f"the land link between {self.country(a)} and {self.country(b)}"
+            return f"the cross-border link to {self.country(b if a == from_iso3 else a)}"
+        return f"the cross-border link between {self.country(a)} and {self.country(b)}"
 
     def node(self, node_id: str) -> str:
         if node_id in self.lp_name:
@@ -202,6 +205,12 @@ class _Facts:
 
 
 # ------------------------------------------------------------------------------ paragraphs
+
+
+def _headline_what(r: Result) -> str:
+    """What the status measures, in words: ``"traffic in the first days"`` (or capacity)."""
+    label = _measures.headline(r.scenario.measure).label
+    return label.replace(" (%)", "").replace(" lost", "")
 
 
 def _intro(f: _Facts) -> str:
@@ -320,6 +329,18 @@ def _what_failed(f: _Facts) -> str:
             out.append(
                 lead + f"the landing station {f.lp_name.get(p['id'], p['id'])} was lost, and with "
                 f"it every cable segment that ends there: {detail}{more}."
+            )
+        elif ev.kind == "land_link":
+            links = [f.land_link(lid) for lid in sorted(eff.links)]
+            more = f", and {len(links) - 4} more" if len(links) > 4 else ""
+            where = (
+                f" (the links whose route passes within {p['radius_km']:,.0f} km of the place)"
+                if "near" in p
+                else ""
+            )
+            out.append(
+                lead + f"{_join(links[:4])}{more} {'was' if len(links) == 1 else 'were'} cut"
+                f"{where}; the cables stayed up."
             )
         elif ev.kind == "country":
             n_st = sum(1 for n in eff.nodes if n in f.lp_name)
@@ -470,7 +491,8 @@ def _landlocked_sentence(f: _Facts, iso3: str, loss: pd.Series) -> str | None:
     first = f.said.once("landlocked", iso3)
     text = (
         f"{f.country(iso3)} has no coast and no cable of its own: its traffic reaches the sea over "
-        f"land links through its neighbours (share of its traffic before: {_join(parts)})"
+        f"land links through its neighbours (share of its capacity to the core before: "
+        f"{_join(parts)})"
         if first is None
         else f"{f.country(iso3)}, like {f.country(first)}, reaches the sea only over land "
         f"({_join(parts)})"
@@ -535,7 +557,10 @@ def _why_country(f: _Facts, row) -> str:
     if own_hit:
         shown = [k for k in own_hit if hit[k] >= 0.01][:3] or own_hit[:1]
         cables = _join(
-            [f"{f.cable(k)} (about {_pct(100 * min(hit[k], 1.0))} of its traffic)" for k in shown]
+            [
+                f"{f.cable(k)} (about {_pct(100 * min(hit[k], 1.0))} of its capacity to the core)"
+                for k in shown
+            ]
         )
         if n_intl == 1:
             why.append(f"its only international cable, {cables}, was broken")
@@ -592,7 +617,8 @@ def _why_country(f: _Facts, row) -> str:
     for cid, kept in deg.items():
         used = float(flows_before[comp.edge_cable == cid].max()) / total
         why.append(
-            f"{f.cable(cid)}, which carried about {_pct(100 * min(used, 1.0))} of its traffic, kept "
+            f"{f.cable(cid)}, which carried about {_pct(100 * min(used, 1.0))} of its capacity to "
+            "the core, kept "
             f"only {_pct(100 * kept)} of its capacity"
         )
     if why:
@@ -680,7 +706,8 @@ def _worst(f: _Facts) -> list[str]:
                     f" The failed cables also land in {_join([f.country(i) for i in landed[:12]])}"
                     f"{' and others' if len(landed) > 12 else ''}; "
                     f"{'it' if len(landed) == 1 else 'each of them'} still had enough other routes "
-                    "to carry all of its capacity."
+                    "to carry all of its "
+                    + ("traffic." if r.scenario.measure == "traffic" else "capacity.")
                 )
             return [text]
         row = next(some.itertuples())
@@ -780,7 +807,7 @@ def _absorbed(f: _Facts) -> str:
     fine = int((new["status"] == "unaffected").sum())
     out.append(
         f"{fine} of the {len(new)} countries with a route to the core kept at least "
-        f"{100 - metrics.DEGRADED_PCT:g}% of their capacity."
+        f"{100 - metrics.DEGRADED_PCT:g}% of their {_headline_what(r)}."
     )
     lat = c.dropna(subset=["latency_change_ms"])
     lat = lat[lat["latency_change_ms"] > 1.0].sort_values("latency_change_ms", ascending=False)
@@ -822,7 +849,7 @@ def explain(result: Result) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cablesim.history import HistoryReport
+from cablesim.analyses.history import HistoryReport
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 """Markers around the generated scores in ``docs/validation.md``."""
@@ -33,7 +33,8 @@ def to_markdown(report: HistoryReport) -> str:
             "",
             f"### {e.scenario.name}",
             "",
-            "| country | reported | band | model loss | worst toward | model status | agrees |",
+            "| country | reported | band | model loss | capacity lost worst toward | model status | "
+            "agrees |",
             "|---|---|---|---:|---|---|---|",
         ]
         for r in e.table.itertuples():

@@ -19,10 +19,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cablesim import maps, metrics
+from cablesim import maps
+from cablesim import measures as _measures
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.report.explain import explain
 from cablesim.report.result import summary_paragraph
-from cablesim.simulate import Result
 
 try:
     __version__ = version("cablesim")
@@ -118,29 +120,33 @@ SCRIPT = """
 """
 
 COUNTRY_COLUMNS = (
-    ("name", "Country", False),
-    ("iso3", "ISO3", False),
-    ("region", "Region", False),
-    ("status", "Status", False),
-    ("loss_pct", "Loss %", True),
-    ("loss_pct_rerouted", "Rerouted %", True),
-    ("capacity_loss_pct", "Capacity loss %", True),
-    ("demand_tbps", "Demand Tbps", True),
-    ("baseline_tbps", "Reach before Tbps", True),
-    ("remaining_tbps", "Reach after Tbps", True),
-    ("international_tbps", "Intl. Tbps after", True),
-    ("latency_ms_baseline", "RTT before ms", True),
-    ("latency_ms", "RTT after ms", True),
+    "name",
+    "iso3",
+    "region",
+    "status",
+    "loss_pct_immediate",
+    "loss_pct_rerouted",
+    "demand_tbps",
+    "capacity_loss_pct",
+    "baseline_tbps",
+    "remaining_tbps",
+    "international_tbps",
+    "latency_ms_baseline",
+    "latency_ms",
 )
+"""The measures of the country table (headings and hover text from :mod:`cablesim.measures`)."""
+_TEXT_COLUMNS = ("name", "iso3", "region", "status")
 
 
-_COLUMNS_NOTE = (
-    "Loss %: share of the country's traffic demand no longer carried in the first days "
-    "(Rerouted %: after rerouting). Capacity loss %: share of its capacity to the core lost. "
-    "Reach before/after Tbps: capacity to the core within its route corridor, as if every "
-    "cable within reach were its own; a small country on a big trunk reaches far more than "
-    "it sends (compare with Demand Tbps)."
-)
+def _columns_note(result: Result) -> str:
+    head = _measures.headline(result.scenario.measure).label.replace(" (%)", "")
+    return (
+        f"Status comes from the {head}. Traffic columns are shares and amounts of the country's "
+        "estimated international traffic; capacity columns are its capacity to the core "
+        "within its route corridor, as if every cable within reach were its own (a small "
+        "country on a big trunk reaches far more than it sends: compare with its traffic). "
+        "Hover a column head for its meaning."
+    )
 
 
 def _e(text: Any) -> str:
@@ -176,7 +182,8 @@ def _tooltips(result: Result, ax) -> dict[str, list[str]]:
         if r.get("was_isolated"):
             return f"{name}: no route to the core before the events"
         loss = r.get("loss_pct")
-        lost = f", {_num(loss)[0]} % of capacity lost" if loss is not None else ""
+        what = _measures.headline(result.scenario.measure).label.replace(" (%)", "")
+        lost = f", {_num(loss)[0]} % {what}" if loss is not None else ""
         return f"{name}: {r.get('status')}{lost}"
 
     def cable(cid: str, extra: str = "") -> str:
@@ -254,9 +261,11 @@ def _scenario_text(result: Result) -> str:
 
 def _country_table(result: Result) -> str:
     colors = maps.country_colors(result)
+    cols = [(k, _measures.measure(k), k not in _TEXT_COLUMNS) for k in COUNTRY_COLUMNS]
     head = "".join(
-        f'<th data-key="{k}"{" class=num" if num else ""}>{_e(label)}</th>'
-        for k, label, num in COUNTRY_COLUMNS
+        f'<th data-key="{k}"{" class=num" if num else ""} title="{_e(m.meaning)}">'
+        f"{_e(m.short)}</th>"
+        for k, m, num in cols
     )
     rows = []
     order = {s: i for i, s in enumerate(metrics.STATUSES)}
@@ -265,7 +274,7 @@ def _country_table(result: Result) -> str:
     )
     for r in table.to_dict("records"):
         cells = []
-        for k, _, num in COUNTRY_COLUMNS:
+        for k, _, num in cols:
             v = r.get(k)
             if k == "status":
                 status = "no route before" if r["was_isolated"] else v
@@ -281,7 +290,7 @@ def _country_table(result: Result) -> str:
                 cells.append(f"<td>{_e(v if v is not None else '')}</td>")
         rows.append(f'<tr data-iso3="{_e(r["iso3"])}">' + "".join(cells) + "</tr>")
     return (
-        f'<p class="note">{_e(_COLUMNS_NOTE)}</p>'
+        f'<p class="note">{_e(_columns_note(result))}</p>'
         f'<div class="scroll"><table id="country-table" class="sortable"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -290,7 +299,12 @@ def _country_table(result: Result) -> str:
 def _failed_tables(result: Result) -> str:
     fc = result.failed_cables
     if not len(fc):
-        return "<p>No cable segment or land link failed.</p>"
+        n = len(result.failures.links)
+        return (
+            f"<p>No cable segment failed; {n} land link{'s' if n != 1 else ''} cut.</p>"
+            if n
+            else "<p>No cable segment or land link failed.</p>"
+        )
     head = (
         "<tr><th>Cable</th><th>Id</th><th class=num>Segments failed</th><th class=num>of</th>"
         "<th class=num>Capacity Tbps</th><th>Whole cable</th><th class=num>Capacity kept %</th></tr>"
@@ -342,7 +356,7 @@ def render(result: Result, *, explanation: str | None = None) -> str:
     Parameters
     ----------
     result
-        From :func:`cablesim.simulate`.
+        From :func:`cablesim.engine.simulate`.
     explanation
         The plain-language account (default: :func:`cablesim.report.explain.explain`).
 
@@ -384,8 +398,8 @@ def render(result: Result, *, explanation: str | None = None) -> str:
         f'<figure id="map">{_map_svg(result)}<figcaption>{_e(maps.ATTRIBUTION)}</figcaption></figure>',
         f'<section id="explanation"><h2>Explanation</h2>{paras}</section>',
         '<section id="countries"><h2>Countries</h2>'
-        "<p>Capacity to the core before and after, for every country in the model. Click a column "
-        "head to sort.</p>",
+        "<p>Traffic lost and capacity to the core before and after, for every country in the "
+        "model. Click a column head to sort.</p>",
         _country_table(result),
         "</section>",
         f'<section id="failed"><h2>Failed cables</h2>{_failed_tables(result)}</section>',

@@ -1,6 +1,6 @@
 """The report of one scenario's result: terminal, JSON, CSV, Markdown, the summary paragraph.
 
-A report only consumes a :class:`~cablesim.simulate.Result`; it computes nothing
+A report only consumes a :class:`~cablesim.engine.simulate.Result`; it computes nothing
 new about the network.
 """
 
@@ -15,10 +15,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cablesim._format import fmt_ms, fmt_tbps, md_table, plural, worst_region
+from cablesim import measures as _measures
+from cablesim._format import fmt_ms, fmt_tbps, md_escape, md_table, plural, worst_region
 from cablesim._text import esc
+from cablesim.engine import metrics
+from cablesim.engine.simulate import Result
 from cablesim.scenario import Scenario
-from cablesim.simulate import Result
 
 STATUS_STYLE = {
     "isolated": "bold white on red",
@@ -63,8 +65,14 @@ def summary_paragraph(result: Result) -> str:
     part = fc[~fc["whole"] & (fc["segments_failed"] > 0)]
     deg = fc[fc["segments_failed"] == 0]
     bits = []
+    n_links = len(result.failures.links)
     if len(fc) == 0:
-        bits.append("No cable segment or land link failed.")
+        bits.append(
+            f"No cable segment failed; {plural(n_links, 'land link')} "
+            f"{'was' if n_links == 1 else 'were'} cut."
+            if n_links
+            else "No cable segment or land link failed."
+        )
     else:
         txt = (
             f"{plural(s['segments_failed'], 'segment')} of {plural(len(fc) - len(deg), 'cable')} "
@@ -74,6 +82,8 @@ def summary_paragraph(result: Result) -> str:
             txt += f" ({len(whole)} along {'its' if len(whole) == 1 else 'their'} whole length)"
         if len(part):
             txt += f"; {plural(len(part), 'cable')} lost only part of their route"
+        if n_links:
+            txt += f", and {plural(n_links, 'land link')} {'was' if n_links == 1 else 'were'} cut"
         bits.append(txt + ".")
         if len(deg):
             bits.append(f"{plural(len(deg), 'cable')} lost part of their capacity.")
@@ -122,17 +132,21 @@ def summary_paragraph(result: Result) -> str:
 
 
 def affected_table(result: Result, *, all_countries: bool = False) -> pd.DataFrame:
-    """The countries table as shown in reports (affected only unless ``all_countries``)."""
+    """The countries table as shown in reports (affected only unless ``all_countries``).
+
+    Traffic columns first, then capacity, then latency: no ``loss_pct`` (the headline
+    is one of ``loss_pct_immediate`` and ``capacity_loss_pct``, as ``status`` says).
+    """
     c = result.countries if all_countries else result.affected
     cols = [
         "iso3",
         "name",
         "status",
-        "loss_pct",
+        "loss_pct_immediate",
         "loss_pct_rerouted",
-        "capacity_loss_pct",
         "demand_tbps",
         "served_tbps",
+        "capacity_loss_pct",
         "baseline_tbps",
         "remaining_tbps",
         "international_tbps_baseline",
@@ -141,8 +155,29 @@ def affected_table(result: Result, *, all_countries: bool = False) -> pd.DataFra
         "latency_ms",
     ]
     out = c[cols].reset_index(drop=True)
-    out.insert(4, "worst_region", [worst_region(d) for d in c["loss_pct_by_region"]])
+    out.insert(8, "capacity_worst_region", [worst_region(d) for d in c["loss_pct_by_region"]])
     return out
+
+
+TERMINAL_COLUMNS = (
+    "name",
+    "status",
+    "loss_pct_immediate",
+    "loss_pct_rerouted",
+    "demand_tbps",
+    "capacity_loss_pct",
+    "capacity_worst_region",
+    "baseline_tbps",
+    "remaining_tbps",
+    "latency_ms",
+)
+"""The measures of the terminal's country table, in order (headings from :mod:`cablesim.measures`)."""
+
+
+def no_country_line(measure: str) -> str:
+    """``"No country lost 10% or more of its traffic in the first days"`` (no final stop)."""
+    what = _measures.headline(measure).label.replace(" (%)", "").replace(" lost", "")
+    return f"No country lost {metrics.DEGRADED_PCT:g}% or more of its {what}"
 
 
 def to_json(result: Result) -> str:
@@ -151,20 +186,17 @@ def to_json(result: Result) -> str:
 
 
 def to_csv(result: Result) -> str:
-    """One row per country, every metric column."""
+    """One row per country: the columns of :meth:`Result.to_frame` (one per measure and region)."""
     buf = io.StringIO()
-    c = result.countries.drop(columns="loss_pct_by_region")
-    by_region = pd.DataFrame(list(result.countries["loss_pct_by_region"]), index=c.index)
-    by_region.columns = [f"loss_pct_to_{r.lower().replace(' ', '_')}" for r in by_region.columns]
-    pd.concat([c, by_region], axis=1).to_csv(buf, index=False, float_format="%.6g")
+    result.to_frame().to_csv(buf, index=False, float_format="%.6g")
     return buf.getvalue()
 
 
 def _md_title(scenario: Scenario) -> list[str]:
     """The opening lines of a Markdown report: the scenario's name and description."""
-    out = [f"# {scenario.name}", ""]
+    out = [f"# {md_escape(scenario.name)}", ""]  # names are text, never markup
     if scenario.description:
-        out += [scenario.description.strip(), ""]
+        out += [md_escape(scenario.description.strip(), multiline=True), ""]
     return out
 
 
@@ -172,21 +204,17 @@ def _md_closing(warnings: Sequence[str], notes: Sequence[str]) -> list[str]:
     """The closing lines of a Markdown report: warnings (if any), assumptions, data credit."""
     out: list[str] = []
     if warnings:
-        out += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
+        out += ["## Warnings", ""] + [f"- {md_escape(w)}" for w in warnings] + [""]
     out += ["## Assumptions", ""] + [f"- {n}" for n in notes]
     out += ["", "Data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0), Natural Earth.", ""]
     return out
 
 
-COLUMNS_NOTE = (
-    "`loss_pct`: share of the country's traffic demand no longer carried in the first days "
-    "(`loss_pct_rerouted`: after rerouting); `capacity_loss_pct`: share of its capacity to "
-    "the core lost; `demand_tbps`: its estimated international traffic; `baseline_tbps` and "
-    "`remaining_tbps`: capacity to the core within its route corridor before and after, as if "
-    "every cable within reach were its own (a small country on a big trunk reaches far more "
-    "than it sends: compare with `demand_tbps`)."
-)
-"""What the columns of the affected-countries table mean (Markdown report)."""
+def columns_note(result: Result) -> str:
+    """What the columns of the affected-countries table mean (Markdown report)."""
+    return _measures.markdown_glossary(
+        list(affected_table(result).columns), headline_of=result.scenario.measure
+    )
 
 
 def to_markdown(result: Result, *, explanation: str | None = None) -> str:
@@ -208,7 +236,7 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
     ]
     for eff in result.failures.effects:
         out.append(
-            f"- {eff.event.label}: {plural(len(eff.segments), 'segment')}"
+            f"- {md_escape(eff.event.label)}: {plural(len(eff.segments), 'segment')}"
             + (f", {plural(len(eff.links), 'land link')}" if eff.links else "")
         )
     out += ["", "## Failed cables", ""]
@@ -216,7 +244,7 @@ def to_markdown(result: Result, *, explanation: str | None = None) -> str:
         out.append(md_table(result.failed_cables))
     else:
         out.append("None.")
-    out += ["", "## Affected countries", "", COLUMNS_NOTE, ""]
+    out += ["", "## Affected countries", "", columns_note(result), ""]
     aff = affected_table(result)
     out.append(md_table(aff) if len(aff) else "None.")
     if len(result.cut_off_places):
@@ -279,44 +307,31 @@ def render_terminal(
     aff = affected_table(result, all_countries=all_countries)
     con.print()
     if len(aff):
+        head = _measures.headline(result.scenario.measure)
         t = Table(
-            title=f"{'Countries' if all_countries else 'Affected countries'} "
-            + (
-                "(traffic served: loss = share of demand lost in the first days; reach = "
-                "capacity to the core within the country's route corridor, as if every cable "
-                "were its own: compare with its demand)"
-                if result.scenario.measure == "traffic"
-                else "(capacity to the core)"
-            ),
+            title=f"{'Countries' if all_countries else 'Affected countries'} (status from "
+            f"{head.label.replace(' (%)', '')}; capacity = capacity to the core within the "
+            "country's route corridor, as if every cable were its own: compare with its "
+            "traffic)",
             title_justify="left",
             show_edge=False,
         )
-        for col in (
-            "country",
-            "status",
-            "loss %",
-            "rerouted %",
-            "capacity loss %",
-            "demand Tbps",
-            "worst toward",
-            "reach before Tbps",
-            "reach after Tbps",
-            "RTT ms after",
-        ):
+        for key in TERMINAL_COLUMNS:
+            col = _measures.short(key)
             t.add_column(
                 col,
-                justify="left" if col in ("country", "status") else "right",
-                no_wrap=col in ("country", "status"),
+                justify="left" if key in ("name", "status") else "right",
+                no_wrap=key in ("name", "status"),
             )
         for r in aff.head(limit).itertuples():
             t.add_row(
                 esc(f"{r.name} ({r.iso3})"),
                 f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-                f"{r.loss_pct:.1f}",
+                f"{r.loss_pct_immediate:.1f}",
                 f"{r.loss_pct_rerouted:.1f}",
-                f"{r.capacity_loss_pct:.1f}",
                 fmt_tbps(r.demand_tbps),
-                esc(r.worst_region),
+                f"{r.capacity_loss_pct:.1f}",
+                esc(r.capacity_worst_region),
                 fmt_tbps(r.baseline_tbps),
                 fmt_tbps(r.remaining_tbps),
                 fmt_ms(r.latency_ms),
@@ -325,10 +340,7 @@ def render_terminal(
         if len(aff) > limit:
             con.print(f"  … and {len(aff) - limit} more (use -o FILE.csv for all)", style="dim")
     else:
-        con.print(
-            "No country lost 10% or more of its "
-            + ("traffic." if result.scenario.measure == "traffic" else "capacity to the core.")
-        )
+        con.print(no_country_line(result.scenario.measure) + ".")
     con.print()
     con.print("[bold]Summary[/bold]")
     con.print(esc(summary_paragraph(result)))

@@ -9,10 +9,17 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cablesim._format import fmt_tbps, md_table
+from cablesim import measures as _measures
+from cablesim._format import fmt_tbps, md_escape, md_table
 from cablesim._text import esc
-from cablesim.report.result import STATUS_STYLE, _md_closing, _md_title, summary_paragraph
-from cablesim.timeline import TimelineResult, TimelineState
+from cablesim.analyses.timeline import TimelineResult, TimelineState
+from cablesim.report.result import (
+    STATUS_STYLE,
+    _md_closing,
+    _md_title,
+    no_country_line,
+    summary_paragraph,
+)
 
 
 def to_json(tl: TimelineResult) -> str:
@@ -27,6 +34,18 @@ def to_csv(tl: TimelineResult) -> str:
     buf = io.StringIO()
     tl.long.to_csv(buf, index=False, float_format="%.6g")
     return buf.getvalue()
+
+
+STATE_COLUMNS = (
+    "iso3",
+    "name",
+    "status",
+    "loss_pct_immediate",
+    "capacity_loss_pct",
+    "baseline_tbps",
+    "remaining_tbps",
+)
+"""The measures of each change point's table (headings from :mod:`cablesim.measures`)."""
 
 
 def _what_changed(tl: TimelineResult, st: TimelineState) -> list[str]:
@@ -65,18 +84,27 @@ def to_markdown(tl: TimelineResult, *, limit: int = 25, explanation: str | None 
         ]
     )
     out += [md_table(sched), ""]
+    out += [
+        "Columns of the tables below:",
+        "",
+        _measures.markdown_glossary(STATE_COLUMNS[2:], headline_of=sc.measure),
+        "",
+    ]
     for st in tl.states:
-        out += [f"## {st.start} (day {st.day}): {st.label}", ""]
-        out += [f"- {c}" for c in _what_changed(tl, st)] + [""]
+        out += [f"## {st.start} (day {st.day}): {md_escape(st.label)}", ""]
+        out += [f"- {md_escape(c)}" for c in _what_changed(tl, st)] + [""]
         out += [summary_paragraph(st.result), ""]
-        aff = st.result.affected[
-            ["iso3", "name", "status", "loss_pct", "baseline_tbps", "remaining_tbps"]
-        ]
+        aff = st.result.affected[list(STATE_COLUMNS)]
         if len(aff):
             out += [md_table(aff.head(limit).reset_index(drop=True)), ""]
     rec = tl.recovery()
     out += ["## Recovery", ""]
-    out += [md_table(rec) if len(rec) else "No country lost 10% or more at any time.", ""]
+    out += [
+        f"Worst loss: {_measures.headline(sc.measure).label}.",
+        "",
+        md_table(rec) if len(rec) else no_country_line(sc.measure) + " at any time.",
+        "",
+    ]
     if explanation:
         peak = tl.peak
         out += [f"## Explanation of the worst state ({peak.start}, day {peak.day})", ""]
@@ -122,13 +150,17 @@ def render_terminal(
         aff = st.result.affected
         if len(aff):
             tt = Table(show_edge=False)
-            for col in ("country", "status", "loss %", "before Tbps", "now Tbps"):
-                tt.add_column(col, justify="left" if col in ("country", "status") else "right")
+            for key in STATE_COLUMNS[1:]:
+                tt.add_column(
+                    _measures.short(key),
+                    justify="left" if key in ("name", "status") else "right",
+                )
             for r in aff.head(limit).itertuples():
                 tt.add_row(
                     esc(f"{r.name} ({r.iso3})"),
                     f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-                    f"{r.loss_pct:.1f}",
+                    f"{r.loss_pct_immediate:.1f}",
+                    f"{r.capacity_loss_pct:.1f}",
                     fmt_tbps(r.baseline_tbps),
                     fmt_tbps(r.remaining_tbps),
                 )
@@ -136,13 +168,13 @@ def render_terminal(
             if len(aff) > limit:
                 con.print(f"  … and {len(aff) - limit} more", style="dim")
         else:
-            con.print("  No country lost 10% or more of its capacity to the core.")
+            con.print(f"  {no_country_line(sc.measure)}.")
         con.print(f"  {esc(summary_paragraph(st.result))}", style="dim")
     worst = tl.worst(10)
     if worst:
         con.print()
         t = Table(
-            title="Worst hit over time: loss of capacity to the core (%)",
+            title=f"Worst hit over time: {_measures.headline(sc.measure).label}",
             title_justify="left",
             show_edge=False,
         )

@@ -15,6 +15,7 @@ Event forms (one key per list item)::
     - cable: tonga-cable
     - country: YEM
     - degrade: {cable: seamewe-5, fraction: 0.5}
+    - land_link: {between: [KAZ, CHN]}    # or {near: [lat, lon], radius_km: ..} or {id: ..}
 
 Every event may carry ``label``, and for timelines ``at`` (a date or a day
 offset), ``repair_days`` or ``until``.
@@ -25,7 +26,7 @@ collects every problem (``_checker``), timing and repairs (``_timing``), the
 ``add:`` list (``_add``) and the ``compare:`` block (``_compare``).
 
 Layering: above :mod:`cablesim.network` (names resolve against a network) and
-:mod:`cablesim.whatif` (an ``add:`` list extends it); it imports nothing from
+:mod:`cablesim.network.whatif` (an ``add:`` list extends it); it imports nothing from
 the engine, the analyses, the reports or the CLI.
 """
 
@@ -37,7 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cablesim import whatif as _whatif
+from cablesim import _limits
 from cablesim._lookup import suggestions_budget
 from cablesim.exceptions import (
     CableSimError,
@@ -47,9 +48,16 @@ from cablesim.exceptions import (
     did_you_mean,
 )
 from cablesim.network import BACKHAUL_MODES, CAPACITY_BASES, load_network
-from cablesim.scenario import _add, _compare, _timing
+from cablesim.network import whatif as _whatif
+from cablesim.scenario import _add, _compare, _landlink, _timing
 from cablesim.scenario._add import parse_candidate as parse_candidate
-from cablesim.scenario._checker import _Checker, _in_line_order, _place_center
+from cablesim.scenario._checker import (
+    _Checker,
+    _in_line_order,
+    _place_center,
+    _place_error,
+    flow_split_hint,
+)
 from cablesim.scenario._model import (
     DEFAULT_CORE,
     DEFAULT_RADIUS_KM,
@@ -62,7 +70,25 @@ from cablesim.scenario._model import (
     Event,
     Scenario,
 )
-from cablesim.scenario._parse import _Doc, _parse_yaml, read_document
+from cablesim.scenario._parse import (
+    FORMATS as FORMATS,
+)
+from cablesim.scenario._parse import (
+    _Doc,
+    _parse,
+)
+from cablesim.scenario._parse import (
+    _parse_yaml as _parse_yaml,
+)
+from cablesim.scenario._parse import (
+    check_document as check_document,
+)
+from cablesim.scenario._parse import (
+    parse_text as parse_text,
+)
+from cablesim.scenario._parse import (
+    read_document as read_document,
+)
 
 # ------------------------------------------------------------------------------ YAML with lines
 
@@ -80,9 +106,14 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         )
     ):
         got = list(item) if isinstance(item, dict) else item
+        split = ""
+        if isinstance(item, dict) and len(item) == 2:
+            (k0, v0), (k1, v1) = item.items()
+            split = flow_split_hint((k0, v0), k1, v1) if k0 in EVENT_KINDS else ""
         ck.err(
             path,
-            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}",
+            f"each event is a mapping with exactly one of {', '.join(EVENT_KINDS)}; got {got!r}"
+            + split,
         )
         return None
     if isinstance(item, dict) and len(item) > 1:
@@ -118,6 +149,7 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
         "cut": ("cables", "near", "radius_km"),
         "area": ("center", "radius_km"),
         "degrade": ("cable", "fraction"),
+        "land_link": _landlink.KEYS,
     }.get(kind, ("id",)) + TIMING_KEYS
     ck.unknown_keys(body, allowed, p)
     params: dict[str, Any] = {}
@@ -149,15 +181,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
                 params["near"] = ("chokepoint", net.resolve_chokepoint(near))
             else:
                 try:
+                    _limits.check_name(near, "chokepoint or landing point")
                     params["near"] = ("landing_point", net.resolve_landing_point(near))
-                except UnknownNameError:
-                    choices = list(net.chokepoints["chokepoint_id"]) + list(
-                        net.all_landing_points["landing_point_id"]
-                    )
-                    ck.err(
-                        (*p, "near"),
-                        str(UnknownNameError(near, choices, kind="chokepoint or landing point")),
-                    )
+                except UnknownNameError as exc:
+                    ck.err((*p, "near"), _place_error(net, near, exc))
                     ok = False
         elif isinstance(near, str):
             params["near"] = ("name", near)
@@ -195,6 +222,10 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             r = ck.number(body["radius_km"], (*p, "radius_km"), high=5000)
             ok &= r is not None
             params["radius_km"] = r
+    elif kind == "land_link":
+        found = _landlink.validate(ck, body, p)
+        ok &= found is not None
+        params.update(found or {})
     elif kind == "degrade":
         cid = (
             ck.resolve(net.resolve_cable if net else None, body.get("cable"), (*p, "cable"))
@@ -276,6 +307,8 @@ def _auto_label(kind: str, params: dict[str, Any], net) -> str:
         return f"{cname(params['id'])} fails along its whole length"
     if kind == "country":
         return f"all stations and land links of {params['id']} lost"
+    if kind == "land_link":
+        return _landlink.label(params, net)
     return f"{cname(params['cable'])} loses {params['fraction']:.0%} of its capacity"
 
 
@@ -326,6 +359,7 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     )
     n_before = len(ck.problems)
     as_of = ck.date(data["as_of"], ("as_of",)) if data.get("as_of") is not None else None
+    as_of_ok = len(ck.problems) == n_before  # names resolve whatever else is wrong: one pass
     opts = data.get("options") or {}
     capacity = "lit"
     if isinstance(opts, dict) and "capacity" in opts:
@@ -334,7 +368,7 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
     if isinstance(opts, dict) and "measure" in opts:
         measure = ck.choice(opts["measure"], MEASURES, ("options", "measure")) or "traffic"
     net = network
-    if resolve and net is None and len(ck.problems) == n_before:
+    if resolve and net is None and as_of_ok:
         try:
             net = load_network(as_of, capacity=capacity)
         except DataError:
@@ -359,7 +393,9 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
                     for i, c in enumerate(raw)
                 ]
                 core = tuple(
-                    dict.fromkeys(c.upper() if c and not ck.net else c for c in codes if c)
+                    dict.fromkeys(
+                        c.upper() if c and c.isascii() and not ck.net else c for c in codes if c
+                    )
                 )
         if "backhaul" in opts:
             backhaul = (
@@ -368,9 +404,12 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         if "repair" in opts:
             _timing.validate_repair_option(ck, opts["repair"], ("options", "repair"))
     add: list[dict[str, Any]] = []
-    if data.get("add") is not None:  # what-if cables (cablesim.whatif): events may name them
+    if (
+        data.get("add") is not None
+    ):  # what-if cables (cablesim.network.whatif): events may name them
+        n_add = len(ck.problems)
         add = _add.validate_add(ck, data["add"], ("add",))
-        if add and ck.net is not None and not ck.problems:
+        if add and ck.net is not None and len(ck.problems) == n_add:
             try:
                 ck.net = _whatif.extend(ck.net, add)
             except CableSimError as exc:
@@ -381,6 +420,12 @@ def _validate_doc(doc: _Doc, network=None, *, resolve: bool = True) -> Scenario:
         ck.err(("events",), "is required: a list of one or more events")
     elif not isinstance(events_raw, list) or not events_raw:
         ck.err(("events",), "must be a list of one or more events")
+    elif len(events_raw) > _limits.MAX_EVENTS:  # a bound on work, before any name is looked up
+        ck.err(
+            ("events",),
+            f"{len(events_raw):,} events; the limit is {_limits.MAX_EVENTS:,} per scenario "
+            "(split the scenario, or cut many cables in one event: cut: {cables: [...]})",
+        )
     else:
         for i, item in enumerate(events_raw):
             ev = _event(ck, item, ("events", i))
@@ -417,6 +462,7 @@ def validate_mapping(data: Mapping[str, Any], source: str, network=None) -> Scen
     Like :func:`load_scenario` on a dict, for a document another module built
     (a variant of a scenario, for instance).
     """
+    check_document(data, source)
     return _validate(_Doc(dict(data), {}, source), network)
 
 
@@ -450,9 +496,10 @@ def load_scenario(
     'tonga-cable'
     """
     if isinstance(source, Mapping):
+        check_document(source, "<dict>")  # the gate's limits, as for a file
         doc = _Doc(dict(source), {}, "<dict>")
     elif isinstance(source, str) and "\n" in source:
-        doc = _parse_yaml(source, "<string>")
+        doc = _parse(source, "yaml", "<string>")
     else:
         doc = read_document(find_scenario(source))
     return _validate(doc, network, resolve=resolve)

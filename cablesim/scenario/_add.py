@@ -1,5 +1,5 @@
 """The ``add:`` list of a scenario: planned or hypothetical cables brought into its network
-(built by :func:`cablesim.whatif.extend`), and ``--add`` candidates of ``cablesim resilience``."""
+(built by :func:`cablesim.network.whatif.extend`), and ``--add`` candidates of ``cablesim resilience``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from cablesim.exceptions import CableSimError, UnknownNameError
+from cablesim.network.whatif import MAX_COAST_KM, catalog, country_at, slug
 from cablesim.scenario._checker import _Checker
-from cablesim.scenario._parse import _Doc, _parse_yaml
-from cablesim.whatif import MAX_COAST_KM, catalog, country_at, slug
+from cablesim.scenario._parse import _Doc, read_document
 
 PLANNED_KEYS = ("cable", "capacity_tbps")
 
@@ -227,9 +227,9 @@ def parse_candidate(text: str, network, *, source: str = "--add") -> list[dict[s
     text = str(text).strip()
     if text.lower().endswith((".yaml", ".yml")):
         path = Path(text)
-        if not path.is_file():
+        if not path.exists():
             raise CableSimError(f"{source}: {text}: no such file")
-        doc = _parse_yaml(path.read_text(encoding="utf-8"), str(path))
+        doc = read_document(path)  # the input gate: a regular file, its size, UTF-8, limits
         data = doc.data
         if isinstance(data, Mapping) and "add" in data:
             value, base = data["add"], ("add",)

@@ -23,13 +23,18 @@ class _Checker:
         self.problems.append(f"{self.doc.where(path)}: {_fmt_path(path)}: {msg}")
 
     def unknown_keys(self, mapping: Mapping, allowed: tuple[str, ...], path: tuple) -> None:
-        for key in mapping:
+        prev: tuple[Any, Any] | None = None
+        for key, value in mapping.items():
             if key not in allowed:
-                hint = did_you_mean(str(key), allowed, n=1)
+                split = flow_split_hint(prev, key, value)
+                hint = [] if split else did_you_mean(str(key), allowed, n=1)
                 extra = (
-                    f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
+                    split
+                    or (f"; did you mean {hint[0]!r}?" if hint else "")
+                    or f"; allowed: {', '.join(allowed)}"
                 )
                 self.err((*path, key), f"unknown key{extra}")
+            prev = (key, value)
 
     # ---- value checks
     def text(self, value: Any, path: tuple, *, required: bool = False) -> str | None:
@@ -76,6 +81,10 @@ class _Checker:
         return v
 
     def latlon(self, value: Any, path: tuple) -> tuple[float, float] | None:
+        hint = split_name_hint(value)
+        if hint:
+            self.err(path, f"must be [lat, lon] or a place name, got {value!r}{hint}")
+            return None
         if not isinstance(value, list | tuple) or len(value) != 2:
             self.err(path, f"must be [lat, lon], got {value!r}")
             return None
@@ -129,7 +138,7 @@ class _Checker:
 
     def resolve(self, fn, value: Any, path: tuple) -> str | None:
         if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
-            self.err(path, f"must be a name or id, got {value!r}")
+            self.err(path, f"must be a name or id, got {value!r}{split_name_hint(value)}")
             return None
         if self.net is None:
             return str(value)
@@ -140,6 +149,31 @@ class _Checker:
         except CableSimError as exc:
             self.err(path, str(exc))
         return None
+
+
+def split_name_hint(value: Any) -> str:
+    """A hint when YAML split a name at its comma: ``[Mombasa, Kenya]`` is a list of two.
+
+    Returns ``'; YAML read [Mombasa, Kenya] as a list: quote the name, "Mombasa, Kenya"'``
+    for a list of 2 or 3 texts that are not all numbers, else ``""``.
+    """
+    if not isinstance(value, list | tuple) or not 2 <= len(value) <= 3:
+        return ""
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        return ""
+    joined = ", ".join(v.strip() for v in value)
+    return (
+        f"; YAML reads [{joined}] as a list of {len(value)} names: to name one place, quote it: "
+        f'"{joined}"'
+    )
+
+
+def flow_split_hint(prev: tuple[Any, Any] | None, key: Any, value: Any) -> str:
+    """A hint when YAML split ``{near: Mombasa, Kenya}`` into ``near: Mombasa`` and ``Kenya:``."""
+    if value is not None or prev is None or not isinstance(prev[1], str) or not str(key).strip():
+        return ""
+    joined = f"{prev[1].strip()}, {str(key).strip()}"
+    return f'; inside {{...}} YAML splits {joined!r} at the comma: quote it, {prev[0]}: "{joined}"'
 
 
 def _in_line_order(problems: list[str]) -> list[str]:
@@ -153,6 +187,20 @@ def _in_line_order(problems: list[str]) -> list[str]:
     return sorted(problems, key=line)
 
 
+def _place_error(net, name: str, exc: UnknownNameError) -> str:
+    """The message for a place that is neither a chokepoint nor a landing point.
+
+    A name too long to search, or a place several stations share, keeps the landing-point
+    message; otherwise suggestions come from both chokepoints and landing points.
+    """
+    if len(name) > _limits.MAX_NAME_CHARS or getattr(exc, "places", None):
+        return str(exc)
+    choices = list(net.chokepoints["chokepoint_id"]) + list(
+        net.all_landing_points["landing_point_id"]
+    )
+    return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
+
+
 def _place_center(net, name: str) -> tuple[float, float] | str:
     """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text."""
     cp = net.name_index("chokepoints").resolve(name.strip())
@@ -162,11 +210,8 @@ def _place_center(net, name: str) -> tuple[float, float] | str:
         return (float(pt.y), float(pt.x))
     try:
         lp = net.resolve_landing_point(name)
-    except UnknownNameError:
-        choices = list(net.chokepoints["chokepoint_id"]) + list(
-            net.all_landing_points["landing_point_id"]
-        )
-        return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
+    except UnknownNameError as exc:
+        return _place_error(net, name, exc)
     lps = net.all_landing_points
     pt = lps.loc[lps["landing_point_id"] == lp, "geometry"].iloc[0]
     return (float(pt.y), float(pt.x))

@@ -1,4 +1,4 @@
-"""The ``compare:`` block of a scenario (run by :func:`cablesim.plan.compare`)."""
+"""The ``compare:`` block of a scenario (run by :func:`cablesim.analyses.plan.compare`)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,16 @@ cable system (North America, Western Europe, East and South-East Asia)."""
 DEFAULT_RADIUS_KM = 25.0
 
 
-EVENT_KINDS = ("cut", "chokepoint", "area", "landing_point", "cable", "country", "degrade")
+EVENT_KINDS = (
+    "cut",
+    "chokepoint",
+    "area",
+    "landing_point",
+    "cable",
+    "country",
+    "degrade",
+    "land_link",
+)
 
 
 TIMING_KEYS = ("label", "at", "repair_days", "until")
@@ -46,8 +55,9 @@ class Event:
     params
         Resolved parameters: ``cables`` (ids), ``near`` (``("point", lat, lon)``,
         ``("chokepoint", id)`` or ``("landing_point", id)``), ``radius_km``,
-        ``id`` (chokepoint / landing point / cable / iso3), ``center``
-        (``(lat, lon)``), ``cable`` and ``fraction`` depending on the kind.
+        ``id`` (chokepoint / landing point / cable / iso3 / land link), ``center``
+        (``(lat, lon)``), ``cable`` and ``fraction``, ``between`` (two ISO3 codes)
+        depending on the kind.
     label
         Free text, or a generated description.
     at, repair_days, until

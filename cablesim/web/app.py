@@ -3,8 +3,8 @@
 Every request is stateless: the page sends the whole scenario (the document an
 analyst would write in YAML) with each call, so several tabs never mix. The
 server computes nothing itself: it validates with
-:func:`cablesim.load_scenario`, runs :func:`cablesim.simulate`, and reads
-:func:`cablesim.depends.country_dependencies`,
+:func:`cablesim.load_scenario`, runs :func:`cablesim.engine.simulate`, and reads
+:func:`cablesim.analyses.depends.country_dependencies`,
 :func:`cablesim.report.explain.paragraphs` and :func:`cablesim.maps.country_colors`.
 
 Endpoints (all JSON; errors are ``{"error": "..."}`` with a 4xx status):
@@ -13,7 +13,8 @@ Endpoints (all JSON; errors are ``{"error": "..."}`` with a 4xx status):
     Version, snapshot date, the year range of the slider, the legend.
 ``GET /api/network?as_of=YEAR``
     Country polygons, cable segments, chokepoints and small-island markers of
-    the network at that date (cached per date).
+    the network at that date (cached per date), with its stations and each
+    cable's owners and landing points (the page's search and cable panels).
 ``GET /api/scenarios`` / ``GET /api/scenarios/{key}``
     The bundled scenarios and the history suite (a fixed list; a key outside
     it is a 404: no request ever names a path on the server).
@@ -57,14 +58,15 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from cablesim import __version__, dataset, maps
-from cablesim.depends import country_dependencies
+from cablesim import __version__, dataset, maps, measures
+from cablesim.analyses.depends import country_dependencies
+from cablesim.analyses.history import history_files
+from cablesim.engine.simulate import network_for, simulate
 from cablesim.exceptions import CableSimError
-from cablesim.history import history_files
 from cablesim.network import load_network
 from cablesim.report.explain import paragraphs
 from cablesim.scenario import bundled_scenarios, load_scenario
-from cablesim.simulate import network_for, simulate
+from cablesim.web._catalog import catalog
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
@@ -80,6 +82,11 @@ RESULT_COLUMNS = (
     "name",
     "status",
     "loss_pct",
+    "loss_pct_immediate",
+    "loss_pct_rerouted",
+    "demand_tbps",
+    "served_tbps",
+    "capacity_loss_pct",
     "isolated",
     "was_isolated",
     "baseline_tbps",
@@ -88,7 +95,9 @@ RESULT_COLUMNS = (
     "latency_ms",
     "latency_change_ms",
 )
-"""Columns of the result table sent to the page, when the model has them."""
+"""Columns of the result table sent to the page, when the model has them.
+
+Their labels are in ``/api/meta``'s ``measures`` (:func:`cablesim.measures.table`)."""
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -351,6 +360,14 @@ class Engine:
             "cables": cables,
             "segments": segs,
             "chokepoints": chokepoints,
+            # land links in service (a land_link event cuts them: {between: [from, to]})
+            "land_links": [
+                {"id": i, "between": [a, b], "kind": k}
+                for i, a, b, k in net.terrestrial_links[
+                    ["link_id", "from_iso3", "to_iso3", "kind"]
+                ].itertuples(index=False)
+            ],
+            **catalog(net),  # the page's search index and cable panels
         }
         return json.dumps(_plain(payload), separators=(",", ":")).encode("utf-8")
 
@@ -451,6 +468,8 @@ def create_app(*, debug: bool = False) -> Starlette:
                 "first_year": max(first, 1989),
                 "last_year": net.as_of.year,
                 "legend": [{"color": c, "label": t} for c, t in maps.legend_items()],
+                "legend_title": maps.legend_title(),
+                "measures": measures.table(headline_of="traffic"),
                 "colors": {
                     "isolated": maps.ISOLATED_COLOR,
                     "no_data": maps.NO_DATA_COLOR,
@@ -491,8 +510,10 @@ def create_app(*, debug: bool = False) -> Starlette:
                     "events": [e.label for e in result.scenario.events],
                 },
                 "summary": s,
+                "measure": result.scenario.measure,
                 "countries": _country_rows(result),
                 "failed_segments": result.failed_segments["segment_id"].tolist(),
+                "failed_land_links": sorted(result.failures.links),
                 "failed_cables": [
                     {k: r.get(k) for k in ("cable_id", "name", "segments_failed", "whole")}
                     for r in failed.to_dict("records")

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cablesim.cli import cli, main
+from cablesim.cli import run as cli_run
 from cablesim.network import load_network
 
 
@@ -165,13 +166,25 @@ def test_cable_shows_design_and_lit_estimate(runner):
     assert info["capacity_tbps"] == pytest.approx(2.56)
     assert (info["lit_tbps_stated"], info["lit_year_stated"]) == (pytest.approx(0.09), 2006)
     # 2Africa was planned at the snapshot: estimated as lit on its first day, at the launch share
-    info = json.loads(invoke(runner, "cable", "2africa", "--json").output)
+    info = json.loads(invoke(runner, "cable", "2africa", "--as-of", "2021-06-30", "--json").output)
     assert info["lit_estimated_as_of"] > "2021-06-30"
     at_rfs = load_network().info["lit_model"].at_rfs
     assert info["lit_tbps_estimated"] == pytest.approx(at_rfs * 180, rel=0.01)
     text = invoke(runner, "cable", "falcon").output
     assert "design capacity: 2.56 Tbps" in text
     assert "stated lit 0.09 Tbps in 2006" in text
+
+
+def test_cable_and_cables_show_the_same_date(runner):
+    """`cable` estimates lit capacity on the date `cables` lists (issue 23): today by default."""
+    one = json.loads(invoke(runner, "cable", "SMW5", "--json").output)
+    listed = json.loads(invoke(runner, "cables", "--search", "seamewe-5", "--json").output)
+    row = next(r for r in listed if r["cable_id"] == "seamewe-5")
+    assert one["lit_tbps_estimated"] == pytest.approx(row["capacity_tbps"])
+    assert one["lit_estimated_as_of"] == str(load_network().as_of)
+    old = json.loads(invoke(runner, "cable", "SMW5", "--as-of", "2021-06-30", "--json").output)
+    assert old["lit_estimated_as_of"] == "2021-06-30"
+    assert old["lit_tbps_estimated"] < one["lit_tbps_estimated"]
 
 
 def test_unknown_cable_gets_did_you_mean(runner):
@@ -187,12 +200,10 @@ def test_usage_errors_exit_2(runner):
 
 
 def test_internal_errors_exit_1_and_debug_shows_traceback(runner, monkeypatch):
-    import sys
-
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(sys.modules["cablesim.simulate"], "simulate", boom)
+    monkeypatch.setattr(cli_run, "simulate", boom)
     res = runner.invoke(cli, ["run", "tonga-2022"])
     assert res.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in res.output

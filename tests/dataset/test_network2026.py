@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from cablesim import dataset
-from cablesim.dataset import _severed
+from cablesim.dataset import _layers
 from cablesim.network import load_network
 
 TODAY = dt.date(2026, 1, 1)
@@ -36,10 +36,10 @@ def test_the_default_network_is_today():
     net = load_network()
     assert net.as_of == TODAY
     assert net is load_network(TODAY)
-    note = _severed.snapshot_note(net)
+    note = _layers.snapshot_note(net)
     assert "2021-06-30" in note
     assert "2026-01-01" in note
-    old = _severed.snapshot_note(load_network(2015))
+    old = _layers.snapshot_note(load_network(2015))
     assert "alone" in old
     assert "2026" not in old
 
@@ -74,7 +74,7 @@ def test_blue_is_new_since_2021_with_its_stations_and_length(tables, cables):
     assert set(lps.loc[sorted(placed), "snapshot"]) == {"2026-01-01"}
     # Bastia lies in Corsica: within 30 km of France's polygons
     fra = tables["countries"].set_index("iso3").geometry["FRA"]
-    assert _severed.km_to(*lps.loc["bastia-france"].geometry.coords[0], fra) <= 30
+    assert _layers.km_to(*lps.loc["bastia-france"].geometry.coords[0], fra) <= 30
     segs = tables["segments"][tables["segments"]["cable_id"] == "blue"]
     g = nx.Graph(list(zip(segs["from_node"], segs["to_node"], strict=True)))
     assert stations <= set(g)
@@ -164,6 +164,6 @@ def test_validate_catches_a_station_far_from_its_route(tables):
     i = lps.index[lps["landing_point_id"] == "bastia-france"][0]
     lps.loc[i, "geometry"] = shapely.Point(2.35, 48.86)  # Paris: in France, far from the sea
     broken["landing_points"] = lps
-    problems = _severed.validate_layer(broken)
+    problems = _layers.validate_layer(broken)
     assert any("bastia-france" in p and "route" in p for p in problems)
-    assert _severed.validate_layer(tables) == []
+    assert _layers.validate_layer(tables) == []

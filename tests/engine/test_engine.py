@@ -1,4 +1,10 @@
-"""The fast engine equals the plain approach (networkx maximum flow, from scratch) on the real network."""
+"""The fast engine equals the plain approach (networkx maximum flow, from scratch) on real data.
+
+The oracle runs on ``regional`` (tests/conftest.py): a third of the world network, its
+European core, every kind of element (branching units, land links, split backhaul), at a
+third of the cost; the world network itself is checked by the stored-output and
+real-world tests.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,20 @@ import numpy as np
 import pytest
 
 import cablesim
-from cablesim import metrics, risk
-from cablesim.cuts import Failures
+from cablesim.analyses import risk
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine.reference import plain_flows, plain_reach
-from cablesim.scenario import DEFAULT_CORE
+from cablesim.scenario.failures import Failures
+
+CORE = ("GBR", "DEU", "FRA", "NLD")
+"""The core of ``regional``: the European hubs of the default core."""
 
 
 @pytest.fixture(scope="module")
-def ev(world):
-    return _batch.Evaluator(world, core=DEFAULT_CORE, measure="capacity")
+def ev(regional):
+    return _batch.Evaluator(regional, core=CORE, measure="capacity")
 
 
 def test_capacities_are_whole_gbps(world):
@@ -35,46 +44,47 @@ def test_capacities_are_whole_gbps(world):
 @pytest.mark.parametrize(
     "cable",
     [
-        "tonga-cable",
-        "seamewe-5",
-        "asia-africa-europe-1-aae-1",
-        "marea",
+        "equiano",  # Saint Helena's only cable
+        "2africa",
+        "imewe",
+        "west-africa-cable-system-wacs",
         "eastern-africa-submarine-system-eassy",
     ],
 )
-def test_engine_equals_networkx(world, ev, cable):
-    segs = world.segments
+def test_engine_equals_networkx(regional, ev, cable):
+    segs = regional.segments
     failed = set(segs.loc[segs["cable_id"] == cable, "segment_id"])
     vals, _ = ev.evaluate([ev.edges_of(failed)])
     engine = dict(zip(ev.countries, vals[0], strict=True))
     flows = _engine.flows_after(ev.comp, ev.capacity_after(ev.edges_of(failed)))
     # the countries the failure touches, and a spread of the others
     changed = [c for c in ev.countries if abs(engine[c] - ev.baseline[ev.country_index[c]]) > 1e-9]
-    sample = sorted(set(changed) | set(ev.countries[::29]) | {"FRA", "TON", "EGY"})
-    plain = plain_flows(world, failed, core=DEFAULT_CORE, countries=sample)
+    sample = sorted(set(changed) | set(ev.countries[::29]) | {"FRA", "SHN", "EGY"})
+    plain = plain_flows(regional, failed, core=CORE, countries=sample)
     for c in sample:
         assert engine[c] == pytest.approx(plain[c], abs=1e-6), c
         assert flows[c] == pytest.approx(engine[c], abs=1e-9), c
 
 
 @pytest.mark.slow
-def test_engine_equals_networkx_any_routing(world):
-    ev_any = _batch.Evaluator(world, core=DEFAULT_CORE, routing="any", measure="capacity")
-    failed = set(world.segments.loc[world.segments["cable_id"] == "seamewe-5", "segment_id"])
+def test_engine_equals_networkx_any_routing(regional):
+    ev_any = _batch.Evaluator(regional, core=CORE, routing="any", measure="capacity")
+    segs = regional.segments
+    failed = set(segs.loc[segs["cable_id"] == "imewe", "segment_id"])
     vals, _ = ev_any.evaluate([ev_any.edges_of(failed)])
-    sample = ["BGD", "EGY", "LKA", "TON", "USA"]
-    plain = plain_flows(world, failed, core=DEFAULT_CORE, routing="any", countries=sample)
+    sample = ["EGY", "IND", "LKA", "SHN", "PAK", "ZAF"]
+    plain = plain_flows(regional, failed, core=CORE, routing="any", countries=sample)
     for c in sample:
         assert vals[0][ev_any.country_index[c]] == pytest.approx(plain[c], abs=1e-6), c
 
 
 @pytest.mark.slow
-def test_fast_paths_equal_the_engine_on_random_sets(world, ev):
+def test_fast_paths_equal_the_engine_on_random_sets(regional, ev):
     """Both evaluation paths (sweep: direct; Monte Carlo: subset reuse) equal flows_after and
     reachable on random multi-segment failures, shared pairs included."""
     rng = np.random.default_rng(4)
-    n_seg = len(world.segments)
-    segs = world.segments["segment_id"].to_numpy()
+    n_seg = len(regional.segments)
+    segs = regional.segments["segment_id"].to_numpy()
     # sets from 1 to 25 segments, plus sets forced to hold two edges on one flow pair
     pairs = ev.comp.pair_of_edge[:n_seg]
     uniq, counts = np.unique(pairs[pairs >= 0], return_counts=True)
@@ -99,14 +109,14 @@ def test_fast_paths_equal_the_engine_on_random_sets(world, ev):
                 assert ev.country_value(i, prep) == pytest.approx(ref[c], abs=1e-9), (k, c)
 
 
-def test_one_solve_path(world, ev):
+def test_one_solve_path(regional, ev):
     """simulate's FlowSolver and the batch evaluator solve on the same cached task graphs, and
     rewriting the changed pairs on them equals a graph built afresh for the new capacities."""
     comp = ev.comp
     rng = np.random.default_rng(2)
-    segs = world.segments["segment_id"].to_numpy()
+    segs = regional.segments["segment_id"].to_numpy()
     failed = set(rng.choice(segs, size=40, replace=False))
-    degraded = dict.fromkeys(rng.choice(world.cables["cable_id"].to_numpy(), size=6), 0.37)
+    degraded = dict.fromkeys(rng.choice(regional.cables["cable_id"].to_numpy(), size=6), 0.37)
     cap = _engine.edge_capacity_after(comp, failed, degraded)
     solver = _engine.FlowSolver(comp, cap)
     edges = ev.edges_of(failed)
@@ -139,29 +149,29 @@ def test_a_task_graph_without_arcs(branchy):
     assert full.capacity(pairs).tolist() == _engine.pair_capacity(comp, comp.edge_cap, 0).tolist()
 
 
-def test_reach_equals_networkx(world, ev):
+def test_reach_equals_networkx(regional, ev):
     """The one reachability test (metrics and the batch evaluator) against networkx components."""
-    segs = world.segments
+    segs = regional.segments
     rng = np.random.default_rng(6)
     cases = [
-        set(segs.loc[segs["cable_id"] == "tonga-cable", "segment_id"]),
-        set(rng.choice(segs["segment_id"].to_numpy(), size=300, replace=False)),
+        set(segs.loc[segs["cable_id"] == "equiano", "segment_id"]),
+        set(rng.choice(segs["segment_id"].to_numpy(), size=100, replace=False)),
     ]
     for k, failed in enumerate(cases):
         cap = ev.capacity_after(ev.edges_of(failed))
         got = dict(zip(ev.countries, ev.reach(ev.comp, cap).tolist(), strict=True))
         assert got == _engine.reachable(ev.comp, cap)
-        assert got == plain_reach(world, failed, core=DEFAULT_CORE)
+        assert got == plain_reach(regional, failed, core=CORE)
         if k == 0:
-            assert not got["TON"]
+            assert not got["SHN"]
             assert got["FRA"]
 
 
 @pytest.mark.slow
-def test_monte_carlo_instants_equal_simulate(world, ev):
+def test_monte_carlo_instants_equal_simulate(regional, ev):
     """The batch evaluator's two paths (sweep: direct; Monte Carlo: subset reuse) give what
-    :func:`cablesim.metrics.country_metrics` reports for the same failure sets."""
-    fw = risk.fault_weights(world)
+    :func:`cablesim.engine.metrics.country_metrics` reports for the same failure sets."""
+    fw = risk.fault_weights(regional)
     p = fw["weight"].to_numpy() / fw["weight"].sum()
     rng = np.random.default_rng(12)
     for _ in range(3):
@@ -170,7 +180,7 @@ def test_monte_carlo_instants_equal_simulate(world, ev):
         vals, reach = ev.evaluate([cfg], reach="all")
         prep = ev.prepare(cfg)
         table = metrics.country_metrics(
-            world, Failures(segments=frozenset(failed)), core=DEFAULT_CORE, measure="capacity"
+            regional, Failures(segments=frozenset(failed)), core=CORE, measure="capacity"
         ).set_index("iso3")
         for i, c in enumerate(ev.countries):
             assert table.at[c, "remaining_tbps"] == pytest.approx(vals[0, i], abs=6e-4), c
@@ -179,9 +189,9 @@ def test_monte_carlo_instants_equal_simulate(world, ev):
                 assert ev.country_value(i, prep) == pytest.approx(vals[0, i], abs=1e-9), c
 
 
-def test_loss_upper_bound_is_an_upper_bound(world, ev):
+def test_loss_upper_bound_is_an_upper_bound(regional, ev):
     rng = np.random.default_rng(8)
-    segs = world.segments["segment_id"].to_numpy()
+    segs = regional.segments["segment_id"].to_numpy()
     configs = [ev.edges_of(rng.choice(segs, size=12, replace=False)) for _ in range(15)]
     ub = ev.loss_upper_bounds(configs)
     vals, _ = ev.evaluate(configs)
@@ -191,17 +201,22 @@ def test_loss_upper_bound_is_an_upper_bound(world, ev):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["suez-closure", "luzon-strait-quake"])
-def test_engine_equals_networkx_on_closures(name):
+@pytest.mark.parametrize("chokepoint", ["suez", "english-channel"])
+def test_engine_equals_networkx_on_closures(regional, chokepoint):
     """Closed areas split backhaul (Egypt's two coasts): the oracle models it independently."""
-    sc = cablesim.load_scenario(cablesim.find_scenario(name))
-    net = cablesim.load_network(sc.as_of)
+    net = regional
+    doc = {
+        "name": chokepoint,
+        "events": [{"chokepoint": chokepoint}],
+        "options": {"core": list(CORE)},
+    }
+    sc = cablesim.load_scenario(doc, network=net)
     res = cablesim.simulate(sc, network=net)
     fails = cablesim.apply_events(net, sc.events)
     assert fails.closed_areas, "the scenario closes an area"
     table = res.countries.set_index("iso3")
     changed = table.index[table["remaining_tbps"] < table["baseline_tbps"] - 1e-9]
-    sample = sorted(set(changed[::3]) | set(table.index[::37]) | {"EGY", "FRA", "TWN"})
+    sample = sorted(set(changed[::3]) | set(table.index[::37]) | {"EGY", "FRA", "GBR"})
     sample = [c for c in sample if c in table.index]
     plain = plain_flows(
         net,
@@ -218,7 +233,7 @@ def test_engine_equals_networkx_on_closures(name):
         net, set(fails.segments) | set(fails.links), core=sc.core, closed=fails.closed_areas
     )
     assert dict(zip(after.comp.countries, after.reach.tolist(), strict=True)) == reach
-    if name == "suez-closure":
+    if chokepoint == "suez":
         whole = plain_flows(net, set(fails.segments), core=sc.core, countries=sample)
         differ = [c for c in sample if abs(whole[c] - plain[c]) > 1e-6]
-        assert len(differ) >= 5, "splitting Egypt's backhaul must matter to the oracle too"
+        assert len(differ) >= 3, "splitting Egypt's backhaul must matter to the oracle too"

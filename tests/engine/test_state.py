@@ -12,10 +12,10 @@ import pytest
 
 import cablesim
 from cablesim._memo import Memo
-from cablesim.cuts import apply_events
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
 from cablesim.exceptions import UnknownNameError
+from cablesim.scenario.failures import apply_events
 
 
 def _split_net(make_network):

@@ -315,7 +315,7 @@ def test_many_failure_sets_at_once_equal_one_by_one(world):
 
 def test_batch_traffic_values_many_and_bounds(world):
     """The Monte Carlo's evaluation of many sets equals the one-by-one one; bounds hold."""
-    from cablesim import risk
+    from cablesim.analyses import risk
 
     state = risk._build_mc(world, options=_state.Options())
     ev = state.ev

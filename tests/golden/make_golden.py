@@ -118,7 +118,7 @@ def _sweep_dict(r) -> dict[str, Any]:
 def sweep_part() -> dict[str, Any]:
     """An N-1 sweep of cables (traffic and capacity) and of chokepoints (closures)."""
     from cablesim import load_network
-    from cablesim.sweep import sweep
+    from cablesim.analyses.sweep import sweep
 
     net = load_network()
     cables = sorted(net.cables["cable_id"])[:SWEEP_CABLES]
@@ -134,7 +134,7 @@ def sweep_part() -> dict[str, Any]:
 def risk_part() -> dict[str, Any]:
     """A small seeded Monte Carlo (traffic and capacity measures) and capacity uncertainty."""
     from cablesim import load_network
-    from cablesim.risk import capacity_uncertainty, montecarlo
+    from cablesim.analyses.risk import capacity_uncertainty, montecarlo
 
     net = load_network()
     out = {}
@@ -150,7 +150,7 @@ def risk_part() -> dict[str, Any]:
 def depends_part() -> dict[str, Any]:
     """The dependency matrix of every chokepoint (closures) and one country's lens."""
     from cablesim import load_network
-    from cablesim.depends import country_dependencies, dependency_matrix
+    from cablesim.analyses.depends import country_dependencies, dependency_matrix
 
     m = dependency_matrix(load_network())
     deps = country_dependencies(load_network(2022), "FJI")

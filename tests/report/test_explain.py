@@ -75,10 +75,14 @@ def test_landlocked_country_shares_its_neighbours_loss(make_network, run):
     assert "X stayed up but kept only 5.0% of its capacity." in text
     assert (
         "Country LLL has no coast and no cable of its own: its traffic reaches the sea over land "
-        "links through its neighbours (share of its traffic before: Country AAA 100%), so it "
+        "links through its neighbours (share of its capacity to the core before: Country AAA "
+        "100%), so it "
         f"shares the losses of Country AAA (−{_pct(c.at['AAA', 'loss_pct'])})"
     ) in text
-    assert "X, which carried about 100% of its traffic, kept only 5.0% of its capacity" in text
+    assert (
+        "X, which carried about 100% of its capacity to the core, kept only 5.0% of its capacity"
+        in text
+    )
 
 
 def test_chokepoint_event_names_the_chokepoint(strait_net, run):

@@ -44,7 +44,7 @@ def test_one_writer_by_suffix(result, tmp_path, suffix):
 
 
 def test_writer_refuses_unknown_suffix_and_names_the_choices(result, tmp_path):
-    with pytest.raises(OutputError, match=r"use \.json, \.csv, \.md or \.html"):
+    with pytest.raises(OutputError, match=r"use \.json, \.csv, \.md, \.html, \.gpkg or \.geojson"):
         report.write(result, tmp_path / "r.xlsx")
 
 

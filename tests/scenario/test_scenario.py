@@ -143,7 +143,7 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
         ),
         ({"name": "x", "events": [{"country": "Atlantis"}]}, "unknown country 'Atlantis'"),
         (
-            {"name": "x", "events": [{"landing_point": "mogadishu"}]},
+            {"name": "x", "events": [{"landing_point": "mogadishu-somali"}]},
             "did you mean 'mogadishu-somalia'",
         ),
         (
@@ -159,7 +159,7 @@ def test_every_problem_is_reported_at_once_with_line_and_field(tmp_path):
         ),
         (
             {"name": "x", "as_of": "2021-06-30", "events": [{"cable": "2africa"}]},
-            "cable '2africa' is not in service at 2021-06-30 (ready for service",
+            "cable '2africa' is not in service yet at 2021-06-30: ready for service",
         ),
         (
             {"name": "x", "events": [{"cable": "tonga-cable"}], "options": {"core": "USA"}},

@@ -12,10 +12,32 @@
 
   var CENTER_LON = 15;
   var CUT_RADIUS_KM = 5;
+  // Every label the page puts beside a number, in one place: traffic and capacity are
+  // different measures and never share a label (to be wired to the API's table of measures)
+  var LABELS = {
+    status: "Status",
+    traffic_lost_pct: "Traffic lost (first days)",
+    traffic_served: "Traffic served",
+    capacity_to_core: "Capacity to the core",
+    capacity_lost_pct: "capacity lost",
+    latency: "Latency to the core",
+    depends_loss: "Capacity to the core lost",
+    reported_model: "Model (traffic lost)",
+    tip_traffic: "% of traffic lost (first days)",
+    summary_none: "No country loses 10 % or more of its traffic.",
+    lit: "Capacity (lit)",
+    design: "design",
+    year: "Ready for service",
+    length: "Length",
+    owners: "Owners",
+    landings: "Landing points",
+    cables_here: "Cables landing here"
+  };
   var state = { name: "My cuts", description: "", as_of: null, events: [], reported: null, options: null };
   var meta = null, net = null, lastResult = null, selected = null, areaMode = false;
+  var selectedCable = null, selectedStation = null, stationCables = null, searchIndex = null;
   var seq = 0, netSeq = 0, zoom = null;
-  var svg, gZoom, gCountries, gChoke, gChokeMarks, gCables, gHits, gIslands, gEvents, projection, path, zoomK = 1;
+  var svg, gFound, gZoom, gCountries, gChoke, gChokeMarks, gCables, gHits, gIslands, gEvents, projection, path, zoomK = 1;
   var colorOf = {}, rowOf = {};
 
   function $(id) { return document.getElementById(id); }
@@ -79,6 +101,7 @@
     gChokeMarks = gZoom.append("g").attr("id", "chokepoints");
     gIslands = gZoom.append("g").attr("id", "islands");
     gEvents = gZoom.append("g").attr("id", "event-marks");
+    gFound = gZoom.append("g").attr("id", "found");
     zoom = d3.zoom().scaleExtent([1, 60])
       .filter(function (ev) { return !areaMode && (!ev.ctrlKey || ev.type === "wheel") && !ev.button; })
       .on("zoom", function (ev) {
@@ -94,7 +117,11 @@
     // frame a country (a small island at most maxScale times), as the tour does
     var f = net.countries.features.find(function (x) { return x.properties.iso3 === iso3; });
     if (!f || !zoom) { return; }
-    var b = path.bounds(f), vb = svg.attr("viewBox").split(" ").map(Number);
+    zoomToBounds(path.bounds(f), maxScale);
+  }
+
+  function zoomToBounds(b, maxScale) {
+    var vb = svg.attr("viewBox").split(" ").map(Number);
     var w = vb[2], h = vb[3];
     var dx = Math.max(b[1][0] - b[0][0], 1), dy = Math.max(b[1][1] - b[0][1], 1);
     if (dx > w / 2) { return; }  // split by the seam or huge: keep the world view
@@ -108,6 +135,7 @@
     gIslands.selectAll("circle").attr("r", function (d) { return islandRadius(d) / zoomK; });
     gChokeMarks.selectAll("path.chokepoint").attr("d", diamond);
     gEvents.selectAll("path.cut-mark").attr("d", crossAt);
+    gFound.selectAll("circle").attr("r", 6 / zoomK);
   }
   function islandRadius(d) {
     var r = rowOf[d.iso3];
@@ -164,19 +192,19 @@
       .attr("data-segment", function (d) { return d.id; })
       .attr("data-cable", function (d) { return d.cable; })
       .attr("d", function (d) { return path(segGeo(d)); })
-      .on("mousemove", function (ev, d) { hoverCable(d.cable, true); tip(ev, cableTip(d.cable)); })
-      .on("mouseleave", function (ev, d) { hoverCable(d.cable, false); hideTip(); })
-      .on("click", function (ev, d) { if (!areaMode) { cutAt(ev, d); } });
+      .on("mousemove", hoverAt)
+      .on("mouseleave", function () { hoverCables([]); hideTip(); })
+      .on("click", function (ev) { if (!areaMode) { pickAt(ev); } });
     gChokeMarks.selectAll("path.chokepoint").data(net.chokepoints, function (d) { return d.id; })
       .join("path")
       .attr("class", "chokepoint")
       .attr("data-chokepoint", function (d) { return d.id; })
       .attr("d", diamond)
       .on("mousemove", function (ev, d) {
-        tip(ev, "<b>" + esc(d.name) + "</b>chokepoint · click to close it" + (closed(d.id) ? " (closed)" : ""));
+        tip(ev, "<b>" + esc(d.name) + "</b>chokepoint" + (closed(d.id) ? " (closed)" : " · click, then choose \u201cClose\u201d to close it"));
       })
       .on("mouseleave", hideTip)
-      .on("click", function (ev, d) { if (!areaMode) { closeChokepoint(d); } });
+      .on("click", function (ev) { if (!areaMode) { pickAt(ev); } });
     gIslands.selectAll("circle").data(net.markers, function (d) { return d.iso3; })
       .join("circle")
       .attr("class", "island")
@@ -186,7 +214,12 @@
       .on("mousemove", function (ev, d) { tip(ev, countryTip(d.iso3, d.name)); })
       .on("mouseleave", hideTip)
       .on("click", function (ev, d) { if (!areaMode) { selectCountry(d.iso3); } });
+    searchIndex = null; stationCables = null;
+    if (selectedCable && !net.cables[selectedCable]) { closeDetail(); }
+    if (selectedStation && !net.stations.some(function (st) { return st[0] === selectedStation; })) { closeDetail(); }
     recolour();
+    if (selectedCable) { showCable(selectedCable); }
+    if (selectedStation) { showStation(selectedStation); }
   }
 
   function closed(id) {
@@ -196,19 +229,44 @@
     });
   }
 
-  function hoverCable(cid, on) {
-    gCables.selectAll('path[data-cable="' + cid + '"]').classed("hover", on);
+  var hovered = [], hoverFrame = null;
+  function hoverCables(ids) {
+    var on = {};
+    ids.forEach(function (id) { on[id] = true; });
+    if (ids.join() === hovered.join()) { return; }
+    hovered = ids;
+    gCables.selectAll("path.cable").classed("hover", function (d) { return !!on[d.cable]; });
+  }
+  function hoverAt(ev) {
+    // the tooltip names every cable under the mouse: in a busy corridor a click asks which one
+    if (hoverFrame) { return; }
+    hoverFrame = window.requestAnimationFrame(function () {
+      hoverFrame = null;
+      if (!$("chooser").hidden) { return; }  // the chooser is the answer: no tip over it
+      var hits = hitsAt(ev);
+      hoverCables(hits.cables.map(function (h) { return h.cable; }));
+      if (hits.cables.length === 1 && !hits.chokepoints.length) { tip(ev, cableTip(hits.cables[0].cable)); return; }
+      if (!hits.cables.length) { hideTip(); return; }
+      tip(ev, "<b>" + hits.cables.length + " cables here</b>" + hits.cables.slice(0, 6).map(function (h) {
+        return esc((net.cables[h.cable] || {}).name || h.cable);
+      }).join(" · ") + (hits.cables.length > 6 ? " …" : "") +
+        (hits.chokepoints.length ? "<br>and the " + esc(hits.chokepoints[0].name) + " chokepoint" : "") +
+        "<br><i>click to choose one</i>");
+    });
   }
 
   function tip(ev, html) {
     var t = $("tip"), box = $("map-wrap").getBoundingClientRect();
     t.innerHTML = html; t.hidden = false;
     var x = ev.clientX - box.left + 14, y = ev.clientY - box.top + 14;
-    if (x + 320 > box.width) { x = ev.clientX - box.left - 14 - t.offsetWidth; }
-    if (y + t.offsetHeight > box.height) { y = ev.clientY - box.top - 14 - t.offsetHeight; }
+    if (x + t.offsetWidth > box.width) { x = Math.max(2, ev.clientX - box.left - 14 - t.offsetWidth); }
+    if (y + t.offsetHeight > box.height) { y = Math.max(2, ev.clientY - box.top - 14 - t.offsetHeight); }
     t.style.left = x + "px"; t.style.top = y + "px";
   }
-  function hideTip() { $("tip").hidden = true; }
+  function hideTip() {
+    if (hoverFrame) { window.cancelAnimationFrame(hoverFrame); hoverFrame = null; }
+    $("tip").hidden = true;
+  }
 
   function cableTip(cid) {
     var c = net.cables[cid] || {};
@@ -217,20 +275,19 @@
       (c.design_tbps != null && c.design_tbps !== c.capacity_tbps ? " lit (design " + fmt(c.design_tbps, 1) + ")" : ""));
     if (c.year != null) { parts.push("in service " + esc(c.year)); }
     if (c.length_km != null) { parts.push(fmt(c.length_km, 0) + " km"); }
-    parts.push("<i>click to cut it here</i>");
+    parts.push("<i>click to cut it here and see who owns it</i>");
     return parts[0] + parts.slice(1).join("<br>");
   }
   function countryTip(iso3, name) {
     var r = rowOf[iso3];
     if (!r) { return "<b>" + esc(name) + "</b>" + (lastResult ? "not in the model" : "intact network"); }
-    var s = r.was_isolated ? "no route to the core before" : r.status + ", " + fmt(r.loss_pct, 1) + " % of capacity lost";
+    var s = r.was_isolated ? "no route to the core before" : r.status + ", " + fmt(r.loss_pct, 1) + " " + LABELS.tip_traffic;
     return "<b>" + esc(r.name || name) + "</b>" + esc(s);
   }
 
   // ---------------------------------------------------------------- events from the map
-  function snap(ev, d) {
-    // the point of the clicked segment nearest the pointer, in map coordinates
-    var m = d3.pointer(ev, gZoom.node());
+  function snap(m, d) {
+    // the point of segment d nearest the pointer m (map coordinates), and its distance
     var best = null, bestD = Infinity;
     d.lines.forEach(function (line) {
       for (var i = 0; i + 1 < line.length; i++) {
@@ -246,13 +303,90 @@
       }
     });
     var ll = projection.invert(best || m);
-    return { lon: Math.round(ll[0] * 10000) / 10000, lat: Math.round(ll[1] * 10000) / 10000 };
+    return { lon: Math.round(ll[0] * 10000) / 10000, lat: Math.round(ll[1] * 10000) / 10000, dist: Math.sqrt(bestD) };
   }
 
-  function cutAt(ev, d) {
-    var p = snap(ev, d), c = net.cables[d.cable] || {};
-    addEvent({ cut: { cables: [d.cable], near: [p.lat, p.lon], radius_km: CUT_RADIUS_KM,
-      label: "Cut " + (c.name || d.cable) + " at " + p.lat.toFixed(2) + ", " + p.lon.toFixed(2) } });
+  function hitsAt(ev) {
+    // every cable and chokepoint drawn under the pointer (not only the one on top), the
+    // cables nearest first, each with the point of its own segment nearest the pointer
+    var m = d3.pointer(ev, gZoom.node()), cables = {}, chokes = [];
+    document.elementsFromPoint(ev.clientX, ev.clientY).forEach(function (el) {
+      var d = el.__data__;
+      if (!d || !el.classList) { return; }
+      if (el.classList.contains("cable-hit")) {
+        var p = snap(m, d);
+        if (!cables[d.cable] || p.dist < cables[d.cable].at.dist) { cables[d.cable] = { cable: d.cable, seg: d, at: p }; }
+      } else if (el.classList.contains("chokepoint")) {
+        chokes.push(d);
+      }
+    });
+    var list = Object.keys(cables).map(function (k) { return cables[k]; });
+    list.sort(function (a, b) { return a.at.dist - b.at.dist || String(a.cable).localeCompare(b.cable); });
+    return { cables: list, chokepoints: chokes };
+  }
+
+  function pickAt(ev) {
+    // one cable under the click: cut it there; several (a busy corridor), or a chokepoint's
+    // mark: a small chooser lists them and nothing happens until one is chosen
+    var hits = hitsAt(ev);
+    if (hits.cables.length === 1 && !hits.chokepoints.length) { cutAt(hits.cables[0]); return; }
+    if (hits.cables.length || hits.chokepoints.length) { showChooser(ev, hits); }
+  }
+
+  function cutAt(h) {
+    var p = h.at, c = net.cables[h.cable] || {};
+    closeChooser();
+    addEvent({ cut: { cables: [h.cable], near: [p.lat, p.lon], radius_km: CUT_RADIUS_KM,
+      label: "Cut " + (c.name || h.cable) + " at " + p.lat.toFixed(2) + ", " + p.lon.toFixed(2) } });
+    showCable(h.cable);
+  }
+
+  function tbps(v) {
+    // small old systems carry a few Gbit/s: keep them from printing as 0 Tbps
+    return fmt(v, v != null && Math.abs(v) < 1 ? 3 : 1);
+  }
+  function cableFacts(cid) {
+    var c = net.cables[cid] || {}, bits = [];
+    if (c.year != null) { bits.push(String(c.year)); }
+    if (c.capacity_tbps != null) { bits.push(tbps(c.capacity_tbps) + " Tbps lit"); }
+    return bits.join(" · ");
+  }
+
+  function showChooser(ev, hits) {
+    var box = $("chooser"), wrap = $("map-wrap").getBoundingClientRect(), list = $("chooser-list");
+    $("chooser-title").textContent = hits.cables.length > 1 ? hits.cables.length + " cables here: cut which one?" :
+      hits.cables.length ? "Cut the cable or close the chokepoint?" : "Close the chokepoint?";
+    list.innerHTML = "";
+    hits.cables.forEach(function (h) {
+      var li = document.createElement("li"), b = document.createElement("button");
+      b.type = "button"; b.setAttribute("data-cable", h.cable);
+      b.innerHTML = "<b>" + esc((net.cables[h.cable] || {}).name || h.cable) + "</b> <span class=muted>" + esc(cableFacts(h.cable)) + "</span>";
+      b.addEventListener("click", function () { cutAt(h); });
+      li.appendChild(b); list.appendChild(li);
+    });
+    hits.chokepoints.forEach(function (d) {
+      var li = document.createElement("li"), b = document.createElement("button");
+      li.className = "choke";
+      b.type = "button"; b.setAttribute("data-chokepoint", d.id);
+      b.disabled = closed(d.id);
+      b.innerHTML = "◆ <b>Close the " + esc(d.name) + "</b> <span class=muted>chokepoint: every cable through it" + (closed(d.id) ? " (closed)" : "") + "</span>";
+      b.addEventListener("click", function () { closeChooser(); closeChokepoint(d); });
+      li.appendChild(b); list.appendChild(li);
+    });
+    box.hidden = false;
+    hideTip();
+    var x = ev.clientX - wrap.left + 8, y = ev.clientY - wrap.top + 8;
+    x = Math.max(4, Math.min(x, wrap.width - box.offsetWidth - 4));
+    if (y + box.offsetHeight > wrap.height - 4) { y = Math.max(4, ev.clientY - wrap.top - 8 - box.offsetHeight); }
+    box.style.left = x + "px"; box.style.top = y + "px";
+    var first = list.querySelector("button:not([disabled])");
+    if (first) { first.focus({ preventScroll: true }); }
+  }
+  function closeChooser() {
+    var box = $("chooser");
+    if (box.hidden) { return; }
+    box.hidden = true;
+    $("chooser-list").innerHTML = "";
   }
   function closeChokepoint(d) {
     if (closed(d.id)) { showError(d.name + " is already closed (Undo reopens it)."); return; }
@@ -268,6 +402,7 @@
     var start = null, circle = null;
     function geo(ev) { var m = d3.pointer(ev, gZoom.node()); return projection.invert(m); }
     svg.on("mousedown.area", function (ev) {
+      closeChooser();
       if (!areaMode) { return; }
       ev.preventDefault();
       start = geo(ev);
@@ -282,9 +417,17 @@
       var km = Math.max(10, Math.round(d3.geoDistance(start, geo(ev)) * 6371.0088));
       var c = [Math.round(start[1] * 1000) / 1000, Math.round(start[0] * 1000) / 1000];
       start = null; circle.remove(); hideTip();
+      setAreaMode(false);  // one area per press of the tool: the next click is a click again
       addEvent({ area: { center: c, radius_km: Math.min(km, 3000),
         label: "Seabed disturbance " + Math.min(km, 3000) + " km around " + c[0].toFixed(1) + ", " + c[1].toFixed(1) } });
     });
+  }
+
+  function setAreaMode(on) {
+    areaMode = !!on;
+    $("tool-area").setAttribute("aria-pressed", String(areaMode));
+    $("map").classList.toggle("area-mode", areaMode);
+    if (areaMode) { closeChooser(); }
   }
 
   function drawEventMarks() {
@@ -349,7 +492,7 @@
     if (s.isolated && s.isolated.length) { parts.push("Cut off: " + s.isolated.map(name).join(", ") + "."); }
     if (s.severe && s.severe.length) { parts.push("Severe: " + s.severe.map(name).join(", ") + "."); }
     if (s.degraded && s.degraded.length) { parts.push(s.degraded.length + " degraded."); }
-    if (!s.isolated.length && !s.severe.length && !s.degraded.length) { parts.push("No country loses 10 % or more."); }
+    if (!s.isolated.length && !s.severe.length && !s.degraded.length) { parts.push(LABELS.summary_none); }
     return parts.join(" ");
   }
 
@@ -377,6 +520,7 @@
       $("summary").textContent = ""; $("explain-box").hidden = true;
       recolour(); renderReported();
       if (selected) { selectCountry(selected); }
+      if (selectedCable) { showCable(selectedCable); }
       document.body.setAttribute("data-sim", String(my));
       busy(false);
       return Promise.resolve();
@@ -395,6 +539,7 @@
       document.body.setAttribute("data-sim", String(my));
       busy(false);
       if (selected) { selectCountry(selected); }
+      if (selectedCable) { showCable(selectedCable); }
       $("explain-box").hidden = false;
       explained = null;
       if ($("explain-details").open) { loadExplanation(); }
@@ -422,6 +567,7 @@
 
   // ---------------------------------------------------------------- a country
   function selectCountry(iso3) {
+    if (selected !== iso3) { topCableId = null; applyHighlight(); }
     selected = iso3;
     recolour();
     var box = $("country-box");
@@ -434,10 +580,12 @@
     rep.innerHTML = ""; ex.innerHTML = "";
     if (lastResult && rowOf[iso3]) {
       var r = rowOf[iso3];
-      facts.innerHTML = "<dt>Status</dt><dd data-field=status>" + esc(r.was_isolated ? "no route before" : r.status) + "</dd>" +
-        "<dt>Capacity lost</dt><dd data-field=loss>" + fmt(r.loss_pct, 1) + " %</dd>" +
-        "<dt>Capacity to the core</dt><dd>" + fmt(r.baseline_tbps, 2) + " → " + fmt(r.remaining_tbps, 2) + " Tbps</dd>" +
-        "<dt>Latency to the core</dt><dd>" + fmt(r.latency_ms_baseline, 0) + " → " + (r.latency_ms == null ? "no route" : fmt(r.latency_ms, 0) + " ms") +
+      facts.innerHTML = "<dt>" + LABELS.status + "</dt><dd data-field=status>" + esc(r.was_isolated ? "no route before" : r.status) + "</dd>" +
+        "<dt>" + LABELS.traffic_lost_pct + "</dt><dd data-field=loss>" + fmt(r.loss_pct, 1) + " %</dd>" +
+        (r.demand_tbps != null ? "<dt>" + LABELS.traffic_served + "</dt><dd data-field=served>" + fmt(r.served_tbps, 2) + " of " + fmt(r.demand_tbps, 2) + " Tbps</dd>" : "") +
+        "<dt>" + LABELS.capacity_to_core + "</dt><dd data-field=capacity>" + fmt(r.baseline_tbps, 2) + " → " + fmt(r.remaining_tbps, 2) + " Tbps" +
+        (r.capacity_loss_pct != null ? " (" + fmt(r.capacity_loss_pct, 1) + " % " + LABELS.capacity_lost_pct + ")" : "") + "</dd>" +
+        "<dt>" + LABELS.latency + "</dt><dd>" + fmt(r.latency_ms_baseline, 0) + " → " + (r.latency_ms == null ? "no route" : fmt(r.latency_ms, 0) + " ms") +
         (r.latency_change_ms ? " (" + (r.latency_change_ms > 0 ? "+" : "") + fmt(r.latency_change_ms, 0) + " ms)" : "") + "</dd>";
       var my = seq;
       api("/api/country", { scenario: document_(), iso3: iso3 }).then(function (res) {
@@ -461,7 +609,7 @@
     api("/api/depends", { scenario: document_(), iso3: iso3 }).then(function (res) {
       if (selected !== iso3) { return; }
       var rows = res.rows.slice(0, 8);
-      out.innerHTML = "<table id=depends><thead><tr><th>If this fails</th><th class=num>Loss</th><th></th></tr></thead><tbody>" +
+      out.innerHTML = "<table id=depends><thead><tr><th>If this fails</th><th class=num>" + LABELS.depends_loss + "</th><th></th></tr></thead><tbody>" +
         rows.map(function (r, i) {
           var act = r.kind === "cable" ? "<button type=button data-act=cable data-id=\"" + esc(r.id) + "\">Cut it</button>" :
             r.kind === "chokepoint" ? "<button type=button data-act=chokepoint data-id=\"" + esc(r.id) + "\">Close it</button>" : "";
@@ -471,7 +619,8 @@
       var topCable = res.rows.find(function (r) { return r.kind === "cable"; });
       out.insertAdjacentHTML("beforeend", topCable ? "<p id=top-cable>The single cable that matters most to " + esc(res.name) + ": <b>" +
         esc(topCable.name) + "</b> (" + fmt(topCable.loss_pct, 1) + " % of its capacity to the core goes if it alone fails).</p>" : "");
-      gCables.selectAll("path.cable").classed("highlight", function (d) { return topCable && d.cable === topCable.id; });
+      topCableId = topCable ? topCable.id : null;
+      applyHighlight();
       out.querySelectorAll("button[data-act]").forEach(function (b) {
         b.addEventListener("click", function () {
           var id = b.getAttribute("data-id");
@@ -484,6 +633,248 @@
         });
       });
     }).catch(function (err) { out.innerHTML = "<p class=muted>" + esc(err.message) + "</p>"; });
+  }
+
+  // ---------------------------------------------------------------- a cable, a station
+  var topCableId = null;
+  function applyHighlight() {
+    if (!gCables) { return; }
+    gCables.selectAll("path.cable").classed("highlight", function (d) { return d.cable === topCableId || d.cable === selectedCable; });
+  }
+
+  function stationsOf() {
+    if (!stationCables) {
+      stationCables = {};
+      Object.keys(net.cable_info || {}).forEach(function (cid) {
+        net.cable_info[cid].landings.forEach(function (i) { (stationCables[i] = stationCables[i] || []).push(cid); });
+      });
+    }
+    return stationCables;
+  }
+  function countryName(iso3) {
+    var r = rowOf[iso3];
+    if (r && r.name) { return r.name; }
+    var f = net.countries.features.find(function (x) { return x.properties.iso3 === iso3; });
+    return f ? f.properties.name : (iso3 || "");
+  }
+  function stationIndex(id) {
+    for (var i = 0; i < net.stations.length; i++) { if (net.stations[i][0] === id) { return i; } }
+    return -1;
+  }
+  function wholeCut(cid) {
+    return state.events.some(function (e) { var c = e.cable; return c && (c === cid || c.id === cid); });
+  }
+  function linkButton(kind, key, text) {
+    return "<button type=button class=link data-open=" + kind + " data-key=\"" + esc(key) + "\">" + esc(text) + "</button>";
+  }
+  function wireLinks(box) {
+    box.querySelectorAll("button[data-open]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var k = b.getAttribute("data-key"), kind = b.getAttribute("data-open");
+        if (kind === "cable") { showCable(k); zoomToCable(k); }
+        else if (kind === "station") { showStation(k); zoomToStation(k); }
+        else if (kind === "country") { selectCountry(k); zoomToCountry(k, 4); }
+      });
+    });
+  }
+
+  function showCable(cid) {
+    // what the public map shows on a click: year, capacity, owners, landing points; and a cut
+    var c = net.cables[cid];
+    if (!c) { return; }
+    selectedCable = cid; selectedStation = null;
+    gFound.selectAll("*").remove();
+    applyHighlight();
+    var info = (net.cable_info || {})[cid] || { owners: [], landings: [] };
+    var box = $("detail-box");
+    box.hidden = false; box.setAttribute("data-kind", "cable"); box.setAttribute("data-id", cid);
+    $("detail-kind").textContent = "Cable";
+    $("detail-name").textContent = c.name || cid;
+    var failedSegs = lastResult ? lastResult.failed_cables.find(function (f) { return f.cable_id === cid; }) : null;
+    var facts = "<dt>" + LABELS.year + "</dt><dd data-field=year>" + (c.year == null ? "unknown" : esc(c.year)) + (info.planned ? " (planned)" : "") + "</dd>" +
+      "<dt>" + LABELS.lit + "</dt><dd>" + tbps(c.capacity_tbps) + " Tbps" +
+      (c.design_tbps != null && c.design_tbps !== c.capacity_tbps ? " (" + LABELS.design + " " + tbps(c.design_tbps) + ")" : "") + "</dd>" +
+      (c.length_km != null ? "<dt>" + LABELS.length + "</dt><dd>" + fmt(c.length_km, 0) + " km</dd>" : "") +
+      "<dt>" + LABELS.owners + "</dt><dd data-field=owners>" + (info.owners.length ? esc(info.owners.join(", ")) : "not published") + "</dd>" +
+      "<dt>In this scenario</dt><dd data-field=cable-status>" + (failedSegs ? (failedSegs.whole ? "cut along its whole length" :
+        failedSegs.segments_failed + " segment" + (failedSegs.segments_failed === 1 ? "" : "s") + " cut") : "intact") + "</dd>";
+    $("detail-facts").innerHTML = facts;
+    // landing points grouped by country, in the cable's order
+    var byCountry = [], seen = {};
+    info.landings.forEach(function (i) {
+      var st = net.stations[i], iso = st[2] || "";
+      if (!(iso in seen)) { seen[iso] = byCountry.length; byCountry.push({ iso3: iso, items: [] }); }
+      byCountry[seen[iso]].items.push(st);
+    });
+    $("detail-list-title").textContent = LABELS.landings + " (" + info.landings.length + ")";
+    $("detail-list").innerHTML = byCountry.map(function (g) {
+      return "<li><span class=muted>" + esc(countryName(g.iso3)) + ":</span> " + g.items.map(function (st) {
+        return linkButton("station", st[0], st[1].replace(/, [^,]*$/, ""));
+      }).join(", ") + "</li>";
+    }).join("");
+    var act = $("detail-actions");
+    act.innerHTML = "<button type=button id=cut-cable" + (wholeCut(cid) ? " disabled" : "") + ">" +
+      (wholeCut(cid) ? "Cut along its whole length (done)" : "Cut it along its whole length") + "</button> " +
+      "<button type=button id=zoom-cable>Show it on the map</button>";
+    $("cut-cable").addEventListener("click", function () {
+      addEvent({ cable: { id: cid, label: (c.name || cid) + " fails along its whole length" } });
+    });
+    $("zoom-cable").addEventListener("click", function () { zoomToCable(cid); });
+    wireLinks(box);
+  }
+
+  function showStation(id) {
+    var i = stationIndex(id);
+    if (i < 0) { return; }
+    var st = net.stations[i];
+    selectedStation = id; selectedCable = null;
+    applyHighlight();
+    gFound.selectAll("*").remove();
+    var p = projection([st[3], st[4]]);
+    gFound.append("circle").attr("class", "found-station").attr("data-station", id)
+      .attr("cx", p[0]).attr("cy", p[1]).attr("r", 6 / zoomK);
+    var box = $("detail-box");
+    box.hidden = false; box.setAttribute("data-kind", "station"); box.setAttribute("data-id", id);
+    $("detail-kind").textContent = "Landing station";
+    $("detail-name").textContent = st[1];
+    var cables = stationsOf()[i] || [];
+    $("detail-facts").innerHTML = "<dt>Country</dt><dd>" + (st[2] ? linkButton("country", st[2], countryName(st[2])) : "–") + "</dd>" +
+      "<dt>Position</dt><dd>" + st[4].toFixed(2) + ", " + st[3].toFixed(2) + "</dd>";
+    $("detail-list-title").textContent = LABELS.cables_here + " (" + cables.length + ")";
+    $("detail-list").innerHTML = cables.map(function (cid) {
+      return "<li>" + linkButton("cable", cid, (net.cables[cid] || {}).name || cid) + " <span class=muted>" + esc(cableFacts(cid)) + "</span></li>";
+    }).join("");
+    $("detail-actions").innerHTML = "<button type=button id=lose-station>Lose this station</button>";
+    $("lose-station").addEventListener("click", function () {
+      addEvent({ landing_point: { id: id, label: st[1] + " lost (every cable landing there)" } });
+    });
+    wireLinks(box);
+  }
+
+  function closeDetail() {
+    selectedCable = null; selectedStation = null;
+    $("detail-box").hidden = true;
+    if (gFound) { gFound.selectAll("*").remove(); }
+    applyHighlight();
+  }
+
+  function zoomToCable(cid) {
+    var lines = [];
+    net.segments.forEach(function (s) { if (s.cable === cid) { lines = lines.concat(s.lines); } });
+    if (lines.length) { zoomToBounds(path.bounds({ type: "MultiLineString", coordinates: lines }), 8); }
+  }
+  function zoomToStation(id) {
+    var st = net.stations[stationIndex(id)];
+    if (!st) { return; }
+    var p = projection([st[3], st[4]]);
+    zoomToBounds([[p[0] - 20, p[1] - 20], [p[0] + 20, p[1] + 20]], 8);
+  }
+
+  // ---------------------------------------------------------------- search
+  function norm(s) {
+    return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function buildIndex() {
+    var items = [];
+    net.countries.features.forEach(function (f) {
+      if (!f.properties.model) { return; }
+      items.push({ kind: "country", key: f.properties.iso3, label: f.properties.name, sub: "country", extra: f.properties.iso3.toLowerCase() });
+    });
+    Object.keys(net.cables).forEach(function (cid) {
+      var c = net.cables[cid];
+      items.push({ kind: "cable", key: cid, label: c.name || cid, sub: "cable" + (c.year != null ? " · " + c.year : ""), extra: cid });
+    });
+    var sc = stationsOf();
+    net.stations.forEach(function (st, i) {
+      if (st[5]) { return; }  // "t.b.d.": the operator has not named the town
+      var n = (sc[i] || []).length;
+      items.push({ kind: "station", key: st[0], label: st[1], sub: "station · " + n + " cable" + (n === 1 ? "" : "s"), extra: "" });
+    });
+    items.forEach(function (it) {
+      it.n = norm(it.label);
+      it.c = it.n.replace(/[^a-z0-9]/g, "");
+      it.x = norm(it.extra).replace(/[^a-z0-9]/g, "");
+    });
+    return items;
+  }
+  var KIND_ORDER = { country: 0, cable: 1, station: 2 };
+  function search(q) {
+    var nq = norm(q).trim(), cq = nq.replace(/[^a-z0-9]/g, "");
+    if (!cq) { return []; }
+    searchIndex = searchIndex || buildIndex();
+    var out = [];
+    searchIndex.forEach(function (it) {
+      var score = -1;
+      if (it.n.indexOf(nq) === 0 || it.x === cq) { score = 0; }
+      else if ((" " + it.n).indexOf(" " + nq) >= 0 || it.n.indexOf("(" + nq) >= 0) { score = 1; }
+      else if (it.n.indexOf(nq) >= 0) { score = 2; }
+      else if (cq.length >= 3 && (it.c.indexOf(cq) >= 0 || it.x.indexOf(cq) >= 0)) { score = 3; }
+      if (score >= 0) { out.push({ it: it, score: score }); }
+    });
+    out.sort(function (a, b) {
+      return a.score - b.score || KIND_ORDER[a.it.kind] - KIND_ORDER[b.it.kind] ||
+        a.it.label.length - b.it.label.length || a.it.label.localeCompare(b.it.label);
+    });
+    return out.slice(0, 12).map(function (o) { return o.it; });
+  }
+
+  var searchHits = [], searchAt = -1;
+  function renderSearch() {
+    var ul = $("search-results"), input = $("search");
+    ul.innerHTML = "";
+    searchHits.forEach(function (it, i) {
+      var li = document.createElement("li");
+      li.id = "search-opt-" + i; li.setAttribute("role", "option");
+      li.setAttribute("data-kind", it.kind); li.setAttribute("data-key", it.key);
+      li.setAttribute("aria-selected", String(i === searchAt));
+      li.innerHTML = esc(it.label) + " <span class=muted>" + esc(it.sub) + "</span>";
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pickSearch(i); });
+      ul.appendChild(li);
+    });
+    var none = input.value.trim() && !searchHits.length;
+    if (none) { ul.innerHTML = "<li class=muted role=presentation>nothing found</li>"; }
+    var open = !!(searchHits.length || none);
+    ul.hidden = !open;
+    input.setAttribute("aria-expanded", String(open));
+    if (searchAt >= 0) { input.setAttribute("aria-activedescendant", "search-opt-" + searchAt); $("search-opt-" + searchAt).scrollIntoView({ block: "nearest" }); }
+    else { input.removeAttribute("aria-activedescendant"); }
+  }
+  function closeSearch() { searchHits = []; searchAt = -1; renderSearch(); $("search-results").hidden = true; }
+  function pickSearch(i) {
+    var it = searchHits[i];
+    if (!it) { return; }
+    $("search").value = it.label;
+    closeSearch();
+    if (it.kind === "country") { closeDetail(); selectCountry(it.key); zoomToCountry(it.key, 4); }
+    else if (it.kind === "cable") { showCable(it.key); zoomToCable(it.key); }
+    else { showStation(it.key); zoomToStation(it.key); }
+    var box = it.kind === "country" ? $("country-box") : $("detail-box");
+    if (window.matchMedia("(max-width: 699px)").matches) { box.scrollIntoView({ block: "nearest" }); }
+  }
+  function setupSearch() {
+    var input = $("search");
+    input.addEventListener("input", function () {
+      if (!net) { return; }
+      searchHits = search(this.value); searchAt = searchHits.length ? 0 : -1; renderSearch();
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        if (!searchHits.length && net) { searchHits = search(this.value); }
+        if (!searchHits.length) { return; }
+        ev.preventDefault();
+        var step = ev.key === "ArrowDown" ? 1 : -1;
+        searchAt = (searchAt + step + searchHits.length) % searchHits.length;
+        renderSearch();
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (searchHits.length) { pickSearch(Math.max(searchAt, 0)); }
+      } else if (ev.key === "Escape") {
+        if (searchHits.length || this.value) { ev.preventDefault(); }
+        if (!searchHits.length) { this.value = ""; }
+        closeSearch();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(closeSearch, 150); });
   }
 
   // ---------------------------------------------------------------- network by year
@@ -544,14 +935,14 @@
       return fetch("/api/upload", { method: "POST", headers: { "Content-Type": "application/x-yaml" }, body: text });
     }).then(function (r) {
       return r.json().then(function (d) { if (!r.ok) { throw new Error(d.error); } return d; });
-    }).then(function (d) { return setScenario(d.document); })
+    }).then(function (d) { $("preset").value = ""; return setScenario(d.document); })
       .catch(function (err) { showError(file.name + ": " + err.message); });
   }
 
   // ---------------------------------------------------------------- classroom tour
   var TOUR = [
     { title: "Tonga, January 2022", preset: "tonga-2022", country: "TON", zoom: 4,
-      text: "The Hunga Tonga volcano erupted and the seabed flows tore the Tonga Cable, Tonga's only international cable. Watch Tonga (on the right-hand edge, next to Fiji) turn dark: it is cut off from the rest of the internet." },
+      text: "The Hunga Tonga volcano erupted and the seabed flows tore the Tonga Cable, Tonga's only international cable. Watch Tonga (the round mark in the middle of the map, south-east of Fiji) turn dark: it is cut off from the rest of the internet." },
     { title: "Alexandria, 2008", preset: "history/alexandria-2008", country: "EGY",
       text: "Two cables were cut by ship anchors off Alexandria and FALCON was cut in the Gulf. The table \"What the sources reported\" puts what newspapers and operators said next to what the model computes." },
     { title: "Close the Suez crossing", preset: "suez-closure", country: "SAU",
@@ -559,7 +950,7 @@
     { title: "A landlocked country", preset: "landlocked-ethiopia-djibouti", country: "ETH",
       text: "Ethiopia has no coast: its traffic reaches the cables over land, mostly through Djibouti. Here Djibouti's two landing stations are lost. What is left for Ethiopia?" },
     { title: "Which single cable matters most?", preset: null, country: "KEN",
-      text: "Pick any country on the map (Kenya is chosen for you). Under \"What it depends on\" the model fails each cable alone and measures what the country loses. The top cable is drawn in blue; press \"Cut it\" to see the result." }
+      text: "Pick any country on the map (Kenya is chosen for you). Under \"What it depends on\" the model fails each cable alone and measures how much of the country's capacity to the core goes. The top cable is drawn in blue; press \"Cut it\" to see the result." }
   ];
   var tourAt = 0;
   function renderTour() {
@@ -578,6 +969,10 @@
     });
   }
   function resetAll() {
+    // every tool back to rest: no area tool, no chooser, no preset named in the menu
+    setAreaMode(false);
+    closeChooser();
+    $("preset").value = "";
     var keepAsOf = state.as_of;
     state = { name: "My cuts", description: "", as_of: keepAsOf, events: [], reported: null, options: null };
     return update();
@@ -586,11 +981,20 @@
   // ---------------------------------------------------------------- wiring
   function init() {
     setupMap();
-    $("tool-area").addEventListener("click", function () {
-      areaMode = !areaMode;
-      this.setAttribute("aria-pressed", String(areaMode));
-      $("map").classList.toggle("area-mode", areaMode);
+    setupSearch();
+    $("reported").tHead.rows[0].cells[2].textContent = LABELS.reported_model;
+    $("detail-close").addEventListener("click", closeDetail);
+    $("chooser-cancel").addEventListener("click", closeChooser);
+    $("chooser").addEventListener("keydown", function (ev) {
+      var btns = Array.prototype.slice.call(this.querySelectorAll("button:not([disabled])"));
+      var at = btns.indexOf(document.activeElement);
+      if (ev.key === "Escape") { ev.preventDefault(); closeChooser(); }
+      else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        btns[(at + (ev.key === "ArrowDown" ? 1 : -1) + btns.length) % btns.length].focus();
+      }
     });
+    $("tool-area").addEventListener("click", function () { setAreaMode(!areaMode); });
     $("undo").addEventListener("click", function () { state.events.pop(); update(); });
     $("reset").addEventListener("click", resetAll);
     $("year").addEventListener("input", function () { $("year-label").textContent = this.value; });
@@ -653,5 +1057,6 @@
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
-  window.cablesimPage = { state: function () { return state; }, project: function (ll) { return projection(ll); }, openPreset: openPreset, selectCountry: selectCountry };
+  window.cablesimPage = { state: function () { return state; }, project: function (ll) { return projection(ll); }, openPreset: openPreset,
+    selectCountry: selectCountry, showCable: showCable, labels: LABELS };
 })();

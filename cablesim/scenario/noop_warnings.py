@@ -4,9 +4,10 @@
   named with the nearest cable and the nearest landing station and their distances.
 * A network ``as_of`` a date after the dataset's last planned cable is extrapolated from
   plans: nothing built after the snapshot is in it.
-* :func:`default_network_phrase` says what "no ``as_of``" means: the dataset's snapshot.
+* :func:`default_network_phrase` says what "no ``as_of``" means: the dataset's latest snapshot
+  (the date :func:`cablesim.network.load_network` uses).
 
-Used by :mod:`cablesim.cuts` (the area warning), :mod:`cablesim.simulate` and ``cablesim
+Used by :mod:`cablesim.scenario.failures` (the area warning), :mod:`cablesim.engine.simulate` and ``cablesim
 check``; nothing here changes a result.
 """
 
@@ -113,7 +114,21 @@ def as_of_warning(network: Network) -> str | None:
     )
 
 
+def default_date(network: Network | None = None) -> str | None:
+    """The date of the network used when no ``as_of`` is given (as ``load_network(None)``):
+    the manifest's ``today`` (the newest snapshot), else its ``snapshot_date``."""
+    info = network.info if network is not None else None
+    if not info:
+        try:
+            info = dataset.manifest()
+        except Exception:  # pragma: no cover - a broken dataset reports itself elsewhere
+            return None
+    date = info.get("today") or info.get("snapshot_date")
+    return str(date) if date else None
+
+
 def default_network_phrase(network: Network | None = None) -> str:
-    """What the network is when no ``as_of`` is given, from the data's snapshot date."""
-    snap = snapshot_date(network)
-    return f"the dataset's snapshot of {snap}" if snap else "the dataset's snapshot"
+    """What the network is when no ``as_of`` is given: the dataset's latest snapshot, dated
+    as ``run`` uses it (``check`` and ``run`` name the same date)."""
+    date = default_date(network)
+    return f"the dataset's snapshot of {date}" if date else "the dataset's snapshot"

@@ -4,18 +4,21 @@ Sweeps, in the manner of power-grid contingency analysis
 --------------------------------------------------------
 :func:`sweep` fails every element of one kind in turn (``k=1``) or pairs of
 elements (``k=2``) and measures every country, with the same semantics as a
-scenario (:func:`cablesim.simulate`): failing a
+scenario (:func:`cablesim.engine.simulate`): failing a
 
 * ``cable`` fails all its segments (the ``cable`` event);
 * ``segment`` fails that one segment;
 * ``landing-point`` fails every segment ending at the station and loses the
   station (the ``landing_point`` event);
 * ``chokepoint`` fails every segment crossing the area and splits the
-  domestic backhaul across it (the ``chokepoint`` event).
+  domestic backhaul across it (the ``chokepoint`` event);
+* ``land-link`` fails the land links between two countries (the ``land_link``
+  event ``{between: [A, B]}``): one element per pair of countries joined by land
+  (an element ``"CHN-KAZ"``, the two ISO3 codes sorted).
 
 For each failure: the countries isolated (no route to the core left; only
 those that had one), the countries with a severe loss
-(:data:`cablesim.metrics.SEVERE_PCT` or more, not isolated), the capacity to
+(:data:`cablesim.engine.metrics.SEVERE_PCT` or more, not isolated), the capacity to
 the core lost (sum over countries of baseline minus remaining, Tbit/s), the
 worst-hit country and its loss, and the **impact**: the sum over countries
 of their loss as a fraction (an element that isolates one country and halves
@@ -62,17 +65,19 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
-from cablesim import metrics, parallel
+from cablesim import parallel
+from cablesim._elements import no_land_link_message
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import apply_events
 from cablesim.engine import batch as _batch
+from cablesim.engine import metrics
 from cablesim.engine import state as _state
 from cablesim.engine.state import Options
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
+from cablesim.scenario.failures import apply_events
 
-KINDS = ("cable", "landing-point", "chokepoint", "segment")
+KINDS = ("cable", "landing-point", "chokepoint", "segment", "land-link")
 RANK_BY = ("impact", "isolated", "capacity", "people", "synergy")
 PAIR_POOL = 40
 """k=2: every pair among this many elements of highest single-failure impact is swept."""
@@ -140,25 +145,41 @@ def _build_sweep(network: Network, *, by: str, options: Options) -> _SweepState:
             if node in set(network.landing_points["landing_point_id"]):
                 state.edges[node] = ev.edges_of(ids)
                 state.nodes[node] = (node,)
+    elif by == "land-link":
+        for pair, ids in land_link_pairs(network).items():
+            state.edges[pair] = ev.edges_of(ids)
     return state
+
+
+def land_link_pairs(network: Network) -> dict[str, list[str]]:
+    """Pair of countries joined by land (``"CHN-KAZ"``: ISO3 codes sorted) -> its land links
+    in service, in pair order."""
+    t = network.terrestrial_links
+    out: dict[str, list[str]] = {}
+    for lid, a, b in zip(t["link_id"], t["from_iso3"], t["to_iso3"], strict=True):
+        out.setdefault("-".join(sorted((a, b))), []).append(lid)
+    return dict(sorted(out.items()))
 
 
 def element_event(network: Network, kind: str, element: str) -> Event:
     """The scenario event equivalent to failing one element (for ``cable``,
-    ``landing-point`` and ``chokepoint``)."""
+    ``landing-point``, ``chokepoint`` and ``land-link``)."""
     if kind == "cable":
         return Event("cable", {"id": element}, f"cable {element} fails")
     if kind == "landing-point":
         return Event("landing_point", {"id": element}, f"station {element} lost")
     if kind == "chokepoint":
         return Event("chokepoint", {"id": element}, f"chokepoint {element} closed")
+    if kind == "land-link":
+        a, b = element.split("-", 1)
+        return Event("land_link", {"between": (a, b)}, f"land links between {a} and {b} cut")
     raise CableSimError(f"no scenario event for a {kind}")  # pragma: no cover
 
 
 def _evaluate_general(
     state: _SweepState, combo: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Failures through :func:`cablesim.cuts.apply_events` (chokepoints: split backhaul too)."""
+    """Failures through :func:`cablesim.scenario.failures.apply_events` (chokepoints: split backhaul too)."""
 
     ev = state.ev
     net = ev.network
@@ -251,6 +272,7 @@ class SweepResult:
     notes: list[str] = field(default_factory=list)
     loss: np.ndarray | None = field(default=None, repr=False)  # elements x countries, percent
     countries: list[str] = field(default_factory=list, repr=False)
+    measure: str = "traffic"  # what the losses measure (cablesim.measures.headline)
 
     def __repr__(self) -> str:
         top = ", ".join(self.records["element"].head(3))
@@ -308,6 +330,19 @@ def _elements(network: Network, by: str) -> tuple[list[str], dict[str, str]]:
         return lps["landing_point_id"].tolist(), dict(
             zip(lps["landing_point_id"], lps["name"], strict=True)
         )
+    if by == "land-link":
+        names = network.country_names
+        t = network.terrestrial_links
+        kinds = dict(zip(t["link_id"], t["kind"], strict=True))
+        labels = {}
+        for pair, ids in land_link_pairs(network).items():
+            a, b = pair.split("-", 1)
+            which = sorted({kinds[i] for i in ids})
+            what = "assumed" if which == ["border"] else "/".join(which)
+            labels[pair] = f"{names.get(a, a)}–{names.get(b, b)} land link ({what})" + (
+                f" x{len(ids)}" if len(ids) > 1 else ""
+            )
+        return list(labels), labels
     cps = network.chokepoints.sort_values("chokepoint_id")
     return cps["chokepoint_id"].tolist(), dict(zip(cps["chokepoint_id"], cps["name"], strict=True))
 
@@ -324,12 +359,39 @@ def _resolve_elements(
             e = network.resolve_landing_point(name)
         elif by == "chokepoint":
             e = network.resolve_chokepoint(name)
+        elif by == "land-link":
+            e = _land_link_element(network, name, known)
         else:
             e = name
         if e not in present:
             raise UnknownNameError(name, known, kind=f"{by} in service at {network.as_of}")
         out.append(e)
     return list(dict.fromkeys(out))
+
+
+def _land_link_element(network: Network, name: str, known: list[str]) -> str:
+    """The element of a land-link sweep named by two countries ("KAZ-CHN", "Kazakhstan,
+    China") or by one of its links' ids."""
+    links = network.terrestrial_links
+    row = links[links["link_id"] == name]
+    if len(row):
+        return "-".join(sorted((row["from_iso3"].iloc[0], row["to_iso3"].iloc[0])))
+    sep = "," if "," in name else "-"
+    parts = [x for x in name.split(sep) if x.strip()]
+    if len(parts) != 2:
+        raise UnknownNameError(
+            name,
+            known,
+            kind=f"land link in service at {network.as_of}",
+            message=f"{name!r}: name a land link by its two countries, e.g. KAZ-CHN",
+        )
+    a, b = (network.resolve_country(x) for x in parts)
+    pair = "-".join(sorted((a, b)))
+    if pair not in known:
+        raise UnknownNameError(
+            name, (), kind="land link", message=no_land_link_message(network, a, b)
+        )
+    return pair
 
 
 def _run(
@@ -537,13 +599,14 @@ def sweep(
     network
         The network (default: the bundled one at the snapshot date).
     by
-        ``"cable"``, ``"segment"``, ``"landing-point"`` or ``"chokepoint"``.
+        ``"cable"``, ``"segment"``, ``"landing-point"``, ``"chokepoint"`` or ``"land-link"``
+        (the land links between each pair of countries joined by land).
     k
         1 (each element alone) or 2 (pairs, pruned: see the module doc).
     elements
         Restrict to these elements (ids or names); default every one in service.
     core, backhaul, routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     rank_by
         ``"impact"`` (the default for ``k=1``), ``"isolated"``, ``"capacity"``,
         ``"people"`` or ``"synergy"`` (the default for ``k=2``: the pair's loss beyond
@@ -558,7 +621,7 @@ def sweep(
         Progress bar on stderr (default: when stderr is a terminal).
     measure
         ``"traffic"`` (default): losses are shares of traffic lost in the first days, as
-        :func:`cablesim.simulate` reports them; ``"capacity"``: capacity losses.
+        :func:`cablesim.engine.simulate` reports them; ``"capacity"``: capacity losses.
 
     Returns
     -------
@@ -567,7 +630,7 @@ def sweep(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.sweep import sweep
+    >>> from cablesim.analyses.sweep import sweep
     >>> r = sweep(cablesim.load_network(2022), "cable", elements=["tonga-cable", "seamewe-5"])
     >>> r.records.set_index("element").at["tonga-cable", "isolated"]
     ['TON']
@@ -591,6 +654,8 @@ def sweep(
         n_segments = dict.fromkeys(segs["segment_id"], 1)
     elif by == "landing-point":
         n_segments = {n: len(v) for n, v in _segments_by_node(network).items()}
+    elif by == "land-link":
+        n_segments = dict.fromkeys(known, 0)  # no cable segment fails
     else:
         n_segments = {}
     options = Options(core=core, backhaul=backhaul, routing=routing, measure=measure)
@@ -675,6 +740,7 @@ def sweep(
         notes=notes,
         loss=loss,
         countries=list(ev.countries),
+        measure=measure,
     )
 
 
@@ -697,8 +763,10 @@ class CutResult:
         ``"cable"`` or ``"segment"``.
     cuts
         The best cut first, then the alternatives: each a dict with
-        ``elements`` (ids), ``names`` and ``size``. Empty when the country
-        cannot be cut off this way (see ``reason``).
+        ``elements`` (ids), ``names`` and ``size``, and for ``by="cable"``
+        ``events``: the cut as scenario events (``{cable: id}``, and
+        ``{land_link: {id: ...}}`` for land links) that replay it. Empty when
+        the country cannot be cut off this way (see ``reason``).
     reason
         Why there is no cut (already isolated; joined to the core by land).
     """
@@ -769,7 +837,7 @@ def minimal_cut(
     alternatives
         How many alternative cuts to list after the best.
     core, backhaul
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     land_links
         Let land links be cut (each counts as one element).
 
@@ -780,7 +848,7 @@ def minimal_cut(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.sweep import minimal_cut
+    >>> from cablesim.analyses.sweep import minimal_cut
     >>> minimal_cut(cablesim.load_network(2022), "Tonga").best
     ['tonga-cable']
     """
@@ -853,6 +921,7 @@ def minimal_cut(
     integrality = np.r_[np.ones(n_el), np.zeros(n_nodes)]
     cost = np.r_[np.ones(n_el), np.zeros(n_nodes)]
     names = dict(zip(network.cables["cable_id"], network.cables["name"], strict=True))
+    link_ids = set(network.terrestrial_links["link_id"])
     seg_cable = dict(zip(network.segments["segment_id"], network.segments["cable_id"], strict=True))
     cuts: list[dict[str, Any]] = []
     forbid: list[np.ndarray] = []
@@ -891,11 +960,14 @@ def minimal_cut(
         chosen = np.flatnonzero(res.x[:n_el] > 0.5)
         forbid.append(chosen)
         ids = sorted(str(elements[i]) for i in chosen)
-        cuts.append(
-            {
-                "elements": ids,
-                "size": len(ids),
-                "names": [names.get(e, names.get(seg_cable.get(e, ""), e)) for e in ids],
-            }
-        )
+        cut = {
+            "elements": ids,
+            "size": len(ids),
+            "names": [names.get(e, names.get(seg_cable.get(e, ""), e)) for e in ids],
+        }
+        if by == "cable":  # the cut as scenario events, to replay it (cablesim run)
+            cut["events"] = [
+                {"land_link": {"id": e}} if e in link_ids else {"cable": e} for e in ids
+            ]
+        cuts.append(cut)
     return CutResult(iso, by, cuts, reason=reason, as_of=network.as_of)

@@ -51,7 +51,6 @@ import shapely.ops
 from cablesim import dataset
 from cablesim._geo import GEOD, haversine_km, wrap_variants
 from cablesim._memo import Memo
-from cablesim.dataset import build_cable_topology, to_geometry, unwrap
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, filter_network
 
@@ -602,18 +601,18 @@ def _hypothetical_rows(
             lps.loc[fresh, "landmass"] = dataset.assign_landmass(lps[fresh], net.landmasses)
     if spec.get("route"):
         coords = np.array([[lon, lat] for lat, lon in spec["route"]], dtype=float)
-        route = to_geometry(unwrap(coords))
+        route = dataset.to_geometry(dataset.unwrap(coords))
         method, inferred = "given", False
     else:
         legs, methods = [], []
         for (_, ox, oy), (_, px, py) in itertools.pairwise(stations):
             coords, m = sea_route((oy, ox), (py, px), countries=net.countries)
-            legs.append(to_geometry(coords))
+            legs.append(dataset.to_geometry(coords))
             methods.append(m)
         parts = [g for leg in legs for g in shapely.get_parts(leg)]
         route = shapely.MultiLineString(parts)
         method, inferred = " | ".join(methods), True
-    topo = build_cable_topology(cid, route, stations)
+    topo = dataset.build_cable_topology(cid, route, stations)
     seg_rows = [
         {
             "segment_id": s.segment_id,

@@ -9,7 +9,7 @@ country at once, one simulation per chokepoint (the data behind a "who
 depends on Suez" figure).
 
 The numbers are the same as a scenario with that one event would give
-(:func:`cablesim.simulate`): the engine's flows are reused where a failure
+(:func:`cablesim.engine.simulate`): the engine's flows are reused where a failure
 cannot change them, and nothing else (latency, first-hop capacity) is computed.
 """
 
@@ -20,13 +20,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from cablesim.cuts import Failures, apply_events
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
 from cablesim.engine.flowview import corridor_mask
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network
 from cablesim.scenario import DEFAULT_CORE, Event
+from cablesim.scenario.failures import Failures, apply_events
 
 COLUMNS = (
     "kind",
@@ -105,7 +105,7 @@ def country_dependencies(
     iso3
         The country: ISO3 code or English name.
     core, backhaul, routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
 
     Returns
     -------
@@ -127,14 +127,24 @@ def country_dependencies(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.depends import country_dependencies
+    >>> from cablesim.analyses.depends import country_dependencies
     >>> deps = country_dependencies(cablesim.load_network(2022), "TON")
     >>> top = deps.iloc[0]
     >>> top["id"], float(top["loss_pct"])
     ('tonga-cable', 100.0)
     """
     iso3 = network.resolve_country(iso3)
-    lens = _Lens(network, tuple(core), backhaul, routing)
+    core = tuple(core)
+    key = f"depends:country:{iso3}:{','.join(core)}:{backhaul}:{routing}"
+    return network.memo(
+        key, lambda: _country_dependencies(network, iso3, core, backhaul, routing)
+    ).copy()  # the caller's own copy; the network keeps one per country and options
+
+
+def _country_dependencies(
+    network: Network, iso3: str, core: tuple[str, ...], backhaul: str, routing: str
+) -> pd.DataFrame:
+    lens = _Lens(network, core, backhaul, routing)
     name = network.country_names.get(iso3, iso3)
     base = lens.base.values.get(iso3, 0.0)
     if base <= 0:
@@ -204,7 +214,7 @@ def dependency_matrix(
     network
         The network (not modified).
     core, backhaul, routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     chokepoints
         Chokepoint ids (default: all of the network's).
 

@@ -42,7 +42,7 @@ Fault model (:func:`montecarlo`)
   many countries lose 10% at some instant of a year.
 
 Per country the report gives P(isolated), P(severe) (a loss of
-:data:`cablesim.metrics.SEVERE_PCT` or more at some instant, isolation
+:data:`cablesim.engine.metrics.SEVERE_PCT` or more at some instant, isolation
 included), P(degraded or worse) when the floor allows, and the worst-loss
 quantiles p50, p90 and p99 over trials, each with a 95% confidence interval:
 Wilson score intervals for the probabilities, distribution-free
@@ -62,9 +62,9 @@ vary), one draw per cable, and the scenario is evaluated for every draw: each
 country's loss in that scenario becomes a band (p5, p50, p95).
 
 Memory: both stream. Each chunk of fault trials is reduced to isolation
-counts and the sparse losses at or above the floor (:class:`cablesim._tally.Tally`);
+counts and the sparse losses at or above the floor (:class:`cablesim.analyses.tally.Tally`);
 each chunk of capacity draws is counted in a fixed histogram per country at
-0.01 point (:class:`cablesim._tally.Bands`: the bands are within 0.005 point of
+0.01 point (:class:`cablesim.analyses.tally.Bands`: the bands are within 0.005 point of
 the exact percentiles before rounding). No per-trial or per-draw object is kept.
 """
 
@@ -80,18 +80,20 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from cablesim import _limits, _tally, metrics, parallel
+from cablesim import _limits, parallel
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import apply_events
+from cablesim.analyses import tally as _tally
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine import state as _state
+from cablesim.engine.simulate import network_for
 from cablesim.engine.state import Options
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event, Scenario, find_scenario, load_scenario
-from cablesim.simulate import network_for
+from cablesim.scenario.failures import apply_events
 
 FAULTS_PER_YEAR = 175.0
 """Cable faults a year worldwide (ICPC / TeleGeography: about 150-200)."""
@@ -442,13 +444,13 @@ def montecarlo(
     faults_per_year
         Rate of faults over the whole network.
     core, backhaul, routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
     loss_floor
         Worst losses below this (percent) are reported as ``< loss_floor``
         rather than computed (see the module doc); lower is finer and slower.
     measure
         What a loss is a loss of: ``"traffic"`` (default: traffic served in the
-        first days, as :func:`cablesim.simulate` reports it) or ``"capacity"``
+        first days, as :func:`cablesim.engine.simulate` reports it) or ``"capacity"``
         (capacity to the core; several times faster).
     workers
         Local processes (``0``: one per CPU).
@@ -466,7 +468,7 @@ def montecarlo(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.risk import montecarlo
+    >>> from cablesim.analyses.risk import montecarlo
     >>> r = montecarlo(trials=200, seed=1)
     >>> r.country("TON")["p_isolated"] > r.country("FRA")["p_isolated"]
     True
@@ -740,7 +742,7 @@ def capacity_uncertainty(
     workers, scheduler, progress
         As for :func:`montecarlo`.
     routing
-        As for :func:`cablesim.metrics.country_metrics`.
+        As for :func:`cablesim.engine.metrics.country_metrics`.
 
     Returns
     -------

@@ -31,11 +31,11 @@ from typing import Any
 import pandas as pd
 
 from cablesim._format import worst_region
+from cablesim.engine.simulate import Result, simulate
 from cablesim.engine.state import Options, traffic_model
 from cablesim.exceptions import ScenarioError
 from cablesim.network import load_network
 from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
-from cablesim.simulate import Result, simulate
 
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3, "near_total": 4, "total": 5}
 BANDS: dict[str, tuple[float, float]] = {

@@ -7,7 +7,7 @@ there on one network and not the other, and each network's worst single
 cable failure for the country.
 
 :func:`resilience` ranks candidate new cables (planned ones of the dataset or
-hypothetical ones, see :mod:`cablesim.whatif`) by how much they reduce a
+hypothetical ones, see :mod:`cablesim.network.whatif`) by how much they reduce a
 country's worst single-failure loss.
 
 Worst single failure (N-1)
@@ -42,15 +42,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cablesim import risk
-from cablesim import whatif as _whatif
 from cablesim._format import fmt_tbps
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import Failures
+from cablesim.analyses import risk
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
+from cablesim.engine.simulate import simulate
 from cablesim.exceptions import CableSimError, UnknownCountryError
 from cablesim.network import load_network
+from cablesim.network import whatif as _whatif
 from cablesim.scenario import (
     DEFAULT_CORE,
     Scenario,
@@ -58,7 +58,7 @@ from cablesim.scenario import (
     parse_candidate,
     validate_mapping,
 )
-from cablesim.simulate import simulate
+from cablesim.scenario.failures import Failures
 
 # ------------------------------------------------------------------------------ compare: block
 
@@ -250,7 +250,7 @@ class Comparison:
     Attributes
     ----------
     a, b
-        The two :class:`~cablesim.simulate.Result`.
+        The two :class:`~cablesim.engine.simulate.Result`.
     label_a, label_b
         What distinguishes them (date, added cables).
     table
@@ -625,7 +625,7 @@ def resilience(
         The network without candidates (default: the bundled one at ``as_of``).
     isolation
         Also estimate each candidate's isolation probability with the Monte
-        Carlo model (:mod:`cablesim.risk`), when it is installed.
+        Carlo model (:mod:`cablesim.analyses.risk`), when it is installed.
 
     Returns
     -------
@@ -656,7 +656,7 @@ def resilience(
     if iso_fn is not None:
         notes.append(
             f"Isolation probability: the share of {samples:,} simulated years (random faults and "
-            f"repairs, cablesim.risk, seed {seed}) in which {iso3} is cut off from the core at some "
+            f"repairs, cablesim.analyses.risk, seed {seed}) in which {iso3} is cut off from the core at some "
             "instant."
         )
     rows = []
@@ -702,7 +702,7 @@ def resilience(
 
 
 def _isolation_fn(core: Sequence[str], backhaul: str):
-    """P(isolated) of a country from :func:`cablesim.risk.montecarlo`, or ``None`` without that model."""
+    """P(isolated) of a country from :func:`cablesim.analyses.risk.montecarlo`, or ``None`` without that model."""
     fn = risk.montecarlo
 
     def run(network, iso3: str, *, samples: int, seed: int) -> float | None:

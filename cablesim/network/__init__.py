@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablesim import _lookup, _names, dataset
+from cablesim import _limits, _lookup, _names, dataset
 from cablesim._geo import haversine_km
 from cablesim._memo import Memo
 from cablesim.exceptions import (
@@ -165,6 +165,7 @@ class Network:
             With the closest ids and names as suggestions. A cable that exists
             in the dataset but not at this network's date is named as such.
         """
+        _limits.check_name(name_or_id, "cable")  # before any matching or suggestion
         key = str(name_or_id).strip().lower()
         if key in self._cable_names:
             return self._cable_names[key]
@@ -176,45 +177,105 @@ class Network:
             alias = self.name_index("catalog_cables").resolve(key)
             hit = _lookup.cables(self).get(alias.lower()) if alias is not None else None
         if hit is not None:
-            cid, rfs = hit
+            cid, _ = hit
             if all_dates:
                 return cid
-            when = (
-                f"ready for service {rfs}"
-                if rfs is not None and not pd.isna(rfs)
-                else "no service date"
-            )
             raise UnknownCableError(
-                name_or_id,
-                (),
-                message=(
-                    f"cable {cid!r} is not in service at {self.as_of} ({when}); "
-                    "set as_of to a later date, or bring it in with 'add:'"
-                ),
+                name_or_id, (), message=f"cable {cid!r} {self._why_not_in_service(cid)}"
             )
         typed = str(name_or_id).strip()
         id_like = typed == typed.lower() and " " not in typed  # suggest in the form typed
-        raise UnknownCableError(
-            name_or_id, (), suggestions=self.name_index("cables").suggest(key, names=not id_like)
-        )
+        if self.catalog is not None:  # every date (one search): one not in service is dated
+            idx = self.name_index("catalog_cables")
+            ranked = idx.suggest(key)
+            active = set(self.cables["cable_id"]) if ranked else set()
+            if any(c not in active for c in ranked):
+                shown = [
+                    repr(c if id_like else idx.display(c))
+                    + ("" if c in active else f" ({self._service_note(c)})")
+                    for c in ranked
+                ]
+                err = UnknownCableError(
+                    name_or_id,
+                    (),
+                    message=f"unknown cable {typed!r}; did you mean {', '.join(shown)}?",
+                    suggestions=[],
+                )
+                err.suggestions = [c if id_like else idx.display(c) for c in ranked]
+                raise err
+            hints = [c if id_like else idx.display(c) for c in ranked]
+            raise UnknownCableError(name_or_id, (), suggestions=hints)
+        hints = self.name_index("cables").suggest(key, names=not id_like)
+        raise UnknownCableError(name_or_id, (), suggestions=hints)
+
+    def _service_note(self, cable_id: str) -> str:
+        """A short note on a cable not in this network: "ready for service 2024-07-01"."""
+        text = self._why_not_in_service(cable_id)
+        if "ready for service" in text:
+            return "ready for service " + text.split("ready for service ")[1].split(";")[0]
+        return text.split(";")[0].removeprefix("is ").removeprefix("was ")
+
+    def _why_not_in_service(self, cable_id: str) -> str:
+        """ "is not in service yet at DATE (ready for service ...)" or why else it is not."""
+        rfs = withdrawn = None
+        if self.catalog is not None:  # the dates the network of this day uses
+            view = dataset.snapshot_view(self.catalog, self.as_of)["cables"]
+            row = view[view["cable_id"] == cable_id]
+            if len(row):
+                rfs = row["rfs_date"].iloc[0]
+                if "withdrawn_date" in row.columns:
+                    withdrawn = row["withdrawn_date"].iloc[0]
+        rfs = None if rfs is None or pd.isna(rfs) else pd.Timestamp(rfs).date()
+        withdrawn = None if withdrawn is None or pd.isna(withdrawn) else pd.Timestamp(withdrawn)
+        if rfs is not None and rfs > self.as_of:
+            return (
+                f"is not in service yet at {self.as_of}: ready for service {rfs}; "
+                f"set as_of to {rfs} or later, or bring it in with 'add:'"
+            )
+        if withdrawn is not None and withdrawn.date() <= self.as_of:
+            return f"was withdrawn from service on {withdrawn.date()}, before {self.as_of}"
+        if rfs is None:
+            return (
+                f"is not in service at {self.as_of} (no service date in the data); "
+                "bring it in with 'add:'"
+            )
+        return f"is not in the network of {self.as_of}; bring it in with 'add:'"
 
     def resolve_landing_point(self, name_or_id: str) -> str:
         """Return the landing-point id for an id or a 'City, Country' name (case-insensitive)."""
+        _limits.check_name(name_or_id, "landing point")
         key = str(name_or_id).strip().lower()
         ids, names = _lookup.landing_points(self)
         if key in ids:
             return ids[key]
         if key in names:
             return names[key]
+        places = _lookup.landing_point_places(self).get(key, ())
+        if len(places) == 1:  # a place one station alone bears: "Zafarana", "Mombasa"
+            return places[0]
+        if places:
+            lps = self.all_landing_points.set_index("landing_point_id")["name"]
+            shown = ", ".join(repr(str(lps.get(p, p))) for p in places[:6])
+            err = UnknownNameError(
+                name_or_id,
+                (),
+                kind="landing point",
+                message=f"{len(places)} landing points are at {str(name_or_id).strip()!r}: "
+                f"{shown}{' ...' if len(places) > 6 else ''}; write one of them",
+                suggestions=[],
+            )
+            err.places = places
+            raise err
         raise UnknownNameError(
             name_or_id, _lookup.choices(self, "landing point"), kind="landing point"
         )
 
     def resolve_country(self, name_or_code: str) -> str:
         """Return the ISO3 code for a code (alpha-3) or an English name."""
+        _limits.check_name(name_or_code, "country")
         key = str(name_or_code).strip()
         codes, names = _lookup.countries(self)
-        if key.upper() in codes:
+        if key.isascii() and key.upper() in codes:  # "ıND" (dotless i) is not "IND"
             return key.upper()
         if key.lower() in names:
             return names[key.lower()]
@@ -227,6 +288,7 @@ class Network:
     def resolve_chokepoint(self, chokepoint_id: str) -> str:
         """Return the chokepoint id for an id, a display name or a common alias
         (``"Strait of Hormuz"``, ``"strait-of-malacca"``; case-insensitive)."""
+        _limits.check_name(chokepoint_id, "chokepoint")
         ids = {c.lower(): c for c in self.chokepoints["chokepoint_id"]}
         key = str(chokepoint_id).strip().lower()
         if key in ids:
@@ -248,6 +310,32 @@ class Network:
                 + ", ".join(self.chokepoints["chokepoint_id"])
                 + " ('cablesim chokepoints' lists them)"
             ),
+        )
+
+    def land_links_between(self, a: str, b: str) -> list[str]:
+        """Ids of the land links in service between the countries ``a`` and ``b`` (ISO3)."""
+        t = self.terrestrial_links
+        fa, tb = t["from_iso3"].to_numpy(), t["to_iso3"].to_numpy()
+        mask = ((fa == a) & (tb == b)) | ((fa == b) & (tb == a))
+        return t.loc[mask, "link_id"].tolist()
+
+    def land_link_neighbours(self, iso3: str) -> list[str]:
+        """The countries joined to ``iso3`` by a land link in service (sorted ISO3 codes)."""
+        t = self.terrestrial_links
+        out = set(t.loc[t["from_iso3"] == iso3, "to_iso3"]) | set(
+            t.loc[t["to_iso3"] == iso3, "from_iso3"]
+        )
+        return sorted(out)
+
+    def resolve_land_link(self, link_id: str) -> str:
+        """Return the id of a land link in service (``sourced:terr-56-almaty-urumqi``,
+        ``border:CHN-PAK:0``; case-insensitive)."""
+        ids = {str(i).lower(): i for i in self.terrestrial_links["link_id"]}
+        key = str(link_id).strip().lower()
+        if key in ids:
+            return ids[key]
+        raise UnknownNameError(
+            link_id, list(ids.values()), kind=f"land link in service at {self.as_of}"
         )
 
     def name_index(self, kind: str):
@@ -670,6 +758,22 @@ def land_link_scale(
     return float(min(1.0, math.exp(-years * math.log1p(growth))))
 
 
+def land_links_in_service(links: pd.DataFrame, as_of: dt.date) -> np.ndarray:
+    """Boolean mask of the land links in service at ``as_of``.
+
+    A dated link (``service_date``, from the service year of
+    :mod:`cablesim.dataset._landdates`) is in service from that date on; an undated
+    one (no ``service_date``, or a table without the column) is assumed in service
+    at every date.
+    """
+    if "service_date" not in links.columns:
+        return np.ones(len(links), dtype=bool)
+    start = pd.to_datetime(links["service_date"], errors="coerce")
+    valid = start.notna().to_numpy()
+    days = np.where(valid, start.to_numpy(dtype="datetime64[D]"), np.datetime64("1900-01-01"))
+    return days <= np.datetime64(as_of, "D")
+
+
 def filter_network(
     tables: dict[str, gpd.GeoDataFrame],
     as_of: dt.date,
@@ -678,7 +782,8 @@ def filter_network(
     info: dict[str, Any] | None = None,
     capacity: str = "lit",
 ) -> Network:
-    """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``).
+    """Restrict the full tables to the cables in service at ``as_of`` (plus ``extra_cables``)
+    and the land links in service then (:func:`land_links_in_service`).
 
     With ``capacity="lit"`` (default) a cable's ``capacity_tbps`` is its
     estimated lit capacity at ``as_of`` (:func:`lit_capacity`); with
@@ -708,6 +813,7 @@ def filter_network(
     cap = dict(zip(cables["cable_id"], cables["capacity_tbps"], strict=True))
     segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
     links = tables["terrestrial_links"]
+    links = links[land_links_in_service(links, as_of)].reset_index(drop=True)
     scale = land_link_scale(base_cables, as_of, model=model)
     if scale < 1.0:
         # whole Gbit/s (the engine's unit), at least 1

@@ -4,7 +4,9 @@ A segment fails when its geometry intersects the event's area (a circle for
 ``cut`` and ``area``, the polygon for ``chokepoint``). A lost landing station
 fails every segment that ends at it; a lost country fails all its stations,
 their segments and its land links. ``degrade`` keeps the cable up with a
-fraction of its capacity. Nothing here modifies the network.
+fraction of its capacity. ``land_link`` fails the land links between two countries,
+those whose route passes near a place, or one by id (:func:`land_links_near`). Nothing
+here modifies the network.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from cablesim import _noop
 from cablesim._geo import circle, haversine_km, wrap_variants
 from cablesim.network import Network
 from cablesim.scenario import Event
+from cablesim.scenario import noop_warnings as _noop
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,25 @@ def _nearest_km(network: Network, cable_id: str, lat: float, lon: float) -> floa
     return best
 
 
+def _swapped_hint(
+    network: Network, label: str, lat: float, lon: float, radius_km: float, cables=None
+) -> str | None:
+    """One warning when [lat, lon] fails nothing but [lon, lat] would: the two swapped."""
+    if abs(lon) > 90 or lat == lon:
+        return None
+    segs = _query(network, circle(lat, lon, radius_km), cables)  # centre at (lat=lon, lon=lat)
+    if not segs:
+        return None
+    names = dict(zip(network.cables["cable_id"], network.cables["name"], strict=True))
+    hit = list(dict.fromkeys(names.get(s.split("#")[0], s.split("#")[0]) for s in segs))
+    shown = ", ".join(hit[:4]) + (f" and {len(hit) - 4} more" if len(hit) > 4 else "")
+    return (
+        f"{label}: fails nothing within {radius_km:g} km of [{lat:g}, {lon:g}] ([lat, lon]), "
+        f"but at [{lon:g}, {lat:g}] it would cut {shown}: lat and lon swapped? "
+        f"write [{lon:g}, {lat:g}]"
+    )
+
+
 def event_effect(network: Network, event: Event) -> EventEffect:
     """Return what one event fails on ``network``."""
     k, p = event.kind, event.params
@@ -125,7 +146,10 @@ def event_effect(network: Network, event: Event) -> EventEffect:
             lat, lon = p["center"]
             shape = circle(lon, lat, p["radius_km"])
             segs = tuple(_query(network, shape))
-            warn = () if segs else (_noop.nothing_failed_warning(network, event.label, lat, lon),)
+            warn = ()
+            if not segs:
+                swapped = _swapped_hint(network, event.label, lat, lon, p["radius_km"])
+                warn = (swapped or _noop.nothing_failed_warning(network, event.label, lat, lon),)
             return EventEffect(event, segs, shape=shape, warnings=warn)
         near = p["near"]
         if near[0] == "point":
@@ -158,6 +182,10 @@ def event_effect(network: Network, event: Event) -> EventEffect:
                 )
         if not segs and not warnings:
             warnings.append(_noop.nothing_failed_warning(network, event.label, lat, lon))
+        if not segs and present and near[0] == "point":  # one hint instead of one per cable
+            swapped = _swapped_hint(network, event.label, lat, lon, p["radius_km"], present)
+            if swapped:
+                warnings = [w for w in warnings if "not in service" in w] + [swapped]
         return EventEffect(event, tuple(segs), shape=shape, warnings=tuple(warnings))
     if k == "chokepoint":
         cp = network.chokepoints
@@ -203,9 +231,69 @@ def event_effect(network: Network, event: Event) -> EventEffect:
             links=tuple(links.loc[mask, "link_id"]),
             nodes=tuple(sorted(stations | hubs)),
         )
+    if k == "land_link":
+        return _land_link_effect(network, event)
     if k == "degrade":
         return EventEffect(event, ())
     raise ValueError(f"unknown event kind {k!r}")  # pragma: no cover - validated earlier
+
+
+def land_links_near(
+    network: Network, lat: float, lon: float, radius_km: float
+) -> tuple[list[str], shapely.Geometry]:
+    """The land links whose route passes within ``radius_km`` of (lat, lon), and the circle.
+
+    Only links with a route count: the sourced links, drawn as the straight line between
+    their two metros (a schematic route: the fibre follows roads and railways between them).
+    The assumed border links join two countries' hubs by a line that is no route; they are
+    cut by their two countries (``between``).
+    """
+    shape = circle(lon, lat, radius_km)
+    t = network.terrestrial_links
+    routed = (t["kind"] == "sourced").to_numpy()
+    geoms = t.geometry.to_numpy()
+    hit = np.zeros(len(t), dtype=bool)
+    for variant in wrap_variants(shape):
+        hit |= shapely.intersects(geoms, variant)
+    return t.loc[hit & routed, "link_id"].tolist(), shape
+
+
+def _nearest_land_link(network: Network, lat: float, lon: float) -> str:
+    """'<id> (<km> km away)' for the routed land link nearest (lat, lon), or ''."""
+    t = network.terrestrial_links
+    t = t[t["kind"] == "sourced"]
+    if t.empty:
+        return ""
+    best = (np.inf, "")
+    for lid, geom in zip(t["link_id"], t.geometry, strict=True):
+        coords = shapely.get_coordinates(geom.segmentize(0.1))  # a vertex every 0.1 degree
+        best = min(best, (float(np.min(haversine_km(coords[:, 0], coords[:, 1], lon, lat))), lid))
+    return f"{best[1]} ({best[0]:,.0f} km away)"
+
+
+def _land_link_effect(network: Network, event: Event) -> EventEffect:
+    p = event.params
+    when = network.as_of
+    if "between" in p:
+        a, b = p["between"]
+        links = network.land_links_between(a, b)
+        warn = () if links else (f"{event.label}: no land link between {a} and {b} at {when}",)
+        return EventEffect(event, (), links=tuple(links), warnings=warn)
+    if "id" in p:
+        present = p["id"] in set(network.terrestrial_links["link_id"])
+        warn = () if present else (f"{event.label}: {p['id']} is not in service at {when}",)
+        return EventEffect(event, (), links=(p["id"],) if present else (), warnings=warn)
+    lat, lon = p["near"]
+    links, shape = land_links_near(network, lat, lon, p["radius_km"])
+    warn = ()
+    if not links:
+        nearest = _nearest_land_link(network, lat, lon)
+        warn = (
+            f"{event.label}: no land link with a route passes there at {when}"
+            + (f"; the nearest is {nearest} (widen radius_km?)" if nearest else "")
+            + "; assumed border links have no route: cut them with between: [A, B]",
+        )
+    return EventEffect(event, (), links=tuple(links), shape=shape, warnings=warn)
 
 
 def apply_events(network: Network, events: Iterable[Event]) -> Failures:

@@ -11,7 +11,7 @@ so the tally does not depend on the order). The summary's numbers are exactly
 those of the dense arrays: a country's column is rebuilt on demand
 (:meth:`Tally.column`) with ``-1`` elsewhere.
 
-Capacity draws (:func:`cablesim.risk.capacity_uncertainty`) keep, per
+Capacity draws (:func:`cablesim.analyses.risk.capacity_uncertainty`) keep, per
 country, a fixed histogram of the loss at 0.01 percentage point
 (:class:`Bands`): 10,001 counts whatever the number of draws.
 """

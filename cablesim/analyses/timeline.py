@@ -3,7 +3,7 @@
 An event with ``at`` (a date, or a day offset from the scenario's ``as_of``),
 ``repair_days`` or ``until`` makes the scenario a timeline. The network state
 changes at every event start and every repair; :func:`simulate_timeline` runs
-one :func:`cablesim.simulate` per state between two change points, so a new
+one :func:`cablesim.engine.simulate` per state between two change points, so a new
 event on top of an unrepaired one gives the compound state, and each repair
 shows the recovery.
 
@@ -60,13 +60,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cablesim import metrics
+from cablesim import _limits
+from cablesim import measures as _measures
 from cablesim._format import plain_record as _clean
+from cablesim.engine import metrics
+from cablesim.engine.simulate import network_for, scenario_dict, simulate
 from cablesim.engine.traffic import REROUTE_DAYS
 from cablesim.exceptions import ScenarioError
+from cablesim.network.whatif import nearest_country
 from cablesim.scenario import Event, Scenario, load_scenario
-from cablesim.simulate import network_for, scenario_dict, simulate
-from cablesim.whatif import nearest_country
 
 DEEP_KM = 50.0
 """An event point farther than this from land counts as deep water."""
@@ -268,6 +270,19 @@ def _event_point(network, event: Event) -> tuple[float, float, bool]:
         if len(row):
             return float(row["hub_lon"].iloc[0]), float(row["hub_lat"].iloc[0]), True
         return 0.0, 0.0, True
+    if k == "land_link":  # repaired on land: the middle of the (first) link cut
+        if "near" in p:
+            return p["near"][1], p["near"][0], True
+        t = network.terrestrial_links
+        if "between" in p:
+            a, b = p["between"]
+            t = t[t["link_id"].isin(network.land_links_between(a, b))]
+        else:
+            t = t[t["link_id"] == p["id"]]
+        if len(t):
+            pt = t.geometry.iloc[0].interpolate(0.5, normalized=True)
+            return pt.x, pt.y, True
+        return 0.0, 0.0, True
     cid = p["cable"] if k == "degrade" else p["id"]
     segs = network.segments[network.segments["cable_id"] == cid]
     if len(segs):
@@ -282,8 +297,9 @@ def default_repair(network, event: Event, start: dt.date) -> tuple[int, str]:
 
     A conflict zone of :data:`CONFLICT_ZONES` active at ``start`` wins; else the
     repair zone of the UN subregion of the nearest country (:data:`SUBREGION_ZONE`),
-    shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station
-    and country losses take the zone's shallow figure (service is restored on land).
+    shallow or deep by the distance from land (:data:`DEEP_KM`). Landing-station,
+    country and land-link losses take the zone's shallow figure (service is restored on
+    land).
     """
 
     lon, lat, ashore = _event_point(network, event)
@@ -395,7 +411,7 @@ class TimelineState:
         Indices (into ``scenario.events``) of the events in effect, of those that
         began on ``start`` and of those repaired on ``start``.
     result
-        The :class:`~cablesim.simulate.Result` of the active events together.
+        The :class:`~cablesim.engine.simulate.Result` of the active events together.
     rerouted
         Whether every active event began at least
         :data:`cablesim.engine.traffic.REROUTE_DAYS` days before ``start``: the
@@ -423,6 +439,12 @@ class TimelineState:
             parts.append("traffic rerouted")
         parts.append(f"{len(self.active)} in effect" if self.active else "everything repaired")
         return "; ".join(parts)
+
+
+def _affected_frame(result: Any) -> list[dict[str, Any]]:
+    """The affected countries' rows of :meth:`Result.to_frame` (flat: one column per measure)."""
+    frame = result.to_frame()
+    return frame[frame["iso3"].isin(result.affected["iso3"])].to_dict("records")
 
 
 @dataclass(frozen=True, eq=False)
@@ -461,7 +483,11 @@ class TimelineResult:
     # ---- tables
     @property
     def long(self) -> pd.DataFrame:
-        """One row per (state, country): date, day, iso3, name, baseline, remaining, loss, status."""
+        """One row per (state, country): date, day, iso3, name, baseline, remaining, losses, status.
+
+        ``loss_pct`` is the headline (the scenario's ``measure``: traffic by default),
+        ``capacity_loss_pct`` the capacity loss; see :mod:`cablesim.measures`.
+        """
         rows = []
         for st in self.states:
             c = st.result.countries
@@ -475,6 +501,7 @@ class TimelineResult:
                         "baseline_tbps": c["baseline_tbps"].to_numpy(),
                         "remaining_tbps": c["remaining_tbps"].to_numpy(),
                         "loss_pct": c["loss_pct"].to_numpy(),
+                        "capacity_loss_pct": c["capacity_loss_pct"].to_numpy(),
                         "status": c["status"].to_numpy(),
                         "was_isolated": c["was_isolated"].to_numpy(),
                     }
@@ -490,6 +517,7 @@ class TimelineResult:
                     "baseline_tbps",
                     "remaining_tbps",
                     "loss_pct",
+                    "capacity_loss_pct",
                     "status",
                     "was_isolated",
                 ]
@@ -610,13 +638,14 @@ class TimelineResult:
                     "failed_cables": [
                         _clean(r) for r in st.result.failed_cables.to_dict("records")
                     ],
-                    "countries": [_clean(r) for r in st.result.affected.to_dict("records")],
+                    "countries": [_clean(r) for r in _affected_frame(st.result)],
                 }
                 for st in self.states
             ],
             "recovery": [_clean(r) for r in self.recovery().to_dict("records")],
             "notes": self.notes,
             "warnings": list(self.warnings),
+            "measures": _measures.table(headline_of=self.scenario.measure),
         }
 
     @property
@@ -629,7 +658,7 @@ class TimelineResult:
             "throughout. A state lasts from one change point (an event starts or is repaired) to the next.",
             "Repair times not given in the scenario come from cablesim's default table by region and "
             f"depth (deep = more than {DEEP_KM:g} km from land) and from conflict zones; see "
-            "cablesim.timeline.",
+            "cablesim.analyses.timeline.",
         ]
 
 
@@ -657,7 +686,7 @@ def simulate_timeline(
     Examples
     --------
     >>> import cablesim
-    >>> from cablesim.timeline import simulate_timeline
+    >>> from cablesim.analyses.timeline import simulate_timeline
     >>> tl = simulate_timeline({"name": "t", "as_of": "2022-01-15", "events": [
     ...     {"cable": {"id": "tonga-cable", "at": 0, "repair_days": 38}}]})
     >>> [(s.day, s.result.country("TON")["status"]) for s in tl.states]
@@ -680,6 +709,12 @@ def simulate_timeline(
             if scenario.measure == "traffic" and (s.end is None or s.end > s.start + reroute)
         }
     )
+    if len(points) > _limits.MAX_TIMELINE_POINTS:  # each point is a simulation: refuse first
+        raise ScenarioError(
+            f"{scenario.source}: the timeline has {len(points):,} change points (starts, "
+            f"repairs, reroutes); the limit is {_limits.MAX_TIMELINE_POINTS:,} (each is a "
+            "simulation): give fewer dates, or group events that start together"
+        )
     cache: dict[tuple, Any] = {}
     states: list[TimelineState] = []
     for k, cp in enumerate(points):
@@ -758,7 +793,7 @@ __all__ = [
 
 
 def rerouted_result(result):
-    """A :class:`~cablesim.simulate.Result` whose headline is the rerouted horizon.
+    """A :class:`~cablesim.engine.simulate.Result` whose headline is the rerouted horizon.
 
     Used by timelines from :data:`REROUTE_DAYS` after the cuts; the input is not
     modified. A result with ``measure: capacity`` is returned as is.

@@ -11,18 +11,21 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from cablesim import _noop, dataset, metrics
-from cablesim import whatif as _whatif
+from cablesim import dataset
+from cablesim import measures as _measures
 from cablesim._format import country_record
 from cablesim._format import plain_record as _clean
-from cablesim.cuts import Failures, apply_events
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
+from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
 from cablesim.engine.state import Options, after_state, traffic_model
 from cablesim.exceptions import UnknownCountryError
-from cablesim.network import Network, load_network
+from cablesim.network import Network, land_links_in_service, load_network
+from cablesim.network import whatif as _whatif
 from cablesim.scenario import Scenario, load_scenario
+from cablesim.scenario import noop_warnings as _noop
+from cablesim.scenario.failures import Failures, apply_events
 
 
 def assumptions(
@@ -62,7 +65,8 @@ def assumptions(
             if scale < 1
             else ""
         )
-        + ".",
+        + "."
+        + _land_dates_note(network),
         f"The core ('the global internet'): {', '.join(scenario.core)}, grouped by UN region. "
         "Capacity to the core is the mean over the core regions of the maximum flow from a "
         "country's nodes to the region's hub countries (other than itself), counting only routes "
@@ -85,9 +89,26 @@ def assumptions(
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
         f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
         "Segments fail where their drawn route meets an event's area; land links fail only when a "
-        "country is lost. Satellite backup and rerouting agreements are not modelled.",
+        "country is lost or a land_link event cuts them. Satellite backup and rerouting agreements are not modelled.",
         *_whatif_notes(network),
     ]
+
+
+def _land_dates_note(network: Network) -> str:
+    """The sentence on the land links' service dates (empty for tables without them)."""
+    links = network.terrestrial_links
+    if "service_date" not in links.columns:
+        return ""
+    dated = int(links["service_date"].notna().sum())
+    catalog = (network.catalog or {}).get("terrestrial_links")
+    later = 0
+    if catalog is not None and "service_date" in catalog.columns:
+        later = len(catalog) - int(land_links_in_service(catalog, network.as_of).sum())
+    return (
+        f" {dated} of them are dated (the year the first fibre on the route entered service, "
+        f"sourced; from 1 July of it){f' and {later} more enter service later' if later else ''}; "
+        f"the other {len(links) - dated} are undated and assumed in service at every date."
+    )
 
 
 def _capacity_note(network: Network, n_early: int) -> str:
@@ -148,7 +169,7 @@ class Result:
     network
         The network it ran on (unchanged).
     countries
-        One row per country of the model (see :data:`cablesim.metrics.COLUMNS`).
+        One row per country of the model (see :data:`cablesim.engine.metrics.COLUMNS`).
     failed_segments
         GeoDataFrame of the failed segments (segment_id, cable_id, name,
         from_node, to_node, length_km, capacity_tbps, event, geometry).
@@ -157,14 +178,14 @@ class Result:
         segments_failed, segments_total, capacity_tbps (as the network counts it:
         estimated lit by default), design_tbps, whole (all segments failed).
     failures
-        The raw :class:`~cablesim.cuts.Failures`.
+        The raw :class:`~cablesim.scenario.failures.Failures`.
     notes
         The assumptions, as sentences.
     warnings
         Anything the analyst should know (a cut that hit nothing...).
     cut_off_places
         Places (islands, one side of a closed area) cut off from the core inside
-        countries that keep a route: see :func:`cablesim.metrics.cut_off_places`.
+        countries that keep a route: see :func:`cablesim.engine.metrics.cut_off_places`.
     """
 
     scenario: Scenario
@@ -198,13 +219,36 @@ class Result:
 
     def country(self, iso3: str) -> dict[str, Any]:
         """The record of one country, by ISO3 code or name (``"EGY"``, ``"Egypt"``)."""
-        if iso3.upper() not in set(self.countries["iso3"]):
+        if not iso3.isascii() or iso3.upper() not in set(self.countries["iso3"]):
             with contextlib.suppress(UnknownCountryError):  # country_record names it
                 iso3 = self.network.resolve_country(iso3)
         return country_record(self.countries, iso3)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per country, flat columns: one per measure and one per core region.
+
+        The columns are those of :attr:`countries` with the per-region losses
+        (a capacity measure) spread into ``capacity_loss_pct_to_<region>``
+        columns (:func:`cablesim.measures.region_key`); what each column means
+        is :func:`cablesim.measures.measure` of its name. ``attrs["measure"]``
+        says what ``loss_pct`` (the headline) is: ``"traffic"`` or ``"capacity"``.
+        The CSV and JSON outputs hold exactly these columns.
+        """
+        c = self.countries
+        flat = c.drop(columns="loss_pct_by_region")
+        by_region = pd.DataFrame(list(c["loss_pct_by_region"]), index=c.index)
+        by_region = by_region.reindex(sorted(by_region.columns), axis=1)
+        by_region.columns = [_measures.region_key(r) for r in by_region.columns]
+        out = pd.concat([flat, by_region.astype(float)], axis=1).reset_index(drop=True)
+        out.attrs["measure"] = self.scenario.measure
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        """Everything as JSON-ready plain data."""
+        """Everything as JSON-ready plain data.
+
+        ``countries`` holds the rows of :meth:`to_frame`; ``measures`` says what
+        each key means (:func:`cablesim.measures.table`).
+        """
         sc = self.scenario
         return {
             "scenario": {
@@ -216,10 +260,11 @@ class Result:
             "failed_segments": [
                 _clean(r) for r in self.failed_segments.drop(columns="geometry").to_dict("records")
             ],
-            "countries": [_clean(r) for r in self.countries.to_dict("records")],
+            "countries": [_clean(r) for r in self.to_frame().to_dict("records")],
             "cut_off_places": [_clean(r) for r in self.cut_off_places.to_dict("records")],
             "notes": list(self.notes),
             "warnings": list(self.warnings),
+            "measures": _measures.table(headline_of=sc.measure),
         }
 
     def summary(self) -> dict[str, Any]:
@@ -246,7 +291,7 @@ def network_for(scenario: Scenario, network: Network | None = None) -> Network:
     """The network a scenario runs on: ``network`` if given, else the bundled one at its date.
 
     A scenario with ``add:`` runs on that network extended with the added cables
-    (see :mod:`cablesim.whatif`; the given network is not modified).
+    (see :mod:`cablesim.network.whatif`; the given network is not modified).
     """
     net = (
         network if network is not None else load_network(scenario.as_of, capacity=scenario.capacity)

@@ -47,12 +47,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cablesim.cuts import Failures
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
 from cablesim.engine import traffic as _traffic
 from cablesim.engine.state import Options
 from cablesim.network import Network
+from cablesim.scenario.failures import Failures
 
 SEVERE_PCT = 50.0
 """Loss of capacity to the core (percent) from which a country's status is ``severe``."""
@@ -121,7 +121,7 @@ def country_metrics(
     network
         The network (not modified).
     failures
-        From :func:`cablesim.cuts.apply_events`.
+        From :func:`cablesim.scenario.failures.apply_events`.
     core
         ISO3 codes of the core countries.
     backhaul
@@ -139,7 +139,7 @@ def country_metrics(
         :data:`cablesim.engine.demand.UTILIZATION`.
     after
         The network after ``failures`` from :func:`after_state` with the same
-        arguments, when the caller already built it (:func:`cablesim.simulate`
+        arguments, when the caller already built it (:func:`cablesim.engine.simulate`
         shares one with :func:`cut_off_places`); built here otherwise.
     options
         All of ``core`` ... ``utilization`` as one :class:`cablesim.engine.state.Options`
