@@ -7,12 +7,16 @@ recoloured. Measured two ways in the same run:
   server on 127.0.0.1: the click, the request, the simulation, the JSON and the
   recolouring of every country and cable path, until the page says it is done;
 * the API alone (``POST /api/simulate``, Starlette's TestClient), without the
-  result cache (each scenario a new document, as after a new click).
+  result cache (each scenario a new document, as after a new click);
+* a class: 30 clients at once on a real server (:func:`class_times`), each
+  cutting another cable at a point (a new computation each), against one
+  client alone; and how long a static file and ``/api/meta`` take meanwhile.
 
 The plain baseline is what a teacher did before the web app: edit the YAML
 and rerun ``cablesim run FILE`` (a new process each time).
 
-Run from the repository root: ``PYTHONPATH=. python benchmarks/bench_web.py``.
+Run from the repository root: ``PYTHONPATH=. python benchmarks/bench_web.py``
+(``--class-only``: only the 30 clients).
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ def api_times(repeat: int = 5) -> dict[str, float]:
     from cablesim.web.app import create_app
 
     out = {}
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
         for label, event in SCENARIOS.items():
             times = []
             for i in range(repeat + 1):
@@ -73,20 +77,12 @@ def api_times(repeat: int = 5) -> dict[str, float]:
 
 
 def browser_times(repeat: int = 5) -> dict[str, float]:
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
     from cablesim.web.app import create_app
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
     app = create_app()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    server, thread, sock, port = _start(app)
     out = {}
     try:
         with sync_playwright() as p:
@@ -103,7 +99,7 @@ def browser_times(repeat: int = 5) -> dict[str, float]:
                     if page.is_enabled("#reset"):
                         page.click("#reset")
                     page.wait_for_selector("body[data-state=ready]")
-                    app.state.engine._results.clear()  # a new result, not the cached one
+                    app.state.engine.clear_results()  # a new result, not the cached one
                     before = page.get_attribute("body", "data-sim")
                     if selector == "suez":
                         # a click on the mark opens the chooser (the Alexandria mark and cables
@@ -143,6 +139,104 @@ def browser_times(repeat: int = 5) -> dict[str, float]:
     return out
 
 
+def _start(app):
+    """uvicorn as ``cablesim serve`` runs it, on 127.0.0.1 and a free port, in a thread."""
+    import uvicorn
+
+    from cablesim.web import _server
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(_server.config(app))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread, sock, port
+
+
+def _cuts(n: int) -> list[dict]:
+    """``n`` small cuts: each another cable of the 2022 network, cut at its first segment."""
+    import cablesim
+
+    net = cablesim.load_network(2022)
+    segs = net.segments.drop_duplicates("cable_id").sort_values("cable_id")
+    out = []
+    for r in segs.iloc[:: max(1, len(segs) // n)].head(n).itertuples():
+        pt = r.geometry.interpolate(0.5, normalized=True)
+        event = {"cut": {"cables": [r.cable_id], "near": [pt.y, pt.x], "radius_km": 5}}
+        out.append({"name": f"click {r.cable_id}", "as_of": 2022, "events": [event]})
+    return out
+
+
+def class_times(clients: int = 30) -> dict[str, float]:
+    """30 clients at once on a real server, each a new small cut; one client alone before.
+
+    Returns the p50, p95 and slowest answer of the class, the wall time, the
+    median answer of one client alone (the same kind of cut, sequentially),
+    and the slowest static file and ``/api/meta`` fetched during the class.
+    """
+    import httpx
+
+    from cablesim.web.app import create_app
+
+    app = create_app()
+    server, thread, sock, port = _start(app)
+    url = f"http://127.0.0.1:{port}"
+    docs = _cuts(clients + 6)
+    try:
+        with httpx.Client(base_url=url, timeout=120) as c:
+            assert c.post("/api/simulate", json={"scenario": docs[-1]}).status_code == 200  # warm
+            alone = []
+            for doc in docs[-6:-1]:
+                t = time.perf_counter()
+                assert c.post("/api/simulate", json={"scenario": doc}).status_code == 200
+                alone.append(time.perf_counter() - t)
+        times: list[float] = []
+        codes: list[int] = []
+        side: list[float] = []
+        start = threading.Barrier(clients + 1)
+
+        def student(doc):
+            with httpx.Client(base_url=url, timeout=120) as c:
+                start.wait()
+                t = time.perf_counter()
+                r = c.post("/api/simulate", json={"scenario": doc})
+                times.append(time.perf_counter() - t)
+                codes.append(r.status_code)
+
+        threads = [threading.Thread(target=student, args=(d,)) for d in docs[:clients]]
+        for t in threads:
+            t.start()
+        start.wait()
+        wall = time.perf_counter()
+        with httpx.Client(base_url=url, timeout=120) as c:
+            while any(t.is_alive() for t in threads):
+                t0 = time.perf_counter()
+                assert c.get("/static/app.js").status_code == 200
+                assert c.get("/api/meta").status_code == 200
+                side.append(time.perf_counter() - t0)
+                time.sleep(0.2)
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - wall
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    assert codes.count(200) == clients, codes
+    times.sort()
+    return {
+        "alone": statistics.median(alone),
+        "p50": statistics.median(times),
+        "p95": statistics.quantiles(times, n=20, method="inclusive")[-1],
+        "max": times[-1],
+        "wall": wall,
+        "side": max(side) if side else 0.0,
+    }
+
+
 def rerun_time(repeat: int = 3) -> float:
     """The plain baseline: write the scenario file and run ``cablesim run`` again."""
     times = []
@@ -162,6 +256,15 @@ def rerun_time(repeat: int = 3) -> float:
 
 
 def main() -> None:
+    cls = class_times()
+    print(
+        f"class: 30 clients at once, each a new small cut: p50 {1000 * cls['p50']:.0f} ms, "
+        f"p95 {1000 * cls['p95']:.0f} ms, slowest {1000 * cls['max']:.0f} ms, "
+        f"all answered in {cls['wall']:.1f} s; one client alone: {1000 * cls['alone']:.0f} ms; "
+        f"a static file + /api/meta meanwhile: at most {1000 * cls['side']:.0f} ms"
+    )
+    if "--class-only" in sys.argv:
+        return
     api = api_times()
     for label, t in api.items():
         print(f"API POST /api/simulate, {label}, warm: {1000 * t:.0f} ms")

@@ -33,12 +33,14 @@ def tiny_network(
     links: list[tuple] = (),
     hubs: dict[tuple[str, int], tuple[float, float]] | None = None,
     chokepoints: dict[str, list[tuple[float, float]]] | None = None,
+    areas: dict[str, float] | None = None,
 ) -> Network:
     """Build a :class:`Network` from a compact description.
 
     stations: id -> (iso3, lon, lat, landmass); cables: id -> (capacity, [(from, to), ...]);
     links: (iso3 a, iso3 b, capacity[, kind]) between the main land masses, kind "border"
-    (assumed, the default) or "sourced". Segments are straight lines.
+    (assumed, the default) or "sourced"; areas: iso3 -> land area (km², default 100,000
+    per land mass). Segments are straight lines.
     """
     branching_units = branching_units or {}
     where = {k: (v[1], v[2]) for k, v in stations.items()} | branching_units
@@ -66,7 +68,7 @@ def tiny_network(
                     "landmass_id": f"{iso}:{k}",
                     "iso3": iso,
                     "landmass": k,
-                    "area_km2": 100.0,
+                    "area_km2": float((areas or {}).get(iso, 100_000.0)),
                     "hub_lon": hub[0],
                     "hub_lat": hub[1],
                     "geometry": shapely.MultiPolygon([poly]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -24,7 +25,7 @@ def event(report, prefix):
 @pytest.mark.slow  # on the full history replay (the `report` fixture)
 def test_every_public_event_is_scored(report):
     ids = {e.scenario.reported["event_id"] for e in report.events}
-    assert len(report.events) == 7
+    assert len(report.events) == 21
     assert "2022-01-tonga-eruption" in ids
     assert all(len(e.table) >= 1 for e in report.events)
 
@@ -52,13 +53,23 @@ def test_egypt_degraded_not_isolated_in_january_2008(report):
     egy = r.country("EGY")
     assert not egy["isolated"]
     assert egy["loss_pct"] >= 25
-    assert r.country("IND")["loss_pct"] >= 10
 
 
 @pytest.mark.slow  # on the full history replay (the `report` fixture)
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 15 traffic model: Lebanon loses 67% in the first days (its sourced routes in the model run through Syria and Egypt, CADMOS's 2008 lit estimate being small; the assumed Israel border link that carried it before carries no baseline traffic) and Pakistan 0% (its bought headroom absorbs a 31% capacity loss toward Europe)",
+    reason="issue 22 model: India 5% in the first days (capacity loss 30%): its circuits on the "
+    "cables east and on SeaMeWe-3 carry its busy hour at the fitted factor 1.25",
+)
+def test_india_hit_in_january_2008(report):
+    assert event(report, "Alexandria").result.country("IND")["loss_pct"] >= 10
+
+
+@pytest.mark.slow  # on the full history replay (the `report` fixture)
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 model: India 5% and the UAE 23% in the first days, under their severe "
+    "band (their surviving circuits carry the busy hour at the fitted factor 1.25)",
 )
 def test_january_2008_hits_the_route_to_europe(report):
     # the countries reported worst hit lose more than half their capacity toward Europe
@@ -75,7 +86,8 @@ def test_january_2008_hits_the_route_to_europe(report):
 @pytest.mark.slow  # on the full history replay (the `report` fixture)
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 15 traffic model: transit-dependent East African countries (2008: no cable of their own; they reach Europe over land through Sudan, Saudi Arabia and Egypt and share Egypt's loss) rank above India (25%, 33rd)",
+    reason="issue 22 model: Jordan, Iraq, Yemen, Azerbaijan, Ethiopia and Sudan (transit over "
+    "FALCON and Egypt) rank above Egypt (33%); India 5%",
 )
 def test_egypt_and_india_among_the_worst_hit_in_january_2008(report):
     # the reported ordering: Egypt and India were the worst hit (70-80% and 50-60%)
@@ -106,16 +118,53 @@ def test_absorbed_cuts_isolate_no_one(report, prefix):
 def test_scores_that_hold(report):
     s = report.summary()
     assert s["false_alarms"] == 0
-    assert s["cut_off_hits"] == s["cut_off_reported"] == 2
-    assert s["absorbed_calm"] == s["absorbed_events"] == 3
-    assert s["in_band"] >= 17
-    assert s["mean_ordering"] >= 0.75
+    assert s["cut_off_reported"] == 5
+    assert s["cut_off_hits"] >= 4
+    assert s["absorbed_calm"] == s["absorbed_events"] == 7
+    assert s["in_band"] >= 60
+    assert s["mean_ordering"] >= 0.65
+    by = s["by_severity"]
+    assert by["absorbed (none/minor)"]["rate"] >= 0.9
+    assert s["rank_correlation"]["2008-12-mediterranean-sicily-tunisia"] >= 0.4
+
+
+@pytest.mark.slow  # on the full history replay (the `report` fixture)
+def test_fit_in_sample_and_leave_one_out(report):
+    f = history.fit(report)
+    assert len(f.folds) == len(report.events) == 21
+    assert set(f.best) == set(history.FIT_GRID)
+    # the fitted values are the ones the model runs with
+    from cablesim.engine import traffic as _traffic
+
+    assert f.best["busy_hour"] == _traffic.BUSY_HOUR
+    assert f.best["protected_hub"] == _traffic.PROTECTED_HUB
+    assert f.best["protected_high"] == _traffic.PROTECTED_HIGH
+    assert f.best["protected_other"] == _traffic.PROTECTED_OTHER
+    for scores in (f.in_sample, f.cross_validated):
+        assert scores["false_isolations"] <= 3
+        assert scores["total/near-total"]["rate"] >= 0.8
+    assert len(f.sensitivity["busy_hour"]) == len(history.FIT_GRID["busy_hour"])
 
 
 @pytest.mark.slow  # on the full history replay (the `report` fixture)
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 15 traffic model: 17 of 30 facts in band and ordering 77% (the capacity model: 20 and 86%); misses listed in docs/validation.md",
+    reason="issue 22 targets not reached: cross-validated severe 48%, moderate 28%, absorbed 85%, "
+    "rank correlation +0.06 (misses and why in docs/validation.md)",
+)
+def test_cross_validated_targets(report):
+    cv = history.fit(report).cross_validated
+    assert cv["severe"]["rate"] >= 0.7
+    assert cv["moderate"]["rate"] >= 0.6
+    assert cv["absorbed (none/minor)"]["rate"] >= 0.9
+    assert cv["rank_correlation"] >= 0.5
+
+
+@pytest.mark.slow  # on the full history replay (the `report` fixture)
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 model on 21 incidents: ordering 69% (the capacity model on 7: 86%); "
+    "misses listed in docs/validation.md",
 )
 def test_scores_of_the_capacity_model_hold(report):
     s = report.summary()
@@ -156,7 +205,9 @@ def test_cli_history_json_and_markdown(tmp_path):
     res = CliRunner().invoke(cli, ["history", "--json", "--markdown", str(md)])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["summary"]["events"] == 7
+    assert data["summary"]["events"] == 21
+    assert data["fit"]["cross_validated"]["false_isolations"] <= 3
+    assert "leave-one-incident-out" in md.read_text()
     assert "| incident |" in md.read_text()
 
 
@@ -168,3 +219,69 @@ def test_cli_history_table_shows_the_worst_region():
     line = next(ln for ln in res.output.splitlines() if "Egypt (EGY)" in ln)
     assert "Europe" in line
     assert "Summary:" in res.output
+
+
+def test_events_file_errors_are_clear(tmp_path):
+    bad = tmp_path / "events.yaml"
+    bad.write_text(
+        "events:\n"
+        " - id: a\n   date: 2020-02-30x\n   cables: []\n"
+        "   countries_degraded: [{country: Kenya, severity: awful}]\n"
+        " - id: a\n   date: 2020-01-01\n   cables: [{tg_id: x}]\n"
+        "   cut_locations: [{lat: 95, lon: 0}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(history.ScenarioError) as exc:
+        history.load_events(bad)
+    msg = str(exc.value)
+    assert "event 'a'.date: must be an ISO date" in msg
+    assert "event 'a'.cables: is required" in msg
+    assert "severity: 'awful' is not one of" in msg
+    assert "'a' appears twice" in msg
+    assert "lat/lon must be numbers in range" in msg
+    assert "no country facts" in msg
+    (tmp_path / "list.yaml").write_text("just text\n", encoding="utf-8")
+    with pytest.raises(history.ScenarioError, match="mapping with a non-empty 'events:' list"):
+        history.load_events(tmp_path / "list.yaml")
+    res = CliRunner().invoke(cli, ["history", "--events", str(bad)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    res = CliRunner().invoke(cli, ["history", "--events", str(tmp_path / "none.yaml")])
+    assert res.exit_code == 2
+    assert "no such events file" in res.output
+
+
+def test_a_per_country_table_needs_five_stated_percentages():
+    facts = [{"metrics": [{"value": v, "unit": "%", "is_estimate": False}]} for v in (1, 2)]
+    assert history._first_pct(facts[0]) == 1.0
+    assert history._first_pct({"metrics": [{"value": 5, "unit": "%", "is_estimate": True}]}) is None
+    assert history._first_pct({"metrics": [{"value": 5, "unit": "Gbps"}]}) is None
+
+
+def test_fit_objective_ties_go_to_the_anchor():
+    pts = history._grid_points(history.FIT_GRID)
+    obj = np.zeros(len(pts))
+    j = history._best(obj, pts, history.FIT_GRID)
+    assert dict(zip(history.FIT_GRID, pts[j], strict=True)) == history.FIT_ANCHOR
+    obj[7] = 1.0
+    assert history._best(obj, pts, history.FIT_GRID) == 7
+
+
+@pytest.mark.slow  # two incidents on the world network
+def test_cli_scores_an_events_file_of_your_own(tmp_path):
+    import yaml
+
+    src = history.default_events_file()
+    events = yaml.safe_load(src.read_text(encoding="utf-8"))["events"]
+    mine = [e for e in events if e["id"] in ("2019-01-tonga-cable", "2017-06-png-ppc1")]
+    f = tmp_path / "mine.yaml"
+    f.write_text(yaml.safe_dump({"events": mine}, allow_unicode=True), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["history", "--events", str(f), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["summary"]["events"] == 2
+    ton = next(e for e in data["events"] if e["event_id"] == "2019-01-tonga-cable")
+    assert ton["cut_off"] == [1, 1]  # Tonga cut off, as reported
+    res = CliRunner().invoke(cli, ["history", "--events", str(f), "--fit"])
+    assert res.exit_code == 0, res.output
+    assert "leave-one-incident-out" in res.output

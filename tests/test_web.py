@@ -52,11 +52,14 @@ TONGA_CUT = {
     ],
 }
 SUEZ = {"name": "Suez", "events": [{"chokepoint": "suez"}]}
+BASE = "http://127.0.0.1"  # the server answers only requests for this machine (issue 24)
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app()) as c:
+    # a time budget for a slow, shared test machine (the budget is tested in test_web_server.py)
+    with TestClient(create_app(budget=600.0), base_url=BASE) as c:
         yield c
 
 
@@ -131,7 +134,7 @@ def test_requests_are_stateless_across_tabs(client):
     app = client.app
 
     def ask(doc):
-        with TestClient(app) as c:
+        with TestClient(app, base_url=BASE) as c:
             return by_iso(c.post("/api/simulate", json={"scenario": doc}).json()["countries"])
 
     docs = [TONGA_CUT, SUEZ] * 4
@@ -195,7 +198,7 @@ def test_requests_are_stateless_across_tabs(client):
     ],
 )
 def test_simulate_bad_input(client, body, status, words):
-    r = client.post("/api/simulate", content=body)
+    r = client.post("/api/simulate", content=body, headers=JSON)
     assert r.status_code == status
     assert r.headers["content-type"].startswith("application/json")
     assert words in r.json()["error"]
@@ -269,7 +272,8 @@ def test_export_passes_check(client, tmp_path):
 
 def test_upload(client):
     text = (Path(cablesim.find_scenario("tonga-2022"))).read_text(encoding="utf-8")
-    r = client.post("/api/upload", content=text.encode())
+    yaml_type = {"Content-Type": "application/x-yaml"}
+    r = client.post("/api/upload", content=text.encode(), headers=yaml_type)
     assert r.status_code == 200
     assert r.json()["document"]["events"][0]["cut"]["cables"] == ["tonga-cable"]
     # a bare name is text, not a path to open
@@ -281,7 +285,7 @@ def test_upload(client):
         (b"name: x\nevents:\n  - cable: atlantis-1\n", "unknown cable"),
         (b"y" * (MAX_BODY_BYTES + 10), "too large"),
     ]:
-        bad = client.post("/api/upload", content=body)
+        bad = client.post("/api/upload", content=body, headers=yaml_type)
         assert 400 <= bad.status_code < 500, body[:20]
         assert words in bad.json()["error"], (body[:20], bad.json())
 
@@ -348,7 +352,7 @@ def server():
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
+    config = uvicorn.Config(create_app(budget=600.0), log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

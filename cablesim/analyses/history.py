@@ -22,20 +22,34 @@ state) without knowing the reported block, and is scored against it:
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import shapely
+import yaml
+from scipy.stats import rankdata, spearmanr
 
 from cablesim._format import worst_region
+from cablesim._geo import haversine_km
+from cablesim.engine import metrics
+from cablesim.engine import traffic as _traffic
 from cablesim.engine.simulate import Result, simulate
 from cablesim.engine.state import Options, traffic_model
-from cablesim.exceptions import ScenarioError
+from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError
 from cablesim.network import load_network
-from cablesim.scenario import DEFAULT_CORE, Scenario, bundled_scenarios, load_scenario
+from cablesim.scenario import (
+    DEFAULT_CORE,
+    Scenario,
+    bundled_scenarios,
+    load_scenario,
+    validate_mapping,
+)
 
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3, "near_total": 4, "total": 5}
 BANDS: dict[str, tuple[float, float]] = {
@@ -47,6 +61,25 @@ BANDS: dict[str, tuple[float, float]] = {
     "none": (0.0, 10.0),
 }
 """Model loss (percent of capacity to the core) that agrees with each reported severity."""
+
+SEVERITY_CLASSES = {
+    "total/near-total": ("total", "near_total"),
+    "severe": ("severe",),
+    "moderate": ("moderate",),
+    "absorbed (none/minor)": ("none", "minor"),
+}
+"""The classes of reported facts whose hit rates are reported (issue 22)."""
+TARGETS = {
+    "total/near-total": 0.8,
+    "severe": 0.7,
+    "moderate": 0.6,
+    "absorbed (none/minor)": 0.9,
+}
+"""Hit-rate targets per class (issue 22); also: at most :data:`MAX_FALSE_ISOLATIONS` false
+isolations and a rank correlation of at least :data:`MIN_RANK_CORRELATION` with the
+December 2008 table."""
+MAX_FALSE_ISOLATIONS = 3
+MIN_RANK_CORRELATION = 0.5
 
 
 @dataclass
@@ -60,6 +93,19 @@ class EventScore:
     calm_expected: bool
     calm: bool
     ordering: float | None
+    skipped: list[str] = field(default_factory=list)  # facts or cables not placed
+
+    @property
+    def rank_correlation(self) -> float | None:
+        """Spearman rank correlation of the model's loss with the event's per-country
+        table (the ``metric`` of its facts), ``None`` without five such facts."""
+        if "metric" not in self.table:
+            return None
+        t = self.table.dropna(subset=["metric", "model_loss_pct"])
+        if len(t) < 5:
+            return None
+        rho = spearmanr(t["metric"], t["model_loss_pct"]).statistic
+        return None if rho != rho else round(float(rho), 3)
 
     @property
     def in_band(self) -> int:
@@ -82,6 +128,8 @@ class EventScore:
             "calm": self.calm,
             "false_alarms": self.false_alarms,
             "ordering": self.ordering,
+            "rank_correlation": self.rank_correlation,
+            "skipped": list(self.skipped),
             "countries": [
                 {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
                 for r in self.table.to_dict("records")
@@ -95,6 +143,7 @@ class HistoryReport:
 
     events: list[EventScore] = field(default_factory=list)
     sensitivity: list = field(default_factory=list)  # (target, reached, summary) per value
+    fit: Any = None  # a FitReport, when one was run
 
     def summary(self) -> dict[str, Any]:
         reported = sum(len(e.table) for e in self.events)
@@ -114,7 +163,29 @@ class HistoryReport:
             "absorbed_calm": sum(e.calm for e in calm_expected),
             "false_alarms": sum(len(e.false_alarms) for e in self.events),
             "mean_ordering": round(sum(orderings) / len(orderings), 3) if orderings else None,
+            "by_severity": self.by_severity(),
+            "rank_correlation": {
+                str((e.scenario.reported or {}).get("event_id")): e.rank_correlation
+                for e in self.events
+                if e.rank_correlation is not None
+            },
         }
+
+    def by_severity(self) -> dict[str, dict[str, Any]]:
+        """Hit rates per reported severity class, against the targets (:data:`TARGETS`)."""
+        tables = [e.table for e in self.events if len(e.table)]
+        t = pd.concat(tables) if tables else pd.DataFrame(columns=["severity", "in_band"])
+        out = {}
+        for cls, sevs in SEVERITY_CLASSES.items():
+            sub = t[t["severity"].isin(sevs)]
+            n, hit = len(sub), int(sub["in_band"].sum())
+            out[cls] = {
+                "hit": hit,
+                "of": n,
+                "rate": round(hit / n, 3) if n else None,
+                "target": TARGETS[cls],
+            }
+        return out
 
     def summary_line(self) -> str:
         s = self.summary()
@@ -127,7 +198,15 @@ class HistoryReport:
             f"({pct(s['in_band_share'])}); cut-off countries isolated or severe: {s['cut_off_hits']} of "
             f"{s['cut_off_reported']}; absorbed incidents calm: {s['absorbed_calm']} of "
             f"{s['absorbed_events']}; false isolations: {s['false_alarms']}; ordering agreement "
-            f"{pct(s['mean_ordering'])}"
+            f"{pct(s['mean_ordering'])}. Hit rates: "
+            + "; ".join(
+                f"{k} {v['hit']} of {v['of']} ({pct(v['rate'])}, target {v['target']:.0%})"
+                for k, v in s["by_severity"].items()
+            )
+            + "".join(
+                f"; rank correlation with the {k} table {v:+.2f}"
+                for k, v in s["rank_correlation"].items()
+            )
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +274,9 @@ def score_event(scenario: Scenario, *, utilization: float | None = None) -> Even
                 if rec and "capacity_loss_pct" in rec
                 else float("nan"),
                 "in_band": ok,
+                "metric": float(fact["metric"])
+                if isinstance(fact.get("metric"), int | float)
+                else float("nan"),
                 "wording": fact.get("wording", ""),
                 "sources": ", ".join(fact.get("sources", [])),
             }
@@ -247,3 +329,628 @@ def run_sensitivity(
         model = traffic_model(load_network(), Options(core=DEFAULT_CORE, utilization=u))
         out.append((u, model.achieved, rep_u.summary()))
     return out
+
+
+# ---------------------------------------------------------------- events files
+
+EVENTS_FILE = Path("shared") / "data" / "events" / "events.yaml"
+"""Where the shared incidents live, relative to a directory above the project (the
+raw sources beside the checkout, as for ``cablesim data build --source ../shared/data``)."""
+
+MIN_CUT_RADIUS_KM = 100.0
+"""Smallest circle (km) around a reported cut location in which a named cable is cut
+(:func:`event_scenario`): the sources' locations are mostly the nearest landing point
+or a midpoint estimate (``latlon_basis``), and a cut reported "near" a landing is
+mostly on the trunk offshore, not only on the landing's branch."""
+
+_COUNTRY_LISTS = ("countries_total_loss", "countries_degraded", "countries_reported_unaffected")
+
+
+def default_events_file() -> Path:
+    """The shared events file: ``shared/data/events/events.yaml`` in the first directory
+    above the project that has one (``../shared/data`` beside the checkout)."""
+    here = Path(__file__).resolve().parent.parent
+    for base in (here, *here.parents):
+        f = base / EVENTS_FILE
+        if f.is_file():
+            return f
+    raise ScenarioError(
+        f"no {EVENTS_FILE} found above {here}: pass --events FILE (the raw sources are "
+        "kept beside the checkout, e.g. ../shared/data)"
+    )
+
+
+def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Read and check an events file in the schema of the shared ``events.yaml``.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found (file, event and field named).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(f"{p}: no such events file")
+    if p.stat().st_size > 20_000_000:
+        raise ScenarioError(f"{p}: larger than 20 MB; not an events file")
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise ScenarioError(f"{p}: not valid YAML: {exc}") from None
+    events = doc.get("events") if isinstance(doc, dict) else doc
+    if not isinstance(events, list) or not events:
+        raise ScenarioError(f"{p}: expected a mapping with a non-empty 'events:' list")
+    errors: list[str] = []
+    seen: set[str] = set()
+    for i, ev in enumerate(events):
+        where = f"{p}: events[{i}]"
+        if not isinstance(ev, dict):
+            errors.append(f"{where}: must be a mapping")
+            continue
+        eid = ev.get("id")
+        if not isinstance(eid, str) or not eid.strip():
+            errors.append(f"{where}.id: is required (a string)")
+        elif eid in seen:
+            errors.append(f"{where}.id: {eid!r} appears twice")
+        else:
+            seen.add(eid)
+            where = f"{p}: event {eid!r}"
+        try:
+            _as_date(ev.get("date"))
+        except (TypeError, ValueError):
+            errors.append(f"{where}.date: must be an ISO date (YYYY-MM-DD), got {ev.get('date')!r}")
+        cables = ev.get("cables")
+        if not isinstance(cables, list) or not cables:
+            errors.append(f"{where}.cables: is required: a list of {{name, tg_id}}")
+        else:
+            for j, c in enumerate(cables):
+                if not isinstance(c, dict) or not (c.get("tg_id") or c.get("name")):
+                    errors.append(f"{where}.cables[{j}]: needs a tg_id or a name")
+        locs = ev.get("cut_locations", [])
+        if not isinstance(locs, list):
+            errors.append(f"{where}.cut_locations: must be a list")
+        else:
+            for j, loc in enumerate(locs):
+                if not isinstance(loc, dict):
+                    errors.append(f"{where}.cut_locations[{j}]: must be a mapping")
+                    continue
+                lat, lon = loc.get("lat"), loc.get("lon")
+                if lat is None and lon is None:
+                    continue
+                ok = isinstance(lat, int | float) and isinstance(lon, int | float)
+                if not ok or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    errors.append(
+                        f"{where}.cut_locations[{j}]: lat/lon must be numbers in range, "
+                        f"got {lat!r}, {lon!r}"
+                    )
+        n_facts = 0
+        for key in _COUNTRY_LISTS:
+            facts = ev.get(key, [])
+            if facts is None:
+                continue
+            if not isinstance(facts, list):
+                errors.append(f"{where}.{key}: must be a list")
+                continue
+            for j, f in enumerate(facts):
+                if not isinstance(f, dict) or not isinstance(f.get("country"), str):
+                    errors.append(f"{where}.{key}[{j}]: needs a 'country' name")
+                    continue
+                sev = f.get("severity")
+                if sev not in (*SEVERITY_RANK, "unknown"):
+                    errors.append(
+                        f"{where}.{key}[{j}].severity: {sev!r} is not one of "
+                        f"{', '.join([*SEVERITY_RANK, 'unknown'])}"
+                    )
+                n_facts += 1
+        if not n_facts:
+            errors.append(f"{where}: no country facts (countries_total_loss/degraded/unaffected)")
+    if errors:
+        raise ScenarioError("invalid events file:\n  " + "\n  ".join(errors[:50]))
+    return events
+
+
+def _as_date(value: Any):
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+_LONG_NAMES = {
+    "democratic republic of the congo": "COD",
+    "republic of the congo": "COG",
+    "equatorial guinea": "GNQ",
+    "faroe islands": "FRO",
+    "central african republic": "CAF",
+    "bosnia and herzegovina": "BIH",
+    "dominican republic": "DOM",
+    "south sudan": "SSD",
+}
+"""Full names the Natural Earth short names abbreviate ("Dem. Rep. Congo", "Eq. Guinea"...),
+for events files that spell them out."""
+
+
+def _fact_country(network, fact: dict[str, Any]) -> str | None:
+    """ISO3 of a reported fact's country, ``None`` for a region or a place inside one."""
+    for name in (fact.get("iso3"), fact.get("tg_country"), fact.get("country")):
+        if not name:
+            continue
+        name = str(name)
+        main = name.split("(")[0].strip()
+        code = _LONG_NAMES.get(main.lower())
+        if code is not None and code in network.country_names:
+            return code
+        try:
+            return network.resolve_country(main)
+        except UnknownNameError:
+            continue
+    return None
+
+
+def _first_pct(fact: dict[str, Any]) -> float | None:
+    """A fact's first stated (not estimated) percentage: its row of a per-country table."""
+    for m in fact.get("metrics") or []:
+        ok = isinstance(m, dict) and m.get("unit") == "%" and not m.get("is_estimate")
+        if ok and isinstance(m.get("value"), int | float):
+            return float(m["value"])
+    return None
+
+
+def _nearest_km(network, cable_id: str, lat: float, lon: float) -> float:
+    """Closest approach (km) of a cable's drawn route to a point (``inf`` without one)."""
+    segs = network.segments[network.segments["cable_id"] == cable_id]
+    best = np.inf
+    for geom in segs.geometry:
+        xy = shapely.get_coordinates(geom)
+        if len(xy):
+            best = min(best, float(np.min(haversine_km(xy[:, 0], xy[:, 1], lon, lat))))
+    return best
+
+
+def _branch_units(network, cable_id: str, lat: float, lon: float, radius: float) -> list[str]:
+    """Branching units whose trunk a cut near a landing also breaks.
+
+    When every segment of the cable within ``radius`` km of the location is a branch
+    from a landing inside the circle to a branching unit, the snapshot's schematic
+    route has drawn the unit far out to sea (hundreds of km): a cut reported near
+    the landing, not said to be on the branch, is taken on the trunk at that unit.
+    """
+    segs = network.segments[network.segments["cable_id"] == cable_id]
+    lps = network.all_landing_points.set_index("landing_point_id").geometry
+    hit, units = [], []
+    for r in segs.itertuples():
+        xy = shapely.get_coordinates(r.geometry)
+        if len(xy) and float(np.min(haversine_km(xy[:, 0], xy[:, 1], lon, lat))) <= radius:
+            hit.append(r)
+    for r in hit:
+        ends = (str(r.from_node), str(r.to_node))
+        bu = [e for e in ends if e.startswith("bu:")]
+        land = [e for e in ends if not e.startswith("bu:")]
+        if len(bu) != 1 or len(land) != 1 or land[0] not in lps.index:
+            return []
+        p = lps[land[0]]
+        if float(haversine_km(p.x, p.y, lon, lat)) > radius:
+            return []
+        units.append(bu[0])
+    return sorted(set(units))
+
+
+def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scenario, list[str]]:
+    """An incident of an events file as a history scenario, and what could not be placed.
+
+    The named cables in service at the date are cut near the nearest reported cut
+    location that has coordinates (a circle reaching 10 km past the cable's closest
+    approach, at least :data:`MIN_CUT_RADIUS_KM`: its segments near the location, not
+    the whole cable); a cable with no
+    located cut is cut whole. Countries are matched by name; regions and places inside
+    a country ("Shetland (United Kingdom)") and facts of unknown severity are not
+    scored, and said so.
+    """
+    date = _as_date(event["date"])
+    net = load_network(date)
+    active = set(net.cables["cable_id"])
+    skipped: list[str] = []
+    locs = [
+        (float(c["lat"]), float(c["lon"]), str(c.get("place", "")))
+        for c in event.get("cut_locations") or []
+        if isinstance(c.get("lat"), int | float) and isinstance(c.get("lon"), int | float)
+    ]
+    cuts: dict[tuple, list[str]] = {}
+    whole: list[str] = []
+    trunk_at: list[tuple[str, str]] = []
+    for c in event["cables"]:
+        cid = c.get("tg_id")
+        if not cid:
+            try:
+                cid = net.resolve_cable(str(c.get("name")))
+            except CableSimError:  # an unknown name: not in the network
+                skipped.append(f"cable {c.get('name')!r}: not in the network")
+                continue
+        if cid not in active:
+            skipped.append(f"cable {cid}: not in service at {date}")
+            continue
+        if not locs:
+            whole.append(cid)
+            continue
+        dist = [(_nearest_km(net, cid, lat, lon), k) for k, (lat, lon, _) in enumerate(locs)]
+        km, k = min(dist)
+        if not np.isfinite(km):
+            whole.append(cid)
+            continue
+        radius = max(float(np.ceil(km)) + 10.0, MIN_CUT_RADIUS_KM)
+        cuts.setdefault((k, radius), []).append(cid)
+        text = " ".join([locs[k][2], str(c.get("note", ""))]).lower()
+        if "branch" not in text:
+            trunk_at.extend((cid, bu) for bu in _branch_units(net, cid, *locs[k][:2], radius))
+    events: list[dict[str, Any]] = []
+    for (k, radius), ids in sorted(cuts.items()):
+        lat, lon, place = locs[k]
+        events.append(
+            {
+                "cut": {
+                    "cables": ids,
+                    "near": [lat, lon],
+                    "radius_km": radius,
+                    "label": (place or f"{lat}, {lon}")[:120],
+                }
+            }
+        )
+    bus = net.branching_units.set_index("node_id").geometry
+    for cid, bu in trunk_at:
+        pt = bus[bu]
+        events.append(
+            {
+                "cut": {
+                    "cables": [cid],
+                    "near": [round(pt.y, 4), round(pt.x, 4)],
+                    "radius_km": 1.0,
+                    "label": f"{cid}: trunk at the unit of the branch cut near the location",
+                }
+            }
+        )
+    for cid in whole:
+        events.append({"cable": cid})
+    facts_all = [f for key in _COUNTRY_LISTS for f in (event.get(key) or [])]
+    # a per-country table: at least five facts with a stated percentage (France
+    # Telecom's December 2008 toll); scored by rank correlation
+    table = sum(_first_pct(f) is not None for f in facts_all) >= 5
+    countries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for f in facts_all:
+        sev = f.get("severity")
+        if sev not in SEVERITY_RANK:
+            skipped.append(f"{f.get('country')}: severity {sev!r}, not scored")
+            continue
+        iso = _fact_country(net, f)
+        if iso is None or iso in seen:
+            skipped.append(
+                f"{f.get('country')}: "
+                + ("reported twice" if iso else "a region or a place, not a country")
+            )
+            continue
+        seen.add(iso)
+        fact = {
+            "iso3": iso,
+            "severity": sev,
+            "wording": str(f.get("reported", ""))[:500],
+            "sources": [str(s) for s in f.get("sources") or []],
+        }
+        if table and _first_pct(f) is not None:
+            fact["metric"] = _first_pct(f)
+        countries.append(fact)
+    if not events:
+        raise ScenarioError(f"event {event['id']!r}: none of its cables is in the network")
+    if not countries:
+        raise ScenarioError(f"event {event['id']!r}: no country fact could be matched")
+    data = {
+        "name": str(event.get("title") or event["id"])[:200],
+        "as_of": date.isoformat(),
+        "events": events,
+        "reported": {"event_id": str(event["id"]), "countries": countries},
+    }
+    return validate_mapping(data, f"{source}#{event['id']}", net), skipped
+
+
+def run_events(path: str | os.PathLike[str] | None = None) -> HistoryReport:
+    """Score every incident of an events file (default: the shared 21)."""
+    events = load_events(path if path is not None else default_events_file())
+    out = HistoryReport()
+    for ev in events:
+        sc, skipped = event_scenario(ev, str(path or "events.yaml"))
+        score = score_event(sc)
+        score.skipped = skipped
+        out.events.append(score)
+    return out
+
+
+# ---------------------------------------------------------------- the fit
+
+FIT_GRID: dict[str, tuple[float, ...]] = {
+    "protected_high": tuple(round(0.1 * i, 1) for i in range(11)),
+    "protected_other": tuple(round(0.1 * i, 1) for i in range(11)),
+    "busy_hour": (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0),
+    "protected_hub": (0.0, 0.25, 0.5, 0.75, 1.0),
+}
+"""The coarse grid of the fitted parameters of the first-days rule
+(:func:`cablesim.engine.traffic.first_days`): every combination is scored."""
+RANK_WEIGHT = 0.25
+"""Weight of the rank correlation with a per-country table in the fit's objective (the
+mean of the four class hit rates, :data:`SEVERITY_CLASSES`, plus this times the mean
+correlation). A stated choice, not fitted."""
+
+
+@dataclass
+class _Incident:
+    """What the fit needs of one incident, computed once (internal)."""
+
+    score: EventScore
+    d: np.ndarray  # demand per task
+    kept: np.ndarray  # traffic on surviving circuits per task (x each protected_hub value)
+    high: np.ndarray
+    sat: np.ndarray
+    task_country: np.ndarray
+    countries: list[str]
+    u: float
+    isolated: np.ndarray  # per country (param-independent)
+    was_isolated: np.ndarray
+    lost: np.ndarray  # per task: its country is lost
+    hubs: tuple[float, ...] = ()  # the protected_hub values of ``kept``'s columns
+    avail: np.ndarray | None = None  # per task: capacity left on its routes
+
+
+def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
+    res = score.result
+    sc = score.scenario
+    after = metrics.after_state(res.network, res.failures, core=sc.core, backhaul=sc.backhaul)
+    comp = after.comp
+    m = _traffic.model(comp)
+    lost_nodes = set(res.failures.nodes)
+    lost = np.zeros(len(comp.task_country), dtype=bool)
+    for i, c in enumerate(comp.countries):
+        nodes = set(comp.node_ids[comp.country_nodes[c]])
+        if nodes and nodes <= lost_nodes:
+            lost |= comp.task_country == i
+    kept = np.stack(
+        [
+            _traffic.first_days_kept(
+                m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost, hub=h
+            )
+            for h in hubs
+        ],
+        axis=1,
+    )
+    avail = _traffic.first_days_avail(m, after.cap_after, comp_after=after.comp_after)
+    avail = np.where(lost, 0.0, avail)
+    cdf = res.countries.set_index("iso3")
+    return _Incident(
+        score=score,
+        d=m.demand,
+        kept=kept,
+        high=m.high_income,
+        sat=m.satellite,
+        task_country=comp.task_country,
+        countries=list(comp.countries),
+        u=m.utilization,
+        isolated=cdf.loc[comp.countries, "isolated"].to_numpy(dtype=bool),
+        was_isolated=cdf.loc[comp.countries, "was_isolated"].to_numpy(dtype=bool),
+        lost=lost,
+        hubs=tuple(hubs),
+        avail=avail,
+    )
+
+
+def _grid_points(grid: dict[str, tuple[float, ...]]) -> np.ndarray:
+    """Every combination of the grid: P x 4 (the parameters of :data:`FIT_GRID`, in order)."""
+    mesh = np.meshgrid(*(np.asarray(grid[k], float) for k in FIT_GRID), indexing="ij")
+    return np.stack([a.ravel() for a in mesh], axis=1)
+
+
+def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
+    """Countries x P: first-days loss (percent) at every parameter point, vectorised."""
+    hubs = np.asarray(inc.hubs, float)
+    col = np.abs(pts[:, 3][:, None] - hubs[None, :]).argmin(axis=1)
+    d = inc.d[:, None]
+    k = np.minimum(inc.kept[:, col], d)
+    prot = np.where(inc.high[:, None], pts[None, :, 0], pts[None, :, 1])
+    scale = np.maximum(pts[None, :, 2], _traffic._EPS) * inc.u
+
+    def served(kk: np.ndarray) -> np.ndarray:
+        s = np.minimum(d, (kk + prot * (d - kk)) / scale)
+        if inc.avail is not None:
+            s = np.minimum(s, kk + inc.avail[:, None])
+        s = np.maximum(s, kk)
+        return np.where(inc.sat[:, None], d, s)
+
+    now = np.where(inc.lost[:, None], 0.0, served(k))
+    base = served(d)
+    n_c, n_p = len(inc.countries), len(pts)
+    idx = (inc.task_country[:, None] * n_p + np.arange(n_p)[None, :]).ravel()
+
+    def per_country(x: np.ndarray) -> np.ndarray:
+        return np.bincount(idx, weights=x.ravel(), minlength=n_c * n_p).reshape(n_c, n_p)
+
+    b, a = per_country(base), per_country(now)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = np.where(b > 0, 100.0 * (1.0 - a / b), 0.0)
+    return np.clip(loss, 0.0, 100.0)
+
+
+def _counts(inc: _Incident, pts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per parameter point: hits and facts per class, calm, rank correlation (internal)."""
+    loss = _losses(inc, pts)
+    pos = {c: i for i, c in enumerate(inc.countries)}
+    n_p = len(pts)
+    out: dict[str, np.ndarray] = {}
+    for cls in SEVERITY_CLASSES:
+        out[f"{cls}:hit"] = np.zeros(n_p)
+        out[f"{cls}:of"] = np.zeros(n_p)
+    table = inc.score.table
+    metric_rows, metric_vals = [], []
+    for r in table.itertuples():
+        cls = next(k for k, v in SEVERITY_CLASSES.items() if r.severity in v)
+        out[f"{cls}:of"] += 1
+        i = pos.get(r.iso3)
+        if i is None:
+            if r.severity in ("total", "near_total"):
+                continue
+            continue
+        lo, hi = BANDS[r.severity]
+        if r.severity in ("total", "near_total"):
+            ok = inc.isolated[i] | (loss[i] >= metrics.SEVERE_PCT)
+        else:
+            ok = (loss[i] >= lo) & (loss[i] <= hi)
+        out[f"{cls}:hit"] += ok
+        if r.metric == r.metric:
+            metric_rows.append(i)
+            metric_vals.append(r.metric)
+    # absorbed incident: nobody newly isolated or severe
+    newly = ~inc.was_isolated
+    hit_any = (inc.isolated & newly).any() | (loss[newly] >= metrics.SEVERE_PCT).any(axis=0)
+    out["calm"] = ~np.broadcast_to(hit_any, (n_p,))
+    out["calm_expected"] = np.full(n_p, inc.score.calm_expected)
+    out["false"] = np.full(n_p, float(len(inc.score.false_alarms)))
+    rho = np.full(n_p, np.nan)
+    if len(metric_rows) >= 5:
+        mv = rankdata(metric_vals)
+        ml = np.apply_along_axis(rankdata, 0, loss[metric_rows])
+        mv = (mv - mv.mean())[:, None]
+        ml = ml - ml.mean(axis=0)
+        den = np.sqrt((mv**2).sum() * (ml**2).sum(axis=0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = np.where(den > 0, (mv * ml).sum(axis=0) / den, 0.0)
+    out["rho"] = rho
+    return out
+
+
+def _aggregate(parts: list[dict[str, np.ndarray]]) -> dict[str, Any]:
+    """Class rates, rank correlation, calm and false isolations summed over incidents,
+    per parameter point (arrays)."""
+    agg: dict[str, Any] = {}
+    rates = []
+    for cls in SEVERITY_CLASSES:
+        hit = sum(p[f"{cls}:hit"] for p in parts)
+        of = sum(p[f"{cls}:of"] for p in parts)
+        agg[cls] = (hit, of)
+        rates.append(np.where(of > 0, hit / np.maximum(of, 1), 1.0))
+    rhos = [p["rho"] for p in parts if np.isfinite(p["rho"]).all()]
+    agg["rho"] = np.mean(rhos, axis=0) if rhos else None
+    agg["calm"] = (
+        sum(p["calm"] & p["calm_expected"] for p in parts),
+        sum(p["calm_expected"] for p in parts),
+    )
+    agg["false"] = sum(p["false"] for p in parts)
+    agg["objective"] = np.mean(rates, axis=0) + (
+        RANK_WEIGHT * agg["rho"] if agg["rho"] is not None else 0.0
+    )
+    return agg
+
+
+FIT_ANCHOR = {"protected_high": 0.5, "protected_other": 0.5, "busy_hour": 2.0, "protected_hub": 0.5}
+"""Where ties of the objective go: the point nearest these values (the busy-hour factor's
+sourced peak over mean, 2; the middle of the protection shares), in grid-range units."""
+
+
+def _best(objective: np.ndarray, pts: np.ndarray, grid: dict[str, tuple[float, ...]]) -> int:
+    """The grid point with the highest objective; ties to the one nearest :data:`FIT_ANCHOR`."""
+    obj = np.asarray(objective, dtype=float)
+    top = np.flatnonzero(obj >= obj.max() - 1e-12)
+    span = np.array([max(grid[k]) - min(grid[k]) or 1.0 for k in FIT_GRID])
+    anchor = np.array([FIT_ANCHOR[k] for k in FIT_GRID])
+    dist = (((pts[top] - anchor) / span) ** 2).sum(axis=1)
+    return int(top[np.argmin(dist)])
+
+
+@dataclass
+class FitReport:
+    """The fit of the first-days parameters with leave-one-incident-out cross-validation."""
+
+    names: tuple[str, ...]
+    best: dict[str, float]  # fitted on every incident
+    in_sample: dict[str, Any]
+    cross_validated: dict[str, Any]
+    folds: list[tuple[str, dict[str, float]]]  # held-out incident, parameters fitted without it
+    sensitivity: dict[str, list[tuple[float, dict[str, Any]]]]
+
+    def spread(self) -> dict[str, dict[str, float]]:
+        """Per parameter: the fitted value, and the min, max and standard deviation of the
+        values fitted on the 20-incident folds."""
+        out = {}
+        for k in self.names:
+            v = np.array([p[k] for _, p in self.folds])
+            out[k] = {
+                "fitted": self.best[k],
+                "min": float(v.min()),
+                "max": float(v.max()),
+                "std": round(float(v.std()), 3),
+            }
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fitted": self.best,
+            "spread": self.spread(),
+            "in_sample": self.in_sample,
+            "cross_validated": self.cross_validated,
+            "folds": [{"held_out": e, **p} for e, p in self.folds],
+            "sensitivity": {
+                k: [{"value": v, **s} for v, s in rows] for k, rows in self.sensitivity.items()
+            },
+        }
+
+
+def _scores_at(agg: dict[str, Any], j: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for cls in SEVERITY_CLASSES:
+        hit, of = agg[cls]
+        h, n = int(np.asarray(hit)[j]), int(np.asarray(of)[j])
+        out[cls] = {"hit": h, "of": n, "rate": round(h / n, 3) if n else None}
+    out["rank_correlation"] = (
+        None if agg["rho"] is None else round(float(np.asarray(agg["rho"])[j]), 3)
+    )
+    calm, expected = agg["calm"]
+    out["absorbed_incidents_calm"] = [int(np.asarray(calm)[j]), int(np.asarray(expected)[j])]
+    out["false_isolations"] = int(np.asarray(agg["false"])[j])
+    out["objective"] = round(float(np.asarray(agg["objective"])[j]), 4)
+    return out
+
+
+def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None) -> FitReport:
+    """Fit the first-days parameters on the scored incidents, with leave-one-out CV.
+
+    Every point of the grid (:data:`FIT_GRID`) is scored on every incident once
+    (vectorised over the points); the fit maximises the objective (:data:`RANK_WEIGHT`)
+    over all incidents (in-sample) and, for each incident, over the others, the
+    held-out incident then scored with those parameters (cross-validated). Ties go
+    to the point nearest :data:`FIT_ANCHOR`.
+    """
+    grid = grid or FIT_GRID
+    pts = _grid_points(grid)
+    names = tuple(FIT_GRID)
+    incs = [_incident(e, grid["protected_hub"]) for e in report.events]
+    parts = [_counts(i, pts) for i in incs]
+    whole = _aggregate(parts)
+    best_j = _best(whole["objective"], pts, grid)
+    folds, held = [], []
+    for k, inc in enumerate(incs):
+        rest = _aggregate(parts[:k] + parts[k + 1 :])
+        j = _best(rest["objective"], pts, grid)
+        eid = str((inc.score.scenario.reported or {}).get("event_id"))
+        folds.append((eid, dict(zip(names, pts[j].tolist(), strict=True))))
+        held.append({key: np.asarray(v)[j : j + 1] for key, v in parts[k].items()})
+    cv = _scores_at(_aggregate(held), 0)
+    sens: dict[str, list] = {}
+    for a, key in enumerate(names):
+        rows = []
+        for v in grid[key]:
+            q = pts[best_j].copy()
+            q[a] = v
+            j = int(np.flatnonzero((np.abs(pts - q) < 1e-9).all(axis=1))[0])
+            rows.append((float(v), _scores_at(whole, j)))
+        sens[key] = rows
+    return FitReport(
+        names=names,
+        best=dict(zip(names, pts[best_j].tolist(), strict=True)),
+        in_sample=_scores_at(whole, best_j),
+        cross_validated=cv,
+        folds=folds,
+        sensitivity=sens,
+    )

@@ -11,7 +11,7 @@ from cablesim import report as rep
 from cablesim._text import esc
 from cablesim.analyses import history as hist
 from cablesim.cli._base import OutputPath, _console, _echo, _echo_json
-from cablesim.report.history import update_markdown
+from cablesim.report.history import fit_markdown, update_markdown
 
 
 def register(cli: click.Group) -> None:
@@ -32,17 +32,48 @@ def register(cli: click.Group) -> None:
         help="Write the scores as Markdown into FILE, between its score markers "
         "(text outside them is kept), e.g. docs/validation.md.",
     )
-    def history(as_json: bool, directory: str | None, markdown: str | None) -> None:
+    @click.option(
+        "--events",
+        "events",
+        type=click.Path(dir_okay=False),
+        help="Score the incidents of an events file in the schema of the shared "
+        "events.yaml instead of the bundled scenarios/history (each incident's named "
+        "cables cut near its located cuts, on the network of its date).",
+    )
+    @click.option(
+        "--fit",
+        "do_fit",
+        is_flag=True,
+        help="Fit the first-days parameters on the incidents (coarse grid) and print the "
+        "in-sample and leave-one-incident-out cross-validated scores, the fitted values "
+        "and their spread, and a sensitivity table per parameter.",
+    )
+    def history(
+        as_json: bool,
+        directory: str | None,
+        markdown: str | None,
+        events: str | None,
+        do_fit: bool,
+    ) -> None:
         """Replay documented incidents and score the model against what was reported."""
-        report = hist.run_history(directory)
+        if events and directory:
+            raise click.UsageError("--events and --dir are alternatives; give one")
+        report = hist.run_events(events) if events else hist.run_history(directory)
+        fitted = hist.fit(report) if (do_fit or markdown) else None
         if markdown:
             target = Path(markdown)
             existing = target.read_text(encoding="utf-8") if target.is_file() else None
-            report.sensitivity = hist.run_sensitivity(directory=directory)
+            report.fit = fitted
             text = update_markdown(report, existing)
             _echo(f"wrote {rep.write(text, target)}", err=True)
         if as_json:
-            _echo_json(report.to_dict())
+            out = report.to_dict()
+            if fitted is not None:
+                out["fit"] = fitted.to_dict()
+            _echo_json(out)
+            return
+        if do_fit and fitted is not None:
+            _echo(fit_markdown(fitted))
             return
 
         con = _console()

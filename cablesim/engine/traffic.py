@@ -26,28 +26,29 @@ Baseline
     link runs over its capacity before any event, and losses are shares of
     that demand.
 *immediate* horizon (the first days; the headline)
-    Baseline routes are kept. A task's baseline routes (:func:`baseline_routes`)
-    are where its capacity is bought, in tiers: its **own exits** (direct
-    routes, one cable system or one land link from the country to a core hub,
-    and routes whose first hop is a sourced land link) when it has any; else
-    every route over sourced capacity (transit bought from a neighbour); else
-    every route. A route that relies on an assumed border link (no source gives
-    it) is never in the first two tiers. Traffic on a route through a failed
-    link (or one degraded below its load) is displaced; on an overloaded link
-    every route keeps the same share (:func:`immediate`). Displaced traffic is
-    rerouted by the operators of the country where it met the failure (the
-    route's own country, or a transit country: :func:`_pools`), and only onto
-    capacity they already bought: each country bought, on each of its baseline
-    routes, capacity that its traffic fills at the mean utilization
-    (:data:`cablesim.engine.demand.UTILIZATION`), so its **headroom** there is
-    its baseline traffic times ``1 / UTILIZATION - 1``. A transit country's
-    operators bought capacity for their customers' traffic in the same
-    proportion as for their own, so traffic displaced in a transit country is
-    restored in the same proportion as that country's own. Where requests
-    exceed a link's physical spare capacity, each gets the same share of it
-    (one pass). A new route through a third country's station needs capacity
-    bought or restoration agreed, which takes days; no capacity provisioned for
-    restoration is assumed.
+    How capacity is really bought and restored (issue 22). A task's baseline
+    routes (:func:`baseline_routes`) are its routes over sourced capacity
+    (cables from its own landings and sourced land links), else every route;
+    a country with no cable and no sourced land link toward a region runs on
+    satellite there, which a cut elsewhere does not touch; a small territory
+    with a land link (:data:`SMALL_TERRITORY_KM2`) buys over land. Capacity is
+    bought as **circuits on one system**, end to end from the buyer's landing
+    to the far-end city of that system (the route's *first leg*, the longest
+    prefix one system carries): a cut breaks every circuit crossing the failed
+    segment, whatever spare capacity others hold on the link
+    (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of its circuits). On the
+    first leg nobody but the buyer restores a broken circuit; beyond its
+    far-end city the hub's carriers restore :data:`PROTECTED_HUB` of what
+    breaks (the route keeps the smaller of the two shares). The buyer
+    restores :data:`PROTECTED_HIGH` (high-income markets) or
+    :data:`PROTECTED_OTHER` of its broken circuits' capacity from protection
+    and other capacity it holds, onto capacity that survives on its baseline
+    routes. It bought its capacity for its traffic at the mean utilization
+    ``u``, and serves its busy-hour traffic (:data:`BUSY_HOUR` times the
+    mean) up to what it can use: :func:`first_days`. Emergency capacity is
+    bought later (the rerouted horizon). The four parameters are fitted on
+    the shared incidents with leave-one-incident-out cross-validation
+    (``cablesim history --fit``); the utilization stays sourced.
 *rerouted* horizon (after :data:`REROUTE_DAYS` days)
     Traffic takes any route in its corridor: the task's baseline routes plus
     the routes of its maximum flow on the surviving network. The allocation is
@@ -91,6 +92,36 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
+PROTECTED_HIGH = 0.0
+"""FITTED (``cablesim history --fit``, leave-one-incident-out on the shared incidents):
+the share of its broken circuits' capacity that a country of a high-income market
+(World Bank groups 1-2) restores in the first days from protection or other capacity
+its operators already hold (restoration bought in advance, capacity spread over
+several systems). Not sourced: no public figure gives it. Fitted value 0 (every fold
+0): the incidents show no first-days restoration by the buyers themselves."""
+PROTECTED_OTHER = 0.0
+"""FITTED (as :data:`PROTECTED_HIGH`): the same share for every other market (upper-middle,
+lower-middle and low income, and territories without a group), which often buy one
+system and no restoration. Fitted value 0 (folds 0-0.2)."""
+BUSY_HOUR = 1.25
+"""FITTED (as :data:`PROTECTED_HIGH`), anchored on the sources: the busy-hour traffic over
+the mean. The sourced peak over mean utilization is 0.55 / 0.275 = 2
+(:data:`cablesim.engine.demand.PEAK_TO_MEAN`). A country whose usable capacity falls
+below its busy-hour traffic loses the excess (users see a severe slowdown). Fitted value
+1.25 (folds 1.25-3; the objective is flat between 1 and 1.5): a country's busy-hour
+traffic fills about 34% of what it bought, close to the 40-55% busiest-link peaks."""
+PROTECTED_HUB = 0.25
+"""FITTED (as :data:`PROTECTED_HIGH`): the share of the traffic on circuits broken
+*beyond* the far-end city of a country's own system (where the buyer's circuit ends and
+the hub's carriers take the traffic on, e.g. Fujairah, Mumbai, Marseille) that those
+carriers restore in the first days from their own protection and other capacity.
+Fitted value 0.25 (folds 0-0.75)."""
+SMALL_TERRITORY_KM2 = 1000.0
+"""Countries smaller than this (land area, km²) with a land link (Gibraltar, Monaco,
+San Marino, Andorra, the Vatican, Liechtenstein, Macao...) are served over land: their
+own exits are their land links to the neighbour (an assumption: such territories buy
+their connectivity from the neighbour's operators, even where a cable lands)."""
+
 HORIZONS = ("immediate", "rerouted")
 HEADLINE = "immediate"
 """The horizon of ``loss_pct``: sources report mostly the first days."""
@@ -131,7 +162,10 @@ class Model:
     pair_cable: sp.csr_matrix  # pairs x systems: capacity of each system on the pair
     utilization: float  # the target
     achieved: float  # the intact network's mean utilization with this demand
-    pool_at: np.ndarray  # per hop of every route: the task that reroutes traffic failing there
+    high_income: np.ndarray  # per task: its country is a high-income market
+    satellite: np.ndarray  # per task: no sourced capacity (served by satellite in the first days)
+    first_leg: np.ndarray  # per hop of every route (routes.idx): on the route's first system
+    legs: tuple | None = field(default=None, repr=False)  # first legs and the rest (_legs)
 
 
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
@@ -335,7 +369,17 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
         is not comp
     ):
         return _build_model(comp, u)
-    keys = ("demand", "x0", "load0", "dcap0", "immediate", "rerouted", "pool_at")
+    keys = (
+        "demand",
+        "x0",
+        "load0",
+        "dcap0",
+        "immediate",
+        "rerouted",
+        "high_income",
+        "satellite",
+        "first_leg",
+    )
 
     def solve() -> dict[str, np.ndarray]:
         m = _build_model(comp, u)
@@ -346,7 +390,9 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
             "dcap0": m.dcap0,
             "immediate": m.served0["immediate"],
             "rerouted": m.served0["rerouted"],
-            "pool_at": m.pool_at,
+            "high_income": m.high_income,
+            "satellite": m.satellite,
+            "first_leg": m.first_leg,
             "achieved": np.array(m.achieved),
         }
 
@@ -359,7 +405,9 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
         "dcap0": n_dir,
         "immediate": n_tasks,
         "rerouted": n_tasks,
-        "pool_at": len(routes.idx),
+        "high_income": n_tasks,
+        "satellite": n_tasks,
+        "first_leg": len(routes.idx),
     }
 
     def fits(a: dict[str, np.ndarray]) -> bool:
@@ -379,7 +427,9 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
         pair_cable=_pair_cable(comp, comp.edge_cap),
         utilization=u,
         achieved=float(a["achieved"]),
-        pool_at=a["pool_at"],
+        high_income=a["high_income"],
+        satellite=a["satellite"],
+        first_leg=a["first_leg"],
     )
 
 
@@ -405,7 +455,7 @@ def _build_model(comp: _engine.Compiled, u: float) -> Model:
     hops = np.diff(routes.ptr).astype(float)
     wsum = np.bincount(routes.task, weights=routes.width, minlength=len(unit))
     # baseline routes (where capacity is bought), in tiers (see the module docstring)
-    used = baseline_routes(comp, routes)
+    used, satellite = _tiers(comp, routes)
     wsum = np.bincount(routes.task, weights=routes.width * used, minlength=len(unit))
     share = np.where(used, routes.width, 0.0) / np.where(wsum > 0, wsum, 1.0)[routes.task]
     # when every country pushes in proportion to its GDP over its baseline routes, the
@@ -457,12 +507,46 @@ def _build_model(comp: _engine.Compiled, u: float) -> Model:
         pair_cable=_pair_cable(comp, comp.edge_cap),
         utilization=u,
         achieved=float((x0 * hops).sum() / total_cap),
-        pool_at=_pools(comp, routes),
+        high_income=_high_income(comp),
+        satellite=satellite,
+        first_leg=_first_leg(comp, routes),
     )
     # what the intact network carries: all of it
     m.served0["immediate"] = immediate(m, comp.edge_cap)
     m.served0["rerouted"] = m.served0["immediate"].copy()
     return m
+
+
+def _first_leg(comp: _engine.Compiled, r: Routes) -> np.ndarray:
+    """Per hop of every route (``r.idx``): whether it lies on the route's first system.
+
+    The first leg is the longest prefix of the route that one cable system (or land
+    link) carries on every pair: the circuit its buyer holds from its landing to the
+    far-end city of that system.
+    """
+    out = np.zeros(len(r.idx), dtype=bool)
+    if not r.n:
+        return out
+    alive = _pair_cable(comp, comp.edge_cap).tocsr()
+    alive.data = (alive.data > 0).astype(float)
+    alive.eliminate_zeros()
+    lens = np.diff(r.ptr)
+    common = alive[r.idx[r.ptr[:-1]] // 2]  # paths x systems
+    out[r.ptr[:-1]] = True
+    going = np.ones(r.n, dtype=bool)
+    for j in range(1, int(lens.max())):
+        rows = np.flatnonzero(going & (lens > j))
+        if not len(rows):
+            break
+        nxt = common[rows].multiply(alive[r.idx[r.ptr[rows] + j] // 2]).tocsr()
+        still = np.asarray(nxt.getnnz(axis=1)).ravel() > 0
+        out[r.ptr[rows[still]] + j] = True
+        going[:] = False
+        going[rows[still]] = True
+        common = sp.lil_matrix(common.shape)
+        common[rows[still]] = nxt[still]
+        common = common.tocsr()
+    return out
 
 
 def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> np.ndarray:
@@ -483,6 +567,29 @@ def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> n
     return out
 
 
+def _high_income(comp: _engine.Compiled) -> np.ndarray:
+    """Per task: its country is in a high-income market (World Bank groups 1-2)."""
+    c = comp.network.countries
+    groups = (
+        dict(zip(c["iso3"], c["income_group"].fillna("").astype(str), strict=True))
+        if "income_group" in c.columns
+        else {}
+    )
+    high = np.array([groups.get(k, "")[:2] in ("1.", "2.") for k in comp.countries], dtype=bool)
+    return high[comp.task_country] if len(comp.task_country) else np.zeros(0, dtype=bool)
+
+
+def _small_territories(comp: _engine.Compiled) -> np.ndarray:
+    """Per country of ``comp``: land area under :data:`SMALL_TERRITORY_KM2`."""
+    lm = comp.network.landmasses
+    if "area_km2" not in lm.columns or not len(lm):
+        return np.zeros(len(comp.countries), dtype=bool)
+    area = lm.groupby("iso3")["area_km2"].sum()
+    return np.array(
+        [float(area.get(k, np.inf)) < SMALL_TERRITORY_KM2 for k in comp.countries], dtype=bool
+    )
+
+
 def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     """Per path: whether it is one of its task's baseline routes (where capacity is bought).
 
@@ -492,10 +599,19 @@ def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     capacity (a country without its own way buys transit); (3) every route. A route
     relying on an assumed border link (no source gives it) is never in tiers 1-2: it
     stands for the local connection of two neighbours, not for capacity anyone is
-    known to have bought.
+    known to have bought. A small territory (:data:`SMALL_TERRITORY_KM2`) with a land
+    link has its routes starting on a land link (assumed or sourced) as its own exits.
     """
+    return _tiers(comp, r)[0]
+
+
+def _tiers(comp: _engine.Compiled, r: Routes) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`baseline_routes`, and per task whether it is in tier 3 only (no sourced
+    capacity: its country has no cable and no sourced land link toward that region, and
+    is served by satellite in the first days: :func:`first_days`)."""
+    n_tasks = len(comp.task_country)
     if not r.n:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), np.zeros(n_tasks, dtype=bool)
     links = comp.network.terrestrial_links
     border_ids = set(links.loc[links["kind"] == "border", "link_id"])
     is_land = comp.edge_kind == 1
@@ -504,16 +620,25 @@ def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     cap = comp.edge_cap
     sourced = directed_capacity(comp, np.where(is_border, 0.0, cap))
     land = directed_capacity(comp, np.where(is_land & ~is_border, cap, 0.0))
+    any_land = directed_capacity(comp, np.where(is_land, cap, 0.0))
     unsourced = _path_min(r, sourced) < r.width * (1 - 1e-9)
     land_first = land[r.idx[r.ptr[:-1]]] > 0
     direct = _single_system(comp, r, comp.edge_cap)
-    own = (direct | land_first) & ~unsourced
-    n_tasks = int(r.task.max()) + 1
+    # capacity is bought as circuits from the country's landing on its own systems (and
+    # sourced land links) to the far-end cities of those systems, and on from there
+    own = (direct | land_first | ~unsourced) & ~unsourced
+    # small territories with a land link: served over land
+    small = _small_territories(comp)[comp.task_country[r.task]]
+    over_land = small & (any_land[r.idx[r.ptr[:-1]]] > 0)
+    has_land = np.bincount(r.task, weights=over_land, minlength=n_tasks) > 0
+    own = np.where(has_land[r.task], over_land, own)
     has_own = np.bincount(r.task, weights=own, minlength=n_tasks) > 0
     has_sourced = np.bincount(r.task, weights=~unsourced, minlength=n_tasks) > 0
     tier2 = ~has_own[r.task] & has_sourced[r.task] & ~unsourced
     tier3 = ~has_own[r.task] & ~has_sourced[r.task]
-    return own | tier2 | tier3
+    has_route = np.bincount(r.task, minlength=n_tasks) > 0
+    satellite = has_route & ~has_own & ~has_sourced
+    return own | tier2 | tier3, satellite
 
 
 def immediate(m: Model, edge_cap: np.ndarray, broken: np.ndarray | None = None) -> np.ndarray:
@@ -543,99 +668,153 @@ def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarra
     ``dc``: directed pairs x K capacities; ``broken``: paths x K or ``None``.
     Returns tasks x K traffic served (Tbit/s).
     """
+    return first_days(m, _kept(m, dc, broken), avail=_avail(m, dc, broken))
+
+
+def _avail(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
+    """Per task (x K): the capacity left on its baseline routes (Tbit/s; summed over the
+    routes, so an upper bound where they share a link): what protection can restore
+    onto (an assumed border link, capacity nobody is known to hold, is not)."""
     r = m.routes
     n_t, k = len(m.demand), dc.shape[1]
     if not r.n or not k:
         return np.zeros((n_t, k))
+    left = np.where((m.x0 > _EPS)[:, None], _path_min(r, dc), 0.0)
+    if broken is not None:
+        left = np.where(broken, 0.0, left)
     cols = np.arange(k)[None, :]
+    flat = (np.broadcast_to(r.task[:, None], left.shape) * k + cols).ravel()
+    return np.bincount(flat, weights=left.ravel(), minlength=n_t * k).reshape(n_t, k)
 
-    def per(index: np.ndarray, x: np.ndarray) -> np.ndarray:  # bincount, column by column
-        flat = (np.broadcast_to(index, x.shape) * k + cols).ravel()
-        return np.bincount(flat, weights=x.ravel(), minlength=n_t * k).reshape(n_t, k)
 
-    x0 = m.x0[:, None]
-    task = r.task[:, None]
-    rho = keep_share(m, dc)
-    keep = _path_min(r, rho)
+def _kept(
+    m: Model, dc: np.ndarray, broken: np.ndarray | None, hub: float | None = None
+) -> np.ndarray:
+    """Per task (x K): the baseline traffic whose circuits survive (tasks x K, Tbit/s).
+
+    A route's circuits are spread over the systems of its links in proportion to their
+    capacity; a cut breaks those on the failed systems (:func:`keep_share`), whoever
+    holds spare capacity elsewhere on the link.
+    """
+    r = m.routes
+    n_t, k = len(m.demand), dc.shape[1]
+    if not r.n or not k:
+        return np.zeros((n_t, k))
+    keep = _route_keep(m, keep_share(m, dc), PROTECTED_HUB if hub is None else hub)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
-    kept = x0 * keep
-    gone = x0 - kept
-    served = per(task, kept)
-    late = gone.sum(axis=0) > _EPS
-    if not late.any():
-        return served
-    # who reroutes displaced traffic: the country where it was when it met the failure
-    # (its own operators, or a transit country's, on their own bought capacity)
-    pool = np.repeat(task, k, axis=1)
-    hit = np.flatnonzero((gone > _EPS).any(axis=1))  # only displaced routes need a pool
-    if len(hit):
-        lens = np.diff(r.ptr)[hit]
-        ends = np.cumsum(lens)
-        at = np.arange(ends[-1]) + np.repeat(r.ptr[hit] - (ends - lens), lens)  # their hops
-        n_idx = len(r.idx)
-        pos = np.where(rho[r.idx[at]] < 1.0, at[:, None], n_idx)
-        first = np.minimum.reduceat(pos, ends - lens, axis=0)
-        pool[hit] = np.where(first < n_idx, m.pool_at[np.minimum(first, n_idx - 1)], task[hit])
-    if broken is not None:
-        pool = np.where(broken, task, pool)
-    asking = per(pool, gone)
-    # a transit country's operators bought capacity for their customers' traffic in the
-    # same proportion as for their own: traffic displaced there is restored in the same
-    # proportion as the country's own (its own displaced traffic sets the request)
-    own = per(task, np.where(pool == task, gone, 0.0))
-    asking = np.where(own > _EPS, own, asking)
-    # (a route with baseline traffic keeps all of it only where every link survives)
-    alt = (x0 > _EPS) & (keep >= 1) & (asking[r.task] > _EPS)
-    if broken is not None:
-        alt &= ~broken
-    if not alt.any():
-        return served
-    # each country's own headroom on a route: the capacity it bought there for its traffic
-    # (run at the mean utilization) less that traffic
-    headroom = np.where(alt, x0 * (1.0 / m.utilization - 1.0), 0.0)
-    hsum = per(task, headroom)
-    fill = np.minimum(1.0, asking / np.where(hsum > 0, hsum, 1.0))
-    request = headroom * fill[r.task]
-    spare = np.maximum(dc - r.M @ kept, 0.0)
-    asked = r.M @ request
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.where(asked > _EPS, np.minimum(1.0, spare / asked), 1.0)
-    granted = per(task, request * _path_min(r, g))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(asking > _EPS, np.minimum(1.0, granted / asking), 0.0)
-    back = per(task, gone * np.take_along_axis(ratio, pool, axis=0))
-    return np.where(late[None, :], served + back, served)
+    kept = m.x0[:, None] * keep
+    cols = np.arange(k)[None, :]
+    flat = (np.broadcast_to(r.task[:, None], kept.shape) * k + cols).ravel()
+    return np.bincount(flat, weights=kept.ravel(), minlength=n_t * k).reshape(n_t, k)
 
 
-def _pools(comp: _engine.Compiled, r: Routes) -> np.ndarray:
-    """Per hop of every route: the task whose operators reroute traffic failing there.
+def _route_keep(m: Model, rho: np.ndarray, hub: float) -> np.ndarray:
+    """Per path (x K): the share of its baseline traffic kept in the first days.
 
-    The last country the route passed through before the hop (branching units belong
-    to no country): the route's own country, or a transit country, whose task toward
-    the same core region takes the displaced traffic onto its own bought capacity. A
-    transit country without such a task leaves it to the route's own country.
+    ``rho``: per directed pair (x K), the share of its circuits that survive. On the
+    route's first system (its buyer's own circuit) nothing else restores a broken
+    circuit; beyond that system's far-end city the hub's carriers restore the share
+    ``hub`` of what breaks. The route keeps the smaller of the two.
     """
-    flow_country = np.full(comp.n_flow, -1, dtype=np.int64)
-    for i, c in enumerate(comp.countries):
-        flow_country[comp.country_flow_nodes[c]] = i
-    task_of = {
-        (int(comp.task_country[t]), int(comp.task_region[t])): t
-        for t in range(len(comp.task_country))
-    }
-    p = r.idx // 2
-    tail = np.where(r.idx % 2 == 0, comp.pair_u[p], comp.pair_v[p])
-    owner = flow_country[tail]
-    out = np.empty(len(r.idx), dtype=np.int64)
-    for k in range(r.n):
-        t = int(r.task[k])
-        region = int(comp.task_region[t])
-        here = t
-        for j in range(int(r.ptr[k]), int(r.ptr[k + 1])):
-            if owner[j] >= 0:
-                here = task_of.get((int(owner[j]), region), t)
-            out[j] = here
-    return out
+    r = m.routes
+    if not r.n:
+        return np.zeros((0, *np.shape(rho)[1:]))
+    if m.legs is None:
+        m.legs = _legs(r, m.first_leg)
+    f_idx, f_starts, l_idx, l_starts, l_paths = m.legs
+    s_first = np.minimum.reduceat(rho[f_idx], f_starts, axis=0)
+    if not len(l_idx):
+        return s_first
+    s_later = np.ones_like(s_first)
+    s_later[l_paths] = np.minimum.reduceat(rho[l_idx], l_starts, axis=0)
+    return np.minimum(s_first, 1.0 - (1.0 - hub) * (1.0 - s_later))
+
+
+def _legs(r: Routes, first_leg: np.ndarray) -> tuple:
+    """The routes' hops split into first legs and the rest: (first-leg pairs, start of each
+    path's, later pairs, start of each path's that has some, those paths)."""
+    path = np.repeat(np.arange(r.n), np.diff(r.ptr))
+    n_first = np.bincount(path, weights=first_leg, minlength=r.n).astype(np.int64)
+    n_later = np.diff(r.ptr) - n_first
+    f_starts = np.concatenate([[0], np.cumsum(n_first)[:-1]]).astype(np.int64)
+    l_paths = np.flatnonzero(n_later > 0)
+    l_starts = np.concatenate([[0], np.cumsum(n_later[l_paths])[:-1]]).astype(np.int64)
+    return r.idx[first_leg], f_starts, r.idx[~first_leg], l_starts, l_paths
+
+
+def first_days(
+    m: Model,
+    kept: np.ndarray,
+    *,
+    avail: np.ndarray | None = None,
+    protected_high: float | None = None,
+    protected_other: float | None = None,
+    busy_hour: float | None = None,
+) -> np.ndarray:
+    """Traffic served per task in the first days from the traffic its surviving circuits
+    carried (tasks x K, Tbit/s; module docstring).
+
+    A country bought its capacity for its traffic at the mean utilization ``u``; it
+    keeps the capacity of its surviving circuits, and restores the share ``p`` of its
+    broken circuits' capacity (:data:`PROTECTED_HIGH`, :data:`PROTECTED_OTHER`) from
+    protection and other capacity its operators hold. It serves its busy-hour traffic
+    (:data:`BUSY_HOUR` times the mean) up to that usable capacity:
+    ``served = min(D, (K + p (D - K)) / (busy_hour * u))`` with ``D`` its demand and
+    ``K`` the traffic its surviving circuits carried. Nobody else restores its circuits;
+    tasks served by satellite (:func:`_tiers`) keep their traffic. ``avail`` (per task,
+    Tbit/s): the capacity left on its routes, a ceiling on what protection restores (an
+    isolated country keeps nothing).
+    """
+    ph = PROTECTED_HIGH if protected_high is None else protected_high
+    po = PROTECTED_OTHER if protected_other is None else protected_other
+    bh = BUSY_HOUR if busy_hour is None else busy_hour
+    kept = np.asarray(kept, dtype=float)
+    d = m.demand.reshape((-1,) + (1,) * (kept.ndim - 1))
+    prot = np.where(m.high_income, ph, po).reshape(d.shape)
+    kept = np.minimum(kept, d)
+    usable = kept + prot * (d - kept)
+    served = np.minimum(d, usable / (max(bh, _EPS) * m.utilization))
+    if avail is not None:  # protection restores onto capacity that survives, never more
+        served = np.minimum(served, kept + np.asarray(avail, dtype=float))
+    return np.where(m.satellite.reshape(d.shape), d, np.maximum(served, kept))
+
+
+def first_days_avail(
+    m: Model, edge_cap: np.ndarray, *, comp_after: _engine.Compiled | None = None
+) -> np.ndarray:
+    """Per task: the capacity left on its routes after a change (Tbit/s), the ``avail``
+    of :func:`first_days`. Arguments as for :func:`served_after`."""
+    comp = m.comp
+    dc = directed_capacity(comp, edge_cap)[:, None]
+    broken = None
+    if comp_after is not None and comp_after is not comp:
+        t = _transit_through(m, _split_flow_nodes(comp, comp_after))
+        broken = None if t is None else t[:, None]
+    return _avail(m, dc, broken)[:, 0]
+
+
+def first_days_kept(
+    m: Model,
+    edge_cap: np.ndarray,
+    *,
+    comp_after: _engine.Compiled | None = None,
+    lost_tasks: np.ndarray | None = None,
+    hub: float | None = None,
+) -> np.ndarray:
+    """Per task: the baseline traffic whose circuits survive a change (Tbit/s): the input
+    of :func:`first_days` (which :func:`immediate_after` applies), for a fit that varies
+    its parameters without re-running the network. Arguments as for :func:`served_after`."""
+    comp = m.comp
+    dc = directed_capacity(comp, edge_cap)[:, None]
+    broken = None
+    if comp_after is not None and comp_after is not comp:
+        t = _transit_through(m, _split_flow_nodes(comp, comp_after))
+        broken = None if t is None else t[:, None]
+    kept = _kept(m, dc, broken, hub)[:, 0]
+    if lost_tasks is not None and lost_tasks.any():
+        kept = np.where(lost_tasks, 0.0, kept)
+    return kept
 
 
 def fair_share(routes: Routes, dcap: np.ndarray, demand: np.ndarray, *, with_paths: bool = False):
@@ -880,18 +1059,18 @@ def immediate_after(
 def keep_share(
     m: Model, dcap: np.ndarray, *, rows: np.ndarray | None = None, margin: float = _EPS
 ) -> np.ndarray:
-    """Per directed pair: the share of its baseline traffic that stays on it after a change.
+    """Per directed pair: the share of its baseline traffic whose circuits survive a change.
 
-    The owners keep the surviving share of what they bought (``dcap / dcap0`` of it,
-    run at the mean utilization), never more than the physical capacity left:
-    ``min(1, dcap / max(load0, utilization * dcap0))``. ``rows``: the directed pairs
-    ``dcap`` gives (default all); ``margin``: capacities within it of the need count
-    as enough (0 for a bound that must not exceed the share).
+    Circuits are bought end to end on one system: a pair keeps the share of its capacity
+    that survives, ``min(1, dcap / dcap0)``, whatever spare capacity others hold on it.
+    ``rows``: the directed pairs ``dcap`` gives (default all); ``margin``: capacities
+    within it of the baseline count as intact (0 for a bound that must not exceed the
+    share).
     """
     sel = slice(None) if rows is None else rows
     shape = (-1,) + (1,) * (np.ndim(dcap) - 1)  # one column per capacity vector
     load0 = m.load0[sel].reshape(shape)
-    need = np.maximum(load0, m.utilization * m.dcap0[sel].reshape(shape))
+    need = m.dcap0[sel].reshape(shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((load0 > _EPS) & (dcap < need - margin), dcap / need, 1.0)
 
@@ -946,19 +1125,22 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
         "losses (loss_pct_immediate, loss_pct_rerouted) are not computed with this measure"
     )
     return [
-        f"{head}. Competition: all countries' traffic shares the surviving capacity. Baseline "
-        "routes (where capacity is bought): a country's own exits (one cable system or one land "
-        "link to a core hub, and routes starting on a sourced land link) when it has any, else "
-        "its routes over sourced capacity (transit), else all its corridor routes, in "
-        "proportion to their capacity; assumed border links carry no baseline traffic where a "
-        "sourced route exists. First days: traffic on a failed route is rerouted by the "
-        "operators of the country where it met the failure (its own or a transit country's), "
-        "only onto the headroom of capacity they already bought (each country's baseline "
-        f"traffic fills what it bought at {_demand.UTILIZATION:.1%}, the sourced mean "
-        "utilization; a transit country restores its customers' traffic in the same proportion "
-        "as its own), within the links' physical spare capacity; nothing moves to a new route "
-        "through a third country's station, and no restoration capacity is assumed. After "
-        f"rerouting (from day {REROUTE_DAYS}, loss_pct_rerouted): max-min fair "
+        f"{head}. Baseline routes (where capacity is bought): a country's routes over sourced "
+        "capacity (cables from its landings, sourced land links), in proportion to their "
+        "capacity; a country with no cable and no sourced land link runs on satellite (a cut "
+        "elsewhere does not touch it); a territory under "
+        f"{SMALL_TERRITORY_KM2:,.0f} km² with a land link buys over land. First days: capacity "
+        "is bought as circuits on one system from the buyer's landing to that system's far-end "
+        "city; a cut breaks every circuit on the failed segment whatever spare others hold. "
+        "Nobody but the buyer restores its own circuit; beyond the far-end city the hub's "
+        f"carriers restore {PROTECTED_HUB:.0%} of what breaks; the buyer restores "
+        f"{PROTECTED_HIGH:.0%} (high-income markets) or {PROTECTED_OTHER:.0%} (others) of its "
+        "broken circuits' capacity from protection it holds, onto capacity left on its routes; "
+        f"it serves its busy-hour traffic ({BUSY_HOUR:g} x the mean, bought at "
+        f"{_demand.UTILIZATION:.1%} mean utilization) up to what it can use. These four "
+        "parameters are FITTED on the shared incidents (cablesim history --fit, leave-one-"
+        "incident-out cross-validation in docs/validation.md). After rerouting (from day "
+        f"{REROUTE_DAYS}, loss_pct_rerouted; emergency capacity bought): max-min fair "
         "share of demand over every corridor route that survives (HiGHS linear programs, "
         "progressive filling); countries whose traffic is not displaced and shares no link with "
         "displaced traffic keep their routes.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cablesim.analyses.history import HistoryReport
+from cablesim.analyses.history import SEVERITY_CLASSES, TARGETS, HistoryReport
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 """Markers around the generated scores in ``docs/validation.md``."""
@@ -69,8 +69,10 @@ def to_markdown(report: HistoryReport) -> str:
                 f"- {e.scenario.name}: {r.name} ({r.iso3}) reported {r.severity} ({r.band}); "
                 f"model {_pct(r.model_loss_pct)} {r.model_status} in the first days, "
                 f"{_pct(r.model_loss_rerouted_pct)} rerouted, "
-                f"capacity loss {_pct(r.model_capacity_loss_pct)}."
+                f"capacity loss {_pct(r.model_capacity_loss_pct)}: {_why(r)}."
             )
+    if report.fit is not None:
+        out += ["", fit_markdown(report.fit).rstrip("\n")]
     if report.sensitivity:
         out += [
             "",
@@ -91,6 +93,91 @@ def to_markdown(report: HistoryReport) -> str:
                 f"{summ['cut_off_hits']} of {summ['cut_off_reported']} | {summ['absorbed_calm']} "
                 f"of {summ['absorbed_events']} | {summ['false_alarms']} | "
                 f"{'–' if order is None else f'{order:.0%}'} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def _why(r) -> str:
+    """Which part of the model a miss comes from, read off its three figures."""
+    loss, cap = r.model_loss_pct, r.model_capacity_loss_pct
+    if r.model_status == "not in model":
+        return "the country is not in the model"
+    if loss > 50 and r.severity in ("none", "minor", "moderate"):
+        if cap != cap or cap < 5:
+            return (
+                "too high: its circuits ride routes the cut crosses while its capacity to "
+                "the core hardly falls (baseline routes through the cut: route choice, or "
+                "transit bought from a hit neighbour)"
+            )
+        return "too high: its surviving circuits are short of its busy-hour traffic"
+    if loss > 0 and loss < 5 and r.severity not in ("none", "minor"):
+        return "too low: most of its circuits survive or are protected"
+    if cap == cap and cap < 1 and loss < 5:
+        return (
+            "the cut does not reach its routes in the model (cut placed on a branch, or its "
+            "traffic rides cables and land links the cut spares; regional hubs and "
+            "congestion of others' capacity are not modelled)"
+        )
+    if loss < 5:
+        return (
+            "its capacity falls but its surviving circuits carry its busy-hour traffic "
+            "(the headroom of what it bought)"
+        )
+    if loss < 25 and r.severity in ("severe", "near_total", "total"):
+        return "too low: part of its circuits survive on other systems"
+    return "outside the band"
+
+
+def fit_markdown(fit) -> str:
+    """The fit's section of the validation report (also ``cablesim history --fit``)."""
+
+    def cell(s: dict) -> str:
+        return "–" if s["rate"] is None else f"{s['hit']} of {s['of']} ({s['rate']:.0%})"
+
+    out = [
+        "## The fit: in-sample and leave-one-incident-out",
+        "",
+        "Fitted on a coarse grid (`cablesim.analyses.history.FIT_GRID`), every point scored on "
+        "every incident; objective: the mean of the four class hit rates plus "
+        "`RANK_WEIGHT` times the rank correlation with the per-country table. "
+        "Cross-validated: each incident scored with the parameters fitted on the others.",
+        "",
+        "| | " + " | ".join(SEVERITY_CLASSES) + " | rank correlation (per-country table) | "
+        "absorbed incidents calm | false isolations |",
+        "|---|" + "---|" * (len(SEVERITY_CLASSES) + 3),
+        "| target | "
+        + " | ".join(f"≥ {TARGETS[k]:.0%}" for k in SEVERITY_CLASSES)
+        + " | ≥ 0.5 | – | ≤ 3 |",
+    ]
+    for label, s in (("in-sample", fit.in_sample), ("cross-validated", fit.cross_validated)):
+        rho = "–" if s["rank_correlation"] is None else f"{s['rank_correlation']:+.2f}"
+        calm = s["absorbed_incidents_calm"]
+        out.append(
+            f"| {label} | "
+            + " | ".join(cell(s[k]) for k in SEVERITY_CLASSES)
+            + f" | {rho} | {calm[0]} of {calm[1]} | {s['false_isolations']} |"
+        )
+    out += [
+        "",
+        "| parameter | fitted (all incidents) | folds: min | max | std |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for k, v in fit.spread().items():
+        out.append(f"| `{k}` | {v['fitted']:g} | {v['min']:g} | {v['max']:g} | {v['std']:g} |")
+    for k, rows in fit.sensitivity.items():
+        out += [
+            "",
+            f"Sensitivity to `{k}` (the others at their fitted values, in-sample):",
+            "",
+            "| value | " + " | ".join(SEVERITY_CLASSES) + " | rank correlation | objective |",
+            "|---:|" + "---|" * (len(SEVERITY_CLASSES) + 2),
+        ]
+        for v, s in rows:
+            rho = "–" if s["rank_correlation"] is None else f"{s['rank_correlation']:+.2f}"
+            out.append(
+                f"| {v:g} | "
+                + " | ".join(cell(s[c]) for c in SEVERITY_CLASSES)
+                + f" | {rho} | {s['objective']:.3f} |"
             )
     return "\n".join(out) + "\n"
 
