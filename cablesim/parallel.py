@@ -38,6 +38,7 @@ from rich.progress import (
 
 from cablesim import _procs
 from cablesim._limits import check_scheduler
+from cablesim._memo import Memo
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 
@@ -303,7 +304,7 @@ def _run_pool(workers: int, context: Context, func, payloads, done) -> None:
 
 
 def _clean_copy(network: Network) -> Network:
-    return dataclasses.replace(network, _cache={})
+    return dataclasses.replace(network, _cache=Memo())
 
 
 def _run_dask(address: str, context: Context, func, payloads, done) -> None:

@@ -35,6 +35,7 @@ LAYER = {
     "cablesim._lookup": 0,
     "cablesim._procs": 0,
     "cablesim.measures": 0,
+    "cablesim._memo": 0,
     "cablesim._elements": 2,
     "cablesim.dataset": 1,
     "cablesim.network": 2,  # the network and its what-ifs (network.whatif)
@@ -309,3 +310,72 @@ def test_network_memo_is_the_only_writer_of_its_cache():
     through ``Network.memo`` (a compiled network keeps its own derived data)."""
     touching = [mod for mod, path in MODULES.items() if "._cache" in path.read_text("utf-8")]
     assert touching == ["cablesim.network"], touching
+
+
+def _calls(path: Path, name: str) -> list[ast.Call]:
+    """Calls of a function or method named ``name`` (``f(...)``, ``x.f(...)``) in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+            if called == name:
+                out.append(node)
+    return out
+
+
+def test_one_after_state_builder():
+    """The state after the events is built in one place (issue 21): only
+    ``cablesim.engine.state`` splits the backhaul of closed areas and compiles the split
+    network; everything else asks it (``after_state``)."""
+    split, compiled_split = [], []
+    for mod, path in MODULES.items():
+        if mod == "cablesim.engine.flows":  # where they are defined
+            continue
+        if _calls(path, "split_backhaul"):
+            split.append(mod)
+        for call in _calls(path, "compile_network"):
+            if any(k.arg in ("backhaul_edges", "corridor_of") for k in call.keywords):
+                compiled_split.append(mod)
+    assert split == ["cablesim.engine.state"], split
+    assert compiled_split == ["cablesim.engine.state"], compiled_split
+    builders = [m for m, p in MODULES.items() if "def after_state(" in p.read_text("utf-8")]
+    assert set(builders) <= {"cablesim.engine.state", "cablesim.engine.metrics"}, builders
+    # metrics.after_state only forwards to the engine's
+    src = MODULES["cablesim.engine.metrics"].read_text("utf-8")
+    body = src[src.index("def after_state(") :].split("\ndef ", 1)[0]
+    assert "_state.after_state(" in body
+    assert "compile_network" not in body
+
+
+def test_one_max_flow_call_site():
+    """Every maximum flow of the engine goes through ``TaskGraph.solve`` (issue 21): one
+    call of scipy's ``maximum_flow`` in the package, and no module but ``engine.flows``
+    builds a task graph by hand or sums pair capacities itself."""
+    sites = [(m, len(_calls(p, "maximum_flow"))) for m, p in MODULES.items()]
+    sites = [(m, n) for m, n in sites if n]
+    assert sites == [("cablesim.engine.flows", 1)], sites
+    flows_src = MODULES["cablesim.engine.flows"].read_text("utf-8")
+    solve = flows_src[flows_src.index("    def solve(") :].split("\n    def ", 1)[0]
+    assert "maximum_flow(" in solve
+    for mod, path in MODULES.items():
+        if mod == "cablesim.engine.flows":
+            continue
+        text = path.read_text("utf-8")
+        assert "pair_of_edge[ok], weights=" not in text, f"{mod} sums pair capacities itself"
+        assert "csgraph import maximum_flow" not in text, mod
+
+
+def test_no_module_cache_keyed_by_object_id():
+    """Derived data lives with its owner (``Network.memo``, a compiled network's memo), not in
+    module-level dictionaries keyed by ``id()`` (issue 21)."""
+    bad = []
+    for mod, path in MODULES.items():
+        if not mod.startswith(("cablesim.engine", "cablesim.network.whatif", "cablesim.network")):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "id":
+                bad.append(f"{mod}:{node.lineno}")
+    assert not bad, bad

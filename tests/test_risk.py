@@ -12,6 +12,7 @@ from click.testing import CliRunner
 import cablesim
 from cablesim.analyses import risk
 from cablesim.cli import cli
+from cablesim.engine.state import Options
 from cablesim.scenario import DEFAULT_CORE
 
 
@@ -63,7 +64,7 @@ def test_repair_time_distribution():
 
 @pytest.fixture(scope="module")
 def mc_state(world):
-    return risk._build_mc(world, core=DEFAULT_CORE, backhaul="landmass", routing="corridor")
+    return risk._build_mc(world, options=Options(core=DEFAULT_CORE))
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import cablesim
 from cablesim import parallel
 from cablesim.analyses.sweep import element_event, minimal_cut, sweep
 from cablesim.cli import cli
+from cablesim.engine.state import Options
 from cablesim.network import load_network
 from cablesim.scenario.failures import event_effect
 
@@ -254,13 +255,7 @@ def test_element_failures_are_the_scenario_events(world):
         ("cable", list(world.cables["cable_id"])),
         ("landing-point", list(world.landing_points["landing_point_id"])[::7]),
     ):
-        state = sweep.__globals__["_build_sweep"](
-            world,
-            by=by,
-            core=cablesim.scenario.DEFAULT_CORE,
-            backhaul="landmass",
-            routing="corridor",
-        )
+        state = sweep.__globals__["_build_sweep"](world, by=by, options=Options())
         for e in sample:
             eff = event_effect(world, element_event(world, by, e))
             assert np.array_equal(state.edges[e], state.ev.edges_of(eff.segments)), e

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cablesim.engine import flows as _engine
-from cablesim.engine import metrics
+from cablesim.engine import state as _state
 from cablesim.engine.flowview import corridor_mask
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network
@@ -48,73 +48,16 @@ class _Lens:
         self, network: Network, core: tuple[str, ...], backhaul: str, routing: str
     ) -> None:
         self.network = network
-        self.core = tuple(core)
-        self.backhaul = backhaul
-        self.routing = routing
-        self.comp = _engine.compile_network(network, backhaul, self.core, routing=routing)
+        self.options = _state.Options(core=core, backhaul=backhaul, routing=routing)
+        self.comp = _state.compiled(network, self.options)
         self.base = _engine.baseline(self.comp)
 
     def remaining(self, failures: Failures, countries: list[str] | None = None) -> dict[str, float]:
         """Capacity to the core (Tbit/s) of ``countries`` (default all) after ``failures``."""
-        comp = self.comp
-        cap = _engine.edge_capacity_after(
-            comp, metrics.failed_edges(self.network, failures), failures.degraded
-        )
-        split = self._split(failures)
-        if split is None:
-            return _engine.flows_after(comp, cap, countries=countries)
-        after = _engine.compile_network(
-            self.network,
-            self.backhaul,
-            self.core,
-            routing=self.routing,
-            backhaul_edges=split,
-            corridor_of=comp,
-        )
-        solver = _engine.FlowSolver(after, cap)
-        wanted = countries if countries is not None else after.countries
-        keep = self._unchanged(after, cap)
-        return {c: self.base.values[c] if c in keep else solver.flow(c)[0] for c in wanted}
-
-    def _unchanged(self, after: _engine.Compiled, cap: np.ndarray) -> set[str]:
-        """Countries whose baseline flow stays feasible after a split of land masses (exact).
-
-        A country keeps its baseline value when its baseline flow fits the new
-        capacities and crosses no land mass that was split: that flow is still
-        feasible, and neither a split nor lost capacity lets a flow grow.
-        Returns an empty set when the engine does not expose what this needs.
-        """
-        comp, base = self.comp, self.base
-        tasks = getattr(comp, "country_tasks", None)
-        flows = getattr(base, "task_pair_flow", None)
-        if tasks is None or flows is None or not hasattr(_engine, "dirty_countries"):
-            return set()
-        split_nodes = []
-        for nodes in comp.country_nodes.values():
-            if len(np.unique(after.flow_of[nodes])) > len(np.unique(comp.flow_of[nodes])):
-                split_nodes.append(np.unique(comp.flow_of[nodes]))
-        if not split_nodes:
-            return set()
-        hit = np.concatenate(split_nodes)
-        touch = np.isin(comp.pair_u, hit) | np.isin(comp.pair_v, hit)
-        uses = (flows[:, touch] > 0).any(axis=1)
-        dirty = _engine.dirty_countries(comp, cap)
-        out = set()
-        for i, c in enumerate(comp.countries):
-            t = tasks.get(c, np.array([], dtype=np.int64))
-            if not dirty[i] and not uses[t].any():
-                out.add(c)
-        return out
-
-    def _split(self, failures: Failures):
-        areas = failures.closed_areas
-        if not areas:
-            return None
-        labels = ",".join(sorted(e.event.label for e in failures.effects))
-        key = f"depends:split:{self.backhaul}:{labels}"
-        return self.network.memo(
-            key, lambda: _engine.split_backhaul(self.network, self.backhaul, areas)
-        )
+        after = _state.after_state(self.network, failures, self.options)
+        values = _engine.country_values(self.comp, after.task_values(countries))
+        wanted = countries if countries is not None else self.comp.countries
+        return {c: values[c] for c in wanted}
 
     def chokepoint_failures(self, chokepoint_id: str) -> Failures:
         key = f"depends:chokepoint:{chokepoint_id}"
@@ -236,8 +179,7 @@ def _country_dependencies(
         else:
             ids = set(comp.edge_ids[(comp.edge_cable == cable) & (comp.edge_kind == 0)])
             kind, ident, label = "cable", cable, cable_names.get(cable, cable)
-        cap = _engine.edge_capacity_after(comp, ids, {})
-        after = _engine.flows_after(comp, cap, countries=[iso3])[iso3]
+        after = lens.remaining(Failures(segments=frozenset(ids)), [iso3])[iso3]
         rows.append(_row(kind, ident, label, base, after))
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     order = {"chokepoint": 0, "cable": 1, "land link": 2}

@@ -37,10 +37,10 @@ from scipy.stats import rankdata, spearmanr
 
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
-from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
 from cablesim.engine.simulate import Result, simulate
+from cablesim.engine.state import Options, traffic_model
 from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError
 from cablesim.network import load_network
 from cablesim.scenario import (
@@ -326,8 +326,8 @@ def run_sensitivity(
     out = []
     for u in values:
         rep_u = run_history(directory, utilization=u)
-        comp = _engine.compile_network(load_network(), "landmass", DEFAULT_CORE)
-        out.append((u, _traffic.model(comp, utilization=u).achieved, rep_u.summary()))
+        model = traffic_model(load_network(), Options(core=DEFAULT_CORE, utilization=u))
+        out.append((u, model.achieved, rep_u.summary()))
     return out
 
 

@@ -46,6 +46,7 @@ from cablesim._format import fmt_tbps
 from cablesim._format import plain_record as _clean
 from cablesim.analyses import risk
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.engine.simulate import simulate
 from cablesim.exceptions import CableSimError, UnknownCountryError
 from cablesim.network import load_network
@@ -57,6 +58,7 @@ from cablesim.scenario import (
     parse_candidate,
     validate_mapping,
 )
+from cablesim.scenario.failures import Failures
 
 # ------------------------------------------------------------------------------ compare: block
 
@@ -154,7 +156,8 @@ def single_failures(
         One row per cable carrying part of the country's baseline flow
         (cable_id, name, capacity_tbps, lands, remaining_tbps, loss_pct), worst first.
     """
-    comp = _engine.compile_network(network, backhaul, tuple(core))
+    options = _state.Options(core=core, backhaul=backhaul, incremental=False)
+    comp = _state.compiled(network, options)
     if iso3 not in comp.countries:
         raise UnknownCountryError(iso3, comp.countries)
     base = _engine.baseline(comp)
@@ -176,8 +179,10 @@ def single_failures(
     caps = dict(zip(network.cables["cable_id"], network.cables["capacity_tbps"], strict=True))
     rows = []
     for cid in cables:
-        cap = _engine.edge_capacity_after(comp, set(by_cable.get(cid, [])), {})
-        rem = _engine.flows_after(comp, cap, countries=[iso3], incremental=False)[iso3]
+        after = _state.after_state(
+            network, Failures(segments=frozenset(by_cable.get(cid, []))), options
+        )
+        rem = _engine.country_values(comp, after.task_values([iso3]))[iso3]
         loss = 100.0 * (1.0 - rem / ref) if ref > 0 else 0.0
         rows.append(
             {
@@ -205,8 +210,11 @@ def _country_pair_flow(comp, base, iso3: str) -> np.ndarray:
 
 def worst_single_failure(network, iso3: str, **options: Any) -> dict[str, Any]:
     """The worst single cable failure for a country: baseline, cable, remaining, loss %."""
-    comp = _engine.compile_network(
-        network, options.get("backhaul", "landmass"), tuple(options.get("core", DEFAULT_CORE))
+    comp = _state.compiled(
+        network,
+        _state.Options(
+            core=options.get("core", DEFAULT_CORE), backhaul=options.get("backhaul", "landmass")
+        ),
     )
     base = _engine.baseline(comp).values.get(iso3, 0.0)
     n1 = single_failures(network, iso3, **options)
@@ -656,7 +664,7 @@ def resilience(
         ext = _whatif.extend(net, [spec])
         rec = _whatif.added(ext)[0]
         w = single_failures(ext, iso3, reference_tbps=today["baseline_tbps"], **opts)
-        comp = _engine.compile_network(ext, backhaul, tuple(core))
+        comp = _state.compiled(ext, _state.Options(core=core, backhaul=backhaul))
         base = _engine.baseline(comp).values.get(iso3, 0.0)
         worst = w.iloc[0] if len(w) else None
         loss = float(worst["loss_pct"]) if worst is not None else 0.0

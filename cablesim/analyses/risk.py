@@ -87,10 +87,12 @@ from cablesim.analyses import tally as _tally
 from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
+from cablesim.engine import state as _state
 from cablesim.engine.simulate import network_for
+from cablesim.engine.state import Options
 from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
-from cablesim.scenario import DEFAULT_CORE, Scenario, find_scenario, load_scenario
+from cablesim.scenario import DEFAULT_CORE, Event, Scenario, find_scenario, load_scenario
 from cablesim.scenario.failures import apply_events
 
 FAULTS_PER_YEAR = 175.0
@@ -200,15 +202,8 @@ class _MCState:
     eligible: np.ndarray
 
 
-def _build_mc(
-    network: Network,
-    *,
-    core: tuple[str, ...],
-    backhaul: str,
-    routing: str,
-    measure: str = "traffic",
-) -> _MCState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
+def _build_mc(network: Network, *, options: Options) -> _MCState:
+    ev = _batch.Evaluator(network, options=options)
     fw = fault_weights(network)
     seg_edge = np.array([ev.edge_index[s] for s in fw["segment_id"]], dtype=np.int64)
     cumw = np.cumsum(fw["weight"].to_numpy())
@@ -495,7 +490,9 @@ def montecarlo(
     network = network if network is not None else load_network()
     workers = parallel.resolve_workers(workers)
     ctx = parallel.make_context(
-        network, _build_mc, core=tuple(core), backhaul=backhaul, routing=routing, measure=measure
+        network,
+        _build_mc,
+        options=Options(core=core, backhaul=backhaul, routing=routing, measure=measure),
     )
     state = parallel.get_state(ctx)
     size = chunk or parallel.chunk_size(
@@ -558,29 +555,30 @@ class _CUState:
     candidates: np.ndarray  # country indices whose value can change
     touched: dict[int, np.ndarray]  # task -> whether it can change
     lost: np.ndarray  # countries that lose every node
-    graphs: dict[tuple[int, int], _engine.TaskGraph] = field(default_factory=dict)
 
 
-def _build_cu(
-    network: Network,
-    *,
-    core: tuple[str, ...],
-    backhaul: str,
-    routing: str,
-    failed: tuple[str, ...],
-    degraded: tuple[tuple[str, float], ...],
-    split: tuple[tuple[str, str, float], ...] | None,
-    lost_nodes: tuple[str, ...],
-) -> _CUState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing)
+def _build_cu(network: Network, *, options: Options, events: tuple[Event, ...]) -> _CUState:
+    ev = _batch.Evaluator(network, options=options)
     comp = ev.comp
-    if split is not None:
-        edges = pd.DataFrame(list(split), columns=["u", "v", "length_km"])
-        comp_after = _engine.compile_network(
-            network, backhaul, tuple(core), routing=routing, backhaul_edges=edges, corridor_of=comp
+    failures = apply_events(network, list(events))
+    after = _state.after_state(network, failures, options)
+    comp_after = after.comp_after
+    failed = tuple(sorted(set(failures.segments) | set(failures.links)))
+    degraded = tuple(sorted(failures.degraded.items()))
+    lost_nodes = tuple(sorted(failures.nodes))
+    split = (
+        None
+        if after.split is None
+        else tuple(
+            zip(
+                after.split["u"],
+                after.split["v"],
+                after.split["length_km"].astype(float),
+                strict=True,
+            )
         )
-    else:
-        comp_after = comp
+    )
+    backhaul = options.backhaul
     cables = network.cables
     index = {c: i for i, c in enumerate(cables["cable_id"])}
     cable_of_edge = np.array(
@@ -627,19 +625,11 @@ def _build_cu(
     return _CUState(ev, comp_after, cable_of_edge, sigma, keep, candidates, touched, lost)
 
 
-def _cu_value(state: _CUState, comp: _engine.Compiled, which: int, t: int, gb: np.ndarray) -> float:
-    key = (which, t)
-    g = state.graphs.get(key)
-    if g is None:
-        red0 = _engine.to_gbps(comp.edge_cap)
-        if comp.corridor is not None:
-            red0 = red0 * comp.corridor[t]
-        ok = comp.pair_of_edge >= 0
-        pc0 = np.bincount(comp.pair_of_edge[ok], weights=red0[ok], minlength=len(comp.pair_u))
-        g = state.graphs[key] = _engine.TaskGraph(comp, t, pc0, big=2**31 - 1)
-    red = gb if comp.corridor is None else gb * comp.corridor[t]
-    ok = comp.pair_of_edge >= 0
-    pc = np.bincount(comp.pair_of_edge[ok], weights=red[ok], minlength=len(comp.pair_u))
+def _cu_value(comp: _engine.Compiled, t: int, gb: np.ndarray) -> float:
+    """Task ``t``'s maximum flow with edge capacities ``gb`` (Gbit/s), above or below the
+    intact ones, on its cached open-ended graph."""
+    g = _engine.task_graph(comp, t, open_ended=True)
+    pc = _engine.pair_capacity_gbps(comp, gb, t)
     return g.solve(g.live, pc[g.live])[0]
 
 
@@ -657,11 +647,9 @@ def _cu_values(state: _CUState, factors: np.ndarray) -> np.ndarray:
         if state.lost[c]:
             out[j] = 100.0
             continue
-        before = [_cu_value(state, comp, 0, int(t), gb) for t in tasks]
+        before = [_cu_value(comp, int(t), gb) for t in tasks]
         after = [
-            _cu_value(state, state.comp_after, 1, int(t), gb_after)
-            if int(t) in state.touched
-            else b
+            _cu_value(state.comp_after, int(t), gb_after) if int(t) in state.touched else b
             for t, b in zip(tasks, before, strict=True)
         ]
         b, a = float(np.mean(before)), float(np.mean(after))
@@ -768,21 +756,12 @@ def capacity_uncertainty(
             scenario = find_scenario(scenario)
         scenario = load_scenario(scenario, network=network)
     net = network_for(scenario, network)
-    failures = apply_events(net, scenario.events)
-    split = _engine.split_backhaul(net, scenario.backhaul, failures.closed_areas)
     workers = parallel.resolve_workers(workers)
     ctx = parallel.make_context(
         net,
         _build_cu,
-        core=tuple(scenario.core),
-        backhaul=scenario.backhaul,
-        routing=routing,
-        failed=tuple(sorted(set(failures.segments) | set(failures.links))),
-        degraded=tuple(sorted(failures.degraded.items())),
-        split=None
-        if split is None
-        else tuple(zip(split["u"], split["v"], split["length_km"].astype(float), strict=True)),
-        lost_nodes=tuple(sorted(failures.nodes)),
+        options=Options(core=scenario.core, backhaul=scenario.backhaul, routing=routing),
+        events=tuple(scenario.events),
     )
     state = parallel.get_state(ctx)
     nominal = _cu_chunk(state, (int(seed), -1, 0))[0]

@@ -69,8 +69,9 @@ from cablesim import parallel
 from cablesim._elements import no_land_link_message
 from cablesim._format import plain_record as _clean
 from cablesim.engine import batch as _batch
-from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
+from cablesim.engine import state as _state
+from cablesim.engine.state import Options
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, load_network
 from cablesim.scenario import DEFAULT_CORE, Event
@@ -129,16 +130,8 @@ def _segments_by_node(network: Network) -> dict[str, list[str]]:
     return out
 
 
-def _build_sweep(
-    network: Network,
-    *,
-    by: str,
-    core: tuple[str, ...],
-    backhaul: str,
-    routing: str,
-    measure: str = "traffic",
-) -> _SweepState:
-    ev = _batch.Evaluator(network, core=core, backhaul=backhaul, routing=routing, measure=measure)
+def _build_sweep(network: Network, *, by: str, options: Options) -> _SweepState:
+    ev = _batch.Evaluator(network, options=options)
     state = _SweepState(ev, by)
     segs = network.segments
     if by == "cable":
@@ -191,26 +184,21 @@ def _evaluate_general(
     ev = state.ev
     net = ev.network
     failures = apply_events(net, [element_event(net, state.by, e) for e in combo])
-    edges = ev.edges_of(set(failures.segments) | set(failures.links))
-    split = _engine.split_backhaul(net, ev.backhaul, failures.closed_areas)
+    split = _state.split(net, ev.backhaul, failures.closed_areas)
     if split is None and not failures.degraded:
+        edges = ev.edges_of(set(failures.segments) | set(failures.links))
         vals, reach = ev.evaluate([edges])
         vals, reach = vals[0], reach[0]
         capv = ev.country_values(ev.task_values([edges]))[0]
     else:
-        comp_after = _engine.compile_network(
-            net, ev.backhaul, ev.core, routing=ev.routing, backhaul_edges=split, corridor_of=ev.comp
+        after = _state.after_state(net, failures, ev.options)
+        capv = ev.country_values(after.task_values()[None, :])[0]
+        vals = (
+            ev.traffic_values(after.cap_after, comp_after=after.comp_after, lost=failures.nodes)
+            if ev.traffic is not None
+            else capv.copy()
         )
-        cap = _engine.edge_capacity_after(
-            ev.comp, set(failures.segments) | set(failures.links), failures.degraded
-        )
-        solver = _engine.FlowSolver(comp_after, cap)
-        capv = np.array([solver.flow(c)[0] for c in ev.countries])
-        if ev.traffic is not None:
-            vals = ev.traffic_values(cap, comp_after=comp_after, lost=set(failures.nodes))
-        else:
-            vals = capv.copy()
-        reach = ev.reach(comp_after, cap)
+        reach = after.reach.copy()
     capv, _ = _apply_lost(ev, capv, reach.copy(), set(failures.nodes))
     return (*_apply_lost(ev, vals, reach, set(failures.nodes)), capv)
 
@@ -411,24 +399,13 @@ def _run(
     by: str,
     combos: list[tuple[str, ...]],
     *,
-    core,
-    backhaul,
-    routing,
+    options: Options,
     workers,
     scheduler,
     progress,
     label,
-    measure="traffic",
 ) -> tuple[list[tuple[str, ...]], np.ndarray, np.ndarray, bool, np.ndarray]:
-    ctx = parallel.make_context(
-        network,
-        _build_sweep,
-        by=by,
-        core=tuple(core),
-        backhaul=backhaul,
-        routing=routing,
-        measure=measure,
-    )
+    ctx = parallel.make_context(network, _build_sweep, by=by, options=options)
     state = parallel.get_state(ctx)
     n_c = len(state.ev.countries)
     if not combos:
@@ -681,26 +658,14 @@ def sweep(
         n_segments = dict.fromkeys(known, 0)  # no cable segment fails
     else:
         n_segments = {}
+    options = Options(core=core, backhaul=backhaul, routing=routing, measure=measure)
     opts = {
-        "core": tuple(core),
-        "backhaul": backhaul,
-        "routing": routing,
+        "options": options,
         "workers": workers,
         "scheduler": scheduler,
         "progress": progress,
-        "measure": measure,
     }
-    state = parallel.get_state(
-        parallel.make_context(
-            network,
-            _build_sweep,
-            by=by,
-            core=tuple(core),
-            backhaul=backhaul,
-            routing=routing,
-            measure=measure,
-        )
-    )
+    state = parallel.get_state(parallel.make_context(network, _build_sweep, by=by, options=options))
     ev = state.ev
     pop = (
         network.countries.set_index("iso3")["population"]
@@ -894,7 +859,7 @@ def minimal_cut(
         raise CableSimError(f"alternatives must be 0 or more, not {alternatives}")
     network = network if network is not None else load_network()
     iso = network.resolve_country(country)
-    comp = _engine.compile_network(network, backhaul, tuple(core), routing="any")
+    comp = _state.compiled(network, Options(core=core, backhaul=backhaul, routing="any"))
     if iso not in comp.country_flow_nodes:
         return CutResult(
             iso,

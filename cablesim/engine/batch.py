@@ -39,8 +39,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.engine import traffic as _traffic
+from cablesim.engine.state import Options
 from cablesim.network import Network
+from cablesim.scenario import DEFAULT_CORE
 
 _EPS = 1e-9
 _MAX_BITS = 62
@@ -76,8 +79,11 @@ class Evaluator:
     ----------
     network
         The network (not modified).
-    core, backhaul, routing
+    core, backhaul, routing, measure
         As for :func:`cablesim.engine.metrics.country_metrics`.
+    options
+        All of them as one :class:`cablesim.engine.state.Options` (they are then
+        ignored; its ``utilization`` sets the demand model's).
 
     Attributes
     ----------
@@ -93,17 +99,21 @@ class Evaluator:
         self,
         network: Network,
         *,
-        core: tuple[str, ...],
+        core: tuple[str, ...] = DEFAULT_CORE,
         backhaul: str = "landmass",
         routing: str = "corridor",
         measure: str = "traffic",
+        options: Options | None = None,
     ) -> None:
+        if options is None:
+            options = Options(core=core, backhaul=backhaul, routing=routing, measure=measure)
         self.network = network
-        self.measure = measure
-        self.core = tuple(core)
-        self.backhaul = backhaul
-        self.routing = routing
-        comp = _engine.compile_network(network, backhaul, self.core, routing=routing)
+        self.options = options
+        self.measure = measure = options.measure
+        self.core = options.core
+        self.backhaul = options.backhaul
+        self.routing = options.routing
+        comp = _state.compiled(network, options)
         base = _engine.baseline(comp)
         self.comp = comp
         self.countries: list[str] = list(comp.countries)
@@ -160,7 +170,7 @@ class Evaluator:
         self.traffic = None
         if measure == "traffic":
             # values are traffic served (headline horizon), as cablesim.engine.metrics reports them
-            self.traffic = _traffic.model(comp)
+            self.traffic = _state.traffic_model(network, options)
             self.baseline = self.traffic_values(comp.edge_cap)
             self._traffic_baseline()
             self._edge_traffic_loss = self._edge_bounds()

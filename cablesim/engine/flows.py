@@ -35,6 +35,7 @@ the real network and ``benchmarks/bench_engine.py`` times both.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -45,7 +46,8 @@ import shapely
 from scipy.sparse.csgraph import connected_components, dijkstra, maximum_flow
 
 from cablesim._geo import haversine_km, wrap_variants
-from cablesim.engine import _hubs
+from cablesim._memo import Memo
+from cablesim.engine import _disk, _hubs
 from cablesim.exceptions import UnknownNameError
 from cablesim.network import Network
 
@@ -108,11 +110,9 @@ class Compiled:
     task_region: np.ndarray
     country_tasks: dict[str, np.ndarray]
     corridor: np.ndarray | None  # tasks x finite edges (None: any route counts)
-    _incidence: sp.csr_matrix | None = None
-    _baseline: Baseline | None = None
-    _graphs: dict[int, TaskGraph] = field(default_factory=dict, repr=False)
-    _reach: _ReachIndex | None = field(default=None, repr=False)
-    _traffic: dict = field(default_factory=dict, repr=False)  # engine.traffic's models
+    # derived data, computed once (thread-safe): the incidence, the baseline, the task
+    # graphs, the reachability index, engine.traffic's routes and models
+    memo: Memo = field(default_factory=Memo, repr=False, compare=False)
 
 
 def _regions(
@@ -271,9 +271,37 @@ def _compile(
         comp.corridor = (
             corridor_of.corridor
             if corridor_of is not None
-            else corridors(comp, stretch=ROUTE_STRETCH, slack_ms=ROUTE_SLACK_MS)
+            else _stored_corridors(comp)
+            if backhaul_edges is None
+            else _corridors(comp)
         )
     return comp
+
+
+def _corridors(comp: Compiled) -> np.ndarray:
+    return corridors(comp, stretch=ROUTE_STRETCH, slack_ms=ROUTE_SLACK_MS)
+
+
+def _stored_corridors(comp: Compiled) -> np.ndarray:
+    """:func:`corridors` of the intact network, kept on disk for a bundled one (:mod:`._disk`)."""
+    shape = (len(comp.task_country), len(comp.edge_ids))
+
+    def build() -> dict[str, np.ndarray]:
+        return {"bits": np.packbits(_corridors(comp), axis=None), "shape": np.array(shape)}
+
+    got = _disk.cached(
+        comp.network,
+        "corridors",
+        (comp.backhaul, comp.core, ROUTE_STRETCH, ROUTE_SLACK_MS),
+        build,
+        lambda a: (
+            tuple(a["shape"].tolist()) == shape
+            and a["bits"].dtype == np.uint8
+            and len(a["bits"]) == (shape[0] * shape[1] + 7) // 8
+        ),
+    )
+    n = shape[0] * shape[1]
+    return np.unpackbits(got["bits"], count=n).astype(bool).reshape(shape)
 
 
 def split_backhaul(network: Network, backhaul: str, shapes: list) -> pd.DataFrame | None:
@@ -336,14 +364,16 @@ def to_gbps(edge_cap: np.ndarray) -> np.ndarray:
 
 
 def _incidence(comp: Compiled) -> sp.csr_matrix:
-    """Sparse (edges x pairs) matrix joining each finite edge to its flow pair."""
-    if comp._incidence is None:
+    """Sparse (edges x pairs) matrix joining each finite edge to its flow pair (cached)."""
+
+    def build() -> sp.csr_matrix:
         ok = np.flatnonzero(comp.pair_of_edge >= 0)
-        comp._incidence = sp.csr_matrix(
+        return sp.csr_matrix(
             (np.ones(len(ok)), (ok, comp.pair_of_edge[ok])),
             shape=(len(comp.edge_ids), len(comp.pair_u)),
         )
-    return comp._incidence
+
+    return comp.memo.get("incidence", build)
 
 
 def pair_capacity(comp: Compiled, edge_cap: np.ndarray, task: int | None = None) -> np.ndarray:
@@ -357,7 +387,11 @@ def pair_capacity(comp: Compiled, edge_cap: np.ndarray, task: int | None = None)
         Count only the edges in this (country, region) task's route corridor
         (see :func:`corridors`); all edges when ``None`` or when routing is ``any``.
     """
-    gbps = to_gbps(edge_cap)
+    return pair_capacity_gbps(comp, to_gbps(edge_cap), task)
+
+
+def pair_capacity_gbps(comp: Compiled, gbps: np.ndarray, task: int | None = None) -> np.ndarray:
+    """:func:`pair_capacity` from edge capacities already in Gbit/s (:func:`to_gbps`)."""
     if task is not None and comp.corridor is not None:
         gbps = gbps * comp.corridor[task]
     ok = comp.pair_of_edge >= 0
@@ -516,7 +550,7 @@ class TaskGraph:
         return out
 
     def solve(
-        self, pairs: np.ndarray, caps: np.ndarray, *, with_flow: bool = False
+        self, pairs: np.ndarray, caps: np.ndarray, *, with_flow: bool = False, signed: bool = False
     ) -> tuple[float, np.ndarray | None]:
         """Maximum flow with the capacities of ``pairs`` set to ``caps``.
 
@@ -528,12 +562,15 @@ class TaskGraph:
             Their capacities (Gbit/s, whole numbers).
         with_flow
             Also return the flow on every pair.
+        signed
+            With ``with_flow``: the flow from each pair's ``pair_u`` to its ``pair_v``
+            (negative the other way) rather than its absolute value.
 
         Returns
         -------
         value, flow
-            The flow value (Tbit/s) and, with ``with_flow``, the absolute flow
-            (Gbit/s) on every pair (indexed like ``comp.pair_u``), else ``None``.
+            The flow value (Tbit/s) and, with ``with_flow``, the absolute (or signed)
+            flow (Gbit/s) on every pair (indexed like ``comp.pair_u``), else ``None``.
         """
         flow = np.zeros(self.n_pairs) if with_flow else None
         if self.empty:
@@ -549,20 +586,53 @@ class TaskGraph:
         if with_flow:
             f = res.flow
             if np.array_equal(f.indptr, self.indptr) and np.array_equal(f.indices, self.indices):
-                flow[self.live] = np.abs(f.data[self.fwd])
+                arcs = f.data[self.fwd]
             else:  # pragma: no cover - another scipy layout
                 f = f.tocsr()
                 u = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))[self.fwd]
-                flow[self.live] = np.abs(np.asarray(f[u, self.indices[self.fwd]]).ravel())
+                arcs = np.asarray(f[u, self.indices[self.fwd]]).ravel()
+            flow[self.live] = arcs if signed else np.abs(arcs)
         return value, flow
 
 
-def task_graph(comp: Compiled, t: int) -> TaskGraph:
-    """The :class:`TaskGraph` of task ``t`` on the intact capacities (cached on ``comp``)."""
-    g = comp._graphs.get(t)
-    if g is None:
-        g = comp._graphs[t] = TaskGraph(comp, t, pair_capacity(comp, comp.edge_cap, t))
-    return g
+def task_graph(comp: Compiled, t: int, *, open_ended: bool = False) -> TaskGraph:
+    """The :class:`TaskGraph` of task ``t`` on the intact capacities (cached on ``comp``).
+
+    ``open_ended``: the variant whose source and sink arcs never bind whatever the
+    later capacities (``big=2**31 - 1``), for capacities above the intact ones.
+    """
+    if open_ended:
+        return comp.memo.get(
+            ("graph-open", t),
+            lambda: TaskGraph(comp, t, pair_capacity(comp, comp.edge_cap, t), big=2**31 - 1),
+        )
+    return comp.memo.get(
+        ("graph", t), lambda: TaskGraph(comp, t, pair_capacity(comp, comp.edge_cap, t))
+    )
+
+
+def max_flow(comp: Compiled, edge_cap: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The maximum flow of task ``t`` with edge capacities ``edge_cap``, arc by arc.
+
+    Solved on the task's graph built from these capacities (the intact ones: the
+    cached :func:`task_graph`), so that only pairs with capacity get arcs.
+
+    Returns
+    -------
+    (pairs, flow) or None
+        The pairs with capacity in the task's corridor and the signed flow on each
+        (Tbit/s, from ``pair_u`` to ``pair_v``); ``None`` when nothing flows.
+    """
+    if edge_cap is comp.edge_cap:
+        g = task_graph(comp, t)
+    else:
+        g = TaskGraph(comp, t, pair_capacity(comp, edge_cap, t))
+    if g.empty:
+        return None
+    value, flow = g.solve(np.array([], dtype=np.int64), np.array([]), with_flow=True, signed=True)
+    if value <= 0:
+        return None
+    return g.live, flow[g.live] / GBPS
 
 
 class FlowSolver:
@@ -645,19 +715,50 @@ def country_values(comp: Compiled, task_value: np.ndarray) -> dict[str, float]:
 
 
 def baseline(comp: Compiled) -> Baseline:
-    """Baseline flow of every task and country (cached on the compiled network)."""
-    if comp._baseline is not None:
-        return comp._baseline
+    """Baseline flow of every task and country (cached on the compiled network, and on disk
+    for the bundled network: :mod:`cablesim.engine._disk`)."""
+    return comp.memo.get("baseline", lambda: _stored_baseline(comp))
+
+
+def _stored_baseline(comp: Compiled) -> Baseline:
+    n_tasks, n_pairs = len(comp.task_country), len(comp.pair_u)
+    if compile_network(comp.network, comp.backhaul, comp.core, routing=comp.routing) is not comp:
+        return _solve_baseline(comp)  # a network compiled with a split backhaul: not stored
+
+    def build() -> dict[str, np.ndarray]:
+        b = _solve_baseline(comp)
+        rows, cols = np.nonzero(b.task_pair_flow)
+        return {
+            "task_value": b.task_value,
+            "rows": rows,
+            "cols": cols,
+            "flow": b.task_pair_flow[rows, cols],
+        }
+
+    def fits(a: dict[str, np.ndarray]) -> bool:
+        return (
+            a["task_value"].shape == (n_tasks,)
+            and len(a["rows"]) == len(a["cols"]) == len(a["flow"])
+            and (not len(a["rows"]) or (a["rows"].max() < n_tasks and a["cols"].max() < n_pairs))
+        )
+
+    a = _disk.cached(
+        comp.network, "baseline", (comp.backhaul, comp.core, comp.routing), build, fits
+    )
+    flows = np.zeros((n_tasks, n_pairs))
+    flows[a["rows"], a["cols"]] = a["flow"]
+    values = a["task_value"]
+    return Baseline(task_value=values, task_pair_flow=flows, values=country_values(comp, values))
+
+
+def _solve_baseline(comp: Compiled) -> Baseline:
     solver = FlowSolver(comp, comp.edge_cap)
     n_tasks = len(comp.task_country)
     values = np.zeros(n_tasks)
     flows = np.zeros((n_tasks, len(comp.pair_u)))
     for t in range(n_tasks):
         values[t], flows[t] = solver.task_flow(t, with_edges=True)
-    comp._baseline = Baseline(
-        task_value=values, task_pair_flow=flows, values=country_values(comp, values)
-    )
-    return comp._baseline
+    return Baseline(task_value=values, task_pair_flow=flows, values=country_values(comp, values))
 
 
 def edge_capacity_after(
@@ -705,15 +806,35 @@ def dirty_countries(comp: Compiled, cap_after: np.ndarray) -> np.ndarray:
     return out
 
 
+SOLVES_KEPT = 50_000
+"""Task values after a change kept per compiled network (least recently used out)."""
+
+
 def _recompute(
     comp: Compiled, cap: np.ndarray, values: np.ndarray, dirty: np.ndarray
 ) -> np.ndarray:
-    """``values`` with the flow of every ``dirty`` task recomputed on ``comp`` with ``cap``."""
+    """``values`` with the flow of every ``dirty`` task recomputed on ``comp`` with ``cap``.
+
+    A task's value depends only on the capacities (whole Gbit/s) in its corridor:
+    values are kept on ``comp`` under a digest of those, so a run repeated (the same
+    scenario again, a click in the web app) solves nothing twice.
+    """
     todo = np.flatnonzero(dirty)
     if len(todo):
-        solver = FlowSolver(comp, cap)
+        solver = None
+        gb = to_gbps(cap)
+        kept = comp.memo.get("task-values", lambda: Memo(maxsize=SOLVES_KEPT))
         for t in todo:
-            values[t] = solver.task_flow(int(t))[0]
+            t = int(t)
+            own = gb if comp.corridor is None else gb[comp.corridor[t]]
+            key = (t, hashlib.blake2b(own.tobytes(), digest_size=16).digest())
+
+            def solve(t: int = t) -> float:
+                nonlocal solver
+                solver = solver or FlowSolver(comp, cap)
+                return solver.task_flow(t)[0]
+
+            values[t] = kept.get(key, solve)
     return values
 
 
@@ -756,7 +877,12 @@ def flows_after(
 
 
 def task_values_after_split(
-    comp: Compiled, comp_after: Compiled, cap_after: np.ndarray, split_hubs: list[str]
+    comp: Compiled,
+    comp_after: Compiled,
+    cap_after: np.ndarray,
+    split_hubs: list[str],
+    *,
+    countries: list[str] | None = None,
 ) -> np.ndarray:
     """Task values after failures that also split land masses (exact reuse).
 
@@ -764,6 +890,7 @@ def task_values_after_split(
     baseline value when its baseline flow still fits the new capacities and
     passes through none of the split hubs, and its country owns none of them:
     that flow is still feasible on the split network, and no flow can grow.
+    Tasks of countries not in ``countries`` keep their baseline value.
     """
     base = baseline(comp)
     dirty = dirty_tasks(comp, cap_after)
@@ -776,6 +903,8 @@ def task_values_after_split(
     dirty |= np.isin(
         comp.task_country, [comp.country_index[c] for c in owners if c in comp.country_index]
     )
+    if countries is not None:
+        dirty &= np.isin(comp.task_country, [comp.country_index[c] for c in countries])
     return _recompute(comp_after, cap_after, base.task_value.copy(), dirty)
 
 
@@ -797,27 +926,29 @@ class _ReachIndex:
 
 
 def _reach_index(comp: Compiled) -> _ReachIndex:
-    if comp._reach is None:
-        empty = np.array([], dtype=np.int64)
-        nodes = [comp.country_flow_nodes.get(c, empty) for c in comp.countries]
-        core_sinks = {}
-        for c in comp.core:
-            if c in comp.country_index and c in comp.country_flow_nodes:
-                others = [
-                    np.unique(comp.flow_of[comp.core_nodes[k]])
-                    for k in comp.core
-                    if k != c and k in comp.core_nodes
-                ]
-                sink = np.unique(np.concatenate(others)) if others else empty
-                mine = comp.country_flow_nodes[c]
-                core_sinks[comp.country_index[c]] = (mine, np.setdiff1d(sink, mine))
-        comp._reach = _ReachIndex(
-            src=np.concatenate([*nodes, empty]).astype(np.int64),
-            owner=np.repeat(np.arange(len(nodes)), [len(n) for n in nodes]).astype(np.int64),
-            has_tasks=np.array([len(comp.country_tasks.get(c, ())) > 0 for c in comp.countries]),
-            core_sinks=core_sinks,
-        )
-    return comp._reach
+    return comp.memo.get("reach-index", lambda: _build_reach_index(comp))
+
+
+def _build_reach_index(comp: Compiled) -> _ReachIndex:
+    empty = np.array([], dtype=np.int64)
+    nodes = [comp.country_flow_nodes.get(c, empty) for c in comp.countries]
+    core_sinks = {}
+    for c in comp.core:
+        if c in comp.country_index and c in comp.country_flow_nodes:
+            others = [
+                np.unique(comp.flow_of[comp.core_nodes[k]])
+                for k in comp.core
+                if k != c and k in comp.core_nodes
+            ]
+            sink = np.unique(np.concatenate(others)) if others else empty
+            mine = comp.country_flow_nodes[c]
+            core_sinks[comp.country_index[c]] = (mine, np.setdiff1d(sink, mine))
+    return _ReachIndex(
+        src=np.concatenate([*nodes, empty]).astype(np.int64),
+        owner=np.repeat(np.arange(len(nodes)), [len(n) for n in nodes]).astype(np.int64),
+        has_tasks=np.array([len(comp.country_tasks.get(c, ())) > 0 for c in comp.countries]),
+        core_sinks=core_sinks,
+    )
 
 
 def components(comp: Compiled, edge_cap: np.ndarray) -> np.ndarray:

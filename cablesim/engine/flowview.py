@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.network import Network
 from cablesim.scenario.failures import Failures
 
@@ -77,48 +78,18 @@ class FlowView:
     ) -> FlowView:
         """Set up the view as :func:`cablesim.engine.metrics.country_metrics` does.
 
-        A caller that holds the run's after-state (:func:`cablesim.engine.metrics.after_state`)
-        passes it to :meth:`of` instead, and nothing is compiled again.
+        A caller that holds the run's after-state (:func:`cablesim.engine.state.after_state`)
+        passes it to :meth:`of` instead.
         """
-        comp = _engine.compile_network(network, backhaul, tuple(core), routing=routing)
-        cap = _engine.edge_capacity_after(
-            comp, set(failures.segments) | set(failures.links), failures.degraded
-        )
-        split = _engine.split_backhaul(network, backhaul, failures.closed_areas)
-        after = (
-            comp
-            if split is None
-            else _engine.compile_network(
-                network,
-                backhaul,
-                tuple(core),
-                routing=routing,
-                backhaul_edges=split,
-                corridor_of=comp,
-            )
-        )
-        return cls.of(network, comp, after, cap)
+        options = _state.Options(core=core, backhaul=backhaul, routing=routing)
+        return cls.of(_state.after_state(network, failures, options))
 
     @classmethod
-    def of(
-        cls,
-        network: Network,
-        comp: _engine.Compiled,
-        comp_after: _engine.Compiled,
-        cap_after: np.ndarray,
-    ) -> FlowView:
-        """The view of an after-state already built.
-
-        Parameters
-        ----------
-        network
-            The network.
-        comp, comp_after, cap_after
-            The compiled network before and after the failures and the
-            capacities after (the fields of :class:`cablesim.engine.metrics.AfterState`).
-        """
+    def of(cls, after: _state.AfterState) -> FlowView:
+        """The view of an after-state already built (:func:`cablesim.engine.state.after_state`)."""
+        comp, comp_after, cap_after = after.comp, after.comp_after, after.cap_after
         return cls(
-            network,
+            after.network,
             comp,
             comp_after,
             cap_after,

@@ -17,10 +17,11 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
 ``loss_pct_immediate``, ``loss_pct_rerouted``
     Share of demand (carried by the intact network) no longer carried in the first
     days (baseline routes kept) and after rerouting (fair flow over the surviving
-    network).
+    network). ``NaN`` with ``measure="capacity"``: the traffic model is not run.
 ``demand_tbps``, ``served_tbps``
     The country's international traffic demand as the intact network carries it,
-    and what is still carried in the headline horizon (Tbit/s, model estimates).
+    and what is still carried in the headline horizon (Tbit/s, model estimates;
+    ``NaN`` with ``measure="capacity"``).
 ``capacity_loss_pct``
     ``100 * (1 - remaining / baseline)``; 0 when the baseline is 0.
 ``isolated``
@@ -43,13 +44,13 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.engine import traffic as _traffic
+from cablesim.engine.state import Options
 from cablesim.network import Network
 from cablesim.scenario.failures import Failures
 
@@ -111,6 +112,7 @@ def country_metrics(
     measure: str = "traffic",
     utilization: float | None = None,
     after: AfterState | None = None,
+    options: Options | None = None,
 ) -> pd.DataFrame:
     """Per-country metrics before and after ``failures``.
 
@@ -139,6 +141,9 @@ def country_metrics(
         The network after ``failures`` from :func:`after_state` with the same
         arguments, when the caller already built it (:func:`cablesim.engine.simulate`
         shares one with :func:`cut_off_places`); built here otherwise.
+    options
+        All of ``core`` ... ``utilization`` as one :class:`cablesim.engine.state.Options`
+        (they are then ignored); ``after.options`` when ``after`` is given.
 
     Returns
     -------
@@ -146,21 +151,25 @@ def country_metrics(
         One row per country of the model, columns :data:`COLUMNS`, sorted by
         status severity then loss.
     """
-    after = _checked(after, network, failures, core, backhaul, routing)
-    comp, comp_after, cap_after, split = after.comp, after.comp_after, after.cap_after, after.split
+    if options is None:
+        options = _state.Options(
+            core=core,
+            backhaul=backhaul,
+            routing=routing,
+            measure=measure,
+            utilization=utilization,
+            incremental=incremental,
+        )
+    after = _checked(after, network, failures, options)
+    if after.options != options:  # same state, other measure or demand level
+        after = after.with_options(options)
+    core, backhaul, measure = options.core, options.backhaul, options.measure
+    comp = after.comp
     base = _engine.baseline(comp)
-    if split is None:
-        task_after = _engine.task_values_after(comp, cap_after, incremental=incremental)
-    else:  # a closed area splits a land mass: recompute on the split network
-        if incremental:
-            task_after = _engine.task_values_after_split(
-                comp, comp_after, cap_after, split.attrs["split_hubs"]
-            )
-        else:
-            solver = _engine.FlowSolver(comp_after, cap_after)
-            task_after = np.array([solver.task_flow(t)[0] for t in range(len(comp.task_country))])
+    task_after = after.task_values()
     values_after = _engine.country_values(comp, task_after)
-    traffic = _traffic_after(comp, comp_after, cap_after, failures, utilization)
+    # the capacity measure needs no traffic model: its traffic columns are left empty (NaN)
+    traffic = _traffic_after(after) if measure == "traffic" else _NO_TRAFFIC
     region_loss = _region_losses(comp, base.task_value, task_after)
     reach = dict(zip(comp.countries, after.reach.tolist(), strict=True))
     reach_before = _cached(
@@ -175,11 +184,11 @@ def country_metrics(
         f"intl:{backhaul}:{','.join(core)}",
         lambda: _engine.international_tbps(comp, comp.edge_cap),
     )
-    intl_after = _engine.international_tbps(comp_after, cap_after)
+    intl_after = after.international_tbps()
     lat_before = _cached(
         network, f"lat:{backhaul}:{','.join(core)}", lambda: _engine.latency_ms(comp, comp.edge_cap)
     )
-    lat_after = _engine.latency_ms(comp_after, cap_after)
+    lat_after = after.latency_ms()
     names = network.country_names
     region = dict(zip(network.countries["iso3"], network.countries["subregion"], strict=True))
     rows = []
@@ -191,7 +200,7 @@ def country_metrics(
             r = 0.0
         cap_loss = 100.0 * (1.0 - r / b) if b > 0 else 0.0
         cap_loss = max(0.0, min(100.0, cap_loss))
-        demand, served, t_loss = traffic[c]
+        demand, served, t_loss = traffic[c] if traffic is not _NO_TRAFFIC else _NO_TRAFFIC_ROW
         loss = cap_loss if measure == "capacity" else t_loss[_traffic.HEADLINE]
         isolated = not reach[c] or bool(nodes and nodes <= lost_nodes)
         was = not reach_before[c]
@@ -221,7 +230,7 @@ def country_metrics(
                 "loss_pct_rerouted": round(t_loss["rerouted"], 2),
                 "capacity_loss_pct": round(cap_loss, 2),
                 "demand_tbps": round(demand, 4),
-                "served_tbps": round(0.0 if isolated else served, 4),
+                "served_tbps": round(0.0 if isolated and demand == demand else served, 4),
             }
         )
     df = pd.DataFrame(rows, columns=list(COLUMNS))
@@ -233,26 +242,16 @@ def country_metrics(
     return df.reset_index(drop=True)
 
 
-def _traffic_after(
-    comp: _engine.Compiled,
-    comp_after: _engine.Compiled,
-    cap_after: np.ndarray,
-    failures: Failures,
-    utilization: float | None,
-) -> dict[str, tuple[float, float, dict[str, float]]]:
+_NO_TRAFFIC: dict = {}
+_NO_TRAFFIC_ROW = (np.nan, np.nan, dict.fromkeys(_traffic.HORIZONS, np.nan))
+
+
+def _traffic_after(after: AfterState) -> dict[str, tuple[float, float, dict[str, float]]]:
     """Per country: demand carried by the intact network, served after (headline horizon),
     and the loss (percent) in each horizon."""
-    model = _traffic.model(comp, utilization=utilization)
-    lost_nodes = set(failures.nodes)
-    lost = np.zeros(len(comp.task_country), dtype=bool)
-    if lost_nodes:
-        for i, c in enumerate(comp.countries):
-            nodes = set(comp.node_ids[comp.country_nodes[c]])
-            if nodes and nodes <= lost_nodes:
-                lost |= comp.task_country == i
-    served = _traffic.served_after(
-        model, cap_after, comp_after=comp_after, lost_tasks=lost if lost.any() else None
-    )
+    comp = after.comp
+    model = _state.traffic_model(after.network, after.options)
+    served = after.served()
     out = {}
     for c, tasks in comp.country_tasks.items():
         losses = {}
@@ -268,46 +267,8 @@ def _traffic_after(
     return out
 
 
-@dataclass(frozen=True, eq=False)
-class AfterState:
-    """The network after a set of failures, compiled once for every metric of a run.
-
-    A closed area that splits a land mass's backhaul (Suez splits Egypt's)
-    needs the network compiled again with the split backhaul: built once here
-    and passed to :func:`country_metrics` and :func:`cut_off_places`.
-
-    Attributes
-    ----------
-    failures, core, backhaul, routing
-        What it was built for.
-    comp
-        The compiled intact network.
-    comp_after
-        The compiled network after the failures: ``comp`` itself unless a closed
-        area splits a land mass, else ``comp`` compiled with the split backhaul
-        (same corridors).
-    cap_after
-        Capacity of every finite edge after the failures (Tbit/s).
-    split
-        The split backhaul edges, ``None`` when no land mass is split.
-    label
-        Connected component of every flow node of ``comp_after`` over the
-        pairs left with capacity (:func:`cablesim.engine.flows.components`).
-    reach
-        Whether each country (``comp.countries`` order) still has a route to the
-        core (:func:`cablesim.engine.flows.reach`).
-    """
-
-    failures: Failures
-    core: tuple[str, ...]
-    backhaul: str
-    routing: str
-    comp: _engine.Compiled
-    comp_after: _engine.Compiled
-    cap_after: np.ndarray
-    split: pd.DataFrame | None
-    label: np.ndarray
-    reach: np.ndarray
+AfterState = _state.AfterState
+"""The network after a set of failures (:class:`cablesim.engine.state.AfterState`)."""
 
 
 def after_state(
@@ -317,75 +278,51 @@ def after_state(
     core: tuple[str, ...],
     backhaul: str = "landmass",
     routing: str = "corridor",
+    options: Options | None = None,
 ) -> AfterState:
     """The network after ``failures``, for :func:`country_metrics` and :func:`cut_off_places`.
+
+    The engine's one builder of the state (:func:`cablesim.engine.state.after_state`)
+    with the options given one by one, or as ``options``.
 
     Parameters
     ----------
     network, failures, core, backhaul, routing
         As for :func:`country_metrics`.
+    options
+        The run's :class:`cablesim.engine.state.Options` (then ``core``, ``backhaul``
+        and ``routing`` are ignored).
 
     Returns
     -------
     AfterState
         The split backhaul of a set of closed areas is cached on the network.
     """
-    core = tuple(core)
-    comp = _engine.compile_network(network, backhaul, core, routing=routing)
-    cap_after = _engine.edge_capacity_after(
-        comp, failed_edges(network, failures), failures.degraded
-    )
-    areas = failures.closed_areas
-    key = f"split:{backhaul}:" + "|".join(a.wkb_hex for a in areas)
-    split = (
-        _cached(network, key, lambda: _engine.split_backhaul(network, backhaul, areas))
-        if areas
-        else None
-    )
-    comp_after = (
-        comp
-        if split is None
-        else _engine.compile_network(
-            network, backhaul, core, routing=routing, backhaul_edges=split, corridor_of=comp
-        )
-    )
-    label = _engine.components(comp_after, cap_after)
-    return AfterState(
-        failures=failures,
-        core=core,
-        backhaul=backhaul,
-        routing=routing,
-        comp=comp,
-        comp_after=comp_after,
-        cap_after=cap_after,
-        split=split,
-        label=label,
-        reach=_engine.reach(comp_after, cap_after, label=label),
-    )
+    if options is None:
+        options = _state.Options(core=core, backhaul=backhaul, routing=routing)
+    return _state.after_state(network, failures, options)
 
 
 def _checked(
     after: AfterState | None,
     network: Network,
     failures: Failures,
-    core: tuple[str, ...],
-    backhaul: str,
-    routing: str | None,
+    options: Options,
+    *,
+    any_routing: bool = False,
 ) -> AfterState:
     """``after``, or a new one; refuses a state built for other failures or settings.
 
-    ``routing=None``: any routing will do (reachability ignores the corridors).
+    ``any_routing``: any routing will do (reachability ignores the corridors).
     """
     if after is None:
-        return after_state(
-            network, failures, core=core, backhaul=backhaul, routing=routing or "corridor"
-        )
+        return _state.after_state(network, failures, options)
     if (
         after.comp.network is not network
         or (after.failures is not failures and after.failures != failures)
-        or after.core != tuple(core)
-        or after.backhaul != backhaul
-        or (routing is not None and after.routing != routing)
+        or after.core != options.core
+        or after.backhaul != options.backhaul
+        or (not any_routing and after.routing != options.routing)
     ):
         raise ValueError("the after-state was built for another network, failures or settings")
     return after
@@ -425,7 +362,13 @@ def cut_off_places(
         Columns :data:`PLACE_COLUMNS`: the country, the station names (without
         the country), their number and ids; largest places first.
     """
-    after = _checked(after, network, failures, core, backhaul, None)
+    after = _checked(
+        after,
+        network,
+        failures,
+        _state.Options(core=core, backhaul=backhaul),
+        any_routing=True,
+    )
     comp, comp_after = after.comp, after.comp_after
     reach_before = _cached(
         network,

@@ -19,6 +19,7 @@ from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
+from cablesim.engine.state import Options, after_state, traffic_model
 from cablesim.exceptions import UnknownCountryError
 from cablesim.network import Network, land_links_in_service, load_network
 from cablesim.network import whatif as _whatif
@@ -76,10 +77,12 @@ def assumptions(
         *_demand.notes(utilization),
         *_traffic.notes(
             scenario.measure,
-            _traffic.model(
-                _engine.compile_network(network, scenario.backhaul, tuple(scenario.core)),
-                utilization=utilization,
-            ),
+            traffic_model(
+                network,
+                Options(core=scenario.core, backhaul=scenario.backhaul, utilization=utilization),
+            )
+            if scenario.measure == "traffic"
+            else None,  # the capacity measure runs no traffic model
         ),
         f"Status: isolated = no path to the core; severe = loss of {metrics.SEVERE_PCT:g}% or more; "
         f"degraded = {metrics.DEGRADED_PCT:g}% or more; else unaffected.",
@@ -336,16 +339,16 @@ def simulate(
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
     # one after-state (a closure's split backhaul compiled once) for both measurements
-    after = metrics.after_state(net, failures, core=scenario.core, backhaul=scenario.backhaul)
-    countries = metrics.country_metrics(
-        net,
-        failures,
+    options = Options(
         core=scenario.core,
         backhaul=scenario.backhaul,
-        incremental=incremental,
         measure=scenario.measure,
         utilization=utilization,
-        after=after,
+        incremental=incremental,
+    )
+    after = after_state(net, failures, options)
+    countries = metrics.country_metrics(
+        net, failures, core=options.core, after=after, options=options
     )
     segs = net.segments
     mask = segs["segment_id"].isin(failures.segments).to_numpy()

@@ -75,15 +75,14 @@ when the immediate horizon serves everybody, so does the rerouted one.
 
 from __future__ import annotations
 
-import hashlib
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import maximum_flow
 
+from cablesim._memo import Memo
+from cablesim.engine import _disk
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
 
@@ -129,6 +128,8 @@ HEADLINE = "immediate"
 MAX_STEPS = 60
 """Progressive-filling steps before the remaining tasks are frozen at the level reached."""
 _EPS = 1e-9
+ROUTES_KEPT = 20_000
+"""Routes of changed capacities kept per compiled network (least recently used out)."""
 
 
 @dataclass
@@ -140,6 +141,7 @@ class Routes:
     idx: np.ndarray  # concatenated directed pairs of all paths
     ptr: np.ndarray  # path k's pairs: idx[ptr[k]:ptr[k+1]]
     M: sp.csr_matrix  # directed pairs x paths
+    hop_index: tuple | None = field(default=None, repr=False)  # _hops, computed once
 
     @property
     def n(self) -> int:
@@ -163,24 +165,7 @@ class Model:
     high_income: np.ndarray  # per task: its country is a high-income market
     satellite: np.ndarray  # per task: no sourced capacity (served by satellite in the first days)
     first_leg: np.ndarray  # per hop of every route (routes.idx): on the route's first system
-    route_cache: dict = field(default_factory=dict, repr=False)
     legs: tuple | None = field(default=None, repr=False)  # first legs and the rest (_legs)
-
-
-_PAIR_EDGES: dict[int, tuple] = {}
-
-
-def _per_object(cache: dict, obj: object, make, limit: int = 32):
-    """``make(obj)``, kept in ``cache`` while ``obj`` lives (by id, held by a weak reference)."""
-    got = cache.get(id(obj))
-    if got is not None and got[0]() is obj:
-        return got[1]
-    if len(cache) >= limit:
-        for k in [k for k, (ref, _) in cache.items() if ref() is None] or list(cache):
-            del cache[k]
-    value = make(obj)
-    cache[id(obj)] = (weakref.ref(obj), value)
-    return value
 
 
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
@@ -189,37 +174,24 @@ def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarra
     Each pair's capacity is the sum of its edges' in edge order (the product with
     the pairs x edges incidence, kept per compiled network).
     """
-    inc = _per_object(_PAIR_EDGES, comp, lambda c: _engine._incidence(c).T.tocsr())
+    inc = comp.memo.get("pair-edges", lambda: _engine._incidence(comp).T.tocsr())
     cap = inc @ np.asarray(edge_cap, dtype=float)
     return np.repeat(cap, 2)
 
 
 def _task_max_flow(comp: _engine.Compiled, edge_cap: np.ndarray, t: int):
-    """Signed flow on every live pair of task ``t``'s maximum flow (Tbit/s), or ``None``."""
+    """Signed flow on every live pair of task ``t``'s maximum flow (Tbit/s), or ``None``.
+
+    The engine's one max-flow (:func:`cablesim.engine.flows.max_flow`, on the task's
+    :class:`~cablesim.engine.flows.TaskGraph`), with the task's sources and sinks.
+    """
+    solved = _engine.max_flow(comp, edge_cap, t)
+    if solved is None:
+        return None
     c = comp.countries[comp.task_country[t]]
     src = comp.country_flow_nodes[c]
     sink = np.setdiff1d(comp.region_nodes[comp.task_region[t]], src)
-    if not len(sink) or not len(src):
-        return None
-    pc = _engine.pair_capacity(comp, edge_cap, t)
-    live = np.flatnonzero(pc > 0)
-    if not len(live):
-        return None
-    u, v, cap = comp.pair_u[live], comp.pair_v[live], pc[live]
-    n = comp.n_flow + 2
-    S, T = comp.n_flow, comp.n_flow + 1
-    big = int(min(int(cap.sum()) + 1, 2**31 - 1))
-    rows = np.concatenate([u, v, np.full(len(src), S), sink])
-    cols = np.concatenate([v, u, src, np.full(len(sink), T)])
-    data = np.concatenate([cap, cap, np.full(len(src) + len(sink), big)])
-    graph = sp.csr_matrix(
-        (data.astype(np.int32), (rows.astype(np.int32), cols.astype(np.int32))), shape=(n, n)
-    )
-    res = maximum_flow(graph, S, T, method="dinic")
-    if res.flow_value <= 0:
-        return None
-    f = np.asarray(res.flow.tocsr()[u, v]).ravel() / _engine.GBPS
-    return live, f, src, sink
+    return solved[0], solved[1], src, sink
 
 
 def _decompose(comp: _engine.Compiled, solved, top: int) -> list[tuple[np.ndarray, float]]:
@@ -285,24 +257,26 @@ def _routes(comp: _engine.Compiled, per_task: list[list[tuple[np.ndarray, float]
     lens = np.array([len(p) for p in parts], dtype=np.int64)
     ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
     idx = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
-    col = np.repeat(np.arange(len(parts)), lens)
-    M = sp.csr_matrix((np.ones(len(idx)), (idx, col)), shape=(2 * len(comp.pair_u), len(parts)))
-    return Routes(
-        task=np.array(task, dtype=np.int64),
-        width=np.array(width, dtype=float),
-        idx=idx,
-        ptr=ptr,
-        M=M,
-    )
+    return _routes_of(comp, np.array(task, dtype=np.int64), np.array(width, dtype=float), idx, ptr)
 
 
-_HOPS: dict[int, tuple] = {}
+def _routes_of(
+    comp: _engine.Compiled, task: np.ndarray, width: np.ndarray, idx: np.ndarray, ptr: np.ndarray
+) -> Routes:
+    """The routes from their arrays (paths' tasks, widths, concatenated directed pairs)."""
+    lens = np.diff(ptr)
+    col = np.repeat(np.arange(len(task)), lens)
+    M = sp.csr_matrix((np.ones(len(idx)), (idx, col)), shape=(2 * len(comp.pair_u), len(task)))
+    return Routes(task=task, width=width, idx=idx, ptr=ptr, M=M)
 
 
 def _hops(routes: Routes) -> tuple:
     """The routes' pairs hop by hop: paths ordered longest first, and for hop ``j`` the
-    pair of each path that has one (a prefix of that order). Kept per routes object."""
-    return _per_object(_HOPS, routes, _make_hops)
+    pair of each path that has one (a prefix of that order). Kept on the routes object
+    (computed at most once per thread that races for it: the same value either way)."""
+    if routes.hop_index is None:
+        routes.hop_index = _make_hops(routes)
+    return routes.hop_index
 
 
 def _make_hops(routes: Routes) -> tuple:
@@ -355,16 +329,113 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
     u = _demand.UTILIZATION if utilization is None else float(utilization)
     # kept on the compiled network (like its graphs): one model per utilization, the
     # routes of the intact network shared by all
-    if u in comp._traffic:
-        return comp._traffic[u]
-    net = comp.network
-    if "routes" not in comp._traffic:
+    return comp.memo.get(("traffic-model", u), lambda: _stored_model(comp, u))
+
+
+def baseline_paths(comp: _engine.Compiled) -> Routes:
+    """The routes of every task on the intact network (cached on ``comp``)."""
+
+    def solve() -> dict[str, np.ndarray]:
         per_task = []
         for t in range(len(comp.task_country)):
             solved = _task_max_flow(comp, comp.edge_cap, t)
             per_task.append(_decompose(comp, solved, TOP_PATHS) if solved else [])
-        comp._traffic["routes"] = _routes(comp, per_task)
-    routes = comp._traffic["routes"]
+        r = _routes(comp, per_task)
+        return {"task": r.task, "width": r.width, "idx": r.idx, "ptr": r.ptr}
+
+    def fits(a: dict[str, np.ndarray]) -> bool:
+        n = len(a["task"])
+        return (
+            len(a["width"]) == n
+            and len(a["ptr"]) == n + 1
+            and int(a["ptr"][-1]) == len(a["idx"])
+            and (not n or int(a["task"].max()) < len(comp.task_country))
+            and (not len(a["idx"]) or int(a["idx"].max()) < 2 * len(comp.pair_u))
+        )
+
+    def build() -> Routes:
+        a = _disk.cached(
+            comp.network, "routes", (comp.backhaul, comp.core, comp.routing, TOP_PATHS), solve, fits
+        )
+        return _routes_of(comp, a["task"], a["width"], a["idx"], a["ptr"])
+
+    return comp.memo.get("traffic-routes", build)
+
+
+def _stored_model(comp: _engine.Compiled, u: float) -> Model:
+    """:func:`_build_model`, kept on disk for the bundled network (:mod:`._disk`)."""
+    if (
+        _engine.compile_network(comp.network, comp.backhaul, comp.core, routing=comp.routing)
+        is not comp
+    ):
+        return _build_model(comp, u)
+    keys = (
+        "demand",
+        "x0",
+        "load0",
+        "dcap0",
+        "immediate",
+        "rerouted",
+        "high_income",
+        "satellite",
+        "first_leg",
+    )
+
+    def solve() -> dict[str, np.ndarray]:
+        m = _build_model(comp, u)
+        return {
+            "demand": m.demand,
+            "x0": m.x0,
+            "load0": m.load0,
+            "dcap0": m.dcap0,
+            "immediate": m.served0["immediate"],
+            "rerouted": m.served0["rerouted"],
+            "high_income": m.high_income,
+            "satellite": m.satellite,
+            "first_leg": m.first_leg,
+            "achieved": np.array(m.achieved),
+        }
+
+    routes = baseline_paths(comp)
+    n_tasks, n_dir = len(comp.task_country), 2 * len(comp.pair_u)
+    sizes = {
+        "demand": n_tasks,
+        "x0": routes.n,
+        "load0": n_dir,
+        "dcap0": n_dir,
+        "immediate": n_tasks,
+        "rerouted": n_tasks,
+        "high_income": n_tasks,
+        "satellite": n_tasks,
+        "first_leg": len(routes.idx),
+    }
+
+    def fits(a: dict[str, np.ndarray]) -> bool:
+        return all(a[k].shape == (sizes[k],) for k in keys) and a["achieved"].shape == ()
+
+    a = _disk.cached(
+        comp.network, "traffic", (comp.backhaul, comp.core, comp.routing, TOP_PATHS, u), solve, fits
+    )
+    return Model(
+        comp=comp,
+        demand=a["demand"],
+        routes=routes,
+        x0=a["x0"],
+        load0=a["load0"],
+        dcap0=a["dcap0"],
+        served0={"immediate": a["immediate"], "rerouted": a["rerouted"]},
+        pair_cable=_pair_cable(comp, comp.edge_cap),
+        utilization=u,
+        achieved=float(a["achieved"]),
+        high_income=a["high_income"],
+        satellite=a["satellite"],
+        first_leg=a["first_leg"],
+    )
+
+
+def _build_model(comp: _engine.Compiled, u: float) -> Model:
+    net = comp.network
+    routes = baseline_paths(comp)
     weights = _demand.demand_weights(net)
     tasks = {
         c: [(int(t), int(comp.task_region[t])) for t in comp.country_tasks[c]]
@@ -443,7 +514,6 @@ def model(comp: _engine.Compiled, *, utilization: float | None = None) -> Model:
     # what the intact network carries: all of it
     m.served0["immediate"] = immediate(m, comp.edge_cap)
     m.served0["rerouted"] = m.served0["immediate"].copy()
-    comp._traffic[u] = m
     return m
 
 
@@ -842,57 +912,26 @@ def fair_share(routes: Routes, dcap: np.ndarray, demand: np.ndarray, *, with_pat
     return served
 
 
-_FINGERPRINTS: dict[int, tuple] = {}
-
-
-def _fingerprint(comp: _engine.Compiled) -> str:
-    """A digest of what a task's maximum flow depends on in ``comp`` besides the capacities.
-
-    The route cache is keyed by it rather than by the object: a network split by a
-    closed area is compiled anew for every run, the same each time.
-    """
-    return _per_object(_FINGERPRINTS, comp, _digest)
-
-
-def _digest(comp: _engine.Compiled) -> str:
-    h = hashlib.sha1()
-    for a in (
-        np.asarray([comp.n_flow]),
-        comp.pair_u,
-        comp.pair_v,
-        comp.pair_of_edge,
-        comp.task_country,
-        comp.task_region,
-        *(np.asarray(comp.country_flow_nodes[c]) for c in comp.countries),
-        *(np.asarray(r) for r in comp.region_nodes),
-        np.asarray([] if comp.corridor is None else comp.corridor),
-    ):
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.dtype}{a.shape}".encode())
-        h.update(a.tobytes())
-    h.update("|".join(comp.countries).encode())
-    return h.hexdigest()
-
-
 def _extra_routes(
     m: Model, edge_cap: np.ndarray, tasks: np.ndarray, comp: _engine.Compiled | None = None
 ) -> Routes:
     """Routes of the given tasks' maximum flows on the changed capacities."""
     comp = comp or m.comp
     per_task: list[list] = [[] for _ in range(len(m.demand))]
-    # cached per model by the task and the capacities in its corridor (exact reuse)
-    cache = m.route_cache
-    if len(cache) > 20_000:
-        cache.clear()
+    # cached on the compiled network they are solved on (a split network is cached with
+    # its closure), by the task and the capacities in its corridor (exact reuse)
+    cache = comp.memo.get("traffic-extra-routes", lambda: Memo(maxsize=ROUTES_KEPT))
     for t in tasks:
         t = int(t)
         mask = comp.corridor[t] if comp.corridor is not None else slice(None)
-        key = (_fingerprint(comp), t, hash(np.asarray(edge_cap)[mask].tobytes()))
-        if key not in cache:
-            solved = _task_max_flow(comp, edge_cap, t)
-            cache[key] = _decompose(comp, solved, TOP_PATHS) if solved else []
-        per_task[t] = cache[key]
+        key = (t, hash(np.asarray(edge_cap)[mask].tobytes()))
+        per_task[t] = cache.get(key, lambda t=t: _paths_of(comp, edge_cap, t))
     return _routes(comp, per_task)
+
+
+def _paths_of(comp: _engine.Compiled, edge_cap: np.ndarray, t: int) -> list:
+    solved = _task_max_flow(comp, edge_cap, t)
+    return _decompose(comp, solved, TOP_PATHS) if solved else []
 
 
 def _subset(r: Routes, keep: np.ndarray) -> Routes:
@@ -1083,7 +1122,7 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
         "(loss_pct_immediate)"
         if measure == "traffic"
         else "Headline loss (loss_pct) = capacity loss (options: {measure: capacity}); traffic "
-        "losses are in loss_pct_immediate and loss_pct_rerouted"
+        "losses (loss_pct_immediate, loss_pct_rerouted) are not computed with this measure"
     )
     return [
         f"{head}. Baseline routes (where capacity is bought): a country's routes over sourced "

@@ -48,6 +48,7 @@ import shapely
 
 from cablesim import _limits, _lookup, _names, dataset
 from cablesim._geo import haversine_km
+from cablesim._memo import Memo
 from cablesim.exceptions import (
     CableSimError,
     UnknownCableError,
@@ -117,7 +118,7 @@ class Network:
     as_of: dt.date
     info: dict[str, Any] = field(default_factory=dict, repr=False)
     catalog: dict[str, gpd.GeoDataFrame] | None = field(default=None, repr=False)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _cache: Memo = field(default_factory=Memo, repr=False, compare=False)
 
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
         """The value of ``fn()`` computed once per network and kept under ``key``.
@@ -125,11 +126,10 @@ class Network:
         The only writer of the network's cache: derived tables, compiled flow
         graphs, projections and the like are memoised here, so a network stays
         immutable in every other respect. Keys are namespaced by their owner
-        (``"nodes:..."``, ``"compiled:..."``, ``"maps:..."``).
+        (``"nodes:..."``, ``"compiled:..."``, ``"maps:..."``). Thread-safe: a value is
+        built once even when several threads ask for it (:class:`cablesim._memo.Memo`).
         """
-        if key not in self._cache:
-            self._cache[key] = fn()
-        return self._cache[key]
+        return self._cache.get(key, fn)
 
     def __repr__(self) -> str:
         return (
@@ -644,11 +644,8 @@ class LitModel:
         )
 
 
-_LIT_MODELS: dict[int, tuple[pd.DataFrame, LitModel]] = {}
-
-
 def lit_model(cables: pd.DataFrame) -> LitModel:
-    """The lit-capacity model derived from a full cable table (cached per table).
+    """The lit-capacity model derived from a full cable table (computed once per network load).
 
     Parameters
     ----------
@@ -657,9 +654,6 @@ def lit_model(cables: pd.DataFrame) -> LitModel:
         the stated lit figures with their years).
     """
     cables = dataset.base_rows(cables)  # the oldest snapshot's cables, for every date
-    hit = _LIT_MODELS.get(id(cables))
-    if hit is not None and hit[0] is cables:
-        return hit[1]
     lit = cables["lit_capacity_tbps"].astype(float)
     lit_year = cables["lit_capacity_year"].astype("Float64")
     rfs = cables["rfs_year"].astype("Float64")
@@ -680,16 +674,12 @@ def lit_model(cables: pd.DataFrame) -> LitModel:
     growth = (
         float(np.expm1(np.polyfit(years[ok], np.log(total[ok]), 1)[0])) if ok.sum() > 1 else 0.0
     )
-    model = LitModel(
+    return LitModel(
         at_rfs=min(at_rfs, 1.0),
         growth=max(growth, 0.0),
         n_points=len(shares),
         years=(int(years[0]), int(years[-1])),
     )
-    if len(_LIT_MODELS) > 8:
-        _LIT_MODELS.clear()
-    _LIT_MODELS[id(cables)] = (cables, model)
-    return model
 
 
 def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.ndarray:
@@ -740,7 +730,9 @@ def _capacity_in_service_on(cables: pd.DataFrame, dates: list[dt.date]) -> np.nd
     return np.where(live, _design_in(cables, years), 0.0).sum(axis=1)
 
 
-def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:
+def land_link_scale(
+    cables: pd.DataFrame, as_of: dt.date, *, model: LitModel | None = None
+) -> float:
     """Factor applied to the land-link capacities for a network as of ``as_of`` (at most 1).
 
     The land-link figures describe lit capacity in early 2026
@@ -756,11 +748,14 @@ def land_link_scale(cables: pd.DataFrame, as_of: dt.date) -> float:
         The full cable table (every cable of the dataset, with RFS dates).
     as_of
         The network's date.
+    model
+        ``lit_model(cables)``, when the caller already has it.
     """
     years = (dataset.LAND_LINK_REFERENCE_DATE - as_of).days / 365.25
     if years <= 0:
         return 1.0
-    return float(min(1.0, math.exp(-years * math.log1p(lit_model(cables).growth))))
+    growth = (model or lit_model(cables)).growth
+    return float(min(1.0, math.exp(-years * math.log1p(growth))))
 
 
 def land_links_in_service(links: pd.DataFrame, as_of: dt.date) -> np.ndarray:
@@ -819,7 +814,7 @@ def filter_network(
     segs = segs.assign(capacity_tbps=segs["cable_id"].map(cap).astype(float))
     links = tables["terrestrial_links"]
     links = links[land_links_in_service(links, as_of)].reset_index(drop=True)
-    scale = land_link_scale(base_cables, as_of)
+    scale = land_link_scale(base_cables, as_of, model=model)
     if scale < 1.0:
         # whole Gbit/s (the engine's unit), at least 1
         scaled = np.maximum(np.round(links["capacity_tbps"].to_numpy(float) * scale, 3), 0.001)
@@ -849,8 +844,18 @@ def filter_network(
     )
 
 
-@functools.lru_cache(maxsize=8)
+_NETWORKS = Memo(maxsize=8)
+"""Networks loaded, by date, dataset, capacity basis and manifest time: one object per key
+even when several threads load the same date at once (the engine's caches hang on it)."""
+
+
 def _load_network_cached(as_of: dt.date, data: str, capacity: str, stamp: float) -> Network:
+    return _NETWORKS.get(
+        (as_of, data, capacity, stamp), lambda: _load_network(as_of, data, capacity)
+    )
+
+
+def _load_network(as_of: dt.date, data: str, capacity: str) -> Network:
     # ``stamp`` (the manifest's mtime, as dataset.load_tables keys its cache) is only part
     # of the key: a dataset rewritten in place is loaded anew
     tables = dataset.load_tables(data)

@@ -33,6 +33,7 @@ never modified); the result is cached on the given network and is idempotent
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
 import itertools
 import json
@@ -49,6 +50,7 @@ import shapely.ops
 
 from cablesim import dataset
 from cablesim._geo import GEOD, haversine_km, wrap_variants
+from cablesim._memo import Memo
 from cablesim.exceptions import CableSimError, UnknownNameError
 from cablesim.network import Network, filter_network
 
@@ -255,17 +257,20 @@ def _cached(network, key: str, fn):
     return network.memo(key, fn)
 
 
-_SEA: dict[int, tuple[Any, Any, dict]] = {}
+_LANDS = Memo(maxsize=4)
+"""The land of a country table (its union, prepared, and the sea-waypoint graph over it),
+keyed by the table's content: the dataset's one table in practice."""
 
 
 def _land(countries: gpd.GeoDataFrame):
-    entry = _SEA.get(id(countries))
-    if entry is None or entry[0] is not countries:
-        land = shapely.union_all(countries.geometry.to_numpy())
-        shapely.prepare(land)
-        entry = (countries, land, {})
-        _SEA[id(countries)] = entry
-    return entry[1], entry[2]
+    key = hashlib.sha1(b"".join(shapely.to_wkb(countries.geometry.to_numpy()))).hexdigest()
+    return _LANDS.get(key, lambda: _make_land(countries))
+
+
+def _make_land(countries: gpd.GeoDataFrame):
+    land = shapely.union_all(countries.geometry.to_numpy())
+    shapely.prepare(land)
+    return land, Memo()
 
 
 def _gc(lon1: float, lat1: float, lon2: float, lat2: float, step_km: float) -> np.ndarray:
@@ -300,8 +305,10 @@ def _land_km(land, pts: np.ndarray, dist_km: float, free_start: bool, free_end: 
 
 def _wp_graph(countries: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
     land, cache = _land(countries)
-    if "graph" in cache:
-        return cache["graph"]
+    return cache.get("graph", lambda: _make_wp_graph(land))
+
+
+def _make_wp_graph(land) -> dict[str, dict[str, float]]:
     names = list(SEA_WAYPOINTS)
     graph: dict[str, dict[str, float]] = {n: {} for n in names}
     for i, a in enumerate(names):
@@ -316,7 +323,6 @@ def _wp_graph(countries: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
     for a, b, _ in LAND_CROSSINGS:
         (la, oa), (lb, ob) = SEA_WAYPOINTS[a], SEA_WAYPOINTS[b]
         graph[a][b] = graph[b][a] = float(haversine_km(oa, la, ob, lb))
-    cache["graph"] = graph
     return graph
 
 

@@ -147,9 +147,7 @@ class _Facts:
             after = metrics.after_state(
                 self.result.network, self.result.failures, core=tuple(sc.core), backhaul=sc.backhaul
             )
-            self._view = FlowView.of(
-                self.result.network, after.comp, after.comp_after, after.cap_after
-            )
+            self._view = FlowView.of(after)
         return self._view
 
     def country(self, iso3: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 import cablesim
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
+from cablesim.engine import state as _state
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import ScenarioError
 
@@ -425,9 +426,7 @@ def test_batch_traffic_values_many_and_bounds(world):
     """The Monte Carlo's evaluation of many sets equals the one-by-one one; bounds hold."""
     from cablesim.analyses import risk
 
-    state = risk._build_mc(
-        world, core=cablesim.scenario.DEFAULT_CORE, backhaul="landmass", routing="corridor"
-    )
+    state = risk._build_mc(world, options=_state.Options())
     ev = state.ev
     configs = []
     for i in range(3):
@@ -442,16 +441,21 @@ def test_batch_traffic_values_many_and_bounds(world):
 
 
 def test_split_routes_reused_across_runs_give_the_same_answer(world):
-    """A closure that splits a land mass: the split network is compiled anew each run; its
-    routes are cached by content, and a warm run answers exactly as a cold one."""
+    """A closure that splits a land mass: the split network is compiled once and cached on
+    the network with its routes; a warm run rebuilds nothing and answers exactly as a cold one."""
     sc = cablesim.load_scenario(cablesim.scenario.find_scenario("suez-closure"))
     net = cablesim.load_network(sc.as_of)
-    comp = _engine.compile_network(net, "landmass", cablesim.scenario.DEFAULT_CORE)
-    m = _traffic.model(comp)
-    m.route_cache.clear()
+    _state._split_cache(net).clear()
+    net.memo("engine:states", dict).clear()  # no state shared with an earlier test's run
     cold = cablesim.simulate(sc, net).to_dict()
-    n = len(m.route_cache)
+    failures = cablesim.apply_events(net, sc.events)
+    after = _state.after_state(net, failures, _state.Options(core=sc.core))
+    assert after.comp_after is not after.comp
+    routes = after.comp_after.memo.get("traffic-extra-routes", dict)
+    n = len(routes)
     assert n
     warm = cablesim.simulate(sc, net).to_dict()
-    assert len(m.route_cache) == n  # every route came from the cache
+    again = _state.after_state(net, failures, _state.Options(core=sc.core))
+    assert again.comp_after is after.comp_after  # the split network was not compiled again
+    assert len(routes) == n  # every route came from the cache
     assert warm == cold
