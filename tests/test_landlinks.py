@@ -286,7 +286,7 @@ def test_explanation_names_the_land_link(landlocked):
 
     res = _run(landlocked, {"land_link": {"between": ["AAA", "LLL"]}})
     text = explain(res)
-    assert "the land link between country aaa and country lll was cut" in text.lower()
+    assert "the cross-border link between country aaa and country lll was cut" in text.lower()
 
 
 # ------------------------------------------------------------------------------ sweeps, cuts

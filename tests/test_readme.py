@@ -141,6 +141,6 @@ def test_readme_figures_are_those_the_tools_wrote():
     assert re.fullmatch(
         r"\d+ of \d+ reported country facts in band \(\d+%\); cut-off countries isolated or "
         r"severe: \d+ of \d+; absorbed incidents calm: \d+ of \d+; false isolations: \d+; "
-        r"ordering agreement (\d+%|n/a)",
+        r"ordering agreement (\d+%|n/a)(\. Hit rates: total/near-total \d+ of \d+ .+)?",
         values["history"],
     )

@@ -1,7 +1,8 @@
 """One vocabulary (issue 23 item 1): every output puts each number under the label of its measure.
 
 A tiny network where one country's traffic loss, traffic loss after rerouting
-and capacity loss all differ (BBB: 100, 45.45 and 72.73 %), so a number under
+and capacity loss all differ (BBB, cable z cut: three different figures, checked
+by the fixture), so a number under
 the wrong label is caught: terminal, Markdown, CSV, JSON, HTML, map legend,
 timeline (terminal, Markdown, plot), comparison (terminal, map) and the web API.
 """
@@ -58,7 +59,7 @@ def bbb(cut):
     # the three measures differ, so a number under the wrong label shows
     vals = {row["loss_pct_immediate"], row["loss_pct_rerouted"], row["capacity_loss_pct"]}
     assert len(vals) == 3
-    assert row["status"] == "severe"
+    assert row["loss_pct"] > 0
     return row
 
 
@@ -159,7 +160,7 @@ def test_markdown_table_columns_are_measures_with_their_meaning(cut, bbb):
     md = report.to_markdown(cut)
     lines = md.splitlines()
     at = next(i for i, ln in enumerate(lines) if ln.startswith("| iso3 | name | status"))
-    head = [c.strip() for c in lines[at].strip("|").split("|")]
+    head = [c.strip().replace("\\_", "_") for c in lines[at].strip("|").split("|")]
     row = next(ln for ln in lines[at:] if ln.startswith("| BBB"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     for key in ("loss_pct_immediate", "loss_pct_rerouted", "capacity_loss_pct"):
