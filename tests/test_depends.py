@@ -165,4 +165,4 @@ def test_cli_matrix_files(tmp_path, world):
     assert egy["alexandria"] == pytest.approx(m.at["EGY", "alexandria"])
     res = runner.invoke(cli, ["depends", "--matrix", "-o", str(tmp_path / "m.xlsx")])
     assert res.exit_code == 2
-    assert "use .csv or .json" in res.output
+    assert "unknown output format '.xlsx'; use .json or .csv" in res.output

@@ -422,7 +422,7 @@ def test_web_api_takes_a_land_link_event():
     from cablesim.web.app import create_app
 
     doc = {"name": "t", "events": [{"land_link": {"between": ["KAZ", "CHN"]}}]}
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:  # the Host allow-list
         body = client.post("/api/simulate", json={"scenario": doc}).json()
         assert body["failed_land_links"] == ["sourced:terr-56-almaty-urumqi"]
         assert body["failed_segments"] == []

@@ -181,20 +181,7 @@ def test_full_cable_sweep_facts(world2021, cable_sweep):
     assert len(r.records) == len(world.cables) == r.elements_total
     assert set(r.records["element"]) == set(world.cables["cable_id"])
     top = r.records.head(15)
-    # the systems through Egypt and the Red Sea rank high...
-    red_sea = {
-        "asia-africa-europe-1-aae-1",
-        "seamewe-5",
-        "seamewe-4",
-        "flag-europe-asia-fea",
-        "imewe",
-        "europe-india-gateway-eig",
-        "peace-cable",
-        "tegrid",
-        "aden-djibouti",
-    }
-    assert red_sea & set(top["element"])
-    # ...and so do the single cables of single-cable countries (they isolate someone)
+    # the single cables of single-cable countries rank high (they isolate someone)
     assert (top["n_isolated"] > 0).sum() >= 3
     worst = r.worst_by_country.set_index("iso3")
     assert worst.at["TON", "element"] == "tonga-cable"
@@ -211,6 +198,30 @@ def test_full_cable_sweep_facts(world2021, cable_sweep):
         "worst_country",
         "worst_loss_pct",
     } <= set(d["records"][0])
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 model: no Red Sea system in the top 15 of the 2021 N-1 cable sweep "
+    "(single cables of single-cable countries and West African systems rank first: the "
+    "carriers on the Red Sea systems hold other capacity); docs/validation.md",
+)
+def test_red_sea_systems_rank_high_in_the_cable_sweep(cable_sweep):
+    top = cable_sweep.records.head(15)
+    # the systems through Egypt and the Red Sea rank high
+    red_sea = {
+        "asia-africa-europe-1-aae-1",
+        "seamewe-5",
+        "seamewe-4",
+        "flag-europe-asia-fea",
+        "imewe",
+        "europe-india-gateway-eig",
+        "peace-cable",
+        "tegrid",
+        "aden-djibouti",
+    }
+    assert red_sea & set(top["element"])
 
 
 @pytest.mark.parametrize(

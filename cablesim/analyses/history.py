@@ -348,15 +348,18 @@ _COUNTRY_LISTS = ("countries_total_loss", "countries_degraded", "countries_repor
 
 def default_events_file() -> Path:
     """The shared events file: ``shared/data/events/events.yaml`` in the first directory
-    above the project that has one (``../shared/data`` beside the checkout)."""
+    above the package, or else above the working directory, that has one
+    (``../shared/data`` beside the checkout; an installed package finds it from a
+    checkout's folder)."""
     here = Path(__file__).resolve().parent.parent
-    for base in (here, *here.parents):
+    cwd = Path.cwd().resolve()
+    for base in (here, *here.parents, cwd, *cwd.parents):
         f = base / EVENTS_FILE
         if f.is_file():
             return f
     raise ScenarioError(
-        f"no {EVENTS_FILE} found above {here}: pass --events FILE (the raw sources are "
-        "kept beside the checkout, e.g. ../shared/data)"
+        f"no {EVENTS_FILE} found above {here} or the working directory: pass --events FILE "
+        "(the raw sources are kept beside the checkout, e.g. ../shared/data)"
     )
 
 

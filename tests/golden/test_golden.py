@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.golden import make_golden as golden
+from golden import make_golden as golden  # tests/ is on the path (rootdir-relative imports)
 
 REGEN = (
     "results differ from the stored outputs in tests/golden/{part}.json. If the change of "

@@ -13,7 +13,8 @@
   var CENTER_LON = 15;
   var CUT_RADIUS_KM = 5;
   // Every label the page puts beside a number, in one place: traffic and capacity are
-  // different measures and never share a label (to be wired to the API's table of measures)
+  // different measures and never share a label. The labels of measures are replaced by
+  // those of the API's table of measures (cablesim.measures, /api/meta) once it is read.
   var LABELS = {
     status: "Status",
     traffic_lost_pct: "Traffic lost (first days)",
@@ -33,6 +34,29 @@
     landings: "Landing points",
     cables_here: "Cables landing here"
   };
+  // the measure (key of cablesim.measures) behind each label of a number
+  var MEASURE_OF = {
+    traffic_lost_pct: "loss_pct_immediate",
+    traffic_served: "served_tbps",
+    capacity_to_core: "baseline_tbps",
+    depends_loss: "capacity_loss_pct",
+    latency: "latency_ms_baseline"
+  };
+  function wireLabels(measures) {
+    var by = {};
+    (measures || []).forEach(function (m) { by[m.key] = m; });
+    Object.keys(MEASURE_OF).forEach(function (k) {
+      var m = by[MEASURE_OF[k]];
+      if (!m) { return; }
+      // "capacity to the core before (Tbit/s)" -> "Capacity to the core": the page prints
+      // units (and before -> after) itself
+      var s = m.label.replace(/\s*\([^)]*\)\s*$/, "").replace(/ before$/, "");
+      LABELS[k] = s.charAt(0).toUpperCase() + s.slice(1);
+    });
+    if (by.loss_pct_immediate) {
+      LABELS.tip_traffic = "% " + LABELS.traffic_lost_pct.charAt(0).toLowerCase() + LABELS.traffic_lost_pct.slice(1);
+    }
+  }
   var state = { name: "My cuts", description: "", as_of: null, events: [], reported: null, options: null };
   var meta = null, net = null, lastResult = null, selected = null, areaMode = false;
   var selectedCable = null, selectedStation = null, stationCables = null, searchIndex = null;
@@ -1022,6 +1046,7 @@
 
     api("/api/meta").then(function (m) {
       meta = m;
+      wireLabels(m.measures);
       var y = $("year");
       y.min = m.first_year; y.max = m.last_year; y.value = m.snapshot_year;
       $("legend").innerHTML = m.legend.map(function (it) {
