@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import cablesim
+from cablesim import measures
 from cablesim.network import load_network
 from cablesim.web._catalog import catalog
 from cablesim.web.app import Engine, create_app
@@ -297,6 +298,10 @@ def test_draw_then_reset_leaves_no_tool_on(page):
     pg.evaluate("window.cablesimPage.selectCountry('SYC')")
     pg.wait_for_selector("#country-box[data-iso3=SYC] [data-field=capacity]")
     labels = pg.evaluate("window.cablesimPage.labels")
+    # the page's labels of measures are those of the one vocabulary (cablesim.measures)
+    words = {m["key"]: m["label"] for m in measures.table()}
+    assert labels["traffic_lost_pct"].lower() == words["loss_pct_immediate"][: -len(" (%)")]
+    assert labels["depends_loss"].lower() == words["capacity_loss_pct"][: -len(" (%)")]
     facts = dict(
         zip(
             pg.eval_on_selector_all("#country-facts dt", "els => els.map(e => e.textContent)"),
