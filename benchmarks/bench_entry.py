@@ -59,7 +59,10 @@ print(json.dumps({{"wall": best_w, "cpu": best_c}}))
 
 SWEEP = """
 import json, time, cablesim
-from cablesim.analyses.sweep import sweep
+try:
+    from cablesim.analyses.sweep import sweep
+except ImportError:  # a tree before the re-layout
+    from cablesim.sweep import sweep
 from cablesim.engine import flows
 net = cablesim.load_network()
 flows.baseline(flows.compile_network(net, "landmass", cablesim.scenario.DEFAULT_CORE))
@@ -70,7 +73,10 @@ print(json.dumps({"wall": time.perf_counter() - w, "cpu": time.process_time() - 
 
 MONTECARLO = """
 import json, time, cablesim
-from cablesim.analyses.risk import montecarlo
+try:
+    from cablesim.analyses.risk import montecarlo
+except ImportError:  # a tree before the re-layout
+    from cablesim.risk import montecarlo
 from cablesim.engine import flows
 net = cablesim.load_network()
 flows.baseline(flows.compile_network(net, "landmass", cablesim.scenario.DEFAULT_CORE))

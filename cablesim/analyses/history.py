@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 import shapely
 import yaml
-from scipy.stats import rankdata, spearmanr
 
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
@@ -82,6 +81,13 @@ MAX_FALSE_ISOLATIONS = 3
 MIN_RANK_CORRELATION = 0.5
 
 
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of two vectors (of ranks: Spearman's), NaN when one is flat."""
+    a, b = a - a.mean(), b - b.mean()
+    den = float(np.sqrt((a**2).sum() * (b**2).sum()))
+    return float((a * b).sum() / den) if den > 0 else float("nan")
+
+
 @dataclass
 class EventScore:
     """The score of one incident."""
@@ -104,7 +110,8 @@ class EventScore:
         t = self.table.dropna(subset=["metric", "model_loss_pct"])
         if len(t) < 5:
             return None
-        rho = spearmanr(t["metric"], t["model_loss_pct"]).statistic
+        ranks = t[["metric", "model_loss_pct"]].astype(float).rank(method="average")
+        rho = _pearson(ranks["metric"].to_numpy(), ranks["model_loss_pct"].to_numpy())
         return None if rho != rho else round(float(rho), 3)
 
     @property
@@ -813,8 +820,8 @@ def _counts(inc: _Incident, pts: np.ndarray) -> dict[str, np.ndarray]:
     out["false"] = np.full(n_p, float(len(inc.score.false_alarms)))
     rho = np.full(n_p, np.nan)
     if len(metric_rows) >= 5:
-        mv = rankdata(metric_vals)
-        ml = np.apply_along_axis(rankdata, 0, loss[metric_rows])
+        mv = pd.Series(metric_vals, dtype=float).rank(method="average").to_numpy()
+        ml = pd.DataFrame(loss[metric_rows]).rank(axis=0, method="average").to_numpy()
         mv = (mv - mv.mean())[:, None]
         ml = ml - ml.mean(axis=0)
         den = np.sqrt((mv**2).sum() * (ml**2).sum(axis=0))

@@ -23,7 +23,6 @@ from cablesim.cli._base import (
 )
 from cablesim.engine.simulate import scenario_warnings, simulate
 from cablesim.exceptions import CableSimError, ScenarioError
-from cablesim.maps.timeline import default_region
 from cablesim.report.timeline import render_terminal, to_json
 from cablesim.scenario.noop_warnings import default_network_phrase
 
@@ -179,7 +178,7 @@ def _run_timeline(
         )
     if map_file:
         maps.check_suffix(map_file)
-        region = opts.get("region") or default_region(tl)
+        region = opts.get("region") or maps.default_region(tl)
         fig, _ = maps.plot_timeline_map(tl, region=region, dpi=opts.get("dpi"))
         _echo(
             f"wrote {maps.save_figure(fig, map_file, dpi=opts.get('dpi'), protect=protect)}",

@@ -36,45 +36,66 @@ import the models (results, networks, tables) and never the report or the CLI.
 
 from __future__ import annotations
 
-from cablesim.maps._figure import (
-    ATTRIBUTION,
-    CABLE_COLOR,
-    DEFAULT_DPI,
-    DEFAULT_SIZE,
-    DEGRADED_CABLE_COLOR,
-    EVENT_COLOR,
-    FAILED_COLOR,
-    ISOLATED_COLOR,
-    LOSS_BINS,
-    LOSS_COLORS,
-    NO_DATA_COLOR,
-    OCEAN_COLOR,
-    REGIONS,
-    UNAFFECTED_COLOR,
-    MapProjection,
-    check_suffix,
-    choose_projection,
-    figure_bytes,
-    new_figure,
-    parse_region,
-    save_figure,
-    to_svg,
-)
-from cablesim.maps.compare import plot_difference, save_difference_map
-from cablesim.maps.timeline import plot_timeline, plot_timeline_map
-from cablesim.maps.world import (
-    country_colors,
-    impact_subtitle,
-    legend_items,
-    legend_title,
-    loss_color,
-    plot_dependencies,
-    plot_impact,
-    plot_network,
-    save_dependency_map,
-    save_impact_map,
-    save_network_map,
-)
+import importlib
+from typing import Any
+
+_API = {
+    "ATTRIBUTION": "_figure",
+    "CABLE_COLOR": "_figure",
+    "DEFAULT_DPI": "_figure",
+    "DEFAULT_SIZE": "_figure",
+    "DEGRADED_CABLE_COLOR": "_figure",
+    "EVENT_COLOR": "_figure",
+    "FAILED_COLOR": "_figure",
+    "ISOLATED_COLOR": "_figure",
+    "LOSS_BINS": "_figure",
+    "LOSS_COLORS": "_figure",
+    "MapProjection": "_figure",
+    "NO_DATA_COLOR": "_figure",
+    "OCEAN_COLOR": "_figure",
+    "REGIONS": "_figure",
+    "UNAFFECTED_COLOR": "_figure",
+    "check_suffix": "_figure",
+    "choose_projection": "_figure",
+    "figure_bytes": "_figure",
+    "new_figure": "_figure",
+    "parse_region": "_figure",
+    "save_figure": "_figure",
+    "to_svg": "_figure",
+    "plot_difference": "compare",
+    "save_difference_map": "compare",
+    "default_region": "timeline",
+    "plot_timeline": "timeline",
+    "plot_timeline_map": "timeline",
+    "country_colors": "world",
+    "impact_subtitle": "world",
+    "legend_items": "world",
+    "legend_title": "world",
+    "loss_color": "world",
+    "plot_dependencies": "world",
+    "plot_impact": "world",
+    "plot_network": "world",
+    "save_dependency_map": "world",
+    "save_impact_map": "world",
+    "save_network_map": "world",
+}
+"""Each public name and the module that defines it, imported on first use (PEP 562):
+``from cablesim import maps`` costs nothing until a figure is drawn, so a command that
+draws none (``cablesim run`` without ``--map``) loads no matplotlib."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))
+
 
 __all__ = [
     "ATTRIBUTION",
@@ -95,6 +116,7 @@ __all__ = [
     "check_suffix",
     "choose_projection",
     "country_colors",
+    "default_region",
     "figure_bytes",
     "impact_subtitle",
     "legend_items",
