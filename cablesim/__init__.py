@@ -12,10 +12,9 @@ lengthen.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
+from cablesim import _lazy
 from cablesim.exceptions import (
     CableSimError,
     DataError,
@@ -53,17 +52,7 @@ _API = {
 ``import cablesim`` (and ``cablesim --help``) load no table, no solver and no plotting."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = _lazy.attach(__name__, _API)
 
 
 __all__ = [

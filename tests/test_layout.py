@@ -36,6 +36,7 @@ LAYER = {
     "cablesim._procs": 0,
     "cablesim.measures": 0,
     "cablesim._memo": 0,
+    "cablesim._lazy": 0,
     "cablesim._elements": 2,
     "cablesim.dataset": 1,
     "cablesim.network": 2,  # the network and its what-ifs (network.whatif)

@@ -37,8 +37,7 @@ Build it with::
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from cablesim import _lazy
 
 _PUBLIC = {
     "CHOKEPOINTS": "_chokepoints",
@@ -70,17 +69,7 @@ _PUBLIC = {
 """Each public name and the module that defines it, imported on first use."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = _lazy.attach(__name__, _PUBLIC)
 
 
 __all__ = [

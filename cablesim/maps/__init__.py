@@ -36,8 +36,7 @@ import the models (results, networks, tables) and never the report or the CLI.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from cablesim import _lazy
 
 _API = {
     "ATTRIBUTION": "_figure",
@@ -84,17 +83,7 @@ _API = {
 draws none (``cablesim run`` without ``--map``) loads no matplotlib."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = _lazy.attach(__name__, _API)
 
 
 __all__ = [
