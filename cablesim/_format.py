@@ -107,6 +107,11 @@ def md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def fmt_pct(v: float) -> str:
+    """``"36.4"``: a percentage to one decimal, ``"–"`` where it was not computed (NaN)."""
+    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"
+
+
 def fmt_ms(v: float) -> str:
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0f}"
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cablesim import measures as _measures
-from cablesim._format import fmt_ms, fmt_tbps, md_escape, md_table, plural, worst_region
+from cablesim._format import fmt_ms, fmt_pct, fmt_tbps, md_escape, md_table, plural, worst_region
 from cablesim._text import esc
 from cablesim.engine import metrics
 from cablesim.engine.simulate import Result
@@ -121,7 +121,7 @@ def summary_paragraph(result: Result) -> str:
         + (
             f", and {fmt_tbps(s['traffic_lost_tbps'])} Tbps of traffic (estimated demand) "
             "could no longer be carried in the first days."
-            if "traffic_lost_tbps" in s
+            if "traffic_lost_tbps" in s and result.scenario.measure == "traffic"
             else "."
         )
     )
@@ -327,10 +327,10 @@ def render_terminal(
             t.add_row(
                 esc(f"{r.name} ({r.iso3})"),
                 f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-                f"{r.loss_pct_immediate:.1f}",
-                f"{r.loss_pct_rerouted:.1f}",
+                fmt_pct(r.loss_pct_immediate),  # "–" where the traffic model did not run
+                fmt_pct(r.loss_pct_rerouted),
                 fmt_tbps(r.demand_tbps),
-                f"{r.capacity_loss_pct:.1f}",
+                fmt_pct(r.capacity_loss_pct),
                 esc(r.capacity_worst_region),
                 fmt_tbps(r.baseline_tbps),
                 fmt_tbps(r.remaining_tbps),

@@ -324,3 +324,19 @@ def test_timeline_json_rows_are_flat_measures(timeline):
     for row in rows:
         assert not [k for k, v in row.items() if isinstance(v, dict | list)]
         assert set(row) <= keys | {k for k in row if k.startswith("capacity_loss_pct_to_")}
+
+
+def test_capacity_measure_prints_no_nan_and_claims_no_traffic(net):
+    """``measure: capacity`` runs no traffic model: its traffic cells are "–", not "nan",
+    and the summary says nothing of traffic no longer carried."""
+    doc = {
+        "name": "cut z",
+        "options": {"core": ["CCC"], "measure": "capacity"},
+        "events": [{"cable": "z"}],
+    }
+    res = cablesim.simulate(cablesim.load_scenario(doc, network=net), network=net)
+    assert res.to_frame()["loss_pct_immediate"].isna().all()
+    text = _rich(report.render_terminal, res)
+    assert not re.search(r"\bnan\b", text, re.I)
+    assert "could no longer be carried" not in text
+    assert "could no longer be carried" not in report.to_markdown(res)
