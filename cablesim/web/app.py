@@ -44,12 +44,13 @@ What a hostile page or a careless client cannot do (issue 24):
   this server never grants (415 otherwise). Every response carries the
   security headers of :data:`SECURITY_HEADERS`.
 * **Freeze it.** Bodies are at most :data:`MAX_BODY_BYTES` and read within
-  :data:`BODY_TIMEOUT_S`; JSON is checked for nesting (:data:`MAX_JSON_DEPTH`)
-  before it is parsed, every text in a scenario for its length
-  (:data:`MAX_NAME_CHARS`, :data:`MAX_TEXT_CHARS`) before any name is matched,
+  :data:`BODY_TIMEOUT_S`; JSON is checked for nesting before it is parsed (the
+  input gate's scan), then every value for the web app's tighter bounds:
+  nesting (:data:`MAX_JSON_DEPTH`) and every text's length
+  (:data:`MAX_NAME_CHARS`, :data:`MAX_TEXT_CHARS`) before any name is matched;
   uploads go through the input gate of the CLI's files
   (:func:`cablesim.scenario.parse_text`: size, depth, alias expansion, merge
-  keys and duplicate keys refused). Computation runs in a pool of
+  keys and duplicate keys refused) and the same bounds. Computation runs in a pool of
   :data:`WORKERS` threads off the event loop, with at most :data:`QUEUE` more
   waiting (then 503 and ``Retry-After``) and a time budget
   (:data:`TIME_BUDGET_S`: then 503, the work finishing into the cache), so the
@@ -74,7 +75,6 @@ import ipaddress
 import json
 import logging
 import math
-import re
 import socket
 import sys
 import threading
@@ -103,7 +103,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from cablesim import __version__, dataset, maps, measures
+from cablesim import __version__, _limits, dataset, maps, measures
 from cablesim.analyses.depends import country_dependencies
 from cablesim.analyses.history import history_files
 from cablesim.engine.simulate import simulate
@@ -257,25 +257,6 @@ def _canonical(doc: Any) -> str:
 # ------------------------------------------------------------------------------ the input gate
 
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def _json_depth(text: str, limit: int) -> int:
-    """How deep ``text`` nests (counted without parsing; stops just past ``limit``)."""
-    depth = deepest = 0
-    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
-        if m.group() in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-        else:
-            depth -= 1
-    return deepest
-
-
 def _check_values(data: Any, where: str) -> None:
     """Refuse a document too deep, too large, or holding a text longer than any real one.
 
@@ -314,18 +295,14 @@ def _check_values(data: Any, where: str) -> None:
 
 
 def _parse_json(raw: bytes) -> dict[str, Any]:
-    """A JSON request body: nesting checked before it is parsed, every value after."""
+    """A JSON request body: nesting checked before it is parsed (the input gate's scan,
+    :func:`cablesim._limits.check_json_depth`), every value after (:func:`_check_values`,
+    the web app's tighter bounds, before the gate's looser text bound could answer first)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the request body is not valid JSON: not UTF-8 text") from None
-    depth = _json_depth(text, MAX_JSON_DEPTH)
-    if depth > MAX_JSON_DEPTH:
-        raise BadRequest(
-            f"the request body is nested more than {MAX_JSON_DEPTH} levels deep "
-            "(a scenario needs about 6)",
-            400,
-        )
+    _limits.check_json_depth(text, "request body")
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
