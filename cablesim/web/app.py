@@ -129,8 +129,8 @@ BODY_TIMEOUT_S = 10.0
 MAX_EVENTS = 200
 """Most events one scenario sent by the page may hold."""
 MAX_JSON_DEPTH = 32
-"""Deepest nesting of a JSON body (a scenario is about 6 levels deep); checked before parsing."""
-MAX_NAME_CHARS = 200
+"""Deepest nesting of a scenario sent to the web app (a scenario is about 6 levels deep)."""
+MAX_NAME_CHARS = _limits.MAX_NAME_CHARS
 """Longest text in a scenario other than free text: a cable, country or chokepoint name, an
 id, a date (the longest real cable name has 91 characters). Checked before any name is matched."""
 MAX_TEXT_CHARS = 5000
