@@ -14,6 +14,11 @@ import pandas as pd
 from cablesim.exceptions import UnknownCountryError
 
 
+def missing(v: Any) -> bool:
+    """Whether a value was not computed (None or NaN): shown as "–" by every formatter."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 def plain_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``record`` with numpy scalars unwrapped, NaN as None, dates as ISO text,
     tuples as lists."""
@@ -51,7 +56,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 def fmt_tbps(v: float) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if missing(v):
         return "–"
     if v >= 100:
         return f"{v:,.0f}"
@@ -93,7 +98,7 @@ def md_escape(text: Any, *, multiline: bool = False) -> str:
 
 def md_table(df: pd.DataFrame) -> str:
     def cell(v: Any) -> str:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if missing(v):
             return "–"
         if isinstance(v, float):
             return f"{v:,.2f}"
@@ -109,11 +114,11 @@ def md_table(df: pd.DataFrame) -> str:
 
 def fmt_pct(v: float) -> str:
     """``"36.4"``: a percentage to one decimal, ``"–"`` where it was not computed (NaN)."""
-    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"
+    return "–" if missing(v) else f"{v:.1f}"
 
 
 def fmt_ms(v: float) -> str:
-    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0f}"
+    return "–" if missing(v) else f"{v:.0f}"
 
 
 def worst_region(losses: dict[str, float]) -> str:

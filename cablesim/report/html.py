@@ -10,7 +10,6 @@ and fetches nothing.
 from __future__ import annotations
 
 import html
-import math
 import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,6 +20,7 @@ import yaml
 
 from cablesim import maps
 from cablesim import measures as _measures
+from cablesim._format import missing
 from cablesim.engine import metrics
 from cablesim.engine.simulate import Result
 from cablesim.report.explain import explain
@@ -155,7 +155,7 @@ def _e(text: Any) -> str:
 
 def _num(v: Any, digits: int = 1) -> tuple[str, str]:
     """(display text, sort value) of a number; missing values show as a dash and sort last."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if missing(v):
         return "–", ""
     v = float(v)
     if digits == 0 or abs(v) >= 100:
