@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
+import socket
 import threading
+import time
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -361,3 +364,59 @@ def crisis_2024():
     from cablesim.analyses.timeline import simulate_timeline
 
     return simulate_timeline(cablesim.find_scenario("red-sea-west-africa-2024"))
+
+
+# ------------------------------------------------------------------------------ the web app in a browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium (``apt-get install chromium``); browser tests skip without it."""
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Headless, and no background connections (this machine's network is closed)."""
+
+
+@pytest.fixture(scope="module")
+def server():
+    """uvicorn serving the app on 127.0.0.1 and a free port, stopped at the end."""
+    import uvicorn
+
+    from cablesim.web.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(budget=600.0), log_level="warning", access_log=False)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    assert srv.started
+    yield f"http://127.0.0.1:{port}/"
+    srv.should_exit = True
+    thread.join(timeout=30)
+    sock.close()
+    assert not thread.is_alive()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium driven by Playwright (skipped where either is missing)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -8,10 +8,6 @@ the page shows are compared with the model's own (the dataset, ``simulate``).
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,56 +16,9 @@ import cablesim
 from cablesim import measures
 from cablesim.network import load_network
 from cablesim.web._catalog import catalog
-from cablesim.web.app import Engine, create_app
+from cablesim.web.app import Engine
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AAE1 = "asia-africa-europe-1-aae-1"
-
-
-@pytest.fixture(scope="module")
-def server():
-    """uvicorn serving the app on 127.0.0.1 and a free port, stopped at the end."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(budget=600.0), log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
-    assert not thread.is_alive()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, server, width=1400, height=850):
