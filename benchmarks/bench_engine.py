@@ -53,6 +53,7 @@ from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
 from cablesim.engine.flowview import FlowView
 from cablesim.engine.reference import plain_flows
+from cablesim.engine.state import Options, after_state
 from cablesim.scenario import DEFAULT_CORE
 
 
@@ -265,9 +266,9 @@ def one_engine(net: cablesim.Network) -> None:
     snet = cablesim.load_network(sc.as_of)
     fails = cablesim.apply_events(snet, sc.events)
     core = tuple(sc.core)
-    after = metrics.after_state(snet, fails, core=core)  # the split cached, as after a first run
+    after = after_state(snet, fails, Options(core=core))  # the split cached, as after a first run
     assert after.split is not None
-    t_once = _best(lambda: metrics.after_state(snet, fails, core=core))
+    t_once = _best(lambda: after_state(snet, fails, Options(core=core)))
     t_places = _best(lambda: metrics.cut_off_places(snet, fails, core=core, after=after))
     t_places_own = _best(lambda: metrics.cut_off_places(snet, fails, core=core))
     print(

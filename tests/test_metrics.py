@@ -6,6 +6,7 @@ import pytest
 
 import cablesim
 from cablesim.engine import metrics
+from cablesim.engine.state import Options, after_state
 from cablesim.scenario.failures import apply_events
 
 
@@ -76,7 +77,7 @@ def test_a_closure_builds_its_after_state_once(make_network, run, monkeypatch):
 def test_after_state_is_shared_and_checked(make_network):
     net = _split_net(make_network)
     f = apply_events(net, [cablesim.Event("chokepoint", {"id": "strait"}, "e")])
-    after = metrics.after_state(net, f, core=("CCC",))
+    after = after_state(net, f, Options(core=("CCC",)))
     assert after.split is not None
     assert after.comp_after is not after.comp
     assert dict(zip(after.comp.countries, after.reach.tolist(), strict=True)) == {

@@ -39,7 +39,7 @@ from cablesim._geo import haversine_km
 from cablesim.engine import metrics
 from cablesim.engine import traffic as _traffic
 from cablesim.engine.simulate import Result, simulate
-from cablesim.engine.state import Options, traffic_model
+from cablesim.engine.state import Options, after_state, traffic_model
 from cablesim.exceptions import CableSimError, ScenarioError, UnknownNameError
 from cablesim.network import load_network
 from cablesim.scenario import (
@@ -710,7 +710,7 @@ class _Incident:
 def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
     res = score.result
     sc = score.scenario
-    after = metrics.after_state(res.network, res.failures, core=sc.core, backhaul=sc.backhaul)
+    after = after_state(res.network, res.failures, Options.of(sc))
     comp = after.comp
     m = _traffic.model(comp)
     lost_nodes = set(res.failures.nodes)

@@ -138,7 +138,7 @@ def country_metrics(
         Mean utilization of the intact network for the demand model; default
         :data:`cablesim.engine.demand.UTILIZATION`.
     after
-        The network after ``failures`` from :func:`after_state` with the same
+        The network after ``failures`` from :func:`cablesim.engine.state.after_state` with the same
         arguments, when the caller already built it (:func:`cablesim.engine.simulate`
         shares one with :func:`cut_off_places`); built here otherwise.
     options
@@ -271,38 +271,6 @@ AfterState = _state.AfterState
 """The network after a set of failures (:class:`cablesim.engine.state.AfterState`)."""
 
 
-def after_state(
-    network: Network,
-    failures: Failures,
-    *,
-    core: tuple[str, ...],
-    backhaul: str = "landmass",
-    routing: str = "corridor",
-    options: Options | None = None,
-) -> AfterState:
-    """The network after ``failures``, for :func:`country_metrics` and :func:`cut_off_places`.
-
-    The engine's one builder of the state (:func:`cablesim.engine.state.after_state`)
-    with the options given one by one, or as ``options``.
-
-    Parameters
-    ----------
-    network, failures, core, backhaul, routing
-        As for :func:`country_metrics`.
-    options
-        The run's :class:`cablesim.engine.state.Options` (then ``core``, ``backhaul``
-        and ``routing`` are ignored).
-
-    Returns
-    -------
-    AfterState
-        The split backhaul of a set of closed areas is cached on the network.
-    """
-    if options is None:
-        options = _state.Options(core=core, backhaul=backhaul, routing=routing)
-    return _state.after_state(network, failures, options)
-
-
 def _checked(
     after: AfterState | None,
     network: Network,
@@ -353,7 +321,7 @@ def cut_off_places(
     network, failures, core, backhaul
         As for :func:`country_metrics`.
     after
-        The network after ``failures`` (:func:`after_state`, any routing), when
+        The network after ``failures`` (:func:`cablesim.engine.state.after_state`, any routing), when
         the caller already built it; built here otherwise.
 
     Returns

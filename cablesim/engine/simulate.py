@@ -77,10 +77,7 @@ def assumptions(
         *_demand.notes(utilization),
         *_traffic.notes(
             scenario.measure,
-            traffic_model(
-                network,
-                Options(core=scenario.core, backhaul=scenario.backhaul, utilization=utilization),
-            )
+            traffic_model(network, Options.of(scenario, utilization=utilization))
             if scenario.measure == "traffic"
             else None,  # the capacity measure runs no traffic model
         ),
@@ -339,13 +336,7 @@ def simulate(
     net = network_for(scenario, network)
     failures = apply_events(net, scenario.events)
     # one after-state (a closure's split backhaul compiled once) for both measurements
-    options = Options(
-        core=scenario.core,
-        backhaul=scenario.backhaul,
-        measure=scenario.measure,
-        utilization=utilization,
-        incremental=incremental,
-    )
+    options = Options.of(scenario, utilization=utilization, incremental=incremental)
     after = after_state(net, failures, options)
     countries = metrics.country_metrics(
         net, failures, core=options.core, after=after, options=options

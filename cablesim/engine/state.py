@@ -37,7 +37,7 @@ from cablesim.engine import flows as _engine
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import UnknownNameError
 from cablesim.network import BACKHAUL_MODES, Network
-from cablesim.scenario import DEFAULT_CORE
+from cablesim.scenario import DEFAULT_CORE, Scenario
 from cablesim.scenario.failures import Failures
 
 MEASURES = ("traffic", "capacity")
@@ -85,6 +85,16 @@ class Options:
             raise UnknownNameError(self.measure, MEASURES, kind="measure")
         if self.utilization is not None:
             object.__setattr__(self, "utilization", float(self.utilization))
+
+    @classmethod
+    def of(cls, scenario: Scenario, **changes: Any) -> Options:
+        """The options a scenario asks for (core, backhaul, measure), with ``changes``."""
+        return cls(
+            core=tuple(scenario.core),
+            backhaul=scenario.backhaul,
+            measure=scenario.measure,
+            **changes,
+        )
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes``."""

@@ -22,6 +22,7 @@ from cablesim._geo import haversine_km
 from cablesim.engine import metrics
 from cablesim.engine.flowview import FlowView
 from cablesim.engine.simulate import Result
+from cablesim.engine.state import Options, after_state
 from cablesim.report._narrative import Said, closure_phrase, crosses_split_land
 from cablesim.report.result import place_names
 
@@ -144,9 +145,7 @@ class _Facts:
         if self._view is None:
             sc = self.result.scenario
             # the run's after-state (a closure's split backhaul is cached on the network)
-            after = metrics.after_state(
-                self.result.network, self.result.failures, core=tuple(sc.core), backhaul=sc.backhaul
-            )
+            after = after_state(self.result.network, self.result.failures, Options.of(sc))
             self._view = FlowView.of(after)
         return self._view
 

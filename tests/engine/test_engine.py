@@ -17,6 +17,7 @@ from cablesim.engine import batch as _batch
 from cablesim.engine import flows as _engine
 from cablesim.engine import metrics
 from cablesim.engine.reference import plain_flows, plain_reach
+from cablesim.engine.state import Options, after_state
 from cablesim.scenario.failures import Failures
 
 CORE = ("GBR", "DEU", "FRA", "NLD")
@@ -227,7 +228,7 @@ def test_engine_equals_networkx_on_closures(regional, chokepoint):
     )
     for c in sample:
         assert table.at[c, "remaining_tbps"] == pytest.approx(plain[c], abs=6e-4), c  # 3 decimals
-    after = metrics.after_state(net, fails, core=sc.core)
+    after = after_state(net, fails, Options(core=sc.core))
     assert after.split is not None, "the closure splits a land mass"
     reach = plain_reach(
         net, set(fails.segments) | set(fails.links), core=sc.core, closed=fails.closed_areas
