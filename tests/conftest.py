@@ -37,13 +37,14 @@ def tiny_network(
     hubs: dict[tuple[str, int], tuple[float, float]] | None = None,
     chokepoints: dict[str, list[tuple[float, float]]] | None = None,
     areas: dict[str, float] | None = None,
+    regions: dict[str, str] | None = None,
 ) -> Network:
     """Build a :class:`Network` from a compact description.
 
     stations: id -> (iso3, lon, lat, landmass); cables: id -> (capacity, [(from, to), ...]);
     links: (iso3 a, iso3 b, capacity[, kind]) between the main land masses, kind "border"
     (assumed, the default) or "sourced"; areas: iso3 -> land area (km², default 100,000
-    per land mass). Segments are straight lines.
+    per land mass); regions: iso3 -> region (default "Test"). Segments are straight lines.
     """
     branching_units = branching_units or {}
     where = {k: (v[1], v[2]) for k, v in stations.items()} | branching_units
@@ -81,7 +82,7 @@ def tiny_network(
             {
                 "iso3": iso,
                 "name": f"Country {iso}",
-                "region": "Test",
+                "region": (regions or {}).get(iso, "Test"),
                 "subregion": "Test",
                 "population": 1,
                 "income_group": "1. High income: OECD",

@@ -115,10 +115,6 @@ def test_egypt_and_india_became_more_resilient(alexandria):
     assert alexandria.focus == ["EGY", "IND", "SAU", "ARE", "PAK"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22 model: India loses 5% in the first days of January 2008 (docs/validation.md)",
-)
 def test_india_hit_in_2008_and_less_in_2021(alexandria):
     t = alexandria.table.set_index("iso3")
     assert t.at["IND", "status_a"] in ("degraded", "severe")

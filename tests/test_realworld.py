@@ -39,11 +39,6 @@ def test_alexandria_2008_degrades_egypt_without_isolating_it(alexandria):
     assert egy["loss_pct"] >= 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22 model: India 5% in the first days of January 2008 (capacity loss 30%): its "
-    "surviving circuits carry its busy hour at the fitted factor 1.25 (docs/validation.md)",
-)
 def test_alexandria_2008_reaches_india(alexandria):
     assert alexandria.country("IND")["loss_pct"] >= 10
 
@@ -77,20 +72,12 @@ def test_suez_closure_affects_many_more_countries_than_hormuz():
     assert n_suez >= 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model: Qatar (38% capacity loss) keeps its traffic on the headroom of the capacity it bought on its surviving cables",
-)
 def test_hormuz_closure_hits_the_gulf_not_fujairah_side_countries():
     r = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("hormuz-closure")))
     assert status(r, "QAT") in ("severe", "degraded")
     assert status(r, "FRA") == "unaffected"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model: Ethiopia also reaches the sea over sourced land links to Sudan and Kenya (29% of its capacity goes through Djibouti); the headroom it bought on them carries its traffic",
-)
 def test_landlocked_country_shares_its_neighbours_loss():
     r = cablesim.simulate({"name": "Djibouti lost", "events": [{"country": "DJI"}]})
     assert status(r, "DJI") == "isolated"
@@ -181,10 +168,6 @@ def test_loss_by_core_region(alexandria):
     assert min(ind.values()) <= alexandria.country("IND")["loss_pct"] <= max(ind.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 traffic model: the Faroes keep FARICE (half their capacity) and the headroom bought on it carries their traffic",
-)
 def test_shefa2_cut_leaves_shetland_cut_off_and_faroe_degraded():
     # October 2022: SHEFA-2 was cut; Shetland lost its links to the mainland, the Faroes
     # kept FARICE. Shetland is its own land mass in the data, so it is a place cut off

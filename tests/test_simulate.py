@@ -8,6 +8,7 @@ import pytest
 
 import cablesim
 from cablesim.engine import metrics
+from cablesim.engine import traffic as _traffic
 
 
 def test_baseline_flows_are_the_max_flow(branchy, run):
@@ -58,10 +59,14 @@ def test_degrade_and_status_thresholds(branchy, run):
     c = r.countries.set_index("iso3")
     assert c.at["AAA", "remaining_tbps"] == pytest.approx(13.0)
     assert c.at["AAA", "status"] == "degraded"  # 13.3% loss of capacity
-    # in traffic, A keeps 13 of its 15 Tbps, far more than its demand: nothing lost
+    # in traffic, A keeps the circuits on 13 of its 15 Tbps, room enough for its busy hour:
+    # the protected share of the broken ones moves there, the rest waits for rerouting
     t = run(branchy, [{"degrade": {"cable": "y", "fraction": 0.4}}], core=["CCC"])
-    assert t.country("AAA")["capacity_loss_pct"] == pytest.approx(100 * 2 / 15, abs=0.01)
-    assert t.country("AAA")["loss_pct"] == 0.0
+    a = t.country("AAA")
+    assert a["capacity_loss_pct"] == pytest.approx(100 * 2 / 15, abs=0.01)
+    assert a["loss_pct"] == pytest.approx((1 - _traffic.PROTECTED) * 100 * 2 / 15, abs=0.05)
+    assert a["status"] == "unaffected"  # under 10%
+    assert a["loss_pct_rerouted"] == 0.0
     assert metrics.status_of(9.99, False) == "unaffected"
     assert metrics.status_of(10.0, False) == "degraded"
     assert metrics.status_of(50.0, False) == "severe"
@@ -97,7 +102,11 @@ def test_transit_dependency_through_a_neighbour(make_network, run):
         net, [{"degrade": {"cable": "x", "fraction": 0.5}}], core=["CCC"]
     ).countries.set_index("iso3")
     assert base.at["LLL", "baseline_tbps"] == pytest.approx(1.0)
-    assert base.at["LLL", "status"] == "unaffected"  # 5 Tbps left still carries L's 1 Tbps
+    # 5 Tbps left still carry L's 1 Tbps once rerouted; in the first days L loses part of
+    # its traffic on A's broken circuits, less than A does (A's carriers restore a share
+    # of L's beyond the land link)
+    assert base.at["LLL", "loss_pct_rerouted"] == 0.0
+    assert 0 < base.at["LLL", "loss_pct"] < base.at["AAA", "loss_pct"]
     r = run(net, [{"cable": "x"}], core=["CCC"]).countries.set_index("iso3")
     assert r.at["LLL", "status"] == "isolated"
     assert r.at["AAA", "status"] == "isolated"

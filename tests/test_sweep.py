@@ -201,12 +201,6 @@ def test_full_cable_sweep_facts(world2021, cable_sweep):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22 model: no Red Sea system in the top 15 of the 2021 N-1 cable sweep "
-    "(single cables of single-cable countries and West African systems rank first: the "
-    "carriers on the Red Sea systems hold other capacity); docs/validation.md",
-)
 def test_red_sea_systems_rank_high_in_the_cable_sweep(cable_sweep):
     top = cable_sweep.records.head(15)
     # the systems through Egypt and the Red Sea rank high

@@ -8,6 +8,7 @@ import shapely
 
 import cablesim
 from cablesim._geo import haversine_km
+from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import CableSimError, ScenarioError
 from cablesim.network import whatif as _whatif
 from cablesim.scenario import _add
@@ -44,10 +45,11 @@ def test_hypothetical_cable_between_existing_stations(two):
     assert a["baseline_tbps"] == pytest.approx(17.0)
     assert a["remaining_tbps"] == pytest.approx(7.0)  # the new cable survives the loss of X
     assert a["capacity_loss_pct"] == pytest.approx(100 * 10 / 17, abs=0.01)
-    # its 7 Tbps carry all of A's traffic: the new cable is a direct route to the core, and
-    # A's displaced traffic moves onto its spare capacity at once (issue 15)
-    assert a["loss_pct"] == 0.0
-    assert a["status"] == "unaffected"
+    # the new cable is a direct route to the core: A's circuits on it survive, and the
+    # protected share of those on X moves onto it in the first days (issue 22); all of A's
+    # traffic is back after rerouting
+    assert a["loss_pct"] == pytest.approx((1 - _traffic.PROTECTED) * 100 * 10 / 17, abs=0.05)
+    assert a["loss_pct_rerouted"] == 0.0
     rec = _whatif.added(r.network)[0]
     assert rec["cable_id"] == "second-route"
     assert rec["kind"] == "hypothetical"
@@ -206,12 +208,6 @@ def test_planned_cable_enters_the_network():
 
 
 @pytest.mark.slow  # two simulations of the 2024 world network
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22 model: Nigeria keeps its traffic in the March 2024 cuts (0% first days, "
-    "5% of its capacity lost: its circuits ride systems the cut off Abidjan does not cross), "
-    "where sources report it degraded; docs/validation.md",
-)
 def test_adding_2africa_changes_west_africa():
     base = cablesim.simulate(cablesim.find_scenario("west-africa-2024")).countries.set_index("iso3")
     r = cablesim.simulate(cablesim.find_scenario("whatif-2africa"))

@@ -674,14 +674,26 @@ def run_events(path: str | os.PathLike[str] | None = None) -> HistoryReport:
 
 # ---------------------------------------------------------------- the fit
 
+PARAMS = ("protected", "busy_hour")
+"""The parameters of the first-days rule (:func:`cablesim.engine.traffic.first_days`):
+the fitted :data:`cablesim.engine.traffic.PROTECTED` and the sourced
+:data:`cablesim.engine.traffic.BUSY_HOUR`."""
 FIT_GRID: dict[str, tuple[float, ...]] = {
-    "protected_high": tuple(round(0.1 * i, 1) for i in range(11)),
-    "protected_other": tuple(round(0.1 * i, 1) for i in range(11)),
-    "busy_hour": (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0),
-    "protected_hub": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "protected": tuple(round(0.1 * i, 1) for i in range(11)),
 }
-"""The coarse grid of the fitted parameters of the first-days rule
-(:func:`cablesim.engine.traffic.first_days`): every combination is scored."""
+"""The grid of the fitted parameters (every value is scored); the others stay at their
+sourced values."""
+SENSITIVITY_GRID: dict[str, tuple[float, ...]] = {
+    "busy_hour": (1.0, 1.25, 1.5, 2.0, 2.5, 3.0),
+}
+"""Values of the sourced parameters shown in the sensitivity tables (not fitted)."""
+
+
+def _defaults() -> dict[str, float]:
+    """The parameters' values in the model (:data:`PARAMS`)."""
+    return {"protected": _traffic.PROTECTED, "busy_hour": _traffic.BUSY_HOUR}
+
+
 RANK_WEIGHT = 0.25
 """Weight of the rank correlation with a per-country table in the fit's objective (the
 mean of the four class hit rates, :data:`SEVERITY_CLASSES`, plus this times the mean
@@ -694,8 +706,7 @@ class _Incident:
 
     score: EventScore
     d: np.ndarray  # demand per task
-    kept: np.ndarray  # traffic on surviving circuits per task (x each protected_hub value)
-    high: np.ndarray
+    kept: np.ndarray  # traffic on surviving circuits per task (x each protected share)
     sat: np.ndarray
     task_country: np.ndarray
     countries: list[str]
@@ -703,11 +714,11 @@ class _Incident:
     isolated: np.ndarray  # per country (param-independent)
     was_isolated: np.ndarray
     lost: np.ndarray  # per task: its country is lost
-    hubs: tuple[float, ...] = ()  # the protected_hub values of ``kept``'s columns
+    shares: tuple[float, ...] = ()  # the protected shares of ``kept``'s columns
     avail: np.ndarray | None = None  # per task: capacity left on its routes
 
 
-def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
+def _incident(score: EventScore, shares: tuple[float, ...]) -> _Incident:
     res = score.result
     sc = score.scenario
     after = after_state(res.network, res.failures, Options.of(sc))
@@ -722,9 +733,9 @@ def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
     kept = np.stack(
         [
             _traffic.first_days_kept(
-                m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost, hub=h
+                m, after.cap_after, comp_after=after.comp_after, lost_tasks=lost, protected=p
             )
-            for h in hubs
+            for p in shares
         ],
         axis=1,
     )
@@ -735,7 +746,6 @@ def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
         score=score,
         d=m.demand,
         kept=kept,
-        high=m.high_income,
         sat=m.satellite,
         task_country=comp.task_country,
         countries=list(comp.countries),
@@ -743,35 +753,33 @@ def _incident(score: EventScore, hubs: tuple[float, ...]) -> _Incident:
         isolated=cdf.loc[comp.countries, "isolated"].to_numpy(dtype=bool),
         was_isolated=cdf.loc[comp.countries, "was_isolated"].to_numpy(dtype=bool),
         lost=lost,
-        hubs=tuple(hubs),
+        shares=tuple(shares),
         avail=avail,
     )
 
 
 def _grid_points(grid: dict[str, tuple[float, ...]]) -> np.ndarray:
-    """Every combination of the grid: P x 4 (the parameters of :data:`FIT_GRID`, in order)."""
-    mesh = np.meshgrid(*(np.asarray(grid[k], float) for k in FIT_GRID), indexing="ij")
+    """Every combination of the grid: P x :data:`PARAMS` (a parameter not in the grid at
+    its value in the model)."""
+    base = _defaults()
+    mesh = np.meshgrid(*(np.asarray(grid.get(k, (base[k],)), float) for k in PARAMS), indexing="ij")
     return np.stack([a.ravel() for a in mesh], axis=1)
 
 
 def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
-    """Countries x P: first-days loss (percent) at every parameter point, vectorised."""
-    hubs = np.asarray(inc.hubs, float)
-    col = np.abs(pts[:, 3][:, None] - hubs[None, :]).argmin(axis=1)
+    """Countries x P: first-days loss (percent) at every parameter point, vectorised
+    (the rule of :func:`cablesim.engine.traffic.first_days`)."""
+    col_of = {k: a for a, k in enumerate(PARAMS)}
+    shares = np.asarray(inc.shares, float)
+    col = np.abs(pts[:, col_of["protected"]][:, None] - shares[None, :]).argmin(axis=1)
     d = inc.d[:, None]
     k = np.minimum(inc.kept[:, col], d)
-    prot = np.where(inc.high[:, None], pts[None, :, 0], pts[None, :, 1])
-    scale = np.maximum(pts[None, :, 2], _traffic._EPS) * inc.u
-
-    def served(kk: np.ndarray) -> np.ndarray:
-        s = np.minimum(d, (kk + prot * (d - kk)) / scale)
-        if inc.avail is not None:
-            s = np.minimum(s, kk + inc.avail[:, None])
-        s = np.maximum(s, kk)
-        return np.where(inc.sat[:, None], d, s)
-
-    now = np.where(inc.lost[:, None], 0.0, served(k))
-    base = served(d)
+    prot = pts[None, :, col_of["protected"]]
+    scale = pts[None, :, col_of["busy_hour"]] * inc.u
+    sat = inc.sat[:, None]
+    avail = None if inc.avail is None else inc.avail[:, None]
+    now = np.where(inc.lost[:, None], 0.0, _traffic._served(k, d, sat, prot, scale, avail))
+    base = _traffic._served(np.broadcast_to(d, k.shape), d, sat, prot, scale, avail)
     n_c, n_p = len(inc.countries), len(pts)
     idx = (inc.task_country[:, None] * n_p + np.arange(n_p)[None, :]).ravel()
 
@@ -854,18 +862,19 @@ def _aggregate(parts: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     return agg
 
 
-FIT_ANCHOR = {"protected_high": 0.5, "protected_other": 0.5, "busy_hour": 2.0, "protected_hub": 0.5}
-"""Where ties of the objective go: the point nearest these values (the busy-hour factor's
-sourced peak over mean, 2; the middle of the protection shares), in grid-range units."""
+FIT_ANCHOR = {"protected": 0.5}
+"""Where ties of the objective go: the point nearest these values (the middle of the
+protected share), in grid-range units."""
 
 
 def _best(objective: np.ndarray, pts: np.ndarray, grid: dict[str, tuple[float, ...]]) -> int:
     """The grid point with the highest objective; ties to the one nearest :data:`FIT_ANCHOR`."""
     obj = np.asarray(objective, dtype=float)
     top = np.flatnonzero(obj >= obj.max() - 1e-12)
-    span = np.array([max(grid[k]) - min(grid[k]) or 1.0 for k in FIT_GRID])
-    anchor = np.array([FIT_ANCHOR[k] for k in FIT_GRID])
-    dist = (((pts[top] - anchor) / span) ** 2).sum(axis=1)
+    cols = [PARAMS.index(k) for k in grid]
+    span = np.array([max(grid[k]) - min(grid[k]) or 1.0 for k in grid])
+    anchor = np.array([FIT_ANCHOR[k] for k in grid])
+    dist = (((pts[top][:, cols] - anchor) / span) ** 2).sum(axis=1)
     return int(top[np.argmin(dist)])
 
 
@@ -930,12 +939,15 @@ def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None)
     (vectorised over the points); the fit maximises the objective (:data:`RANK_WEIGHT`)
     over all incidents (in-sample) and, for each incident, over the others, the
     held-out incident then scored with those parameters (cross-validated). Ties go
-    to the point nearest :data:`FIT_ANCHOR`.
+    to the point nearest :data:`FIT_ANCHOR`. The sensitivity tables vary one parameter
+    at a time, fitted (its grid) or sourced (:data:`SENSITIVITY_GRID`), the others at
+    their fitted or sourced values.
     """
     grid = grid or FIT_GRID
     pts = _grid_points(grid)
-    names = tuple(FIT_GRID)
-    incs = [_incident(e, grid["protected_hub"]) for e in report.events]
+    names = tuple(k for k in PARAMS if k in grid)
+    shares = tuple(sorted(set(grid.get("protected", (_traffic.PROTECTED,)))))
+    incs = [_incident(e, shares) for e in report.events]
     parts = [_counts(i, pts) for i in incs]
     whole = _aggregate(parts)
     best_j = _best(whole["objective"], pts, grid)
@@ -944,21 +956,18 @@ def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None)
         rest = _aggregate(parts[:k] + parts[k + 1 :])
         j = _best(rest["objective"], pts, grid)
         eid = str((inc.score.scenario.reported or {}).get("event_id"))
-        folds.append((eid, dict(zip(names, pts[j].tolist(), strict=True))))
+        folds.append((eid, {n: float(pts[j, PARAMS.index(n)]) for n in names}))
         held.append({key: np.asarray(v)[j : j + 1] for key, v in parts[k].items()})
     cv = _scores_at(_aggregate(held), 0)
     sens: dict[str, list] = {}
-    for a, key in enumerate(names):
-        rows = []
-        for v in grid[key]:
-            q = pts[best_j].copy()
-            q[a] = v
-            j = int(np.flatnonzero((np.abs(pts - q) < 1e-9).all(axis=1))[0])
-            rows.append((float(v), _scores_at(whole, j)))
-        sens[key] = rows
+    for key, values in (grid | SENSITIVITY_GRID).items():
+        q = np.repeat(pts[best_j][None, :], len(values), axis=0)
+        q[:, PARAMS.index(key)] = values
+        agg = _aggregate([_counts(i, q) for i in incs])
+        sens[key] = [(float(v), _scores_at(agg, a)) for a, v in enumerate(values)]
     return FitReport(
         names=names,
-        best=dict(zip(names, pts[best_j].tolist(), strict=True)),
+        best={n: float(pts[best_j, PARAMS.index(n)]) for n in names},
         in_sample=_scores_at(whole, best_j),
         cross_validated=cv,
         folds=folds,

@@ -29,26 +29,31 @@ Baseline
     How capacity is really bought and restored (issue 22). A task's baseline
     routes (:func:`baseline_routes`) are its routes over sourced capacity
     (cables from its own landings and sourced land links), else every route;
-    a country with no cable and no sourced land link toward a region runs on
-    satellite there, which a cut elsewhere does not touch; a small territory
-    with a land link (:data:`SMALL_TERRITORY_KM2`) buys over land. Capacity is
-    bought as **circuits on one system**, end to end from the buyer's landing
-    to the far-end city of that system (the route's *first leg*, the longest
-    prefix one system carries): a cut breaks every circuit crossing the failed
-    segment, whatever spare capacity others hold on the link
-    (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of its circuits). On the
-    first leg nobody but the buyer restores a broken circuit; beyond its
-    far-end city the hub's carriers restore :data:`PROTECTED_HUB` of what
-    breaks (the route keeps the smaller of the two shares). The buyer
-    restores :data:`PROTECTED_HIGH` (high-income markets) or
-    :data:`PROTECTED_OTHER` of its broken circuits' capacity from protection
-    and other capacity it holds, onto capacity that survives on its baseline
-    routes. It bought its capacity for its traffic at the mean utilization
-    ``u``, and serves its busy-hour traffic (:data:`BUSY_HOUR` times the
-    mean) up to what it can use: :func:`first_days`. Emergency capacity is
-    bought later (the rerouted horizon). The four parameters are fitted on
-    the shared incidents with leave-one-incident-out cross-validation
-    (``cablesim history --fit``); the utilization stays sourced.
+    a country with no cable landing of its own buys transit over land from a
+    neighbour that has one (an assumed border link counts as capacity it
+    bought), and where no neighbour has one either, and no sourced land link
+    leads out, it runs on satellite, which a cut elsewhere does not touch; a
+    small territory with a land link (:data:`SMALL_TERRITORY_KM2`) buys over
+    land. Capacity is bought as **circuits on one system**, end to end from
+    the buyer's landing to the far-end city of that system (the route's
+    *first leg*, the longest prefix one system carries), and a buyer picks a
+    far-end city in the region its traffic is for (Freetown buys ACE to
+    Lisbon or Penmarch for Europe, not ACE to Lagos and another system on):
+    where a task has such routes they are its baseline routes. A cut breaks
+    every circuit crossing the failed segment, whatever spare capacity others
+    hold on the link (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of
+    its circuits). On the first leg nobody but the buyer restores a broken
+    circuit; beyond its far-end city the hub's carriers restore the share
+    :data:`PROTECTED` of what breaks (the route keeps the smaller of the two
+    shares). Of the traffic on a country's broken circuits, the same share
+    belongs to owners holding protection or other circuits, and moves onto
+    the country's surviving circuits as far as they have room at the busy
+    hour (:data:`BUSY_HOUR` times the mean traffic, at the mean utilization
+    ``u``); the rest is lost in the first days: :func:`first_days`.
+    Emergency capacity is bought later (the rerouted horizon). The protected
+    share is fitted on the shared incidents with leave-one-incident-out
+    cross-validation (``cablesim history --fit``); the utilization and the
+    busy-hour factor stay sourced.
 *rerouted* horizon (after :data:`REROUTE_DAYS` days)
     Traffic takes any route in its corridor: the task's baseline routes plus
     the routes of its maximum flow on the surviving network. The allocation is
@@ -81,6 +86,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from cablesim._geo import haversine_km
 from cablesim._memo import Memo
 from cablesim.engine import _disk
 from cablesim.engine import demand as _demand
@@ -92,30 +98,33 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED_HIGH = 0.0
-"""FITTED (``cablesim history --fit``, leave-one-incident-out on the shared incidents):
-the share of its broken circuits' capacity that a country of a high-income market
-(World Bank groups 1-2) restores in the first days from protection or other capacity
-its operators already hold (restoration bought in advance, capacity spread over
-several systems). Not sourced: no public figure gives it. Fitted value 0 (every fold
-0): the incidents show no first-days restoration by the buyers themselves."""
-PROTECTED_OTHER = 0.0
-"""FITTED (as :data:`PROTECTED_HIGH`): the same share for every other market (upper-middle,
-lower-middle and low income, and territories without a group), which often buy one
-system and no restoration. Fitted value 0 (folds 0-0.2)."""
-BUSY_HOUR = 1.25
-"""FITTED (as :data:`PROTECTED_HIGH`), anchored on the sources: the busy-hour traffic over
-the mean. The sourced peak over mean utilization is 0.55 / 0.275 = 2
-(:data:`cablesim.engine.demand.PEAK_TO_MEAN`). A country whose usable capacity falls
-below its busy-hour traffic loses the excess (users see a severe slowdown). Fitted value
-1.25 (folds 1.25-3; the objective is flat between 1 and 1.5): a country's busy-hour
-traffic fills about 34% of what it bought, close to the 40-55% busiest-link peaks."""
-PROTECTED_HUB = 0.25
-"""FITTED (as :data:`PROTECTED_HIGH`): the share of the traffic on circuits broken
-*beyond* the far-end city of a country's own system (where the buyer's circuit ends and
-the hub's carriers take the traffic on, e.g. Fujairah, Mumbai, Marseille) that those
-carriers restore in the first days from their own protection and other capacity.
-Fitted value 0.25 (folds 0-0.75)."""
+PROTECTED = 0.3
+"""FITTED, the model's one fitted parameter (``cablesim history --fit``, leave-one-
+incident-out cross-validation on the shared incidents; docs/validation.md): the share of
+broken circuits' traffic that is protected in the first days. On the buyer's own system
+(its circuit from its landing to the system's far-end city) it is the share whose owners
+hold protection or other circuits of their own (restoration bought in advance, capacity
+spread over several systems) and move it there, as far as those surviving circuits have
+room at the busy hour; beyond the far-end city (Fujairah, Mumbai, Marseille...) it is
+also the share the hub's carriers restore from their own protection. The rest belongs to
+operators holding nothing else and is lost until emergency capacity is bought: a
+surviving circuit of one operator does not carry a stranger's traffic. 1 would make a
+country one operator holding all its circuits; 0, every circuit its own operator. Not
+sourced: no public figure gives it. One share for every market and date: a split by
+income group, a trend over the years or a separate share for the hubs' carriers fitted
+no better out of sample, and the separate hub share made the fit unstable across folds
+(docs/validation.md)."""
+BUSY_HOUR = _demand.PEAK_TO_MEAN
+"""Busy-hour traffic over the mean: the sourced peak over mean utilization, 0.55 / 0.275
+= 2 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). Surviving circuits take moved traffic
+up to the busy-hour traffic they can carry. Sourced, not fitted (the fit is flat in it:
+docs/validation.md's sensitivity table)."""
+FAR_END_KM = 3000.0
+"""A far-end city is *in the destination region* when it lies in a country of that region
+within this distance of one of the region's core hubs (Lisbon, Marseille, Stockholm for
+Europe; Chennai, Jakarta, Manila for Asia): overseas territories that carry their
+mother country's region (Mayotte, Réunion, French Guiana are "Europe") are not
+Europe's doorstep. An assumption, not fitted: about the span of Europe around its hubs."""
 SMALL_TERRITORY_KM2 = 1000.0
 """Countries smaller than this (land area, km²) with a land link (Gibraltar, Monaco,
 San Marino, Andorra, the Vatican, Liechtenstein, Macao...) are served over land: their
@@ -162,7 +171,6 @@ class Model:
     pair_cable: sp.csr_matrix  # pairs x systems: capacity of each system on the pair
     utilization: float  # the target
     achieved: float  # the intact network's mean utilization with this demand
-    high_income: np.ndarray  # per task: its country is a high-income market
     satellite: np.ndarray  # per task: no sourced capacity (served by satellite in the first days)
     first_leg: np.ndarray  # per hop of every route (routes.idx): on the route's first system
     legs: tuple | None = field(default=None, repr=False)  # first legs and the rest (_legs)
@@ -376,7 +384,6 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
         "dcap0",
         "immediate",
         "rerouted",
-        "high_income",
         "satellite",
         "first_leg",
     )
@@ -390,7 +397,6 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
             "dcap0": m.dcap0,
             "immediate": m.served0["immediate"],
             "rerouted": m.served0["rerouted"],
-            "high_income": m.high_income,
             "satellite": m.satellite,
             "first_leg": m.first_leg,
             "achieved": np.array(m.achieved),
@@ -405,7 +411,6 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
         "dcap0": n_dir,
         "immediate": n_tasks,
         "rerouted": n_tasks,
-        "high_income": n_tasks,
         "satellite": n_tasks,
         "first_leg": len(routes.idx),
     }
@@ -427,7 +432,6 @@ def _stored_model(comp: _engine.Compiled, u: float) -> Model:
         pair_cable=_pair_cable(comp, comp.edge_cap),
         utilization=u,
         achieved=float(a["achieved"]),
-        high_income=a["high_income"],
         satellite=a["satellite"],
         first_leg=a["first_leg"],
     )
@@ -455,7 +459,8 @@ def _build_model(comp: _engine.Compiled, u: float) -> Model:
     hops = np.diff(routes.ptr).astype(float)
     wsum = np.bincount(routes.task, weights=routes.width, minlength=len(unit))
     # baseline routes (where capacity is bought), in tiers (see the module docstring)
-    used, satellite = _tiers(comp, routes)
+    first_leg = _first_leg(comp, routes)
+    used, satellite = _tiers(comp, routes, first_leg)
     wsum = np.bincount(routes.task, weights=routes.width * used, minlength=len(unit))
     share = np.where(used, routes.width, 0.0) / np.where(wsum > 0, wsum, 1.0)[routes.task]
     # when every country pushes in proportion to its GDP over its baseline routes, the
@@ -507,9 +512,8 @@ def _build_model(comp: _engine.Compiled, u: float) -> Model:
         pair_cable=_pair_cable(comp, comp.edge_cap),
         utilization=u,
         achieved=float((x0 * hops).sum() / total_cap),
-        high_income=_high_income(comp),
         satellite=satellite,
-        first_leg=_first_leg(comp, routes),
+        first_leg=first_leg,
     )
     # what the intact network carries: all of it
     m.served0["immediate"] = immediate(m, comp.edge_cap)
@@ -567,18 +571,6 @@ def _single_system(comp: _engine.Compiled, r: Routes, edge_cap: np.ndarray) -> n
     return out
 
 
-def _high_income(comp: _engine.Compiled) -> np.ndarray:
-    """Per task: its country is in a high-income market (World Bank groups 1-2)."""
-    c = comp.network.countries
-    groups = (
-        dict(zip(c["iso3"], c["income_group"].fillna("").astype(str), strict=True))
-        if "income_group" in c.columns
-        else {}
-    )
-    high = np.array([groups.get(k, "")[:2] in ("1.", "2.") for k in comp.countries], dtype=bool)
-    return high[comp.task_country] if len(comp.task_country) else np.zeros(0, dtype=bool)
-
-
 def _small_territories(comp: _engine.Compiled) -> np.ndarray:
     """Per country of ``comp``: land area under :data:`SMALL_TERRITORY_KM2`."""
     lm = comp.network.landmasses
@@ -593,22 +585,72 @@ def _small_territories(comp: _engine.Compiled) -> np.ndarray:
 def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     """Per path: whether it is one of its task's baseline routes (where capacity is bought).
 
-    Tiers, the first one a task has routes in: (1) its *own exits* to the core: direct
-    routes (one cable system, or one land link, from the country to a core hub) and
-    routes whose first hop is a sourced land link; (2) every route over sourced
-    capacity (a country without its own way buys transit); (3) every route. A route
-    relying on an assumed border link (no source gives it) is never in tiers 1-2: it
-    stands for the local connection of two neighbours, not for capacity anyone is
-    known to have bought. A small territory (:data:`SMALL_TERRITORY_KM2`) with a land
-    link has its routes starting on a land link (assumed or sourced) as its own exits.
+    Tiers, the first one a task has routes in: (1) its *own exits*: routes over sourced
+    capacity whose first leg (the buyer's circuit on one system, :func:`_first_leg`)
+    reaches the task's core region, or that one system carries all the way; (2) every
+    route over sourced capacity (a country whose own systems end elsewhere buys on from
+    their far-end cities); (3) every route. A route relying on an assumed border link (no
+    source gives it) is never in tiers 1-2: it stands for the local connection of two
+    neighbours, not for capacity anyone is known to have bought, except for a country
+    with no cable landing of its own, which buys transit over land from a neighbour that
+    has one (:func:`_transit_borders`). A small territory (:data:`SMALL_TERRITORY_KM2`)
+    with a land link has its routes starting on a land link (assumed or sourced) as its
+    own exits.
     """
-    return _tiers(comp, r)[0]
+    return _tiers(comp, r, _first_leg(comp, r))[0]
 
 
-def _tiers(comp: _engine.Compiled, r: Routes) -> tuple[np.ndarray, np.ndarray]:
+def _transit_borders(comp: _engine.Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """Per finite edge: a land link between a country with a cable landing of its own (in
+    service on ``comp``) and one without; and per country of ``comp``: it has no cable
+    landing (it buys transit over land from a neighbour that has one)."""
+    seg = (comp.edge_kind == 0) & (comp.edge_cap > 0)
+    landed = np.zeros(len(comp.node_ids), dtype=bool)
+    landed[comp.edge_u[seg]] = True
+    landed[comp.edge_v[seg]] = True
+    with_cable = set(comp.node_iso3[landed].tolist())
+    cable_less = np.array([c not in with_cable for c in comp.countries], dtype=bool)
+    a = np.isin(comp.node_iso3[comp.edge_u], list(with_cable))
+    b = np.isin(comp.node_iso3[comp.edge_v], list(with_cable))
+    return (comp.edge_kind == 1) & (a != b), cable_less
+
+
+def _reaches_region(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) -> np.ndarray:
+    """Per path: its first leg ends in the task's core region (the far-end city of the
+    buyer's circuit is where its traffic is for): in a country of that region, within
+    :data:`FAR_END_KM` of one of its core hubs."""
+    path = np.repeat(np.arange(r.n), np.diff(r.ptr))
+    n_first = np.bincount(path, weights=first_leg, minlength=r.n).astype(np.int64)
+    last = r.idx[r.ptr[:-1] + np.maximum(n_first, 1) - 1]
+    end = np.where(last % 2 == 0, comp.pair_v[last // 2], comp.pair_u[last // 2])
+    # one graph node stands for each flow node (its country and place)
+    rep = np.zeros(comp.n_flow, dtype=np.int64)
+    rep[comp.flow_of[::-1]] = np.arange(len(comp.flow_of))[::-1]
+    c = comp.network.countries
+    region_of = dict(zip(c["iso3"], c["region"].astype(str), strict=True))
+    end_iso = comp.node_iso3[rep[end]]
+    end_region = np.array([region_of.get(k, "") for k in end_iso], dtype=object)
+    want = np.asarray(comp.regions, dtype=object)[comp.task_region[r.task]]
+    xy = comp.network.nodes(backhaul=comp.backhaul).loc[comp.node_ids, ["x", "y"]]
+    x, y = xy["x"].to_numpy(dtype=float), xy["y"].to_numpy(dtype=float)
+    near = np.zeros(r.n, dtype=bool)
+    for ri, members in enumerate(comp.region_countries):
+        hubs = np.concatenate([comp.core_nodes[k] for k in members if k in comp.core_nodes])
+        rows = np.flatnonzero(comp.task_region[r.task] == ri)
+        if not len(hubs) or not len(rows):
+            continue
+        e = rep[end[rows]]
+        km = haversine_km(x[e][:, None], y[e][:, None], x[hubs][None, :], y[hubs][None, :])
+        near[rows] = km.min(axis=1) <= FAR_END_KM
+    return (end_region == want) & near
+
+
+def _tiers(
+    comp: _engine.Compiled, r: Routes, first_leg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`baseline_routes`, and per task whether it is in tier 3 only (no sourced
-    capacity: its country has no cable and no sourced land link toward that region, and
-    is served by satellite in the first days: :func:`first_days`)."""
+    capacity: its country has no cable, no neighbour with one and no sourced land link
+    toward that region, and is served by satellite in the first days: :func:`first_days`)."""
     n_tasks = len(comp.task_country)
     if not r.n:
         return np.zeros(0, dtype=bool), np.zeros(n_tasks, dtype=bool)
@@ -616,17 +658,23 @@ def _tiers(comp: _engine.Compiled, r: Routes) -> tuple[np.ndarray, np.ndarray]:
     border_ids = set(links.loc[links["kind"] == "border", "link_id"])
     is_land = comp.edge_kind == 1
     is_border = is_land & np.isin(comp.edge_ids, list(border_ids))
+    transit, cable_less = _transit_borders(comp)
     # capacity of every directed pair counting only some of its edges
     cap = comp.edge_cap
     sourced = directed_capacity(comp, np.where(is_border, 0.0, cap))
-    land = directed_capacity(comp, np.where(is_land & ~is_border, cap, 0.0))
+    with_transit = directed_capacity(comp, np.where(is_border & ~transit, 0.0, cap))
     any_land = directed_capacity(comp, np.where(is_land, cap, 0.0))
-    unsourced = _path_min(r, sourced) < r.width * (1 - 1e-9)
-    land_first = land[r.idx[r.ptr[:-1]]] > 0
-    direct = _single_system(comp, r, comp.edge_cap)
+    buys_transit = cable_less[comp.task_country[r.task]]
+    unsourced = np.where(
+        buys_transit,
+        _path_min(r, with_transit) < r.width * (1 - 1e-9),
+        _path_min(r, sourced) < r.width * (1 - 1e-9),
+    )
     # capacity is bought as circuits from the country's landing on its own systems (and
-    # sourced land links) to the far-end cities of those systems, and on from there
-    own = (direct | land_first | ~unsourced) & ~unsourced
+    # sourced land links) to the far-end cities of those systems, in the destination
+    # region where it can be
+    direct = _single_system(comp, r, comp.edge_cap)
+    own = (direct | _reaches_region(comp, r, first_leg)) & ~unsourced
     # small territories with a land link: served over land
     small = _small_territories(comp)[comp.task_country[r.task]]
     over_land = small & (any_land[r.idx[r.ptr[:-1]]] > 0)
@@ -688,7 +736,7 @@ def _avail(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
 
 
 def _kept(
-    m: Model, dc: np.ndarray, broken: np.ndarray | None, hub: float | None = None
+    m: Model, dc: np.ndarray, broken: np.ndarray | None, protected: float | None = None
 ) -> np.ndarray:
     """Per task (x K): the baseline traffic whose circuits survive (tasks x K, Tbit/s).
 
@@ -700,7 +748,7 @@ def _kept(
     n_t, k = len(m.demand), dc.shape[1]
     if not r.n or not k:
         return np.zeros((n_t, k))
-    keep = _route_keep(m, keep_share(m, dc), PROTECTED_HUB if hub is None else hub)
+    keep = _route_keep(m, keep_share(m, dc), PROTECTED if protected is None else protected)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
     kept = m.x0[:, None] * keep
@@ -709,13 +757,13 @@ def _kept(
     return np.bincount(flat, weights=kept.ravel(), minlength=n_t * k).reshape(n_t, k)
 
 
-def _route_keep(m: Model, rho: np.ndarray, hub: float) -> np.ndarray:
+def _route_keep(m: Model, rho: np.ndarray, protected: float) -> np.ndarray:
     """Per path (x K): the share of its baseline traffic kept in the first days.
 
     ``rho``: per directed pair (x K), the share of its circuits that survive. On the
     route's first system (its buyer's own circuit) nothing else restores a broken
     circuit; beyond that system's far-end city the hub's carriers restore the share
-    ``hub`` of what breaks. The route keeps the smaller of the two.
+    ``protected`` of what breaks. The route keeps the smaller of the two.
     """
     r = m.routes
     if not r.n:
@@ -728,7 +776,7 @@ def _route_keep(m: Model, rho: np.ndarray, hub: float) -> np.ndarray:
         return s_first
     s_later = np.ones_like(s_first)
     s_later[l_paths] = np.minimum.reduceat(rho[l_idx], l_starts, axis=0)
-    return np.minimum(s_first, 1.0 - (1.0 - hub) * (1.0 - s_later))
+    return np.minimum(s_first, 1.0 - (1.0 - protected) * (1.0 - s_later))
 
 
 def _legs(r: Routes, first_leg: np.ndarray) -> tuple:
@@ -748,36 +796,50 @@ def first_days(
     kept: np.ndarray,
     *,
     avail: np.ndarray | None = None,
-    protected_high: float | None = None,
-    protected_other: float | None = None,
+    protected: float | None = None,
     busy_hour: float | None = None,
 ) -> np.ndarray:
     """Traffic served per task in the first days from the traffic its surviving circuits
     carried (tasks x K, Tbit/s; module docstring).
 
-    A country bought its capacity for its traffic at the mean utilization ``u``; it
-    keeps the capacity of its surviving circuits, and restores the share ``p`` of its
-    broken circuits' capacity (:data:`PROTECTED_HIGH`, :data:`PROTECTED_OTHER`) from
-    protection and other capacity its operators hold. It serves its busy-hour traffic
-    (:data:`BUSY_HOUR` times the mean) up to that usable capacity:
-    ``served = min(D, (K + p (D - K)) / (busy_hour * u))`` with ``D`` its demand and
-    ``K`` the traffic its surviving circuits carried. Nobody else restores its circuits;
-    tasks served by satellite (:func:`_tiers`) keep their traffic. ``avail`` (per task,
-    Tbit/s): the capacity left on its routes, a ceiling on what protection restores (an
-    isolated country keeps nothing).
+    A country keeps the traffic ``K`` of its surviving circuits. Of the traffic on its
+    broken circuits, ``D - K`` with ``D`` its demand, the share ``p`` (:data:`PROTECTED`)
+    belongs to owners holding protection or other circuits; it moves onto the surviving
+    circuits as far as they have room at the busy hour: they were bought for ``K`` at the
+    mean utilization ``u`` and carry ``K / (busy_hour * u)`` at the busy hour
+    (:data:`BUSY_HOUR`). So ``served = K + min(p (D - K), K / (busy_hour * u) - K)``. The
+    rest waits for emergency capacity; nobody else restores a stranger's circuits. Tasks
+    served by satellite (:func:`_tiers`) keep their traffic. ``avail`` (per task,
+    Tbit/s): the capacity left on its routes, a ceiling on what moves (an isolated country
+    keeps nothing).
     """
-    ph = PROTECTED_HIGH if protected_high is None else protected_high
-    po = PROTECTED_OTHER if protected_other is None else protected_other
+    p = PROTECTED if protected is None else protected
     bh = BUSY_HOUR if busy_hour is None else busy_hour
     kept = np.asarray(kept, dtype=float)
     d = m.demand.reshape((-1,) + (1,) * (kept.ndim - 1))
-    prot = np.where(m.high_income, ph, po).reshape(d.shape)
-    kept = np.minimum(kept, d)
-    usable = kept + prot * (d - kept)
-    served = np.minimum(d, usable / (max(bh, _EPS) * m.utilization))
-    if avail is not None:  # protection restores onto capacity that survives, never more
-        served = np.minimum(served, kept + np.asarray(avail, dtype=float))
-    return np.where(m.satellite.reshape(d.shape), d, np.maximum(served, kept))
+    return _served(
+        np.minimum(kept, d), d, m.satellite.reshape(d.shape), p, bh * m.utilization, avail
+    )
+
+
+def _served(
+    kept: np.ndarray,
+    d: np.ndarray,
+    satellite: np.ndarray,
+    p: np.ndarray | float,
+    scale: np.ndarray | float,
+    avail: np.ndarray | None,
+) -> np.ndarray:
+    """The first-days rule of :func:`first_days` on arrays that broadcast together (the
+    fit, :mod:`cablesim.analyses.history`, evaluates it at many parameter points):
+    ``kept`` (<= ``d``), ``d`` the demand, ``p`` the protected share, ``scale`` the
+    busy-hour factor times the mean utilization."""
+    room = np.maximum(kept / np.maximum(scale, _EPS) - kept, 0.0)
+    moved = np.minimum(p * (d - kept), room)
+    if avail is not None:  # onto capacity that survives on its routes, never more
+        moved = np.minimum(moved, np.asarray(avail, dtype=float))
+    served = np.minimum(kept + np.maximum(moved, 0.0), d)
+    return np.where(satellite, d, served)
 
 
 def first_days_avail(
@@ -800,7 +862,7 @@ def first_days_kept(
     *,
     comp_after: _engine.Compiled | None = None,
     lost_tasks: np.ndarray | None = None,
-    hub: float | None = None,
+    protected: float | None = None,
 ) -> np.ndarray:
     """Per task: the baseline traffic whose circuits survive a change (Tbit/s): the input
     of :func:`first_days` (which :func:`immediate_after` applies), for a fit that varies
@@ -811,7 +873,7 @@ def first_days_kept(
     if comp_after is not None and comp_after is not comp:
         t = _transit_through(m, _split_flow_nodes(comp, comp_after))
         broken = None if t is None else t[:, None]
-    kept = _kept(m, dc, broken, hub)[:, 0]
+    kept = _kept(m, dc, broken, protected)[:, 0]
     if lost_tasks is not None and lost_tasks.any():
         kept = np.where(lost_tasks, 0.0, kept)
     return kept
@@ -1127,18 +1189,19 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
     return [
         f"{head}. Baseline routes (where capacity is bought): a country's routes over sourced "
         "capacity (cables from its landings, sourced land links), in proportion to their "
-        "capacity; a country with no cable and no sourced land link runs on satellite (a cut "
-        "elsewhere does not touch it); a territory under "
+        "capacity, those whose first system reaches the destination region where it has any; "
+        "a country with no cable landing buys transit over land from a neighbour with one "
+        "(assumed border links included), and with neither, nor a sourced land link, runs on "
+        "satellite (a cut elsewhere does not touch it); a territory under "
         f"{SMALL_TERRITORY_KM2:,.0f} km² with a land link buys over land. First days: capacity "
         "is bought as circuits on one system from the buyer's landing to that system's far-end "
         "city; a cut breaks every circuit on the failed segment whatever spare others hold. "
         "Nobody but the buyer restores its own circuit; beyond the far-end city the hub's "
-        f"carriers restore {PROTECTED_HUB:.0%} of what breaks; the buyer restores "
-        f"{PROTECTED_HIGH:.0%} (high-income markets) or {PROTECTED_OTHER:.0%} (others) of its "
-        "broken circuits' capacity from protection it holds, onto capacity left on its routes; "
-        f"it serves its busy-hour traffic ({BUSY_HOUR:g} x the mean, bought at "
-        f"{_demand.UTILIZATION:.1%} mean utilization) up to what it can use. These four "
-        "parameters are FITTED on the shared incidents (cablesim history --fit, leave-one-"
+        f"carriers restore {PROTECTED:.0%} of what breaks; of the traffic on a country's "
+        "broken circuits, the same share belongs to owners holding other circuits and moves "
+        "onto the surviving ones as far as they have room at the busy hour "
+        f"({BUSY_HOUR:g} x the mean, bought at {_demand.UTILIZATION:.1%} mean utilization), "
+        "the rest is lost. That share is the one parameter FITTED on the shared incidents (cablesim history --fit, leave-one-"
         "incident-out cross-validation in docs/validation.md). After rerouting (from day "
         f"{REROUTE_DAYS}, loss_pct_rerouted; emergency capacity bought): max-min fair "
         "share of demand over every corridor route that survives (HiGHS linear programs, "

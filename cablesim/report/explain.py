@@ -555,10 +555,13 @@ def _why_country(f: _Facts, row) -> str:
         own_hit = [k for k in own_hit if hit[k] >= 0.01]
     if own_hit:
         shown = [k for k in own_hit if hit[k] >= 0.01][:3] or own_hit[:1]
+        # the share's unit said once, on the first cable, with the country's name (two
+        # countries with the same cable at the same share read differently)
         cables = _join(
             [
-                f"{f.cable(k)} (about {_pct(100 * min(hit[k], 1.0))} of its capacity to the core)"
-                for k in shown
+                f"{f.cable(k)} (about {_pct(100 * min(hit[k], 1.0))}"
+                + (f" of {_possessive(row.name)} capacity to the core)" if i == 0 else ")")
+                for i, k in enumerate(shown)
             ]
         )
         if n_intl == 1:
@@ -645,10 +648,22 @@ def _why_country(f: _Facts, row) -> str:
                 if f.said.once("far-side", row.name) is None
                 else ""
             )
-            s += (
-                f" {f.cable(k)} was cut, but its{at} on the far side of the break and still "
-                f"{'join' if many else 'joins'} {row.name} to the core{why_kept}."
-            )
+            before = f.said.once(f"far-side:{k}", row.name)
+            if before is None:
+                s += (
+                    f" {f.cable(k)} was cut, but its{at} on the far side of the break and still "
+                    f"{'join' if many else 'joins'} {row.name} to the core{why_kept}."
+                )
+            else:  # the same cable's sentence, said once: name it the second time round
+                land = (
+                    f"{'landings' if many else 'landing'} at {_join(where[k])}"
+                    if where[k]
+                    else "landing"
+                )
+                s += (
+                    f" As for {before}, the cut of {f.cable(k)} left its {land} on the far "
+                    f"side of the break, still joining {row.name} to the core{why_kept}."
+                )
         elif partial:
             groups: dict[tuple[str, ...], list[str]] = {}
             for k in partial:

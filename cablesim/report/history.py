@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cablesim.analyses.history import SEVERITY_CLASSES, TARGETS, HistoryReport
+from cablesim.analyses.history import BANDS, SEVERITY_CLASSES, TARGETS, HistoryReport
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 """Markers around the generated scores in ``docs/validation.md``."""
@@ -102,15 +102,18 @@ def _why(r) -> str:
     loss, cap = r.model_loss_pct, r.model_capacity_loss_pct
     if r.model_status == "not in model":
         return "the country is not in the model"
-    if loss > 50 and r.severity in ("none", "minor", "moderate"):
+    if loss > BANDS[r.severity][1]:
         if cap != cap or cap < 5:
             return (
                 "too high: its circuits ride routes the cut crosses while its capacity to "
                 "the core hardly falls (baseline routes through the cut: route choice, or "
                 "transit bought from a hit neighbour)"
             )
-        return "too high: its surviving circuits are short of its busy-hour traffic"
-    if loss > 0 and loss < 5 and r.severity not in ("none", "minor"):
+        return (
+            "too high: the traffic of its broken circuits is lost but for the protected "
+            "share (its operators restored more, or held capacity the model does not see)"
+        )
+    if loss > 0 and loss < 5:
         return "too low: most of its circuits survive or are protected"
     if cap == cap and cap < 1 and loss < 5:
         return (
@@ -120,12 +123,11 @@ def _why(r) -> str:
         )
     if loss < 5:
         return (
-            "its capacity falls but its surviving circuits carry its busy-hour traffic "
-            "(the headroom of what it bought)"
+            "its capacity falls, but on routes it did not buy its circuits on (beyond their "
+            "far-end cities, restored in part by the hubs' carriers, or routes not in its "
+            "baseline)"
         )
-    if loss < 25 and r.severity in ("severe", "near_total", "total"):
-        return "too low: part of its circuits survive on other systems"
-    return "outside the band"
+    return "too low: part of its circuits survive on other systems"
 
 
 def fit_markdown(fit) -> str:

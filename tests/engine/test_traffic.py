@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import cablesim
+from cablesim._geo import haversine_km
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
@@ -94,17 +95,20 @@ def test_landlocked_country_loses_like_its_coastal_neighbour(make_network, run):
     assert c.at["AAA", "loss_pct"] > 10
 
 
-def _first_days_loss(kept_share: float, protected: float) -> float:
+def _first_days_loss(kept_share: float, protected: float = _traffic.PROTECTED) -> float:
     """The first-days rule by hand: percent lost by a country keeping ``kept_share`` of
-    its circuits and restoring ``protected`` of the rest (cablesim.engine.traffic; the
-    tiny networks' countries are high-income markets)."""
-    usable = kept_share + protected * (1 - kept_share)
-    return 100 * (1 - min(1.0, usable / (_traffic.BUSY_HOUR * _demand.UTILIZATION)))
+    its circuits, the share ``protected`` of the rest moving onto them as far as they have
+    room at the busy hour (cablesim.engine.traffic.first_days)."""
+    room = kept_share / (_traffic.BUSY_HOUR * _demand.UTILIZATION) - kept_share
+    served = kept_share + min(protected * (1 - kept_share), room)
+    return 100 * (1 - min(1.0, served))
 
 
-def test_country_keeping_more_capacity_than_demand_loses_nothing(make_network, run):
-    # four equal cables: one cut leaves A three quarters of its circuits, more than its
-    # busy-hour traffic needs (busy-hour factor times the mean utilization)
+def test_unprotected_traffic_of_broken_circuits_waits_for_rerouting(make_network, run):
+    # four equal cables: one cut leaves A three quarters of its circuits, room enough for
+    # its busy-hour traffic (busy-hour factor times the mean utilization); the protected
+    # share of the broken circuits' traffic moves there, the rest is lost in the first
+    # days (its owners hold no other circuit) and back after rerouting
     net = make_network(
         stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
         cables={
@@ -118,19 +122,29 @@ def test_country_keeping_more_capacity_than_demand_loses_nothing(make_network, r
     r = run(net, [{"cable": "x"}], core=["CCC"])
     a = r.country("AAA")
     assert a["capacity_loss_pct"] == pytest.approx(25.0, abs=0.01)
-    assert a["loss_pct"] == 0.0
+    assert a["loss_pct"] == pytest.approx(25.0 * (1 - _traffic.PROTECTED), abs=0.05)
+    assert a["loss_pct"] == pytest.approx(_first_days_loss(3 / 4), abs=0.05)
     assert a["loss_pct_rerouted"] == 0.0
-    assert a["status"] == "unaffected"
     assert a["demand_tbps"] > 0
-    assert a["served_tbps"] == pytest.approx(a["demand_tbps"])
+    # with every broken circuit's owner holding others (protected share 1), nothing is lost
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    m = _traffic.model(comp)
+    cap = comp.edge_cap.copy()
+    cap[comp.edge_cable == "x"] = 0.0
+    kept = _traffic.first_days_kept(m, cap, protected=1.0)
+    assert kept.sum() == pytest.approx(0.75 * m.demand.sum())
+    served = _traffic.first_days(m, kept, protected=1.0)
+    assert served == pytest.approx(m.demand)
+    assert _traffic.first_days(m, kept, protected=0.0) == pytest.approx(kept)
     # the capacity view keeps the old figure as its headline
     rc = run(net, [{"cable": "x"}], core=["CCC"], measure="capacity")
     assert rc.country("AAA")["loss_pct"] == pytest.approx(25.0, abs=0.01)
     assert rc.country("AAA")["status"] == "degraded"
-    # three of four cut: a quarter of its circuits is short of its busy hour
+    # three of four cut: the quarter left has less room at the busy hour than the
+    # protected share needs, so more than the unprotected share is lost
     a2 = run(net, [{"cable": "x"}, {"cable": "y"}, {"cable": "w"}], core=["CCC"]).country("AAA")
-    expect = _first_days_loss(1 / 4, _traffic.PROTECTED_HIGH)
-    assert expect > 0
+    expect = _first_days_loss(1 / 4)
+    assert expect > 100 * (1 - _traffic.PROTECTED) * 3 / 4
     assert a2["loss_pct"] == pytest.approx(expect, abs=0.05)
 
 
@@ -212,7 +226,7 @@ def test_circuit_across_a_cut_segment_is_lost_whatever_others_hold(make_network,
     a = r.country("AAA")
     # protection restores onto what survives on its routes: s's 0.1 Tbit/s at most
     d = a["demand_tbps"]
-    by_rule = 1 - _first_days_loss(kept, _traffic.PROTECTED_HIGH) / 100
+    by_rule = 1 - _first_days_loss(kept) / 100
     expect = 100 * (1 - min(by_rule, kept + 0.1 / d))
     assert a["loss_pct"] == pytest.approx(expect, abs=0.1)
     assert a["loss_pct"] > 50
@@ -221,8 +235,10 @@ def test_circuit_across_a_cut_segment_is_lost_whatever_others_hold(make_network,
 
 
 def test_country_with_its_own_second_system_keeps_its_traffic(make_network, run):
-    # A holds circuits on two systems x and y of its own (enough for its busy hour on either)
-    # and B only on x: when x fails A keeps its traffic, B loses what it had on x
+    # A holds circuits on two systems x and y of its own (room for its busy hour on y
+    # alone) and B only on x. When x fails, A's operators holding protection on y move
+    # their traffic there (all of it when every owner holds some: protected share 1; the
+    # fitted share otherwise); B has nothing left to move onto and loses all of it
     net = make_network(
         stations={
             "a1": ("AAA", 0.0, 0.0, 0),
@@ -235,27 +251,167 @@ def test_country_with_its_own_second_system_keeps_its_traffic(make_network, run)
             "y": (40.0, [("a1", "c1")]),
         },
     )
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    m = _traffic.model(comp)
+    cap = np.where(comp.edge_cable == "x", 0.0, comp.edge_cap)
+    a, b = comp.country_tasks["AAA"], comp.country_tasks["BBB"]
+    for share in (1.0, 0.5, 0.0):
+        kept = _traffic.first_days_kept(m, cap, protected=share)
+        served = _traffic.first_days(m, kept, protected=share)
+        on_x = m.demand[a].sum() - kept[a].sum()
+        assert on_x > 0
+        assert served[a].sum() == pytest.approx(kept[a].sum() + share * on_x)
+        assert served[b].sum() == 0.0
     r = run(net, [{"cable": "x"}], core=["CCC"])
-    assert r.country("AAA")["loss_pct"] == 0.0
+    lost_on_x = 100 * on_x / m.demand[a].sum()
+    assert r.country("AAA")["loss_pct"] == pytest.approx(
+        (1 - _traffic.PROTECTED) * lost_on_x, abs=0.5
+    )
     assert r.country("BBB")["loss_pct"] == pytest.approx(100.0)
 
 
 def test_satellite_only_country_is_untouched_by_a_cut_elsewhere(make_network, run):
-    # L has no cable and no sourced land link: only an assumed border link to A. It ran on
-    # satellite: A's cable failing does not touch it in the first days
+    # L has no cable and no sourced land link, and its one neighbour M has no cable
+    # either (M reaches A's cables over a sourced land link): L ran on satellite, so A's
+    # cables failing do not touch it in the first days, while M, on fibre through A, loses
     net = make_network(
         stations={"a1": ("AAA", 0.0, 0.0, 0), "c1": ("CCC", 4.0, 0.0, 0)},
         cables={"x": (10.0, [("a1", "c1")]), "y": (10.0, [("a1", "c1")])},
+        links=[("LLL", "MMM", 10.0, "border"), ("MMM", "AAA", 10.0, "sourced")],
+        hubs={("LLL", 0): (-2.0, 0.0), ("MMM", 0): (-1.0, 0.0)},
+    )
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    m = _traffic.model(comp)
+    assert m.demand[comp.country_tasks["LLL"]].sum() > 0
+    assert m.satellite[comp.country_tasks["LLL"]].all()
+    assert not m.satellite[comp.country_tasks["AAA"]].any()
+    assert not m.satellite[comp.country_tasks["MMM"]].any()
+    r = run(net, [{"cable": "x"}, {"cable": "y"}], core=["CCC"])
+    assert r.country("AAA")["loss_pct"] > 50
+    assert r.country("LLL")["loss_pct"] == 0.0
+    assert r.country("MMM")["loss_pct"] > 50
+
+
+def test_country_without_a_cable_buys_transit_from_its_neighbour(make_network, run):
+    # L (landlocked, no sourced link) borders A, whose two cables reach the core: its
+    # traffic rides A's circuits, and a cut of A's cables hits L as it hits A; a cut of
+    # a cable elsewhere (B's) does not
+    net = make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 0.0, 4.0, 0),
+            "c1": ("CCC", 6.0, 1.0, 0),
+        },
+        cables={
+            "x": (10.0, [("a1", "c1")]),
+            "y": (10.0, [("a1", "c1")]),
+            "z": (10.0, [("b1", "c1")]),
+        },
         links=[("LLL", "AAA", 10.0, "border")],
         hubs={("LLL", 0): (-3.0, 0.0)},
     )
     comp = _engine.compile_network(net, "landmass", ("CCC",))
     m = _traffic.model(comp)
-    assert m.satellite[comp.country_tasks["LLL"]].all()
-    assert not m.satellite[comp.country_tasks["AAA"]].any()
-    r = run(net, [{"cable": "x"}, {"cable": "y"}], core=["CCC"])
-    assert r.country("AAA")["loss_pct"] > 50
-    assert r.country("LLL")["loss_pct"] == 0.0
+    assert not m.satellite[comp.country_tasks["LLL"]].any()
+    assert m.demand[comp.country_tasks["LLL"]].sum() > 0
+    hit = run(net, [{"cable": "x"}], core=["CCC"])
+    assert hit.country("LLL")["loss_pct"] > 5
+    assert hit.country("AAA")["loss_pct"] > 5
+    assert run(net, [{"cable": "z"}], core=["CCC"]).country("LLL")["loss_pct"] == 0.0
+
+
+def test_circuits_are_bought_to_a_far_end_in_the_destination_region(make_network, run):
+    # S's cable s runs north to P, a country of the core's region, and south to H (its own
+    # region); from H a much wider cable w reaches the core. S buys its circuits on s to
+    # P (Freetown buys ACE to Lisbon, not ACE to Lagos and another system on): a cut of s
+    # north of S costs it its circuits, however wide the way through H
+    net = make_network(
+        stations={
+            "s1": ("SSS", 0.0, 0.0, 0),
+            "p1": ("PPP", 0.0, 10.0, 0),
+            "h1": ("HHH", 0.0, -5.0, 0),
+            "c1": ("CCC", 5.0, 12.0, 0),
+        },
+        cables={
+            "s": (2.0, [("h1", "s1"), ("s1", "p1")]),
+            "pc": (50.0, [("p1", "c1")]),
+            "w": (50.0, [("h1", "c1")]),
+        },
+        regions={"CCC": "Europe", "PPP": "Europe", "SSS": "Africa", "HHH": "Africa"},
+    )
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    m = _traffic.model(comp)
+    r = m.routes
+    t = comp.country_tasks["SSS"]
+    mine = np.isin(r.task, t)
+    used = _traffic.baseline_routes(comp, r)
+    # the route south through H is there (and wider), but carries none of S's circuits
+    assert (mine & ~used).any()
+    assert m.x0[mine & ~used].sum() == 0.0
+    res = run(net, [{"cut": {"cables": ["s"], "near": [5.0, 0.0], "radius_km": 20}}], core=["CCC"])
+    assert set(res.failed_segments["segment_id"]) == {"s#2"}
+    s = res.country("SSS")
+    assert s["loss_pct"] == pytest.approx(100.0)  # no circuit left to move onto
+    assert s["loss_pct_rerouted"] == pytest.approx(0.0, abs=0.05)
+    # with every country in one region, the wider route through H is bought as well
+    net1 = make_network(
+        stations={
+            "s1": ("SSS", 0.0, 0.0, 0),
+            "p1": ("PPP", 0.0, 10.0, 0),
+            "h1": ("HHH", 0.0, -5.0, 0),
+            "c1": ("CCC", 5.0, 12.0, 0),
+        },
+        cables={
+            "s": (2.0, [("h1", "s1"), ("s1", "p1")]),
+            "pc": (50.0, [("p1", "c1")]),
+            "w": (50.0, [("h1", "c1")]),
+        },
+    )
+    res1 = run(
+        net1, [{"cut": {"cables": ["s"], "near": [5.0, 0.0], "radius_km": 20}}], core=["CCC"]
+    )
+    assert res1.country("SSS")["loss_pct"] < s["loss_pct"]
+
+
+def test_a_far_territory_of_the_core_region_is_not_its_doorstep(make_network):
+    # T carries the core's region ("Europe", as Mayotte or Réunion do) but lies far from
+    # the core's hubs (beyond FAR_END_KM): S's system ending there is not a circuit to
+    # Europe, and S buys on every sourced route (the wider one through H as well)
+    stations = {
+        "s1": ("SSS", 0.0, 0.0, 0),
+        "t1": ("TTT", 0.0, -5.0, 0),
+        "h1": ("HHH", 0.0, 5.0, 0),
+        "c1": ("CCC", 0.0, 40.0, 0),
+    }
+    cables = {
+        "s": (2.0, [("s1", "t1")]),
+        "tc": (50.0, [("t1", "c1")]),
+        "hs": (2.0, [("s1", "h1")]),
+        "w": (50.0, [("h1", "c1")]),
+    }
+    regions = {"CCC": "Europe", "TTT": "Europe", "SSS": "Africa", "HHH": "Africa"}
+    net = make_network(stations=stations, cables=cables, regions=regions)
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    r = _traffic.baseline_paths(comp)
+    first = _traffic._first_leg(comp, r)
+    reach = _traffic._reaches_region(comp, r, first)
+    assert haversine_km(0.0, -5.0, 0.0, 40.0) > _traffic.FAR_END_KM
+    mine = np.isin(r.task, comp.country_tasks["SSS"])
+    assert mine.any()
+    assert not reach[mine].any()
+    # the same territory next to the core is its doorstep
+    near = dict(stations, t1=("TTT", 0.0, 35.0, 0), s1=("SSS", 0.0, 30.0, 0))
+    comp2 = _engine.compile_network(
+        make_network(stations=near, cables=cables, regions=regions), "landmass", ("CCC",)
+    )
+    r2 = _traffic.baseline_paths(comp2)
+    reach2 = _traffic._reaches_region(comp2, r2, _traffic._first_leg(comp2, r2))
+    mine2 = np.isin(r2.task, comp2.country_tasks["SSS"])
+    on_s = np.array(
+        ["s" in comp2.edge_cable[comp2.pair_of_edge == r2.idx[r2.ptr[p]] // 2] for p in range(r2.n)]
+    )
+    assert (mine2 & on_s).any()
+    assert reach2[mine2 & on_s].all()
 
 
 def test_small_territory_with_a_land_border_is_served_over_land(make_network, run):
@@ -292,7 +448,7 @@ def test_small_territory_with_a_land_border_is_served_over_land(make_network, ru
 
 @pytest.mark.parametrize(
     ("kind", "first_days"),
-    [("border", 100.0), ("sourced", _first_days_loss(0.5, _traffic.PROTECTED_HIGH))],
+    [("border", 100.0), ("sourced", _first_days_loss(0.5))],
 )
 def test_assumed_border_link_carries_no_baseline_traffic(make_network, run, kind, first_days):
     # A has its own cable x to the core C and a land link to B, which has its own cable y.

@@ -310,7 +310,7 @@ def test_explanation_names_each_share_for_its_measure(cut, bbb):
     assert f"send {bbb['loss_pct_immediate']:.0f}% of its traffic in the first days" in para
     assert f"It lost {bbb['capacity_loss_pct']:.0f}% of its capacity to the core" in para
     # the broken cable's share is of the capacity to the core, and says so
-    assert re.search(r"Z \(about \d+% of its capacity to the core\)", para)
+    assert re.search(r"Z \(about \d+% of Country BBB's capacity to the core\)", para)
     assert "of its traffic)" not in para
     assert "kept at least 90% of their traffic in the first days" in text
 
