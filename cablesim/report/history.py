@@ -139,10 +139,12 @@ def fit_markdown(fit) -> str:
     out = [
         "## The fit: in-sample and leave-one-incident-out",
         "",
-        "Fitted on a coarse grid (`cablesim.analyses.history.FIT_GRID`), every point scored on "
+        "Fitted on a grid (`cablesim.analyses.history.FIT_GRID`), every point scored on "
         "every incident; objective: the mean of the four class hit rates plus "
         "`RANK_WEIGHT` times the rank correlation with the per-country table. "
-        "Cross-validated: each incident scored with the parameters fitted on the others.",
+        "Cross-validated: each incident scored with the parameters fitted on the others. "
+        f"Fitted: {', '.join(f'`{k}`' for k in fit.names)}; the other parameters of the rule "
+        "are sourced (their sensitivity is shown all the same).",
         "",
         "| | " + " | ".join(SEVERITY_CLASSES) + " | rank correlation (per-country table) | "
         "absorbed incidents calm | false isolations |",
@@ -169,7 +171,8 @@ def fit_markdown(fit) -> str:
     for k, rows in fit.sensitivity.items():
         out += [
             "",
-            f"Sensitivity to `{k}` (the others at their fitted values, in-sample):",
+            f"Sensitivity to `{k}` ({'fitted' if k in fit.names else 'sourced, not fitted'}; "
+            "the others at their fitted or sourced values, in-sample):",
             "",
             "| value | " + " | ".join(SEVERITY_CLASSES) + " | rank correlation | objective |",
             "|---:|" + "---|" * (len(SEVERITY_CLASSES) + 2),
