@@ -18,6 +18,12 @@ def _rows(r):
     return r.countries.set_index("iso3")
 
 
+def _compiled(net):
+    """The tiny network compiled toward the core C, and its traffic model."""
+    comp = _engine.compile_network(net, "landmass", ("CCC",))
+    return comp, _traffic.model(comp)
+
+
 def test_two_countries_sharing_one_surviving_trunk_split_it_fairly(make_network, run):
     # A and B each have a private cable to the core C and share a thin trunk through a
     # branching unit; both private cables fail, so the trunk is all they have left
@@ -40,8 +46,7 @@ def test_two_countries_sharing_one_surviving_trunk_split_it_fairly(make_network,
         assert c.at["AAA", col] > 0
         assert c.at["AAA", col] == pytest.approx(c.at["BBB", col], abs=0.05)
     # the rerouted flow fills the trunk: together they are served exactly its capacity
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    comp, m = _compiled(net)
     served = _traffic.served_after(m, _engine.edge_capacity_after(comp, {"pa#1", "pb#1"}, {}))[
         "rerouted"
     ]
@@ -127,8 +132,7 @@ def test_unprotected_traffic_of_broken_circuits_waits_for_rerouting(make_network
     assert a["loss_pct_rerouted"] == 0.0
     assert a["demand_tbps"] > 0
     # with every broken circuit's owner holding others (protected share 1), nothing is lost
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    comp, m = _compiled(net)
     cap = comp.edge_cap.copy()
     cap[comp.edge_cable == "x"] = 0.0
     kept = _traffic.first_days_kept(m, cap, protected=1.0)
@@ -217,8 +221,7 @@ def test_circuit_across_a_cut_segment_is_lost_whatever_others_hold(make_network,
     )
     r = run(net, [{"cut": {"cables": ["t"], "near": [1.0, 4.5], "radius_km": 20}}], core=["CCC"])
     assert set(r.failed_segments["segment_id"]) == {"t#3"}
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    comp, m = _compiled(net)
     t = comp.country_tasks["AAA"]
     on_s = m.x0[(np.isin(m.routes.task, t))]
     widths = m.routes.width[np.isin(m.routes.task, t)]
@@ -251,8 +254,7 @@ def test_country_with_its_own_second_system_keeps_its_traffic(make_network, run)
             "y": (40.0, [("a1", "c1")]),
         },
     )
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    comp, m = _compiled(net)
     cap = np.where(comp.edge_cable == "x", 0.0, comp.edge_cap)
     a, b = comp.country_tasks["AAA"], comp.country_tasks["BBB"]
     for share in (1.0, 0.5, 0.0):
@@ -280,8 +282,7 @@ def test_satellite_only_country_is_untouched_by_a_cut_elsewhere(make_network, ru
         links=[("LLL", "MMM", 10.0, "border"), ("MMM", "AAA", 10.0, "sourced")],
         hubs={("LLL", 0): (-2.0, 0.0), ("MMM", 0): (-1.0, 0.0)},
     )
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    comp, m = _compiled(net)
     assert m.demand[comp.country_tasks["LLL"]].sum() > 0
     assert m.satellite[comp.country_tasks["LLL"]].all()
     assert not m.satellite[comp.country_tasks["AAA"]].any()
@@ -310,8 +311,7 @@ def test_country_without_a_cable_buys_transit_from_its_neighbour(make_network, r
         links=[("LLL", "AAA", 10.0, "border")],
         hubs={("LLL", 0): (-3.0, 0.0)},
     )
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    comp, m = _compiled(net)
     assert not m.satellite[comp.country_tasks["LLL"]].any()
     assert m.demand[comp.country_tasks["LLL"]].sum() > 0
     hit = run(net, [{"cable": "x"}], core=["CCC"])
@@ -325,22 +325,23 @@ def test_circuits_are_bought_to_a_far_end_in_the_destination_region(make_network
     # region); from H a much wider cable w reaches the core. S buys its circuits on s to
     # P (Freetown buys ACE to Lisbon, not ACE to Lagos and another system on): a cut of s
     # north of S costs it its circuits, however wide the way through H
-    net = make_network(
-        stations={
+    shape = {
+        "stations": {
             "s1": ("SSS", 0.0, 0.0, 0),
             "p1": ("PPP", 0.0, 10.0, 0),
             "h1": ("HHH", 0.0, -5.0, 0),
             "c1": ("CCC", 5.0, 12.0, 0),
         },
-        cables={
+        "cables": {
             "s": (2.0, [("h1", "s1"), ("s1", "p1")]),
             "pc": (50.0, [("p1", "c1")]),
             "w": (50.0, [("h1", "c1")]),
         },
-        regions={"CCC": "Europe", "PPP": "Europe", "SSS": "Africa", "HHH": "Africa"},
-    )
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    m = _traffic.model(comp)
+    }
+    regions = {"CCC": "Europe", "PPP": "Europe", "SSS": "Africa", "HHH": "Africa"}
+    net = make_network(**shape, regions=regions)
+    cut = [{"cut": {"cables": ["s"], "near": [5.0, 0.0], "radius_km": 20}}]
+    comp, m = _compiled(net)
     r = m.routes
     t = comp.country_tasks["SSS"]
     mine = np.isin(r.task, t)
@@ -348,28 +349,13 @@ def test_circuits_are_bought_to_a_far_end_in_the_destination_region(make_network
     # the route south through H is there (and wider), but carries none of S's circuits
     assert (mine & ~used).any()
     assert m.x0[mine & ~used].sum() == 0.0
-    res = run(net, [{"cut": {"cables": ["s"], "near": [5.0, 0.0], "radius_km": 20}}], core=["CCC"])
+    res = run(net, cut, core=["CCC"])
     assert set(res.failed_segments["segment_id"]) == {"s#2"}
     s = res.country("SSS")
     assert s["loss_pct"] == pytest.approx(100.0)  # no circuit left to move onto
     assert s["loss_pct_rerouted"] == pytest.approx(0.0, abs=0.05)
     # with every country in one region, the wider route through H is bought as well
-    net1 = make_network(
-        stations={
-            "s1": ("SSS", 0.0, 0.0, 0),
-            "p1": ("PPP", 0.0, 10.0, 0),
-            "h1": ("HHH", 0.0, -5.0, 0),
-            "c1": ("CCC", 5.0, 12.0, 0),
-        },
-        cables={
-            "s": (2.0, [("h1", "s1"), ("s1", "p1")]),
-            "pc": (50.0, [("p1", "c1")]),
-            "w": (50.0, [("h1", "c1")]),
-        },
-    )
-    res1 = run(
-        net1, [{"cut": {"cables": ["s"], "near": [5.0, 0.0], "radius_km": 20}}], core=["CCC"]
-    )
+    res1 = run(make_network(**shape), cut, core=["CCC"])
     assert res1.country("SSS")["loss_pct"] < s["loss_pct"]
 
 
@@ -390,22 +376,18 @@ def test_a_far_territory_of_the_core_region_is_not_its_doorstep(make_network):
         "w": (50.0, [("h1", "c1")]),
     }
     regions = {"CCC": "Europe", "TTT": "Europe", "SSS": "Africa", "HHH": "Africa"}
-    net = make_network(stations=stations, cables=cables, regions=regions)
-    comp = _engine.compile_network(net, "landmass", ("CCC",))
-    r = _traffic.baseline_paths(comp)
-    first = _traffic._first_leg(comp, r)
-    reach = _traffic._reaches_region(comp, r, first)
+    comp, m = _compiled(make_network(stations=stations, cables=cables, regions=regions))
+    r = m.routes
+    reach = _traffic._reaches_region(comp, r, m.first_leg)
     assert haversine_km(0.0, -5.0, 0.0, 40.0) > _traffic.FAR_END_KM
     mine = np.isin(r.task, comp.country_tasks["SSS"])
     assert mine.any()
     assert not reach[mine].any()
     # the same territory next to the core is its doorstep
     near = dict(stations, t1=("TTT", 0.0, 35.0, 0), s1=("SSS", 0.0, 30.0, 0))
-    comp2 = _engine.compile_network(
-        make_network(stations=near, cables=cables, regions=regions), "landmass", ("CCC",)
-    )
-    r2 = _traffic.baseline_paths(comp2)
-    reach2 = _traffic._reaches_region(comp2, r2, _traffic._first_leg(comp2, r2))
+    comp2, m2 = _compiled(make_network(stations=near, cables=cables, regions=regions))
+    r2 = m2.routes
+    reach2 = _traffic._reaches_region(comp2, r2, m2.first_leg)
     mine2 = np.isin(r2.task, comp2.country_tasks["SSS"])
     on_s = np.array(
         ["s" in comp2.edge_cable[comp2.pair_of_edge == r2.idx[r2.ptr[p]] // 2] for p in range(r2.n)]
