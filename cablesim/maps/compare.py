@@ -181,28 +181,21 @@ def plot_difference(
     )
     cb.ax.xaxis.set_label_position("top")
     cb.ax.tick_params(labelsize=8)
-    cb.ax.text(
-        0.0,
-        -1.9,
-        "← B better",
-        transform=cb.ax.transAxes,
-        fontsize=8,
-        color=BETTER_COLOR,
-        ha="left",
-        va="top",
-        fontweight="bold",
-    )
-    cb.ax.text(
-        1.0,
-        -1.9,
-        "B worse →",
-        transform=cb.ax.transAxes,
-        fontsize=8,
-        color=WORSE_COLOR,
-        ha="right",
-        va="top",
-        fontweight="bold",
-    )
+    for x, text, color, ha in (
+        (0.0, "← B better", BETTER_COLOR, "left"),
+        (1.0, "B worse →", WORSE_COLOR, "right"),
+    ):
+        cb.ax.text(
+            x,
+            -1.9,
+            text,
+            transform=cb.ax.transAxes,
+            fontsize=8,
+            color=color,
+            ha=ha,
+            va="top",
+            fontweight="bold",
+        )
     _finish(
         ax,
         title or f"{comp.a.scenario.name}: A vs B",
