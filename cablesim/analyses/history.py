@@ -778,8 +778,8 @@ def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
     scale = pts[None, :, col_of["busy_hour"]] * inc.u
     sat = inc.sat[:, None]
     avail = None if inc.avail is None else inc.avail[:, None]
-    now = np.where(inc.lost[:, None], 0.0, _traffic._served(k, d, sat, prot, scale, avail))
-    base = _traffic._served(np.broadcast_to(d, k.shape), d, sat, prot, scale, avail)
+    now = np.where(inc.lost[:, None], 0.0, _traffic.first_days_rule(k, d, sat, prot, scale, avail))
+    base = _traffic.first_days_rule(np.broadcast_to(d, k.shape), d, sat, prot, scale, avail)
     n_c, n_p = len(inc.countries), len(pts)
     idx = (inc.task_country[:, None] * n_p + np.arange(n_p)[None, :]).ravel()
 

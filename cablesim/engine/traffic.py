@@ -817,12 +817,12 @@ def first_days(
     bh = BUSY_HOUR if busy_hour is None else busy_hour
     kept = np.asarray(kept, dtype=float)
     d = m.demand.reshape((-1,) + (1,) * (kept.ndim - 1))
-    return _served(
+    return first_days_rule(
         np.minimum(kept, d), d, m.satellite.reshape(d.shape), p, bh * m.utilization, avail
     )
 
 
-def _served(
+def first_days_rule(
     kept: np.ndarray,
     d: np.ndarray,
     satellite: np.ndarray,
