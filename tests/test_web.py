@@ -29,6 +29,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from _page import open_page, screen_xy, wait_sim, zoom_to  # tests/ is on the path
+
 from cablesim.web.app import MAX_BODY_BYTES, create_app
 
 TONGA_CUT = {
@@ -333,14 +335,7 @@ def test_html_report_has_tooltips():
 @pytest.fixture
 def page(browser, server):
     """A fresh page on the app; ``page.requests`` lists every URL it asked for."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 850}, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.requests = []
-    pg.errors = []
-    pg.on("request", lambda r: pg.requests.append(r.url))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(server)
-    pg.wait_for_selector("body[data-state=ready]", timeout=60_000)
+    ctx, pg = open_page(browser, server, accept_downloads=True)
     yield pg
     ctx.close()
     assert not pg.errors
@@ -348,14 +343,6 @@ def page(browser, server):
 
 def fill(pg, iso3: str) -> str:
     return pg.get_attribute(f"path.country[data-iso3={iso3}]", "fill")
-
-
-def wait_sim(pg, before: str) -> None:
-    pg.wait_for_function(
-        "b => document.body.dataset.sim !== b && document.body.dataset.state === 'ready'",
-        arg=before,
-        timeout=60_000,
-    )
 
 
 def visible_point_on(pg, selector: str, attr: str, value: str) -> tuple[float, float]:
@@ -390,27 +377,6 @@ def visible_point_on(pg, selector: str, attr: str, value: str) -> tuple[float, f
     )
     assert point, f"no visible point on {selector}[{attr}={value}]"
     return point
-
-
-def screen_xy(pg, lon: float, lat: float) -> tuple[float, float]:
-    """Where the page draws ``(lon, lat)`` now, in page pixels (through the page's projection)."""
-    return pg.evaluate(
-        """([lon, lat]) => {
-          const pt = window.cablesimPage.project([lon, lat]);
-          const p = document.getElementById('map').createSVGPoint(); p.x = pt[0]; p.y = pt[1];
-          const q = p.matrixTransform(document.getElementById('zoom').getScreenCTM());
-          return [q.x, q.y];
-        }""",
-        [lon, lat],
-    )
-
-
-def zoom_to(pg, lon: float, lat: float, clicks: int = 6) -> None:
-    x, y = screen_xy(pg, lon, lat)
-    pg.mouse.move(x, y)
-    for _ in range(clicks):
-        pg.mouse.wheel(0, -300)
-        pg.wait_for_timeout(80)
 
 
 @pytest.mark.browser

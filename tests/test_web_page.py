@@ -11,6 +11,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from _page import open_page, screen_xy, wait_sim, zoom_to  # tests/ is on the path
 
 import cablesim
 from cablesim import measures
@@ -19,17 +20,6 @@ from cablesim.web._catalog import catalog
 from cablesim.web.app import Engine
 
 AAE1 = "asia-africa-europe-1-aae-1"
-
-
-def open_page(browser, server, width=1400, height=850):
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    pg = ctx.new_page()
-    pg.requests, pg.errors = [], []
-    pg.on("request", lambda r: pg.requests.append(r.url))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(server)
-    pg.wait_for_selector("body[data-state=ready]", timeout=60_000)
-    return ctx, pg
 
 
 @pytest.fixture
@@ -53,33 +43,6 @@ def narrow(browser, server):
 @pytest.fixture(scope="module")
 def snapshot():
     return load_network(None)
-
-
-def wait_sim(pg, before: str) -> None:
-    pg.wait_for_function(
-        "b => document.body.dataset.sim !== b && document.body.dataset.state === 'ready'",
-        arg=before,
-        timeout=60_000,
-    )
-
-
-def screen_xy(pg, lon: float, lat: float) -> tuple[float, float]:
-    return pg.evaluate(
-        """([lon, lat]) => {
-          const pt = window.cablesimPage.project([lon, lat]);
-          const p = document.getElementById('map').createSVGPoint(); p.x = pt[0]; p.y = pt[1];
-          const q = p.matrixTransform(document.getElementById('zoom').getScreenCTM());
-          return [q.x, q.y];
-        }""",
-        [lon, lat],
-    )
-
-
-def zoom_to(pg, lon: float, lat: float, clicks: int = 6) -> None:
-    pg.mouse.move(*screen_xy(pg, lon, lat))
-    for _ in range(clicks):
-        pg.mouse.wheel(0, -300)
-        pg.wait_for_timeout(80)
 
 
 def events(pg) -> list:
