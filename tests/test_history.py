@@ -143,6 +143,10 @@ def test_fit_in_sample_and_leave_one_out(report):
         assert scores["total/near-total"]["rate"] >= 0.8
         assert scores["severe"]["rate"] >= 0.6
         assert scores["moderate"]["rate"] >= 0.5
+    # the vectorised fit scores the carrier's table as the report does (toward Europe)
+    assert f.in_sample["rank_correlation"] == pytest.approx(
+        report.summary()["rank_correlation"]["2008-12-mediterranean-sicily-tunisia"], abs=1e-3
+    )
     assert len(f.sensitivity["busy_hour"]) == len(history.SENSITIVITY_GRID["busy_hour"])
     assert len(f.sensitivity["protected"]) == len(history.FIT_GRID["protected"])
 
@@ -290,3 +294,60 @@ def test_cli_scores_an_events_file_of_your_own(tmp_path):
     res = CliRunner().invoke(cli, ["history", "--events", str(f), "--fit"])
     assert res.exit_code == 0, res.output
     assert "leave-one-incident-out" in res.output
+
+
+def test_a_carriers_table_is_compared_with_traffic_toward_its_region():
+    net = history.load_network("2008-12-19")
+
+    def facts(*texts):
+        return [
+            {"reported": t, "metrics": [{"value": 50, "unit": "%", "is_estimate": False}]}
+            for t in texts
+        ]
+
+    assert history._table_region(net, facts("France Telecom toll: 100%", "82% (FT)")) == "Europe"
+    assert history._table_region(net, facts("Orange says 40% down")) == "Europe"
+    assert history._table_region(net, facts("48% of users offline")) is None
+    assert history._table_region(net, facts("France Telecom: 3%", "Singtel: 5%")) is None
+    # whole words only: "orange" inside another word, "ntt" inside "intt", are no carrier
+    assert history._table_region(net, facts("Orangeville 5%", "INTTRA 4%")) is None
+    # the shared December 2008 table is France Telecom's
+    events = history.load_events(history.default_events_file())
+    dec = next(e for e in events if e["id"] == "2008-12-mediterranean-sicily-tunisia")
+    sc, _ = history.event_scenario(dec, "events.yaml")
+    assert sc.reported["metric_toward"] == "Europe"
+    bundled = load_scenario(
+        history.history_files()[0].parent / "mediterranean-sicily-tunisia-2008.yaml"
+    )
+    assert bundled.reported["metric_toward"] == "Europe"
+
+
+def _carrier_report(tmp_path, toward):
+    p = tmp_path / "t.yaml"
+    rows = "".join(
+        f"    - {{iso3: {k}, severity: moderate, wording: x, sources: [s], metric: {v}}}\n"
+        for k, v in (("EGY", 60), ("SAU", 50), ("IND", 40), ("ARE", 30), ("LKA", 20))
+    )
+    p.write_text(
+        "name: FEA check\nas_of: 2008-12-19\nevents:\n  - cable: flag-europe-asia-fea\n"
+        f"reported:\n  event_id: test\n  metric_toward: {toward}\n  countries:\n" + rows
+    )
+    return p
+
+
+@pytest.mark.slow  # two runs on the 2008 network
+def test_the_carriers_table_is_scored_on_traffic_toward_its_region(tmp_path):
+    rep = history.run_history(_carrier_report(tmp_path, "Europe").parent)
+    e = rep.events[0]
+    t = e.table.set_index("iso3")
+    assert e.metric_toward == "Europe"
+    assert e.rank_correlation == history.table_correlation(e.table, "model_loss_toward_pct")
+    # FLAG FEA carries Europe-bound traffic: India loses more of it than of its whole
+    assert t.at["IND", "model_loss_toward_pct"] > t.at["IND", "model_loss_pct"] > 0
+    for p in tmp_path.iterdir():
+        p.unlink()
+    _carrier_report(tmp_path, "Atlantis")
+    res = CliRunner().invoke(cli, ["history", "--dir", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "metric_toward: 'Atlantis' is not a core region of this run" in res.output
+    assert "Traceback" not in res.output

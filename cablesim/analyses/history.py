@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,20 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum() / den) if den > 0 else float("nan")
 
 
+def table_correlation(table: pd.DataFrame, column: str) -> float | None:
+    """Spearman rank correlation of a scored table's ``metric`` (the per-country table's
+    stated percentages) with one of its model columns; ``None`` without five rows that
+    have both (or when one side is flat)."""
+    if "metric" not in table or column not in table:
+        return None
+    t = table.dropna(subset=["metric", column])
+    if len(t) < 5:
+        return None
+    ranks = t[["metric", column]].astype(float).rank(method="average")
+    rho = _pearson(ranks["metric"].to_numpy(), ranks[column].to_numpy())
+    return None if rho != rho else round(float(rho), 3)
+
+
 @dataclass
 class EventScore:
     """The score of one incident."""
@@ -102,17 +117,19 @@ class EventScore:
     skipped: list[str] = field(default_factory=list)  # facts or cables not placed
 
     @property
+    def metric_toward(self) -> str | None:
+        """The core region the per-country table's traffic goes to (one carrier's table:
+        its traffic with each country), ``None`` when the table is national."""
+        return (self.scenario.reported or {}).get("metric_toward")
+
+    @property
     def rank_correlation(self) -> float | None:
         """Spearman rank correlation of the model's loss with the event's per-country
-        table (the ``metric`` of its facts), ``None`` without five such facts."""
-        if "metric" not in self.table:
-            return None
-        t = self.table.dropna(subset=["metric", "model_loss_pct"])
-        if len(t) < 5:
-            return None
-        ranks = t[["metric", "model_loss_pct"]].astype(float).rank(method="average")
-        rho = _pearson(ranks["metric"].to_numpy(), ranks["model_loss_pct"].to_numpy())
-        return None if rho != rho else round(float(rho), 3)
+        table (the ``metric`` of its facts), ``None`` without five such facts. A carrier's
+        table (:attr:`metric_toward`) is compared with the first-days loss of each
+        country's traffic toward that core region (``model_loss_toward_pct``)."""
+        col = "model_loss_toward_pct" if self.metric_toward else "model_loss_pct"
+        return table_correlation(self.table, col)
 
     @property
     def in_band(self) -> int:
@@ -289,6 +306,11 @@ def score_event(scenario: Scenario, *, utilization: float | None = None) -> Even
             }
         )
     table = pd.DataFrame(rows)
+    toward = scenario.reported.get("metric_toward")
+    if toward:
+        table["model_loss_toward_pct"] = loss_toward(
+            result, toward, table["iso3"], utilization=utilization
+        )
     reported = set(table["iso3"])
     c = result.countries
     newly = c[c["isolated"] & ~c["was_isolated"]]
@@ -305,6 +327,42 @@ def score_event(scenario: Scenario, *, utilization: float | None = None) -> Even
         calm=calm,
         ordering=_ordering(table),
     )
+
+
+def loss_toward(
+    result: Result, region: str, countries, *, utilization: float | None = None
+) -> list[float]:
+    """First-days loss (percent) of each country's traffic toward one core region.
+
+    What a carrier's per-country table measures (France Telecom's December 2008 toll:
+    its traffic between France and each country), from the same per-task traffic served
+    as the headline loss (:meth:`cablesim.engine.state.AfterState.immediate`); 0 for a
+    country with no traffic toward the region, NaN for one not in the model.
+    ``utilization``: as the run had it.
+    """
+    scenario = result.scenario
+    options = Options.of(scenario, utilization=utilization)
+    after = after_state(result.network, result.failures, options)
+    comp = after.comp
+    if region not in comp.regions:
+        raise ScenarioError(
+            f"{scenario.source}: reported.metric_toward: {region!r} is not a core region of "
+            f"this run (one of: {', '.join(comp.regions)})"
+        )
+    before = traffic_model(after.network, after.options).served0[_traffic.HEADLINE]
+    now = after.immediate()
+    ri = comp.regions.index(region)
+    out = []
+    for iso in countries:
+        if iso not in comp.country_index:
+            out.append(np.nan)
+            continue
+        tasks = [t for t in comp.country_tasks[iso] if comp.task_region[t] == ri]
+        b = float(before[tasks].sum())
+        out.append(
+            max(0.0, min(100.0, 100.0 * (1.0 - float(now[tasks].sum()) / b))) if b > 0 else 0.0
+        )
+    return out
 
 
 def run_history(
@@ -505,6 +563,48 @@ def _first_pct(fact: dict[str, Any]) -> float | None:
     return None
 
 
+TABLE_CARRIERS = {
+    "france telecom": "FRA",
+    "orange": "FRA",
+    "deutsche telekom": "DEU",
+    "british telecom": "GBR",
+    "bt group": "GBR",
+    "kpn": "NLD",
+    "at&t": "USA",
+    "verizon": "USA",
+    "ntt": "JPN",
+    "kddi": "JPN",
+    "singtel": "SGP",
+    "pccw": "HKG",
+}
+"""Carriers of the default core countries, by name as sources write it. A per-country
+table that names one of them (France Telecom's "out of service" toll of December 2008)
+counts that carrier's traffic with each country: it is compared with each country's
+traffic toward the carrier's core region (``reported.metric_toward``), not its whole
+traffic. Matched as whole words, case-insensitive."""
+
+
+def _table_region(network, facts: list[dict[str, Any]]) -> str | None:
+    """The core region of the one carrier a per-country table names (:data:`TABLE_CARRIERS`),
+    ``None`` when it names none or carriers of several regions."""
+    text = " ".join(
+        str(part)
+        for f in facts
+        if _first_pct(f) is not None
+        for part in [f.get("reported", "")]
+        + [m.get("what", "") for m in f.get("metrics") or [] if isinstance(m, dict)]
+        if isinstance(part, str)
+    ).lower()
+    region_of = dict(zip(network.countries["iso3"], network.countries["region"], strict=True))
+    found = {
+        region_of.get(iso)
+        for name, iso in TABLE_CARRIERS.items()
+        if re.search(rf"(?<![\w&]){re.escape(name)}(?![\w&])", text)
+    }
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
 def _nearest_km(network, cable_id: str, lat: float, lon: float) -> float:
     """Closest approach (km) of a cable's drawn route to a point (``inf`` without one)."""
     segs = network.segments[network.segments["cable_id"] == cable_id]
@@ -623,6 +723,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     # a per-country table: at least five facts with a stated percentage (France
     # Telecom's December 2008 toll); scored by rank correlation
     table = sum(_first_pct(f) is not None for f in facts_all) >= 5
+    toward = _table_region(net, facts_all) if table else None
     countries: list[dict[str, Any]] = []
     seen: set[str] = set()
     for f in facts_all:
@@ -655,7 +756,11 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         "name": str(event.get("title") or event["id"])[:200],
         "as_of": date.isoformat(),
         "events": events,
-        "reported": {"event_id": str(event["id"]), "countries": countries},
+        "reported": {
+            "event_id": str(event["id"]),
+            "countries": countries,
+            **({"metric_toward": toward} if toward else {}),
+        },
     }
     return validate_mapping(data, f"{source}#{event['id']}", net), skipped
 
@@ -716,6 +821,7 @@ class _Incident:
     lost: np.ndarray  # per task: its country is lost
     shares: tuple[float, ...] = ()  # the protected shares of ``kept``'s columns
     avail: np.ndarray | None = None  # per task: capacity left on its routes
+    toward: np.ndarray | None = None  # per task: toward the region of a carrier's table
 
 
 def _incident(score: EventScore, shares: tuple[float, ...]) -> _Incident:
@@ -742,6 +848,8 @@ def _incident(score: EventScore, shares: tuple[float, ...]) -> _Incident:
     avail = _traffic.first_days_avail(m, after.cap_after, comp_after=after.comp_after)
     avail = np.where(lost, 0.0, avail)
     cdf = res.countries.set_index("iso3")
+    region = score.metric_toward
+    toward = None if not region else comp.task_region == comp.regions.index(region)
     return _Incident(
         score=score,
         d=m.demand,
@@ -755,6 +863,7 @@ def _incident(score: EventScore, shares: tuple[float, ...]) -> _Incident:
         lost=lost,
         shares=tuple(shares),
         avail=avail,
+        toward=toward,
     )
 
 
@@ -766,9 +875,10 @@ def _grid_points(grid: dict[str, tuple[float, ...]]) -> np.ndarray:
     return np.stack([a.ravel() for a in mesh], axis=1)
 
 
-def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
+def _losses(inc: _Incident, pts: np.ndarray, tasks: np.ndarray | None = None) -> np.ndarray:
     """Countries x P: first-days loss (percent) at every parameter point, vectorised
-    (the rule of :func:`cablesim.engine.traffic.first_days`)."""
+    (the rule of :func:`cablesim.engine.traffic.first_days`); ``tasks``: only these
+    (a boolean per task), e.g. the traffic toward one core region."""
     col_of = {k: a for a, k in enumerate(PARAMS)}
     shares = np.asarray(inc.shares, float)
     col = np.abs(pts[:, col_of["protected"]][:, None] - shares[None, :]).argmin(axis=1)
@@ -780,6 +890,8 @@ def _losses(inc: _Incident, pts: np.ndarray) -> np.ndarray:
     avail = None if inc.avail is None else inc.avail[:, None]
     now = np.where(inc.lost[:, None], 0.0, _traffic.first_days_rule(k, d, sat, prot, scale, avail))
     base = _traffic.first_days_rule(np.broadcast_to(d, k.shape), d, sat, prot, scale, avail)
+    if tasks is not None:
+        now, base = np.where(tasks[:, None], now, 0.0), np.where(tasks[:, None], base, 0.0)
     n_c, n_p = len(inc.countries), len(pts)
     idx = (inc.task_country[:, None] * n_p + np.arange(n_p)[None, :]).ravel()
 
@@ -828,8 +940,9 @@ def _counts(inc: _Incident, pts: np.ndarray) -> dict[str, np.ndarray]:
     out["false"] = np.full(n_p, float(len(inc.score.false_alarms)))
     rho = np.full(n_p, np.nan)
     if len(metric_rows) >= 5:
+        table_loss = loss if inc.toward is None else _losses(inc, pts, inc.toward)
         mv = pd.Series(metric_vals, dtype=float).rank(method="average").to_numpy()
-        ml = pd.DataFrame(loss[metric_rows]).rank(axis=0, method="average").to_numpy()
+        ml = pd.DataFrame(table_loss[metric_rows]).rank(axis=0, method="average").to_numpy()
         mv = (mv - mv.mean())[:, None]
         ml = ml - ml.mean(axis=0)
         den = np.sqrt((mv**2).sum() * (ml**2).sum(axis=0))

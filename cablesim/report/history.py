@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from cablesim.analyses.history import BANDS, SEVERITY_CLASSES, TARGETS, HistoryReport
+from cablesim.analyses.history import (
+    BANDS,
+    SEVERITY_CLASSES,
+    TARGETS,
+    HistoryReport,
+    table_correlation,
+)
 
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 """Markers around the generated scores in ``docs/validation.md``."""
@@ -29,21 +35,34 @@ def to_markdown(report: HistoryReport) -> str:
             f"{'–' if e.ordering is None else f'{e.ordering:.0%}'} |"
         )
     for e in report.events:
+        toward = e.metric_toward
+        extra = f" table | model loss toward {toward} |" if toward else ""
         out += [
             "",
             f"### {e.scenario.name}",
             "",
             "| country | reported | band | model loss | capacity lost worst toward | model status | "
-            "agrees |",
-            "|---|---|---|---:|---|---|---|",
+            "agrees |" + extra,
+            "|---|---|---|---:|---|---|---|" + ("---:|---:|" if toward else ""),
         ]
         for r in e.table.itertuples():
-            loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
+            cells = ""
+            if toward:
+                cells = f" {_pct(r.metric)} | {_pct(r.model_loss_toward_pct)} |"
             out.append(
-                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {loss} | {r.model_worst_toward} | "
-                f"{r.model_status} | "
-                f"{'yes' if r.in_band else '**no**'} |"
+                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {_pct(r.model_loss_pct)} | "
+                f"{r.model_worst_toward} | {r.model_status} | "
+                f"{'yes' if r.in_band else '**no**'} |" + cells
             )
+        whole = table_correlation(e.table, "model_loss_pct")
+        if toward and e.rank_correlation is not None and whole is not None:
+            out += [
+                "",
+                f"The table counts one carrier's traffic with each country, so it is compared "
+                f"with each country's traffic toward {toward} in the first days: rank "
+                f"correlation {e.rank_correlation:+.2f} (with the countries' whole traffic, "
+                f"{whole:+.2f}).",
+            ]
         others = e.result.affected
         others = others[~others["iso3"].isin(e.table["iso3"])]
         if len(others):

@@ -316,7 +316,9 @@ def _check_reported(ck: _Checker, rep: Any, path: tuple) -> dict[str, Any] | Non
     if not isinstance(rep, dict):
         ck.err(path, "must be a mapping")
         return None
-    ck.unknown_keys(rep, ("event_id", "countries", "notes", "sources"), path)
+    ck.unknown_keys(rep, ("event_id", "countries", "notes", "sources", "metric_toward"), path)
+    if "metric_toward" in rep:
+        ck.text(rep["metric_toward"], (*path, "metric_toward"), required=True)
     countries = rep.get("countries")
     if not isinstance(countries, list) or not countries:
         ck.err((*path, "countries"), "is required: a list of {iso3, severity, wording, sources}")
