@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import cablesim
+from cablesim.analyses import depends
 from cablesim.exceptions import CableSimError, ScenarioError
 from cablesim.network import LitModel, filter_network, lit_capacity, lit_model
 from cablesim.report.explain import explain
@@ -60,6 +61,31 @@ def test_a_stated_lit_figure_replaces_the_launch_share():
     assert lit_capacity(c, dt.date(2013, 7, 2), DOUBLING)[0] == pytest.approx(1.0, rel=0.01)
     assert lit_capacity(c, dt.date(2011, 7, 2), DOUBLING)[0] == pytest.approx(0.25, rel=0.01)
     assert lit_capacity(c, dt.date(2020, 1, 1), DOUBLING)[0] == pytest.approx(10.0)
+
+
+def test_an_upgrade_raises_the_ceiling_not_the_lit_capacity():
+    # designed for 1 Tbit/s in 2010, upgraded to 10 from 2015 (a coherent retrofit): the
+    # added capacity is lit as traffic grows, from the launch lit, not all at once
+    c = cables([{"cable_id": "a", "rfs_date": "2010-01-01", "capacity_tbps": 10.0}])
+    c["capacity_at_rfs_tbps"] = 1.0
+    lit = [lit_capacity(c, dt.date(y, 1, 1), DOUBLING)[0] for y in (2015, 2016, 2017)]
+    assert lit == pytest.approx([3.2, 6.4, 10.0])
+    # the design as of the date is still the ceiling (before the upgrade: 1)
+    c["capacity_tbps"] = 1.0
+    assert lit_capacity(c, dt.date(2014, 1, 1), DOUBLING)[0] == pytest.approx(1.0)
+
+
+@pytest.mark.slow  # the capacity view of Algeria in 2016 on the world network
+def test_old_small_cables_do_not_outweigh_the_consortium_systems():
+    # issue 22: ALPAL-2 and Balalink (2001-2002, no published figure, estimated at a
+    # coherent retrofit of 8 Tbit/s from 2013) carried 32% each of Algeria, more than
+    # SeaMeWe-4, when a retrofit was taken as lit at once
+    net = cablesim.load_network(dt.date(2016, 6, 30))
+    c = net.cables.set_index("cable_id")
+    assert c.at["alpal-2", "capacity_tbps"] < c.at["seamewe-4", "capacity_tbps"]
+    dza = depends.country_dependencies(net, "DZA").set_index("id")
+    assert dza.at["seamewe-4", "loss_pct"] > dza.at["alpal-2", "loss_pct"]
+    assert dza.at["seamewe-4", "loss_pct"] > dza.at["balalink", "loss_pct"]
 
 
 def test_the_model_is_derived_from_the_table():

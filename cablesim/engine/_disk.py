@@ -40,8 +40,18 @@ from cablesim.exceptions import CableSimError
 from cablesim.network import Network, load_network
 
 ENV = "CABLESIM_CACHE_DIR"
-_SOURCES = ("flows.py", "traffic.py", "demand.py", "_hubs.py", "state.py", "_disk.py")
-"""The engine modules whose code the cached values depend on (with :mod:`cablesim.network`)."""
+_SOURCES = (
+    "flows.py",
+    "traffic.py",
+    "demand.py",
+    "_hubs.py",
+    "state.py",
+    "_disk.py",
+    "../network/__init__.py",
+    "../network/whatif.py",
+)
+"""The modules whose code the cached values depend on: the engine's and
+:mod:`cablesim.network`'s (which turns the dataset into a network of a date)."""
 
 
 def cache_dir() -> Path | None:
@@ -60,10 +70,9 @@ def source_digest() -> str:
     """A digest of the engine's source code: a model change invalidates every cached file."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for name in (*_SOURCES, "../network.py"):
-        p = here / name
+    for name in _SOURCES:
         h.update(name.encode())
-        h.update(p.read_bytes() if p.is_file() else b"")
+        h.update((here / name).read_bytes())
     return h.hexdigest()
 
 

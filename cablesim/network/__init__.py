@@ -639,8 +639,9 @@ class LitModel:
             f"{self.n_points} cables with a stated lit figure at launch) and its lit capacity "
             f"grows {self.growth:.0%} a year (growth of the capacity in service, "
             f"{self.years[0]}-{self.years[1]}) up to its design, which it reaches after "
-            f"{self.full_after_years():.1f} years; where a source states a lit figure for a "
-            "year, it grows from that figure at the same rate"
+            f"{self.full_after_years():.1f} years (an upgrade raises the design; what it adds "
+            "is lit at the same pace); where a source states a lit figure for a year, it grows "
+            "from that figure at the same rate"
         )
 
 
@@ -686,16 +687,19 @@ def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.nd
     """Estimated lit capacity (Tbit/s) of each cable at ``as_of``, at most its design then.
 
     A cable is lit gradually: at ready-for-service with ``model.at_rfs`` of its
-    design, then growing ``model.growth`` a year (traffic growth) until its
-    design is reached. Where a source states a lit figure and its year, that
+    design at RFS, then growing ``model.growth`` a year (traffic growth) up to its
+    design as of ``as_of``. An upgrade (a later design figure, a coherent retrofit)
+    raises that ceiling; the capacity it adds is lit as traffic grows, not all at
+    once (a 2002 cable of 0.04 Tbit/s estimated at a retrofit of 8 from 2013 is not
+    8 Tbit/s lit in 2013). Where a source states a lit figure and its year, that
     figure replaces the launch share: lit = figure x (1 + growth) ^ (years since).
 
     Parameters
     ----------
     cables
         Cables with ``capacity_tbps`` holding the design as of ``as_of``
-        (:func:`filter_network` does this), ``rfs_date``, ``lit_capacity_tbps``
-        and ``lit_capacity_year``.
+        (:func:`filter_network` does this), ``capacity_at_rfs_tbps``, ``rfs_date``,
+        ``lit_capacity_tbps`` and ``lit_capacity_year``.
     as_of
         The network's date.
     model
@@ -706,7 +710,9 @@ def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.nd
     now = float(_decimal_year(np.array([as_of], dtype="datetime64[D]"))[0])
     rate = math.log1p(model.growth)
     share = model.at_rfs * np.exp(np.minimum(rate * np.maximum(now - start, 0.0), 50.0))
-    lit = design * np.minimum(share, 1.0)
+    # grown from the launch lit (a share of the design at RFS), up to the design of the date
+    at_rfs = np.minimum(cables["capacity_at_rfs_tbps"].to_numpy(dtype=float), design)
+    lit = np.minimum(at_rfs * share, design)
     stated = cables["lit_capacity_tbps"].astype(float).to_numpy()
     year = cables["lit_capacity_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     anchored = ~np.isnan(stated) & ~np.isnan(year)

@@ -126,3 +126,13 @@ def test_a_linked_folder_is_neither_read_nor_written(world, tmp_path, monkeypatc
     _disk.cached(world, "t", ("x",), _build(calls), _fits)
     assert calls == [1, 1]
     assert not list(real.iterdir())
+
+
+def test_the_digest_covers_the_network_module():
+    # a change of how the network of a date is built (cablesim.network, a package) must
+    # invalidate the cached routes and traffic: every source listed exists
+    here = Path(_disk.__file__).resolve().parent
+    files = [(here / name).resolve() for name in _disk._SOURCES]
+    assert all(f.is_file() for f in files)
+    network = here.parent / "network"
+    assert set(network.glob("*.py")) <= set(files)
