@@ -320,6 +320,9 @@ def test_a_carriers_table_is_compared_with_traffic_toward_its_region():
         history.history_files()[0].parent / "mediterranean-sicily-tunisia-2008.yaml"
     )
     assert bundled.reported["metric_toward"] == "Europe"
+    doc = {**bundled.document, "reported": {**bundled.reported, "metric_toward": 5}}
+    with pytest.raises(history.ScenarioError, match="metric_toward: must be non-empty text"):
+        load_scenario(doc)
 
 
 def _carrier_report(tmp_path, toward):

@@ -1045,9 +1045,11 @@ def fit(report: HistoryReport, grid: dict[str, tuple[float, ...]] | None = None)
     """Fit the first-days parameters on the scored incidents, with leave-one-out CV.
 
     Every point of the grid (:data:`FIT_GRID`) is scored on every incident once
-    (vectorised over the points); the fit maximises the objective, the mean hit rate of
-    the severity classes (:data:`SEVERITY_CLASSES`), over all incidents (in-sample) and, for each incident, over the others, the
-    held-out incident then scored with those parameters (cross-validated). Ties go
+    (vectorised over the points); the fit maximises the objective, the mean hit rate
+    of the severity classes (:data:`SEVERITY_CLASSES`), over all incidents (in-sample)
+    and, for each incident, over the others, the held-out incident then scored with
+    those parameters (cross-validated). The rank correlation with a per-country table
+    is reported, not fitted to. Ties go
     to the point nearest :data:`FIT_ANCHOR`. The sensitivity tables vary one parameter
     at a time, fitted (its grid) or sourced (:data:`SENSITIVITY_GRID`), the others at
     their fitted or sourced values.
