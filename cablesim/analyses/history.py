@@ -784,7 +784,7 @@ PARAMS = ("protected", "busy_hour")
 the fitted :data:`cablesim.engine.traffic.PROTECTED` and the sourced
 :data:`cablesim.engine.traffic.BUSY_HOUR`."""
 FIT_GRID: dict[str, tuple[float, ...]] = {
-    "protected": tuple(round(0.1 * i, 1) for i in range(11)),
+    "protected": tuple(round(0.05 * i, 2) for i in range(21)),
 }
 """The grid of the fitted parameters (every value is scored); the others stay at their
 sourced values."""

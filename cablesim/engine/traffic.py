@@ -98,7 +98,7 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED = 0.3
+PROTECTED = 0.25
 """FITTED, the model's one fitted parameter (``cablesim history --fit``, leave-one-
 incident-out cross-validation on the shared incidents; docs/validation.md): the share of
 broken circuits' traffic that is protected in the first days. On the buyer's own system

@@ -144,12 +144,16 @@ def test_unprotected_traffic_of_broken_circuits_waits_for_rerouting(make_network
     rc = run(net, [{"cable": "x"}], core=["CCC"], measure="capacity")
     assert rc.country("AAA")["loss_pct"] == pytest.approx(25.0, abs=0.01)
     assert rc.country("AAA")["status"] == "degraded"
-    # three of four cut: the quarter left has less room at the busy hour than the
-    # protected share needs, so more than the unprotected share is lost
+    # three of four cut: the quarter left has less room at the busy hour than a protected
+    # share of one half needs, so more than the unprotected half is lost
+    cap[np.isin(comp.edge_cable, ["x", "y", "w"])] = 0.0
+    served = _traffic.first_days(m, _traffic.first_days_kept(m, cap, protected=0.5), protected=0.5)
+    loss = 100 * (1 - served.sum() / m.demand.sum())
+    assert loss > 100 * 0.5 * 3 / 4
+    assert loss == pytest.approx(_first_days_loss(1 / 4, protected=0.5), abs=0.05)
+    # and a run at the fitted share follows the same rule
     a2 = run(net, [{"cable": "x"}, {"cable": "y"}, {"cable": "w"}], core=["CCC"]).country("AAA")
-    expect = _first_days_loss(1 / 4)
-    assert expect > 100 * (1 - _traffic.PROTECTED) * 3 / 4
-    assert a2["loss_pct"] == pytest.approx(expect, abs=0.05)
+    assert a2["loss_pct"] == pytest.approx(_first_days_loss(1 / 4), abs=0.05)
 
 
 def test_cut_on_an_idle_cable_changes_nothing(make_network, run):
