@@ -226,6 +226,9 @@ def test_cli_history_table_shows_the_worst_region():
     line = next(ln for ln in res.output.splitlines() if "Egypt (EGY)" in ln)
     assert "Europe" in line
     assert "Summary:" in res.output
+    # France Telecom's table beside the model's loss of each country's traffic toward Europe
+    assert "loss toward" in res.output
+    assert "rank correlation with the table +0.38 (its traffic toward Europe)" in res.output
 
 
 def test_events_file_errors_are_clear(tmp_path):

@@ -83,6 +83,7 @@ def register(cli: click.Group) -> None:
                 title_justify="left",
                 show_edge=False,
             )
+            toward = e.metric_toward
             for col, j in (
                 ("country", "left"),
                 ("reported", "left"),
@@ -91,21 +92,27 @@ def register(cli: click.Group) -> None:
                 ("capacity lost worst toward", "right"),
                 ("model status", "left"),
                 ("agrees", "left"),
+                *((("table", "right"), (f"loss toward {toward}", "right")) if toward else ()),
             ):
                 t.add_column(col, justify=j)
             for r in e.table.itertuples():
-                loss = "–" if r.model_loss_pct != r.model_loss_pct else f"{r.model_loss_pct:.0f}%"
                 t.add_row(
                     esc(f"{r.name} ({r.iso3})"),
                     esc(r.severity),
                     esc(r.band),
-                    loss,
+                    _pct(r.model_loss_pct),
                     esc(r.model_worst_toward),
                     esc(r.model_status),
                     "[green]yes[/]" if r.in_band else "[red]no[/]",
+                    *((_pct(r.metric), _pct(r.model_loss_toward_pct)) if toward else ()),
                 )
             con.print(t)
             extra = []
+            if e.rank_correlation is not None:
+                extra.append(
+                    f"rank correlation with the table {e.rank_correlation:+.2f}"
+                    + (f" (its traffic toward {esc(toward)})" if toward else "")
+                )
             if e.calm_expected:
                 extra.append(
                     "absorbed by the network: "
@@ -119,3 +126,8 @@ def register(cli: click.Group) -> None:
                 con.print("  " + "; ".join(extra))
             con.print()
         con.print(f"[bold]Summary:[/bold] {esc(report.summary_line())}.")
+
+
+def _pct(x: float) -> str:
+    """A percentage cell, "–" for a missing value."""
+    return "–" if x != x else f"{x:.0f}%"
