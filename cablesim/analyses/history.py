@@ -50,6 +50,7 @@ from cablesim.scenario import (
     load_scenario,
     validate_mapping,
 )
+from cablesim.scenario.failures import nearest_km
 
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3, "near_total": 4, "total": 5}
 BANDS: dict[str, tuple[float, float]] = {
@@ -605,17 +606,6 @@ def _table_region(network, facts: list[dict[str, Any]]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _nearest_km(network, cable_id: str, lat: float, lon: float) -> float:
-    """Closest approach (km) of a cable's drawn route to a point (``inf`` without one)."""
-    segs = network.segments[network.segments["cable_id"] == cable_id]
-    best = np.inf
-    for geom in segs.geometry:
-        xy = shapely.get_coordinates(geom)
-        if len(xy):
-            best = min(best, float(np.min(haversine_km(xy[:, 0], xy[:, 1], lon, lat))))
-    return best
-
-
 def _branch_units(network, cable_id: str, lat: float, lon: float, radius: float) -> list[str]:
     """Branching units whose trunk a cut near a landing also breaks.
 
@@ -681,7 +671,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         if not locs:
             whole.append(cid)
             continue
-        dist = [(_nearest_km(net, cid, lat, lon), k) for k, (lat, lon, _) in enumerate(locs)]
+        dist = [(nearest_km(net, cid, lat, lon), k) for k, (lat, lon, _) in enumerate(locs)]
         km, k = min(dist)
         if not np.isfinite(km):
             whole.append(cid)

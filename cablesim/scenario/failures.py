@@ -109,7 +109,8 @@ def _segments_at(network: Network, nodes: set[str]) -> list[str]:
     return segs.loc[mask, "segment_id"].tolist()
 
 
-def _nearest_km(network: Network, cable_id: str, lat: float, lon: float) -> float:
+def nearest_km(network: Network, cable_id: str, lat: float, lon: float) -> float:
+    """Closest approach (km) of a cable's drawn route to a point (``inf`` without one)."""
     segs = network.segments[network.segments["cable_id"] == cable_id]
     best = np.inf
     for geom in segs.geometry:
@@ -175,7 +176,7 @@ def event_effect(network: Network, event: Event) -> EventEffect:
                     f"{event.label}: {cid} is not in service at {network.as_of}; nothing to cut"
                 )
             elif not any(s.startswith(cid + "#") for s in segs):
-                km = _nearest_km(network, cid, lat, lon)
+                km = nearest_km(network, cid, lat, lon)
                 warnings.append(
                     f"{event.label}: {cid} passes no closer than {km:,.0f} km; "
                     "no segment of it failed (widen radius_km?)"
