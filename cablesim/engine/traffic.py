@@ -842,18 +842,26 @@ def first_days_rule(
     return np.where(satellite, d, served)
 
 
+def _after_columns(
+    m: Model, edge_cap: np.ndarray, comp_after: _engine.Compiled | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """One capacity vector as the columns :func:`_kept` and :func:`_avail` read: the
+    directed capacities (pairs x 1) and the routes broken by a split land mass (paths x
+    1, ``None`` without a split)."""
+    comp = m.comp
+    dc = directed_capacity(comp, edge_cap)[:, None]
+    if comp_after is None or comp_after is comp:
+        return dc, None
+    t = _transit_through(m, _split_flow_nodes(comp, comp_after))
+    return dc, None if t is None else t[:, None]
+
+
 def first_days_avail(
     m: Model, edge_cap: np.ndarray, *, comp_after: _engine.Compiled | None = None
 ) -> np.ndarray:
     """Per task: the capacity left on its routes after a change (Tbit/s), the ``avail``
     of :func:`first_days`. Arguments as for :func:`served_after`."""
-    comp = m.comp
-    dc = directed_capacity(comp, edge_cap)[:, None]
-    broken = None
-    if comp_after is not None and comp_after is not comp:
-        t = _transit_through(m, _split_flow_nodes(comp, comp_after))
-        broken = None if t is None else t[:, None]
-    return _avail(m, dc, broken)[:, 0]
+    return _avail(m, *_after_columns(m, edge_cap, comp_after))[:, 0]
 
 
 def first_days_kept(
@@ -867,13 +875,7 @@ def first_days_kept(
     """Per task: the baseline traffic whose circuits survive a change (Tbit/s): the input
     of :func:`first_days` (which :func:`immediate_after` applies), for a fit that varies
     its parameters without re-running the network. Arguments as for :func:`served_after`."""
-    comp = m.comp
-    dc = directed_capacity(comp, edge_cap)[:, None]
-    broken = None
-    if comp_after is not None and comp_after is not comp:
-        t = _transit_through(m, _split_flow_nodes(comp, comp_after))
-        broken = None if t is None else t[:, None]
-    kept = _kept(m, dc, broken, protected)[:, 0]
+    kept = _kept(m, *_after_columns(m, edge_cap, comp_after), protected)[:, 0]
     if lost_tasks is not None and lost_tasks.any():
         kept = np.where(lost_tasks, 0.0, kept)
     return kept
