@@ -117,6 +117,12 @@ def fmt_pct(v: float) -> str:
     return "–" if missing(v) else f"{v:.1f}"
 
 
+def fmt_pct_whole(v: float) -> str:
+    """``"36%"``: a percentage rounded to a whole number, ``"–"`` where it was not
+    computed (NaN)."""
+    return "–" if missing(v) else f"{v:.0f}%"
+
+
 def fmt_ms(v: float) -> str:
     return "–" if missing(v) else f"{v:.0f}"
 

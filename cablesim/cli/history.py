@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 
 from cablesim import report as rep
+from cablesim._format import fmt_pct_whole
 from cablesim._text import esc
 from cablesim.analyses import history as hist
 from cablesim.cli._base import OutputPath, _console, _echo, _echo_json
@@ -100,11 +101,15 @@ def register(cli: click.Group) -> None:
                     esc(f"{r.name} ({r.iso3})"),
                     esc(r.severity),
                     esc(r.band),
-                    _pct(r.model_loss_pct),
+                    fmt_pct_whole(r.model_loss_pct),
                     esc(r.model_worst_toward),
                     esc(r.model_status),
                     "[green]yes[/]" if r.in_band else "[red]no[/]",
-                    *((_pct(r.metric), _pct(r.model_loss_toward_pct)) if toward else ()),
+                    *(
+                        (fmt_pct_whole(r.metric), fmt_pct_whole(r.model_loss_toward_pct))
+                        if toward
+                        else ()
+                    ),
                 )
             con.print(t)
             extra = []
@@ -126,8 +131,3 @@ def register(cli: click.Group) -> None:
                 con.print("  " + "; ".join(extra))
             con.print()
         con.print(f"[bold]Summary:[/bold] {esc(report.summary_line())}.")
-
-
-def _pct(x: float) -> str:
-    """A percentage cell, "–" for a missing value."""
-    return "–" if x != x else f"{x:.0f}%"

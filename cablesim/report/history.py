@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cablesim._format import fmt_pct_whole
 from cablesim.analyses.history import (
     BANDS,
     SEVERITY_CLASSES,
@@ -48,9 +49,9 @@ def to_markdown(report: HistoryReport) -> str:
         for r in e.table.itertuples():
             cells = ""
             if toward:
-                cells = f" {_pct(r.metric)} | {_pct(r.model_loss_toward_pct)} |"
+                cells = f" {fmt_pct_whole(r.metric)} | {fmt_pct_whole(r.model_loss_toward_pct)} |"
             out.append(
-                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {_pct(r.model_loss_pct)} | "
+                f"| {r.name} ({r.iso3}) | {r.severity} | {r.band} | {fmt_pct_whole(r.model_loss_pct)} | "
                 f"{r.model_worst_toward} | {r.model_status} | "
                 f"{'yes' if r.in_band else '**no**'} |" + cells
             )
@@ -86,9 +87,9 @@ def to_markdown(report: HistoryReport) -> str:
         for e, r in misses:
             out.append(
                 f"- {e.scenario.name}: {r.name} ({r.iso3}) reported {r.severity} ({r.band}); "
-                f"model {_pct(r.model_loss_pct)} {r.model_status} in the first days, "
-                f"{_pct(r.model_loss_rerouted_pct)} rerouted, "
-                f"capacity loss {_pct(r.model_capacity_loss_pct)}: {_why(r)}."
+                f"model {fmt_pct_whole(r.model_loss_pct)} {r.model_status} in the first days, "
+                f"{fmt_pct_whole(r.model_loss_rerouted_pct)} rerouted, "
+                f"capacity loss {fmt_pct_whole(r.model_capacity_loss_pct)}: {_why(r)}."
             )
     if report.fit is not None:
         out += ["", fit_markdown(report.fit).rstrip("\n")]
@@ -204,10 +205,6 @@ def fit_markdown(fit) -> str:
                 + f" | {rho} | {s['objective']:.3f} |"
             )
     return "\n".join(out) + "\n"
-
-
-def _pct(x: float) -> str:
-    return "–" if x != x else f"{x:.0f}%"
 
 
 def update_markdown(report: HistoryReport, existing: str | None) -> str:
