@@ -22,11 +22,16 @@ destination
     has no route task toward (a core country's own region when it is the only
     hub there) are dropped and the shares renormalised.
 cap
-    A country's demand toward a region never exceeds :data:`PEAK_UTILIZATION` of
-    what its routes there carry when every country sends in proportion to its
-    GDP (the scale at which each route's busiest link is full, width-weighted
-    over its routes): countries buy capacity for their traffic, and no link
-    runs fuller at peak than the sources observe.
+    A country's demand never exceeds :data:`PEAK_UTILIZATION` of what its
+    routes carry when every country sends in proportion to its GDP (each route
+    at the scale at which its busiest link is full, width-weighted over a
+    task's routes): countries buy capacity for their traffic. The cap is on the
+    country's whole demand and keeps its split over the regions: a cap per
+    region (until 7 December 2026) squeezed every route through a busy
+    chokepoint, and left India sending 6% of its traffic to Europe on the 2025
+    network, against the sourced "Singapore, Hong Kong and Europe". Where a
+    link would still run over its capacity, the routes through it carry its
+    share (:mod:`cablesim.engine.traffic`).
 level
     The whole demand is scaled so that the intact network carries it at
     :data:`UTILIZATION`, the capacity-weighted mean utilization of its links
@@ -68,11 +73,11 @@ Europe to its own hubs; Oceania (not in the source) to Asia and the Americas, th
 two trans-Pacific and Asian routes of the region's cables: an assumption."""
 
 PEAK_UTILIZATION = 0.55
-"""The most a country's traffic fills the capacity it has toward a core region: the
-highest peak utilization in the sources (Lima 55%, São Paulo 53%, USA 50%: TeleGeography,
-ITU 2005; GigaOM 2005). A country's demand toward a region is its GDP share, but never
-more than this share of the capacity of its routes there: operators buy capacity for
-their traffic, so no observed link runs fuller at peak."""
+"""The most a country's traffic fills the capacity of its routes: the highest peak
+utilization in the sources (Lima 55%, São Paulo 53%, USA 50%: TeleGeography, ITU 2005;
+GigaOM 2005). A country's demand is its GDP share, but never more than this share of the
+capacity of its routes: operators buy capacity for their traffic, so no observed link
+runs fuller at peak."""
 
 
 PEAK_TO_MEAN = 0.55 / 0.275
@@ -174,8 +179,8 @@ def notes(utilization: float | None = None) -> list[str]:
         "2016; territories without a figure get the "
         f"{MISSING_GDP_QUANTILE:.0%} quantile), "
         f"{PRIMARY_SHARE:.0%} of it to its primary core region(s) ({prim}), the rest equally to "
-        f"the other core regions, never more than {peak_for(u):.0%} (the highest peak "
-        "utilization in the sources) of what its routes carry when every country sends in "
-        "proportion to its GDP; the total is scaled so that the intact network runs at "
+        f"the other core regions; its whole demand never more than {peak_for(u):.0%} (the "
+        "highest peak utilization in the sources) of what its routes carry when every country "
+        "sends in proportion to its GDP; the total is scaled so that the intact network runs at "
         f"{u:.1%} average utilization (TeleGeography 2019-2020: 27-28%).",
     ]

@@ -160,8 +160,9 @@ def fit_markdown(fit) -> str:
         "## The fit: in-sample and leave-one-incident-out",
         "",
         "Fitted on a grid (`cablesim.analyses.history.FIT_GRID`), every point scored on "
-        "every incident; objective: the mean of the four class hit rates (the rank "
-        "correlation with the per-country table is reported, not fitted to). "
+        "every incident; objective: the mean of the four class hit rates, averaged over "
+        "each grid point and its neighbours (the rank correlation with the per-country "
+        "table is reported, not fitted to). "
         "Cross-validated: each incident scored with the parameters fitted on the others. "
         f"Fitted: {', '.join(f'`{k}`' for k in fit.names)}; the other parameters of the rule "
         "are sourced (their sensitivity is shown all the same).",

@@ -7,6 +7,7 @@ import pytest
 
 import cablesim
 from cablesim._geo import haversine_km
+from cablesim._memo import Memo
 from cablesim.engine import demand as _demand
 from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
@@ -295,6 +296,32 @@ def test_satellite_only_country_is_untouched_by_a_cut_elsewhere(make_network, ru
     assert r.country("AAA")["loss_pct"] > 50
     assert r.country("LLL")["loss_pct"] == 0.0
     assert r.country("MMM")["loss_pct"] > 50
+    # nor once traffic is rerouted: satellite is not in the competition for what survives
+    assert r.country("LLL")["loss_pct_rerouted"] == 0.0
+
+
+def test_rerouting_does_not_give_a_countrys_surviving_circuits_away(make_network, run):
+    # A holds its circuits on x; B on y, and borders A. When y fails, B's traffic waits
+    # in the first days; once emergency capacity is bought it takes what x has spare,
+    # not A's own circuits (max-min fairness over all of x's capacity took two thirds of
+    # A's traffic)
+    net = make_network(
+        stations={
+            "a1": ("AAA", 0.0, 0.0, 0),
+            "b1": ("BBB", 0.0, 2.0, 0),
+            "c1": ("CCC", 5.0, 1.0, 0),
+        },
+        cables={"x": (4.0, [("a1", "c1")]), "y": (20.0, [("b1", "c1")])},
+        links=[("AAA", "BBB", 20.0, "border")],
+    )
+    r = run(net, [{"cable": "y"}], core=["CCC"])
+    a, b = r.country("AAA"), r.country("BBB")
+    assert a["loss_pct"] == a["loss_pct_rerouted"] == 0.0
+    assert b["loss_pct"] == 100.0
+    # B gets x's spare capacity: x minus A's traffic
+    spare = 4.0 - a["demand_tbps"]
+    assert b["served_tbps"] == 0.0
+    assert b["loss_pct_rerouted"] == pytest.approx(100 * (1 - spare / b["demand_tbps"]), abs=0.1)
 
 
 def test_country_without_a_cable_buys_transit_from_its_neighbour(make_network, run):
@@ -474,6 +501,38 @@ def test_demand_shares_follow_the_documented_rule():
     assert _demand.peak_for(_demand.UTILIZATION) == pytest.approx(_demand.PEAK_UTILIZATION)
 
 
+def test_a_busy_chokepoint_does_not_change_where_a_country_sends_its_traffic(make_network):
+    # A, B, C and D (Africa) reach the European hub E over one trunk and the Asian hub S
+    # over cables of their own. When every country sends in proportion to its size the
+    # trunk fills long before their own cables do; a ceiling per destination squeezed
+    # their Europe traffic (46% of it, not 75%). A country buys capacity for its traffic:
+    # its whole demand is capped, its split stays the documented one
+    africa = ("AAA", "BBB", "CCC", "DDD")
+    net = make_network(
+        stations={
+            **{f"{k.lower()[0]}1": (k, 0.0, 2.0 * i, 0) for i, k in enumerate(africa)},
+            "e1": ("EEE", 8.0, 3.0, 0),
+            "s1": ("SSS", -8.0, 0.0, 0),
+        },
+        branching_units={"bu:t:1": (4.0, 3.0)},
+        cables={
+            "t": (24.0, [(f"{k.lower()[0]}1", "bu:t:1") for k in africa] + [("bu:t:1", "e1")]),
+            **{f"s{k.lower()[0]}": (40.0, [(f"{k.lower()[0]}1", "s1")]) for k in africa},
+        },
+        regions=dict.fromkeys(africa, "Africa") | {"EEE": "Europe", "SSS": "Asia"},
+    )
+    comp = _engine.compile_network(net, "landmass", ("EEE", "SSS"))
+    m = _traffic.model(comp)
+    assert m.achieved == pytest.approx(_demand.UTILIZATION)
+    for iso in africa:
+        t = comp.country_tasks[iso]
+        regions = [comp.regions[comp.task_region[i]] for i in t]
+        share = m.demand[t][regions.index("Europe")] / m.demand[t].sum()
+        assert share == pytest.approx(_demand.PRIMARY_SHARE, rel=1e-3)
+    # no link runs over its capacity at baseline
+    assert (m.load0 <= m.dcap0 * (1 + 1e-9)).all()
+
+
 def test_real_network_demand_and_utilization(world):
     comp = _engine.compile_network(world, "landmass", cablesim.scenario.DEFAULT_CORE)
     m = _traffic.model(comp)
@@ -488,6 +547,11 @@ def test_real_network_demand_and_utilization(world):
     regions = [comp.regions[comp.task_region[i]] for i in t]
     eu = m.demand[t][regions.index("Europe")]
     assert eu >= 0.5 * m.demand[t].sum()
+    # India sends a good part of its traffic to Europe (to "Singapore, Hong Kong and
+    # Europe" in the sources), not the 6% a ceiling per destination left it
+    t = comp.country_tasks["IND"]
+    regions = [comp.regions[comp.task_region[i]] for i in t]
+    assert m.demand[t][regions.index("Europe")] >= 0.15 * m.demand[t].sum()
 
 
 def test_simulate_headline_is_traffic_and_isolation_unchanged(world):
@@ -588,7 +652,8 @@ def test_split_routes_reused_across_runs_give_the_same_answer(world):
     sc = cablesim.load_scenario(cablesim.scenario.find_scenario("suez-closure"))
     net = cablesim.load_network(sc.as_of)
     _state._split_cache(net).clear()
-    net.memo("engine:states", dict).clear()  # no state shared with an earlier test's run
+    # no state shared with an earlier test's run (the memo the engine makes, if none yet)
+    net.memo("engine:states", lambda: Memo(maxsize=_state.STATES_KEPT)).clear()
     cold = cablesim.simulate(sc, net).to_dict()
     failures = cablesim.apply_events(net, sc.events)
     after = _state.after_state(net, failures, _state.Options(core=sc.core))
