@@ -73,8 +73,8 @@ Baseline
     how TCP shares a congested link (per flow, and flows grow with users);
     plain max-min fairness in Tbit/s would let a small country keep all of its
     traffic on a link full of everybody else's. Where a closed area splits a
-    land mass, the split network's routes differ from the baseline ones and
-    the whole demand (satellite apart) is shared this way. The first days'
+    land mass, the waiting traffic takes routes of the split network, on whose
+    links the surviving traffic is fixed pair by pair. The first days'
     protection and the hubs' restoration are bounded country by country, not
     jointly, so where everybody's displaced traffic shares what survives, the
     rerouted loss can exceed the first days' (the small networks of 2008:
@@ -1092,44 +1092,56 @@ def served_after(
     demand = m.served0["rerouted"]
     if lost_tasks is not None:
         demand = np.where(lost_tasks, 0.0, demand)
+    # the traffic on circuits that survive end to end stays with their owners (a
+    # country's surviving circuits do not pass to strangers' displaced traffic), and
+    # satellite traffic on satellite; the rest waits for emergency capacity, bought on
+    # what is left (spare and freed capacity) and shared out max-min fairly
+    own = _surviving_paths(m, dcap)
+    if split:  # transit through a split land mass is cut
+        broken = _transit_through(m, _split_flow_nodes(comp, comp_after))
+        if broken is not None:
+            own = np.where(broken, 0.0, own)
+    kept = np.minimum(np.bincount(r.task, weights=own, minlength=len(demand)), demand)
+    waiting = (kept < demand - 1e-9) & ~m.satellite
+    short = np.flatnonzero(waiting)
+    on = np.where((waiting | m.satellite)[r.task], own, m.x0)
+    fixed = r.M @ np.where(demand[r.task] > 0, on, 0.0)
     if split:
+        # routes on the split network only; the fixed traffic moved onto its links
         ca = comp_after
-        routes = _extra_routes(m, edge_cap, np.flatnonzero(demand > 0), comp=ca)
-        rr = fair_share(routes, directed_capacity(ca, edge_cap), np.where(m.satellite, 0, demand))
+        routes = _extra_routes(m, edge_cap, short, comp=ca)
+        left = directed_capacity(ca, edge_cap) - _onto(comp, ca, fixed, edge_cap)
     else:
-        hit = _path_min(r, np.where(_hurt(m, dcap), 0.0, 1.0)) < 1
-        dirty = np.unique(r.task[hit])
-        # new routes only for tasks that lost traffic in the first days (the others are
-        # fully served on their baseline routes, which stay in the problem)
-        short = dirty[imm[dirty] < m.served0["rerouted"][dirty] - 1e-9]
-        extra = _extra_routes(m, edge_cap, short)
-        # the competitors: tasks whose baseline traffic uses a link the displaced
-        # traffic may now take; everybody else keeps its routes and traffic
-        mine = np.isin(r.task, dirty)
-        used = np.asarray(r.M[:, mine].getnnz(axis=1) + extra.M.getnnz(axis=1)).ravel() > 0
-        compete = np.unique(
-            r.task[(np.asarray(r.M[used].getnnz(axis=0)).ravel() > 0) & (m.x0 > _EPS)]
-        )
-        # (a country on satellite keeps its traffic there: out of the competition)
-        group = np.setdiff1d(np.union1d(dirty, compete), np.flatnonzero(m.satellite))
-        ingroup = np.isin(r.task, group)
-        # the traffic on circuits that survive end to end stays with their owners:
-        # emergency capacity is bought on what is left (spare and freed capacity), shared
-        # out max-min fairly among the traffic still waiting (a country's own surviving
-        # circuits do not pass to strangers' displaced traffic)
-        own = _surviving_paths(m, dcap)
-        kept = np.minimum(np.bincount(r.task, weights=own, minlength=len(demand)), demand)
-        fixed = r.M @ np.where(ingroup | m.satellite[r.task], own, m.x0)
-        routes = _merge(_subset(r, ingroup), extra)
-        sub = fair_share(
-            routes,
-            np.maximum(dcap - fixed, 0.0),
-            np.where(np.isin(np.arange(len(demand)), group), demand - kept, 0.0),
-        )
-        rr = demand.copy()
-        rr[group] = kept[group] + sub[group]
-    rr = np.where(m.satellite, demand, rr)
+        # the waiting tasks' baseline routes, and new ones
+        routes = _merge(_subset(r, waiting[r.task]), _extra_routes(m, edge_cap, short))
+        left = dcap - fixed
+    sub = fair_share(routes, np.maximum(left, 0.0), np.where(waiting, demand - kept, 0.0))
+    rr = np.where(waiting, kept + sub, demand)
     return {"immediate": imm, "rerouted": rr}
+
+
+def _onto(
+    comp: _engine.Compiled, ca: _engine.Compiled, load: np.ndarray, edge_cap: np.ndarray
+) -> np.ndarray:
+    """A load per directed pair of ``comp`` (Tbit/s) as a load per directed pair of ``ca``,
+    the same network's edges compiled with a split land mass: each pair's load is spread
+    over its edges in proportion to their capacity, and each edge's load added to its pair
+    in ``ca``, in the same direction."""
+    e = np.flatnonzero((comp.pair_of_edge >= 0) & (ca.pair_of_edge >= 0))
+    q = comp.pair_of_edge[e]
+    cap = np.asarray(edge_cap, dtype=float)[e]
+    pair_cap = np.bincount(q, weights=cap, minlength=len(comp.pair_u))[q]
+    share = np.divide(cap, pair_cap, out=np.zeros_like(cap), where=pair_cap > 0)
+    # the load from the edge's first end to its second, and back
+    forward = comp.flow_of[comp.edge_u[e]] == comp.pair_u[q]
+    there = np.where(forward, load[2 * q], load[2 * q + 1]) * share
+    back = np.where(forward, load[2 * q + 1], load[2 * q]) * share
+    q2 = ca.pair_of_edge[e]
+    forward = ca.flow_of[ca.edge_u[e]] == ca.pair_u[q2]
+    out = np.zeros(2 * len(ca.pair_u))
+    np.add.at(out, np.where(forward, 2 * q2, 2 * q2 + 1), there)
+    np.add.at(out, np.where(forward, 2 * q2 + 1, 2 * q2), back)
+    return out
 
 
 def immediate_after(

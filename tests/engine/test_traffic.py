@@ -646,6 +646,28 @@ def test_batch_traffic_values_many_and_bounds(world):
     assert (ev.traffic_loss_bounds(configs) >= loss - 1e-9).all()
 
 
+def test_loads_move_onto_the_split_network_pair_by_pair(world):
+    """The rerouted horizon of a closure that splits a land mass fixes the surviving
+    traffic on the split network's links: a load per pair, spread over the pair's edges by
+    capacity, lands on the split network's pairs in the same direction."""
+    sc = cablesim.load_scenario(cablesim.scenario.find_scenario("suez-closure"))
+    net = cablesim.load_network(sc.as_of)
+    failures = cablesim.apply_events(net, sc.events)
+    after = _state.after_state(net, failures, _state.Options(core=sc.core))
+    comp, ca, cap = after.comp, after.comp_after, after.cap_after
+    assert ca is not comp
+    assert len(ca.pair_u) > len(comp.pair_u)
+    # every pair full in both directions: the split network's pairs full too
+    moved = _traffic._onto(comp, ca, _traffic.directed_capacity(comp, cap), cap)
+    assert moved == pytest.approx(_traffic.directed_capacity(ca, cap), rel=1e-9, abs=1e-12)
+    # a load one way only stays one way, and nothing is lost on the way
+    one_way = _traffic.directed_capacity(comp, cap)
+    one_way[1::2] = 0.0
+    moved = _traffic._onto(comp, ca, one_way, cap)
+    assert moved.sum() == pytest.approx(one_way.sum(), rel=1e-9)
+    assert (np.minimum(moved[0::2], moved[1::2]) == 0).all()
+
+
 def test_split_routes_reused_across_runs_give_the_same_answer(world):
     """A closure that splits a land mass: the split network is compiled once and cached on
     the network with its routes; a warm run rebuilds nothing and answers exactly as a cold one."""
