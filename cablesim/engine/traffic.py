@@ -1262,8 +1262,7 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
         "circuits that survive end to end stays with their owners, satellite traffic on "
         "satellite; the rest gets a max-min fair share of demand of what is left on every "
         "corridor route that survives (HiGHS linear programs, progressive filling); "
-        "countries whose traffic is not displaced and shares no link with displaced traffic "
-        "keep their routes.",
+        "countries whose circuits all survive keep their traffic.",
         *(
             [
                 f"Demand on this network: {model.demand.sum():,.0f} Tbit/s in all; the intact "
