@@ -124,7 +124,8 @@ _TABLE: tuple[Measure, ...] = (
         "%",
         "traffic",
         "Share of the country's traffic demand still not carried once traffic is rerouted over "
-        "the surviving network (fair shares of the capacity left).",
+        "the surviving network (circuits that survive stay with their owners; the traffic "
+        "still waiting gets fair shares of the capacity left).",
     ),
     _M(
         "demand_tbps",
