@@ -968,7 +968,7 @@ protected share), in grid-range units."""
 
 def _smoothed(objective: np.ndarray, grid: dict[str, tuple[float, ...]]) -> np.ndarray:
     """The objective averaged over each grid point and its neighbours on the grid (along
-    each fitted parameter; at an edge, the neighbours there are)."""
+    each fitted parameter; at an edge of the grid, the one neighbour there is)."""
     shape = tuple(len(grid.get(k, (0.0,))) for k in PARAMS)
     obj = np.asarray(objective, dtype=float).reshape(shape)
     total, count = obj.copy(), np.ones(shape)
