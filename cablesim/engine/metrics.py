@@ -17,7 +17,8 @@ capacity to the core (``baseline_tbps``, ``remaining_tbps``)
 ``loss_pct_immediate``, ``loss_pct_rerouted``
     Share of demand (carried by the intact network) no longer carried in the first
     days (baseline routes kept) and after rerouting (surviving circuits kept by their
-    owners, the traffic still waiting in a fair flow over what is left). ``NaN`` with ``measure="capacity"``: the traffic model is not run.
+    owners, the traffic still waiting in a fair flow over what is left). ``NaN`` with
+    ``measure="capacity"``: the traffic model is not run.
 ``demand_tbps``, ``served_tbps``
     The country's international traffic demand as the intact network carries it,
     and what is still carried in the headline horizon (Tbit/s, model estimates;

@@ -766,20 +766,13 @@ def _kept(
     n_t, k = len(m.demand), dc.shape[1]
     if not r.n or not k:
         return np.zeros((n_t, k))
-    kept = _kept_paths(m, dc, broken, protected)
-    cols = np.arange(k)[None, :]
-    flat = (np.broadcast_to(r.task[:, None], kept.shape) * k + cols).ravel()
-    return np.bincount(flat, weights=kept.ravel(), minlength=n_t * k).reshape(n_t, k)
-
-
-def _kept_paths(
-    m: Model, dc: np.ndarray, broken: np.ndarray | None, protected: float | None = None
-) -> np.ndarray:
-    """Per path (x K): its baseline traffic whose circuits survive (:func:`_kept` by task)."""
     keep = _route_keep(m, keep_share(m, dc), PROTECTED if protected is None else protected)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
-    return m.x0[:, None] * keep
+    kept = m.x0[:, None] * keep
+    cols = np.arange(k)[None, :]
+    flat = (np.broadcast_to(r.task[:, None], kept.shape) * k + cols).ravel()
+    return np.bincount(flat, weights=kept.ravel(), minlength=n_t * k).reshape(n_t, k)
 
 
 def _surviving_paths(m: Model, dcap: np.ndarray) -> np.ndarray:
@@ -881,12 +874,17 @@ def _after_columns(
     """One capacity vector as the columns :func:`_kept` and :func:`_avail` read: the
     directed capacities (pairs x 1) and the routes broken by a split land mass (paths x
     1, ``None`` without a split)."""
-    comp = m.comp
-    dc = directed_capacity(comp, edge_cap)[:, None]
-    if comp_after is None or comp_after is comp:
-        return dc, None
-    t = _transit_through(m, _split_flow_nodes(comp, comp_after))
+    dc = directed_capacity(m.comp, edge_cap)[:, None]
+    t = _broken_by_split(m, comp_after)
     return dc, None if t is None else t[:, None]
+
+
+def _broken_by_split(m: Model, comp_after: _engine.Compiled | None) -> np.ndarray | None:
+    """Per path: it passes through a land mass that ``comp_after`` splits (a closed area:
+    its transit is cut); ``None`` without a split."""
+    if comp_after is None or comp_after is m.comp:
+        return None
+    return _transit_through(m, _split_flow_nodes(m.comp, comp_after))
 
 
 def first_days_avail(
@@ -1084,7 +1082,8 @@ def served_after(
     comp = m.comp
     dcap = directed_capacity(comp, edge_cap)
     split = comp_after is not None and comp_after is not comp
-    imm = immediate_after(m, edge_cap, comp_after=comp_after, lost_tasks=lost_tasks)
+    broken = _broken_by_split(m, comp_after)
+    imm = _immediate_after(m, dcap, split, broken, lost_tasks)
     if not split and not _hurt(m, dcap).any() and (lost_tasks is None or not lost_tasks.any()):
         return {"immediate": imm, "rerouted": m.served0["rerouted"].copy()}
     if not split and (imm >= m.served0["rerouted"] - 1e-9).all():
@@ -1097,10 +1096,8 @@ def served_after(
     # satellite traffic on satellite; the rest waits for emergency capacity, bought on
     # what is left (spare and freed capacity) and shared out max-min fairly
     own = _surviving_paths(m, dcap)
-    if split:  # transit through a split land mass is cut
-        broken = _transit_through(m, _split_flow_nodes(comp, comp_after))
-        if broken is not None:
-            own = np.where(broken, 0.0, own)
+    if broken is not None:  # transit through a split land mass is cut
+        own = np.where(broken, 0.0, own)
     kept = np.minimum(np.bincount(r.task, weights=own, minlength=len(demand)), demand)
     waiting = (kept < demand - 1e-9) & ~m.satellite
     short = np.flatnonzero(waiting)
@@ -1160,14 +1157,28 @@ def immediate_after(
     """
     comp = m.comp
     split = comp_after is not None and comp_after is not comp
+    return _immediate_after(
+        m, directed_capacity(comp, edge_cap), split, _broken_by_split(m, comp_after), lost_tasks
+    )
+
+
+def _immediate_after(
+    m: Model,
+    dcap: np.ndarray,
+    split: bool,
+    broken: np.ndarray | None,
+    lost_tasks: np.ndarray | None,
+) -> np.ndarray:
+    """:func:`immediate_after` from the directed capacities and the routes a split land
+    mass breaks (:func:`_broken_by_split`), which :func:`served_after` reads too."""
     if split:
         # transit through a split land mass is cut in the immediate horizon
-        transit = _transit_through(m, _split_flow_nodes(comp, comp_after))
-        imm = np.minimum(immediate(m, edge_cap, transit), m.served0["immediate"])
-    elif not _hurt(m, directed_capacity(comp, edge_cap)).any():
+        cut = None if broken is None else broken[:, None]
+        imm = np.minimum(_immediate(m, dcap[:, None], cut)[:, 0], m.served0["immediate"])
+    elif not _hurt(m, dcap).any():
         imm = m.served0["immediate"].copy()
     else:
-        imm = np.minimum(immediate(m, edge_cap), m.served0["immediate"])
+        imm = np.minimum(_immediate(m, dcap[:, None], None)[:, 0], m.served0["immediate"])
     if lost_tasks is not None and lost_tasks.any():
         imm = np.where(lost_tasks, 0.0, imm)
     return imm
