@@ -86,7 +86,10 @@ def assumptions(
         f"Latency: round trip over the shortest surviving route to the nearest core node at "
         f"{_engine.RTT_MS_PER_KM * 1000:g} µs per km, plus {_engine.HOP_MS:g} ms per segment or land link.",
         "Segments fail where their drawn route meets an event's area; land links fail only when a "
-        "country is lost or a land_link event cuts them. Satellite backup and rerouting agreements are not modelled.",
+        "country is lost or a land_link event cuts them. Satellite backup of a country with "
+        "cables or fibre of its own is not modelled (a country with neither ran on satellite: "
+        "above); restoration is the protected share in the first days and emergency capacity "
+        "after rerouting (above).",
         *_whatif_notes(network),
     ]
 
