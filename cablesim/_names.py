@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -79,8 +80,12 @@ CHOKEPOINT_COMMON: dict[str, tuple[str, ...]] = {
 
 
 def key(text: str) -> str:
-    """Return the strict key of ``text``: lower case, no separators, SeaMeWe written ``smw``."""
-    return _SEP.sub("", _SMW.sub("smw", str(text))).lower()
+    """Return the strict key of ``text``: lower case, no separators or accents ("Reunion" is
+    "Réunion"), SeaMeWe written ``smw``."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c)
+    )
+    return _SEP.sub("", _SMW.sub("smw", folded)).lower()
 
 
 def loose_key(text: str) -> str:
@@ -130,26 +135,50 @@ COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
     "ARE": ("UAE", "Emirates"),
     "CIV": ("Ivory Coast", "Cote d'Ivoire"),
     "TUR": ("Türkiye", "Turkiye"),
-    "COD": ("DRC", "DR Congo", "Congo-Kinshasa", "Democratic Republic of Congo", "Zaire"),
-    "COG": ("Republic of the Congo", "Congo-Brazzaville", "Congo Republic"),
     "MMR": ("Burma",),
     "SWZ": ("Eswatini",),
     "MKD": ("North Macedonia",),
     "CPV": ("Cape Verde",),
     "TLS": ("East Timor",),
     "CZE": ("Czech Republic",),
-    "KOR": ("Korea", "Republic of Korea", "ROK"),
-    "PRK": ("DPRK",),
     "RUS": ("Russian Federation",),
     "VNM": ("Viet Nam",),
-    "IRN": ("Persia",),
     "LKA": ("Ceylon",),
-    "FSM": ("Federated States of Micronesia",),
     "SAU": ("KSA", "Saudi"),
     "NLD": ("Holland",),
     "CHN": ("PRC", "People's Republic of China"),
     "STP": ("Sao Tome", "São Tomé"),
     "BRN": ("Brunei Darussalam",),
+    # the forms of TeleGeography (whose country names the events files carry) and of the
+    # World Bank's tables, and other official forms
+    "COD": (
+        "DRC",
+        "DR Congo",
+        "Congo-Kinshasa",
+        "Democratic Republic of Congo",
+        "Zaire",
+        "Congo, Dem. Rep.",
+    ),
+    "COG": ("Republic of the Congo", "Congo-Brazzaville", "Congo Republic", "Congo, Rep."),
+    "KOR": ("Korea", "Republic of Korea", "ROK", "Korea, Rep."),
+    "PRK": ("DPRK", "Korea, Dem. People's Rep.", "Korea, DPR"),
+    "IRN": ("Persia", "Iran, Islamic Rep."),
+    "EGY": ("Egypt, Arab Rep.",),
+    "YEM": ("Yemen, Rep.",),
+    "GMB": ("Gambia, The",),
+    "BHS": ("Bahamas, The",),
+    "FSM": ("Federated States of Micronesia", "Micronesia, Fed. Sts."),
+    "VEN": ("Venezuela, RB",),
+    "HKG": ("Hong Kong SAR", "Hong Kong SAR, China"),
+    "MAC": ("Macau", "Macao SAR", "Macao SAR, China"),
+    "SYR": ("Syrian Arab Republic",),
+    "KGZ": ("Kyrgyz Republic",),
+    "SVK": ("Slovak Republic",),
+    "LAO": ("Lao PDR",),
+    "PSE": ("West Bank and Gaza", "Palestinian Territories"),
+    "VAT": ("Holy See",),
+    "VIR": ("Virgin Islands (U.S.)", "US Virgin Islands"),
+    "VGB": ("Virgin Islands (U.K.)", "UK Virgin Islands"),
 }
 
 
@@ -164,6 +193,8 @@ def country_aliases(iso3: str, name: str, *, iso2: str = "", other_names: str = 
     out = [iso3, name, "The " + name, *extra, *COUNTRY_COMMON.get(iso3, ())]
     if name.lower().startswith("the "):
         out.append(name[4:])
+    for a, b in (("Saint ", "St. "), ("St. ", "Saint ")):  # St. Lucia, Saint Lucia
+        out.extend(n.replace(a, b) for n in [name, *extra] if a in n)
     out.extend(_PAREN.findall(name))
     stripped = _PAREN.sub(" ", name).strip()
     if stripped and stripped != name:

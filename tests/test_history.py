@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from cablesim.analyses import history
@@ -276,6 +277,50 @@ def test_events_file_errors_are_clear(tmp_path):
     assert "no such events file" in res.output
 
 
+def test_an_incident_that_cannot_be_replayed_is_named_and_the_file_fails_only_if_all_do(
+    tmp_path,
+):
+    # a land-fibre outage named by a cable the snapshot does not have: nothing to cut
+    f = tmp_path / "mine.yaml"
+    f.write_text(
+        "events:\n"
+        " - id: land-2011\n   date: 2011-03-28\n"
+        "   cables: [{name: Georgia-Armenia fibre}, {tg_id: seamewe-6}]\n"
+        "   countries_total_loss: [{country: Armenia, severity: near_total}]\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["history", "--events", str(f)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert "no incident of the events file could be replayed" in res.output
+    assert "land-2011: " in res.output
+    assert "'Georgia-Armenia fibre': not in the network" in res.output
+    assert "seamewe-6: not in the dataset" in res.output  # not in the 2021 snapshot
+
+
+def test_an_events_file_may_cut_land_links(tmp_path):
+    ev = {
+        "id": "armenia-2011",
+        "date": "2011-03-28",
+        "land_links": [{"between": ["Georgia", "Armenia"]}, {"between": ["KAZ", "CHN"]}],
+        "countries_total_loss": [{"country": "Armenia", "severity": "near_total"}],
+    }
+    f = tmp_path / "land.yaml"
+    f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")
+    (checked,) = history.load_events(f)  # no cables needed with land links
+    sc, skipped = history.event_scenario(checked, str(f))
+    cut = [e for e in sc.events if e.kind == "land_link"]
+    assert [e.params["between"] for e in cut] == [("GEO", "ARM")]
+    # Kazakhstan and China are joined by no land link in service in March 2011
+    assert skipped == ["land link between KAZ and CHN: none in service at 2011-03-28"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml.safe_dump({"events": [{**ev, "land_links": [{"from": "GEO"}]}]}), encoding="utf-8"
+    )
+    with pytest.raises(history.ScenarioError, match=r"land_links\[0\]: give one of between"):
+        history.load_events(bad)
+
+
 def test_a_per_country_table_needs_five_stated_percentages():
     facts = [{"metrics": [{"value": v, "unit": "%", "is_estimate": False}]} for v in (1, 2)]
     assert history._first_pct(facts[0]) == 1.0
@@ -311,19 +356,30 @@ def test_fit_takes_the_plateau_not_a_lone_peak_at_its_edge():
 
 @pytest.mark.slow  # two incidents on the world network
 def test_cli_scores_an_events_file_of_your_own(tmp_path):
-    import yaml
-
     src = Path(__file__).resolve().parents[2] / "shared" / "data" / "events" / "events.yaml"
     if not src.is_file():  # the raw sources beside the checkout
         src = history.default_events_file()
     events = yaml.safe_load(src.read_text(encoding="utf-8"))["events"]
     mine = [e for e in events if e["id"] in ("2019-01-tonga-cable", "2017-06-png-ppc1")]
+    # and one that names no cable of the snapshot: listed, not fatal
+    mine.append(
+        {
+            "id": "land-2011",
+            "date": "2011-03-28",
+            "cables": [{"name": "Georgia-Armenia fibre"}],
+            "countries_total_loss": [{"country": "Armenia", "severity": "near_total"}],
+        }
+    )
     f = tmp_path / "mine.yaml"
     f.write_text(yaml.safe_dump({"events": mine}, allow_unicode=True), encoding="utf-8")
     res = CliRunner().invoke(cli, ["history", "--events", str(f), "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["summary"]["events"] == 2
+    assert [n["event_id"] for n in data["not_scored"]] == ["land-2011"]
+    res = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["history", "--events", str(f)])
+    assert res.exit_code == 0, res.output
+    assert "not replayed: land-2011: " in res.output
     ton = next(e for e in data["events"] if e["event_id"] == "2019-01-tonga-cable")
     assert ton["cut_off"] == [1, 1]  # Tonga cut off, as reported
     res = CliRunner().invoke(cli, ["history", "--events", str(f), "--fit"])

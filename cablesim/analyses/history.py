@@ -169,6 +169,7 @@ class HistoryReport:
     events: list[EventScore] = field(default_factory=list)
     sensitivity: list = field(default_factory=list)  # (target, reached, summary) per value
     fit: Any = None  # a FitReport, when one was run
+    not_scored: list[tuple[str, str]] = field(default_factory=list)  # (event id, why)
 
     def summary(self) -> dict[str, Any]:
         reported = sum(len(e.table) for e in self.events)
@@ -235,7 +236,11 @@ class HistoryReport:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"summary": self.summary(), "events": [e.to_dict() for e in self.events]}
+        return {
+            "summary": self.summary(),
+            "events": [e.to_dict() for e in self.events],
+            "not_scored": [{"event_id": eid, "why": why} for eid, why in self.not_scored],
+        }
 
 
 def history_files(directory: str | os.PathLike[str] | None = None) -> list[Path]:
@@ -468,13 +473,28 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             _as_date(ev.get("date"))
         except (TypeError, ValueError):
             errors.append(f"{where}.date: must be an ISO date (YYYY-MM-DD), got {ev.get('date')!r}")
+        links = ev.get("land_links") or []
+        if not isinstance(links, list):
+            errors.append(f"{where}.land_links: must be a list of {{between: [A, B]}}")
+            links = []
+        for j, lk in enumerate(links):
+            forms = [k for k in ("between", "near", "id") if isinstance(lk, dict) and k in lk]
+            if len(forms) != 1:
+                errors.append(
+                    f"{where}.land_links[{j}]: give one of between: [A, B], near: [lat, lon] "
+                    "(with radius_km) or id"
+                )
         cables = ev.get("cables")
-        if not isinstance(cables, list) or not cables:
-            errors.append(f"{where}.cables: is required: a list of {{name, tg_id}}")
-        else:
-            for j, c in enumerate(cables):
-                if not isinstance(c, dict) or not (c.get("tg_id") or c.get("name")):
-                    errors.append(f"{where}.cables[{j}]: needs a tg_id or a name")
+        if links and cables in (None, []):
+            cables = []
+        elif not isinstance(cables, list) or not cables:
+            errors.append(
+                f"{where}.cables: is required (a list of {{name, tg_id}}) unless land_links is given"
+            )
+            cables = []
+        for j, c in enumerate(cables):
+            if not isinstance(c, dict) or not (c.get("tg_id") or c.get("name")):
+                errors.append(f"{where}.cables[{j}]: needs a tg_id or a name")
         locs = ev.get("cut_locations", [])
         if not isinstance(locs, list):
             errors.append(f"{where}.cut_locations: must be a list")
@@ -544,14 +564,16 @@ def _fact_country(network, fact: dict[str, Any]) -> str | None:
         if not name:
             continue
         name = str(name)
-        main = name.split("(")[0].strip()
-        code = _LONG_NAMES.get(main.lower())
-        if code is not None and code in network.country_names:
-            return code
-        try:
-            return network.resolve_country(main)
-        except UnknownNameError:
-            continue
+        # the whole name first ("Virgin Islands (U.S.)"), then without the place in
+        # parentheses ("Norway (Svalbard)" is Norway)
+        for main in dict.fromkeys([name.strip(), name.split("(")[0].strip()]):
+            code = _LONG_NAMES.get(main.lower())
+            if code is not None and code in network.country_names:
+                return code
+            try:
+                return network.resolve_country(main)
+            except UnknownNameError:
+                continue
     return None
 
 
@@ -657,7 +679,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     cuts: dict[tuple, list[str]] = {}
     whole: list[str] = []
     trunk_at: list[tuple[str, str]] = []
-    for c in event["cables"]:
+    for c in event.get("cables") or []:
         cid = c.get("tg_id")
         if not cid:
             try:
@@ -666,7 +688,10 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
                 skipped.append(f"cable {c.get('name')!r}: not in the network")
                 continue
         if cid not in active:
-            skipped.append(f"cable {cid}: not in service at {date}")
+            known = net.catalog is None or cid in set(net.catalog["cables"]["cable_id"])
+            skipped.append(
+                f"cable {cid}: " + (f"not in service at {date}" if known else "not in the dataset")
+            )
             continue
         if not locs:
             whole.append(cid)
@@ -709,6 +734,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         )
     for cid in whole:
         events.append({"cable": cid})
+    events.extend(_land_link_events(net, event, skipped))
     facts_all = [f for key in _COUNTRY_LISTS for f in (event.get(key) or [])]
     # a per-country table: at least five facts with a stated percentage (France
     # Telecom's December 2008 toll); scored by rank correlation
@@ -739,7 +765,10 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
             fact["metric"] = _first_pct(f)
         countries.append(fact)
     if not events:
-        raise ScenarioError(f"event {event['id']!r}: none of its cables is in the network")
+        raise ScenarioError(
+            f"event {event['id']!r}: none of its cables or land links is in the network at "
+            f"{date}" + (f" ({'; '.join(skipped)})" if skipped else "")
+        )
     if not countries:
         raise ScenarioError(f"event {event['id']!r}: no country fact could be matched")
     data = {
@@ -755,16 +784,66 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     return validate_mapping(data, f"{source}#{event['id']}", net), skipped
 
 
+def _land_link_events(net, event: dict[str, Any], skipped: list[str]) -> list[dict[str, Any]]:
+    """The ``land_link`` events of an incident's ``land_links`` (an extension of the shared
+    schema, for cuts of land fibre: ``{between: [ARM, GEO]}``, ``{near: [lat, lon],
+    radius_km: ..}`` or ``{id: ..}``, as in a scenario); a pair of countries not joined by
+    a land link in service at the date is skipped, and said so."""
+    out = []
+    for spec in event.get("land_links") or []:
+        pair = spec.get("between")
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            try:
+                a, b = (net.resolve_country(str(c)) for c in pair)
+            except UnknownNameError as exc:
+                skipped.append(f"land link between {pair[0]} and {pair[1]}: {exc}")
+                continue
+            if not net.land_links_between(a, b):
+                skipped.append(f"land link between {a} and {b}: none in service at {net.as_of}")
+                continue
+            spec = {**spec, "between": [a, b]}
+        out.append({"land_link": dict(spec)})
+    return out
+
+
 def run_events(path: str | os.PathLike[str] | None = None) -> HistoryReport:
-    """Score every incident of an events file (default: the shared 21)."""
+    """Score every incident of an events file (default: the shared 21).
+
+    An incident that cannot be replayed (none of its cables or land links in the
+    network at its date, no country fact matched) is listed in the report's
+    ``not_scored`` with the reason, and the others are scored.
+
+    Raises
+    ------
+    ScenarioError
+        For an invalid file (:func:`load_events`), or when no incident can be replayed.
+    """
     events = load_events(path if path is not None else default_events_file())
     out = HistoryReport()
     for ev in events:
-        sc, skipped = event_scenario(ev, str(path or "events.yaml"))
+        try:
+            sc, skipped = event_scenario(ev, str(path or "events.yaml"))
+        except CableSimError as exc:  # a date without a network, nothing placed or matched
+            why = _one_line(exc).removeprefix(f"event {ev['id']!r}: ")
+            out.not_scored.append((str(ev["id"]), why))
+            continue
         score = score_event(sc)
         score.skipped = skipped
         out.events.append(score)
+    if not out.events:
+        raise ScenarioError(
+            "no incident of the events file could be replayed:\n  "
+            + "\n  ".join(f"{eid}: {why}" for eid, why in out.not_scored[:50])
+        )
     return out
+
+
+def _one_line(exc: Exception) -> str:
+    """An error's message on one line (its first line dropped when it is only a heading)."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        lines = lines[1:]
+    return "; ".join(lines)
 
 
 # ---------------------------------------------------------------- the fit

@@ -129,5 +129,11 @@ def register(cli: click.Group) -> None:
                 extra.append(f"ordering agreement {e.ordering:.0%}")
             if extra:
                 con.print("  " + "; ".join(extra))
+            if e.skipped:
+                con.print("  [yellow]not placed:[/] " + esc("; ".join(e.skipped)))
+            con.print()
+        for eid, why in report.not_scored:
+            con.print(f"[yellow]not replayed:[/] {esc(eid)}: {esc(why)}")
+        if report.not_scored:
             con.print()
         con.print(f"[bold]Summary:[/bold] {esc(report.summary_line())}.")
