@@ -15,6 +15,7 @@ from cablesim.analyses import history
 from cablesim.cli import cli
 from cablesim.engine import demand as _demand
 from cablesim.engine import traffic as _traffic
+from cablesim.report.history import to_markdown
 from cablesim.scenario import load_scenario
 
 
@@ -380,6 +381,8 @@ def test_cli_scores_an_events_file_of_your_own(tmp_path):
     res = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["history", "--events", str(f)])
     assert res.exit_code == 0, res.output
     assert "not replayed: land-2011: " in res.output
+    report = history.run_events(f)
+    assert "- land-2011: none of its cables or land links" in to_markdown(report)
     ton = next(e for e in data["events"] if e["event_id"] == "2019-01-tonga-cable")
     assert ton["cut_off"] == [1, 1]  # Tonga cut off, as reported
     res = CliRunner().invoke(cli, ["history", "--events", str(f), "--fit"])

@@ -35,6 +35,9 @@ def to_markdown(report: HistoryReport) -> str:
             f"{', '.join(e.false_alarms) or 'none'} | "
             f"{'–' if e.ordering is None else f'{e.ordering:.0%}'} |"
         )
+    if report.not_scored:
+        out += ["", "Not replayed (nothing of theirs in the network at their date):", ""]
+        out += [f"- {eid}: {why}" for eid, why in report.not_scored]
     for e in report.events:
         toward = e.metric_toward
         extra = f" table | model loss toward {toward} |" if toward else ""
