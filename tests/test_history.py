@@ -312,8 +312,13 @@ def test_an_events_file_may_cut_land_links(tmp_path):
     sc, skipped = history.event_scenario(checked, str(f))
     cut = [e for e in sc.events if e.kind == "land_link"]
     assert [e.params["between"] for e in cut] == [("GEO", "ARM")]
-    # Kazakhstan and China are joined by no land link in service in March 2011
-    assert skipped == ["land link between KAZ and CHN: none in service at 2011-03-28"]
+    # Kazakhstan and China are joined by no land link in service in March 2011: said so,
+    # with the date the link enters service (the message a scenario's land_link gets)
+    assert len(skipped) == 1
+    assert skipped[0].startswith(
+        "no land link between Kazakhstan (KAZ) and China (CHN) at 2011-03-28: "
+        "sourced:terr-56-almaty-urumqi enters service on 2012-07-01"
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         yaml.safe_dump({"events": [{**ev, "land_links": [{"from": "GEO"}]}]}), encoding="utf-8"

@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 import yaml
 
+from cablesim._elements import no_land_link_message
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
 from cablesim.engine import metrics
@@ -788,7 +789,8 @@ def _land_link_events(net, event: dict[str, Any], skipped: list[str]) -> list[di
     """The ``land_link`` events of an incident's ``land_links`` (an extension of the shared
     schema, for cuts of land fibre: ``{between: [ARM, GEO]}``, ``{near: [lat, lon],
     radius_km: ..}`` or ``{id: ..}``, as in a scenario); a pair of countries not joined by
-    a land link in service at the date is skipped, and said so."""
+    a land link in service at the date is skipped, and said so as a scenario's
+    ``land_link`` event would be told (when its link enters service, which pairs exist)."""
     out = []
     for spec in event.get("land_links") or []:
         pair = spec.get("between")
@@ -799,7 +801,7 @@ def _land_link_events(net, event: dict[str, Any], skipped: list[str]) -> list[di
                 skipped.append(f"land link between {pair[0]} and {pair[1]}: {exc}")
                 continue
             if not net.land_links_between(a, b):
-                skipped.append(f"land link between {a} and {b}: none in service at {net.as_of}")
+                skipped.append(no_land_link_message(net, a, b))
                 continue
             spec = {**spec, "between": [a, b]}
         out.append({"land_link": dict(spec)})
