@@ -70,7 +70,7 @@ def test_india_hit_in_january_2008(report):
 @pytest.mark.xfail(
     strict=True,
     reason="issue 22 model: Egypt, Saudi Arabia, the UAE and India lose 79-81% toward Europe, "
-    "but Lebanon is degraded (27%, via Syria, Alexandria and FLAG FEA) and Kuwait (64%) falls "
+    "but Lebanon is degraded (26%, via Syria, Alexandria and FLAG FEA) and Kuwait (64%) falls "
     "outside its band",
 )
 def test_january_2008_hits_the_route_to_europe(report):
@@ -89,7 +89,7 @@ def test_january_2008_hits_the_route_to_europe(report):
 @pytest.mark.xfail(
     strict=True,
     reason="issue 22 model: Iraq, Jordan, Yemen, the UAE, Saudi Arabia and Kuwait (transit "
-    "over FALCON and Egypt) rank above Egypt (64%, 7th, severe); India 30% (24th); "
+    "over FALCON and Egypt) rank above Egypt (62%, 7th, severe); India 29% (26th); "
     "ordering 65%",
 )
 def test_egypt_and_india_among_the_worst_hit_in_january_2008(report):
@@ -185,7 +185,7 @@ def test_cross_validated_targets_not_yet_met(fitted):
 @pytest.mark.slow  # on the full history replay (the `report` fixture)
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 22 model on 21 incidents: ordering 82% (the capacity model on 7: 86%); "
+    reason="issue 22 model on 21 incidents: ordering 79% (the capacity model on 7: 86%); "
     "misses listed in docs/validation.md",
 )
 def test_scores_of_the_capacity_model_hold(report):
@@ -281,12 +281,12 @@ def test_events_file_errors_are_clear(tmp_path):
 def test_an_incident_that_cannot_be_replayed_is_named_and_the_file_fails_only_if_all_do(
     tmp_path,
 ):
-    # a land-fibre outage named by a cable the snapshot does not have: nothing to cut
+    # a cable the network does not know and one not in the 2021 snapshot: nothing to cut
     f = tmp_path / "mine.yaml"
     f.write_text(
         "events:\n"
         " - id: land-2011\n   date: 2011-03-28\n"
-        "   cables: [{name: Georgia-Armenia fibre}, {tg_id: seamewe-6}]\n"
+        "   cables: [{name: Caucasus Mystery Cable}, {tg_id: seamewe-6}]\n"
         "   countries_total_loss: [{country: Armenia, severity: near_total}]\n",
         encoding="utf-8",
     )
@@ -295,7 +295,7 @@ def test_an_incident_that_cannot_be_replayed_is_named_and_the_file_fails_only_if
     assert "Traceback" not in res.output
     assert "no incident of the events file could be replayed" in res.output
     assert "land-2011: " in res.output
-    assert "'Georgia-Armenia fibre': not in the network" in res.output
+    assert "'Caucasus Mystery Cable': not in the network" in res.output
     assert "seamewe-6: not in the dataset" in res.output  # not in the 2021 snapshot
 
 
@@ -325,6 +325,42 @@ def test_an_events_file_may_cut_land_links(tmp_path):
     )
     with pytest.raises(history.ScenarioError, match=r"land_links\[0\]: give one of between"):
         history.load_events(bad)
+
+
+def test_a_cables_entry_naming_land_fibre_cuts_that_land_link(tmp_path):
+    # the shared schema has no field for land fibre: an incident lists it under cables,
+    # without a tg_id; its two countries, or the land link's id, say which link was cut
+    ev = {
+        "id": "land-2015",
+        "date": "2015-03-28",
+        "cables": [
+            {"name": "Georgia-Armenia fibre"},  # two countries and a land word
+            {"name": "terr-56-almaty-urumqi"},  # the Severed id of Kazakhstan-China
+            {"name": "Armenia backbone", "note": "near Yerevan"},  # one country: not placed
+            {"name": "Qatar-Bahrain fibre"},  # no land border: said so
+            {"name": "Qatar-Iran"},  # no word of land fibre: an unknown cable
+            {"name": "Spain-Morocco fibre", "note": "a subsea cable"},  # said to be at sea
+        ],
+        "countries_total_loss": [{"country": "Armenia", "severity": "near_total"}],
+    }
+    f = tmp_path / "land.yaml"
+    f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")
+    (checked,) = history.load_events(f)
+    sc, skipped = history.event_scenario(checked, str(f))
+    cut = [e.params for e in sc.events if e.kind == "land_link"]
+    assert cut == [{"between": ("GEO", "ARM")}, {"id": "sourced:terr-56-almaty-urumqi"}]
+    assert [e.kind for e in sc.events] == ["land_link", "land_link"]
+    assert sc.events[0].label == "Georgia-Armenia fibre (land fibre)"
+    assert skipped[:3] == [
+        "cable 'Armenia backbone': not in the network",
+        "cable 'Qatar-Iran': not in the network",
+        "cable 'Spain-Morocco fibre': not in the network",
+    ]
+    assert skipped[3].startswith(
+        "cable 'Qatar-Bahrain fibre', read as land fibre: no land link between Qatar (QAT) "
+        "and Bahrain (BHR)"
+    )
+    assert len(skipped) == 4
 
 
 def test_a_per_country_table_needs_five_stated_percentages():
@@ -372,7 +408,7 @@ def test_cli_scores_an_events_file_of_your_own(tmp_path):
         {
             "id": "land-2011",
             "date": "2011-03-28",
-            "cables": [{"name": "Georgia-Armenia fibre"}],
+            "cables": [{"name": "Caucasus Mystery Cable"}],
             "countries_total_loss": [{"country": "Armenia", "severity": "near_total"}],
         }
     )

@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 import yaml
 
+from cablesim import _lookup
 from cablesim._elements import no_land_link_message
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
@@ -680,13 +681,18 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     cuts: dict[tuple, list[str]] = {}
     whole: list[str] = []
     trunk_at: list[tuple[str, str]] = []
+    named_links: list[dict[str, Any]] = []
     for c in event.get("cables") or []:
         cid = c.get("tg_id")
         if not cid:
             try:
                 cid = net.resolve_cable(str(c.get("name")))
-            except CableSimError:  # an unknown name: not in the network
-                skipped.append(f"cable {c.get('name')!r}: not in the network")
+            except CableSimError:  # not a cable: land fibre the entry names, or nothing known
+                spec = _named_land_link(net, c)
+                if spec is not None:
+                    named_links.append(spec)
+                else:
+                    skipped.append(f"cable {c.get('name')!r}: not in the network")
                 continue
         if cid not in active:
             known = net.catalog is None or cid in set(net.catalog["cables"]["cable_id"])
@@ -735,7 +741,8 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         )
     for cid in whole:
         events.append({"cable": cid})
-    events.extend(_land_link_events(net, event, skipped))
+    specs = [*(event.get("land_links") or []), *named_links]
+    events.extend(_land_link_events(net, specs, skipped))
     facts_all = [f for key in _COUNTRY_LISTS for f in (event.get(key) or [])]
     # a per-country table: at least five facts with a stated percentage (France
     # Telecom's December 2008 toll); scored by rank correlation
@@ -785,14 +792,66 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     return validate_mapping(data, f"{source}#{event['id']}", net), skipped
 
 
-def _land_link_events(net, event: dict[str, Any], skipped: list[str]) -> list[dict[str, Any]]:
-    """The ``land_link`` events of an incident's ``land_links`` (an extension of the shared
-    schema, for cuts of land fibre: ``{between: [ARM, GEO]}``, ``{near: [lat, lon],
-    radius_km: ..}`` or ``{id: ..}``, as in a scenario); a pair of countries not joined by
-    a land link in service at the date is skipped, and said so as a scenario's
-    ``land_link`` event would be told (when its link enters service, which pairs exist)."""
+_LAND_WORDS = re.compile(
+    r"\b(fib(?:re|er)s?|terrestrial|land|overland|backbone|cross-border)\b", re.I
+)
+"""Words by which a ``cables`` entry without a ``tg_id`` says it is land fibre..."""
+_SEA_WORDS = re.compile(r"\b(submarine|subsea|undersea|sea cable|cable system)\b", re.I)
+"""...unless it also says it is a submarine cable."""
+_NAME_WORDS = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
+
+
+def _named_land_link(net, entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The land link a ``cables`` entry of the shared schema names, or ``None``.
+
+    The shared schema has no field for land fibre: an incident that cut it lists it under
+    ``cables`` with no ``tg_id``. An entry whose name is a land link's id
+    (``terr-56-almaty-urumqi``, as in the Severed file, or ``border:ARM-GEO:0``) cuts
+    that link; one whose name or note says land fibre ("fibre", "terrestrial", "land",
+    "overland", "backbone"; not "submarine" or "subsea") and whose name names exactly two
+    countries ("Georgia-Armenia fibre") cuts every land link between them, as
+    ``land_links: [{between: [GEO, ARM]}]``.
+    """
+    name = str(entry.get("name") or "")
+    for key in (name, f"sourced:{name}"):
+        try:
+            return {"id": net.resolve_land_link(key)}
+        except (CableSimError, ValueError):
+            pass
+    text = f"{name} {entry.get('note') or ''}"
+    if not _LAND_WORDS.search(text) or _SEA_WORDS.search(text):
+        return None
+    codes, _ = _lookup.countries(net)
+    idx = net.name_index("countries")
+    words = _NAME_WORDS.findall(name)
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            part = " ".join(words[i : i + n])
+            code = part if part.isupper() and part in codes else None  # "GEO", not "and"
+            iso = code or (idx.resolve(part) if len(part) > 3 else None)
+            if iso is not None:
+                found.append(iso)
+                i += n
+                break
+        else:
+            i += 1
+    pair = list(dict.fromkeys(found))
+    return {"between": pair, "from_cables": name} if len(pair) == 2 else None
+
+
+def _land_link_events(net, specs: list[dict[str, Any]], skipped: list[str]) -> list[dict[str, Any]]:
+    """The ``land_link`` events of an incident's land fibre: its ``land_links`` (an extension
+    of the shared schema: ``{between: [ARM, GEO]}``, ``{near: [lat, lon], radius_km: ..}``
+    or ``{id: ..}``, as in a scenario) and the land links its ``cables`` name
+    (:func:`_named_land_link`); a pair of countries not joined by a land link in service
+    at the date is skipped, and said so as a scenario's ``land_link`` event would be told
+    (when its link enters service, which pairs exist)."""
     out = []
-    for spec in event.get("land_links") or []:
+    for spec in specs:
+        spec = dict(spec)
+        named = spec.pop("from_cables", None)
         pair = spec.get("between")
         if isinstance(pair, list | tuple) and len(pair) == 2:
             try:
@@ -801,10 +860,13 @@ def _land_link_events(net, event: dict[str, Any], skipped: list[str]) -> list[di
                 skipped.append(f"land link between {pair[0]} and {pair[1]}: {exc}")
                 continue
             if not net.land_links_between(a, b):
-                skipped.append(no_land_link_message(net, a, b))
+                why = no_land_link_message(net, a, b)
+                skipped.append(f"cable {named!r}, read as land fibre: {why}" if named else why)
                 continue
             spec = {**spec, "between": [a, b]}
-        out.append({"land_link": dict(spec)})
+        if named:
+            spec["label"] = f"{named} (land fibre)"[:120]
+        out.append({"land_link": spec})
     return out
 
 

@@ -31,7 +31,7 @@ import shapely.ops
 
 from cablesim import _io as _safeio
 from cablesim._geo import circle, haversine_km
-from cablesim.dataset import _landdates, _reference, _severed
+from cablesim.dataset import _closedborders, _landdates, _reference, _severed
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
 from cablesim.dataset._layers import SNAPSHOT_DATE
 from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, COHERENT_RETROFIT_YEAR, _norm
@@ -710,11 +710,15 @@ def _terrestrial(
     tree = shapely.STRtree(lm_geoms.geometry.to_numpy())
     left, right = tree.query(lm_geoms.geometry.to_numpy(), predicate="dwithin", distance=0.02)
     seen: dict[tuple[str, str], int] = {}
+    closed_pairs: set[str] = set()
     for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
         ra, rb = lm_geoms.iloc[i], lm_geoms.iloc[j]
         if ra.iso3 >= rb.iso3:
             continue
         if frozenset((ra.iso3, rb.iso3)) in pairs_sourced:
+            continue
+        if _closedborders.closed(ra.iso3, rb.iso3):
+            closed_pairs.add(f"{ra.iso3}-{rb.iso3}")
             continue
         k = seen.get((ra.iso3, rb.iso3), 0)
         seen[(ra.iso3, rb.iso3)] = k + 1
@@ -745,7 +749,8 @@ def _terrestrial(
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
     log(
         f"terrestrial: {int((out['kind'] == 'sourced').sum())} sourced cross-border links, "
-        f"{int((out['kind'] == 'border').sum())} assumed border links"
+        f"{int((out['kind'] == 'border').sum())} assumed border links; no link across the "
+        f"closed borders {', '.join(sorted(closed_pairs)) or 'none'} (_closedborders)"
     )
     return _landdates.date_links(out, _landdates.read_service_dates(source), log)
 
@@ -1166,7 +1171,10 @@ def _data_readme(info: dict[str, Any]) -> str:
         "  growing at the growth rate of the capacity in service); the tables hold the figures.",
         "- **Terrestrial links**: Severed's sourced cross-border links between metros, and, for",
         "  every pair of countries sharing a land border with no sourced link, one assumed link",
-        "  between the two land-mass hubs (`confidence: assumed`) whose capacity is the median of the",
+        "  between the two land-mass hubs (`confidence: assumed`), but none across a border closed",
+        "  to all traffic since before any fibre (Armenia-Turkey, Armenia-Azerbaijan, Israel-Lebanon,",
+        "  Israel-Syria, the two Koreas: `cablesim/dataset/_closedborders.py`, each with its source);",
+        "  an assumed link's capacity is the median of the",
         "  sourced links whose poorer end has the same World Bank income group (the figure and its",
         "  basis are in each link's `source`). All land-link figures describe lit capacity in",
         "  early 2026; networks of earlier dates shrink them at the lit-capacity growth rate",

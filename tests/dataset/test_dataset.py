@@ -142,6 +142,22 @@ def test_sourced_links_carry_their_source(tables):
     assert (links.loc[links["kind"] == "border", "confidence"] == "assumed").all()
 
 
+def test_no_land_link_crosses_a_closed_border(tables):
+    from cablesim.dataset._closedborders import CLOSED_BORDERS
+
+    links = tables["terrestrial_links"]
+    pairs = {frozenset(p) for p in zip(links["from_iso3"], links["to_iso3"], strict=True)}
+    for pair, (year, source) in CLOSED_BORDERS.items():
+        assert pair not in pairs, sorted(pair)
+        assert year < 2000
+        assert "Wikipedia" in source
+    # Armenia's land routes are Georgia's and Iran's (Turkey and Azerbaijan: closed)
+    arm = links[(links["from_iso3"] == "ARM") | (links["to_iso3"] == "ARM")]
+    assert set(arm["from_iso3"]) | set(arm["to_iso3"]) == {"ARM", "GEO", "IRN"}
+    log = (dataset.data_dir() / "build_log.txt").read_text(encoding="utf-8")
+    assert "no link across the closed borders ARM-AZE, ARM-TUR, ISR-LBN, ISR-SYR, KOR-PRK" in log
+
+
 def test_capacity_sources_are_cited_or_labelled(tables):
     cables = tables["cables"]
     est = cables[cables["capacity_basis"] == "estimated"]
