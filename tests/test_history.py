@@ -303,7 +303,12 @@ def test_an_events_file_may_cut_land_links(tmp_path):
     ev = {
         "id": "armenia-2011",
         "date": "2011-03-28",
-        "land_links": [{"between": ["Georgia", "Armenia"]}, {"between": ["KAZ", "CHN"]}],
+        "land_links": [
+            {"between": ["Georgia", "Armenia"]},
+            {"between": ["KAZ", "CHN"]},
+            {"id": "sourced:terr-56-almaty-urumqi"},
+            {"id": "sourced:terr-0-nowhere"},
+        ],
         "countries_total_loss": [{"country": "Armenia", "severity": "near_total"}],
     }
     f = tmp_path / "land.yaml"
@@ -314,11 +319,17 @@ def test_an_events_file_may_cut_land_links(tmp_path):
     assert [e.params["between"] for e in cut] == [("GEO", "ARM")]
     # Kazakhstan and China are joined by no land link in service in March 2011: said so,
     # with the date the link enters service (the message a scenario's land_link gets)
-    assert len(skipped) == 1
+    assert len(skipped) == 3
     assert skipped[0].startswith(
         "no land link between Kazakhstan (KAZ) and China (CHN) at 2011-03-28: "
         "sourced:terr-56-almaty-urumqi enters service on 2012-07-01"
     )
+    # by id: not yet in service (and when it will be), or not in the dataset at all
+    assert skipped[1:] == [
+        "land link sourced:terr-56-almaty-urumqi: not in service at 2011-03-28 "
+        "(enters service on 2012-07-01)",
+        "land link sourced:terr-0-nowhere: not in the dataset",
+    ]
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         yaml.safe_dump({"events": [{**ev, "land_links": [{"from": "GEO"}]}]}), encoding="utf-8"
@@ -350,7 +361,10 @@ def test_a_cables_entry_naming_land_fibre_cuts_that_land_link(tmp_path):
     cut = [e.params for e in sc.events if e.kind == "land_link"]
     assert cut == [{"between": ("GEO", "ARM")}, {"id": "sourced:terr-56-almaty-urumqi"}]
     assert [e.kind for e in sc.events] == ["land_link", "land_link"]
-    assert sc.events[0].label == "Georgia-Armenia fibre (land fibre)"
+    assert [e.label for e in sc.events] == [
+        "Georgia-Armenia fibre (land fibre)",
+        "terr-56-almaty-urumqi (land fibre)",
+    ]
     assert skipped[:3] == [
         "cable 'Armenia backbone': not in the network",
         "cable 'Qatar-Iran': not in the network",

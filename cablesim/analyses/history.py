@@ -813,11 +813,11 @@ def _named_land_link(net, entry: dict[str, Any]) -> dict[str, Any] | None:
     ``land_links: [{between: [GEO, ARM]}]``.
     """
     name = str(entry.get("name") or "")
-    for key in (name, f"sourced:{name}"):
-        try:
-            return {"id": net.resolve_land_link(key)}
-        except (CableSimError, ValueError):
-            pass
+    everywhere = net.catalog["terrestrial_links"] if net.catalog else net.terrestrial_links
+    ids = {str(i).lower(): str(i) for i in everywhere["link_id"]}
+    for key in (name.strip().lower(), f"sourced:{name.strip().lower()}"):
+        if key in ids:  # in service at the date or not: _land_link_events says which
+            return {"id": ids[key], "from_cables": name}
     text = f"{name} {entry.get('note') or ''}"
     if not _LAND_WORDS.search(text) or _SEA_WORDS.search(text):
         return None
@@ -864,10 +864,29 @@ def _land_link_events(net, specs: list[dict[str, Any]], skipped: list[str]) -> l
                 skipped.append(f"cable {named!r}, read as land fibre: {why}" if named else why)
                 continue
             spec = {**spec, "between": [a, b]}
+        elif "id" in spec:
+            try:
+                spec["id"] = net.resolve_land_link(str(spec["id"]))
+            except UnknownNameError:
+                skipped.append(f"land link {spec['id']}: {_not_in_service(net, str(spec['id']))}")
+                continue
         if named:
             spec["label"] = f"{named} (land fibre)"[:120]
         out.append({"land_link": spec})
     return out
+
+
+def _not_in_service(net, link_id: str) -> str:
+    """Why a land link id is not in the network of its date: not yet in service, or unknown."""
+    if net.catalog is not None:
+        t = net.catalog["terrestrial_links"]
+        row = t[t["link_id"].astype(str).str.lower() == link_id.strip().lower()]
+        if len(row):
+            when = row["service_date"].iloc[0] if "service_date" in row else None
+            return f"not in service at {net.as_of}" + (
+                f" (enters service on {when})" if when is not None and pd.notna(when) else ""
+            )
+    return "not in the dataset"
 
 
 def run_events(path: str | os.PathLike[str] | None = None) -> HistoryReport:
