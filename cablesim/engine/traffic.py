@@ -124,7 +124,7 @@ sourced: no public figure gives it. One share for every market and date: a split
 income group, a trend over the years or a separate share for the hubs' carriers fitted
 no better out of sample, and the separate hub share made the fit unstable across folds
 (docs/validation.md). 0.35 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
-scores best; the leave-one-out folds chose 0.15 to 0.4."""
+scores best; the leave-one-out folds chose 0.2 to 0.4."""
 BUSY_HOUR = _demand.PEAK_TO_MEAN
 """Busy-hour traffic over the mean: the sourced peak over mean utilization, 0.55 / 0.275
 = 2 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). Surviving circuits take moved traffic
