@@ -48,6 +48,7 @@ from cablesim.network import load_network
 from cablesim.scenario import (
     DEFAULT_CORE,
     Scenario,
+    _landlink,
     bundled_scenarios,
     load_scenario,
     validate_mapping,
@@ -480,12 +481,9 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             errors.append(f"{where}.land_links: must be a list of {{between: [A, B]}}")
             links = []
         for j, lk in enumerate(links):
-            forms = [k for k in ("between", "near", "id") if isinstance(lk, dict) and k in lk]
+            forms = [k for k in _landlink.FORMS if isinstance(lk, dict) and k in lk]
             if len(forms) != 1:
-                errors.append(
-                    f"{where}.land_links[{j}]: give one of between: [A, B], near: [lat, lon] "
-                    "(with radius_km) or id"
-                )
+                errors.append(f"{where}.land_links[{j}]: {_landlink.HELP}")
         cables = ev.get("cables")
         if links and cables in (None, []):
             cables = []
@@ -813,11 +811,9 @@ def _named_land_link(net, entry: dict[str, Any]) -> dict[str, Any] | None:
     ``land_links: [{between: [GEO, ARM]}]``.
     """
     name = str(entry.get("name") or "")
-    everywhere = net.catalog["terrestrial_links"] if net.catalog else net.terrestrial_links
-    ids = {str(i).lower(): str(i) for i in everywhere["link_id"]}
-    for key in (name.strip().lower(), f"sourced:{name.strip().lower()}"):
-        if key in ids:  # in service at the date or not: _land_link_events says which
-            return {"id": ids[key], "from_cables": name}
+    row = _dataset_land_link(net, name, f"sourced:{name.strip()}")
+    if row is not None:  # in service at the date or not: _land_link_events says which
+        return {"id": row["link_id"], "from_cables": name}
     text = f"{name} {entry.get('note') or ''}"
     if not _LAND_WORDS.search(text) or _SEA_WORDS.search(text):
         return None
@@ -876,17 +872,27 @@ def _land_link_events(net, specs: list[dict[str, Any]], skipped: list[str]) -> l
     return out
 
 
+def _dataset_land_link(net, *ids: str) -> pd.Series | None:
+    """The first land link of the dataset, at any date, whose id is one of ``ids``
+    (case-insensitive), or ``None``."""
+    links = net.catalog["terrestrial_links"] if net.catalog else net.terrestrial_links
+    keys = links["link_id"].astype(str).str.lower()
+    for i in ids:
+        hit = links[keys == i.strip().lower()]
+        if len(hit):
+            return hit.iloc[0]
+    return None
+
+
 def _not_in_service(net, link_id: str) -> str:
     """Why a land link id is not in the network of its date: not yet in service, or unknown."""
-    if net.catalog is not None:
-        t = net.catalog["terrestrial_links"]
-        row = t[t["link_id"].astype(str).str.lower() == link_id.strip().lower()]
-        if len(row):
-            when = row["service_date"].iloc[0] if "service_date" in row else None
-            return f"not in service at {net.as_of}" + (
-                f" (enters service on {when})" if when is not None and pd.notna(when) else ""
-            )
-    return "not in the dataset"
+    row = _dataset_land_link(net, link_id)
+    if row is None:
+        return "not in the dataset"
+    when = row.get("service_date")
+    return f"not in service at {net.as_of}" + (
+        f" (enters service on {when})" if when is not None and pd.notna(when) else ""
+    )
 
 
 def run_events(path: str | os.PathLike[str] | None = None) -> HistoryReport:

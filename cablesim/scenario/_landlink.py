@@ -27,10 +27,11 @@ KEYS = ("between", "near", "radius_km", "id")
 
 FORMS = ("between", "near", "id")
 
-_HELP = (
+HELP = (
     "give one of between: [A, B] (two countries), near: [lat, lon] (with radius_km) "
     "or id: a land-link id"
 )
+"""What a ``land_link`` event (or an events file's ``land_links`` entry) must give."""
 
 
 def validate(ck, body: dict[str, Any], p: tuple) -> dict[str, Any] | None:
@@ -39,7 +40,7 @@ def validate(ck, body: dict[str, Any], p: tuple) -> dict[str, Any] | None:
     forms = [k for k in FORMS if k in body]
     if len(forms) != 1:
         got = f" (got {', '.join(forms)})" if forms else ""
-        ck.err(p, _HELP + got)
+        ck.err(p, HELP + got)
         return None
     form = forms[0]
     if "radius_km" in body and form != "near":
