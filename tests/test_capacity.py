@@ -65,11 +65,19 @@ def test_a_stated_lit_figure_replaces_the_launch_share():
 
 def test_an_upgrade_raises_the_ceiling_not_the_lit_capacity():
     # designed for 1 Tbit/s in 2010, upgraded to 10 from 2015 (a coherent retrofit): the
-    # added capacity is lit as traffic grows, from the launch lit, not all at once
-    c = cables([{"cable_id": "a", "rfs_date": "2010-01-01", "capacity_tbps": 10.0}])
+    # added capacity is lit as traffic grows, from what was lit when the upgrade came (the
+    # old ceiling, reached in 2014), not all at once and not from where the curve would
+    # have been without a ceiling (3.2 in 2015)
+    c = cables(
+        [{"cable_id": "a", "rfs_date": "2010-01-01", "capacity_tbps": 10.0, "capacity_year": 2015}]
+    )
     c["capacity_at_rfs_tbps"] = 1.0
-    lit = [lit_capacity(c, dt.date(y, 1, 1), DOUBLING)[0] for y in (2015, 2016, 2017)]
-    assert lit == pytest.approx([3.2, 6.4, 10.0])
+    lit = [lit_capacity(c, dt.date(y, 1, 1), DOUBLING)[0] for y in (2015, 2016, 2017, 2019)]
+    assert lit == pytest.approx([1.0, 2.0, 4.0, 10.0])
+    # an upgrade that comes before the old ceiling is reached changes nothing on the way
+    c["capacity_year"] = 2012
+    lit = [lit_capacity(c, dt.date(y, 1, 1), DOUBLING)[0] for y in (2012, 2013, 2015)]
+    assert lit == pytest.approx([0.4, 0.8, 3.2])
     # the design as of the date is still the ceiling (before the upgrade: 1)
     c["capacity_tbps"] = 1.0
     assert lit_capacity(c, dt.date(2014, 1, 1), DOUBLING)[0] == pytest.approx(1.0)

@@ -640,8 +640,8 @@ class LitModel:
             f"grows {self.growth:.0%} a year (growth of the capacity in service, "
             f"{self.years[0]}-{self.years[1]}) up to its design, which it reaches after "
             f"{self.full_after_years():.1f} years (an upgrade raises the design; what it adds "
-            "is lit at the same pace); where a source states a lit figure for a year, it grows "
-            "from that figure at the same rate"
+            "is lit at the same pace, from what was lit then); where a source states a lit "
+            "figure for a year, it grows from that figure at the same rate"
         )
 
 
@@ -689,10 +689,13 @@ def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.nd
     A cable is lit gradually: at ready-for-service with ``model.at_rfs`` of its
     design at RFS, then growing ``model.growth`` a year (traffic growth) up to its
     design as of ``as_of``. An upgrade (a later design figure, a coherent retrofit)
-    raises that ceiling; the capacity it adds is lit as traffic grows, not all at
-    once (a 2002 cable of 0.04 Tbit/s estimated at a retrofit of 8 from 2013 is not
-    8 Tbit/s lit in 2013). Where a source states a lit figure and its year, that
-    figure replaces the launch share: lit = figure x (1 + growth) ^ (years since).
+    raises that ceiling from its year on; the capacity it adds is lit as traffic
+    grows, from what was lit when it came (at most the old ceiling), not all at once
+    (a 2002 cable of 0.04 Tbit/s estimated at a retrofit of 8 from 2013 is not
+    8 Tbit/s lit in 2013, and FLAG Europe-Asia, lit to its estimated 3.2 Tbit/s
+    by 2009, is 3.4 Tbit/s in March 2013, not the 8.1 of a curve that never met
+    its ceiling). Where a source states a lit figure and its year, that figure
+    replaces the launch share: lit = figure x (1 + growth) ^ (years since).
 
     Parameters
     ----------
@@ -709,17 +712,33 @@ def lit_capacity(cables: pd.DataFrame, as_of: dt.date, model: LitModel) -> np.nd
     start = _decimal_year(_service_start(cables))
     now = float(_decimal_year(np.array([as_of], dtype="datetime64[D]"))[0])
     rate = math.log1p(model.growth)
-    share = model.at_rfs * np.exp(np.minimum(rate * np.maximum(now - start, 0.0), 50.0))
-    # grown from the launch lit (a share of the design at RFS), up to the design of the date
+    # the lit curve: from the launch lit (a share of the design at RFS) at RFS, or from a
+    # figure stated for a year (holding at mid-year)
     at_rfs = np.minimum(cables["capacity_at_rfs_tbps"].to_numpy(dtype=float), design)
-    lit = np.minimum(at_rfs * share, design)
+    base, since = at_rfs * model.at_rfs, start
     stated = cables["lit_capacity_tbps"].astype(float).to_numpy()
     year = cables["lit_capacity_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     anchored = ~np.isnan(stated) & ~np.isnan(year)
-    if anchored.any():
-        # a figure stated for a year holds at mid-year
-        grown = stated[anchored] * np.exp(np.clip(rate * (now - (year[anchored] + 0.5)), -50, 50))
-        lit[anchored] = np.minimum(grown, design[anchored])
+    base = np.where(anchored, stated, base)
+    since = np.where(anchored, year + 0.5, since)
+
+    def grown(value: np.ndarray, since: np.ndarray, until: float | np.ndarray) -> np.ndarray:
+        steps = rate * (until - since)
+        steps = np.where(anchored, np.clip(steps, -50, 50), np.clip(steps, 0, 50))
+        return value * np.exp(steps)
+
+    lit = np.minimum(grown(base, since, now), design)
+    # an upgrade raises the ceiling from its year on: the lit capacity grows on from what
+    # was lit then (at most the old ceiling), it does not jump to where an uncapped
+    # curve would be
+    step = cables["capacity_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    before = cables["capacity_at_rfs_tbps"].to_numpy(dtype=float)
+    raised = ~np.isnan(step) & (step > since) & (step <= now) & (design > before)
+    if raised.any():
+        at_step = np.minimum(grown(base, since, step)[raised], before[raised])
+        lit[raised] = np.minimum(
+            at_step * np.exp(np.minimum(rate * (now - step[raised]), 50.0)), design[raised]
+        )
     return np.maximum(np.round(lit, 3), 0.001)  # whole Gbit/s (the engine's unit), at least 1
 
 
