@@ -255,7 +255,9 @@ def test_events_file_errors_are_clear(tmp_path):
         " - id: a\n   date: 2020-02-30x\n   cables: []\n"
         "   countries_degraded: [{country: Kenya, severity: awful}]\n"
         " - id: a\n   date: 2020-01-01\n   cables: [{tg_id: x}]\n"
-        "   cut_locations: [{lat: 95, lon: 0}]\n",
+        "   cut_locations: [{lat: 95, lon: 0}]\n"
+        " - id: b\n   date: 2020-01-01\n   cables: SEA-ME-WE 4\n"
+        "   countries_degraded: [{country: Egypt, severity: severe}]\n",
         encoding="utf-8",
     )
     with pytest.raises(history.ScenarioError) as exc:
@@ -263,6 +265,7 @@ def test_events_file_errors_are_clear(tmp_path):
     msg = str(exc.value)
     assert "event 'a'.date: must be an ISO date" in msg
     assert "event 'a'.cables: is required" in msg
+    assert "event 'b'.cables: must be a list of {name, tg_id}, got str 'SEA-ME-WE 4'" in msg
     assert "severity: 'awful' is not one of" in msg
     assert "'a' appears twice" in msg
     assert "lat/lon must be numbers in range" in msg

@@ -487,9 +487,15 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         cables = ev.get("cables")
         if links and cables in (None, []):
             cables = []
-        elif not isinstance(cables, list) or not cables:
+        elif cables in (None, []):
             errors.append(
                 f"{where}.cables: is required (a list of {{name, tg_id}}) unless land_links is given"
+            )
+            cables = []
+        elif not isinstance(cables, list):
+            errors.append(
+                f"{where}.cables: must be a list of {{name, tg_id}}, got {type(cables).__name__} "
+                f"{cables!r:.60}"
             )
             cables = []
         for j, c in enumerate(cables):
