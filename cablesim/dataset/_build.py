@@ -31,7 +31,7 @@ import shapely.ops
 
 from cablesim import _io as _safeio
 from cablesim._geo import circle, haversine_km
-from cablesim.dataset import _closedborders, _landdates, _reference, _severed
+from cablesim.dataset import _closedborders, _landdates, _reference, _severed, _upgrades
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
 from cablesim.dataset._layers import SNAPSHOT_DATE
 from cablesim.dataset._reference import _ERA_PER_PAIR, _ERA_TABLE, COHERENT_RETROFIT_YEAR, _norm
@@ -542,6 +542,17 @@ def _capacities(
                 at_rfs = min(value, _ERA_TABLE.get(era, {}).get(klass, value))
         else:
             at_rfs = value
+        upgrade = _upgrades.STATED_UPGRADES.get(cid)
+        if upgrade is not None and basis == "published" and (year is None or year < upgrade[0]):
+            # a later upgrade stated in the sources: the design before it holds until then
+            at_rfs = min(at_rfs, value)
+            before = value
+            value, year = value + upgrade[1], upgrade[0]
+            text = (
+                f"{text}; from {year} {value:g} Tbps: {before:g} + {upgrade[1]:g} added "
+                f"({upgrade[3]})"
+            )
+            log(f"capacity: {cid} from {year}: {value:g} Tbps, an upgrade stated in {upgrade[2]}")
         rows.append(
             {
                 "cable_id": cid,
@@ -1164,7 +1175,9 @@ def _data_readme(info: dict[str, Any]) -> str:
         "- **Capacity** of a cable: the published design figure with its source; else a figure the",
         "  Severed dataset cites (press or Wikipedia); else the fallback estimate of potential",
         "  capacity c. 2021 (`estimated: <rule>`). `capacity_at_rfs_tbps` is the design at",
-        "  ready-for-service, used for networks dated before the figure's year.",
+        "  ready-for-service, used for networks dated before the figure's year. An upgrade the",
+        "  capacity notes state with its year and size (EIG: 24.3 Tbit/s added in 2020) raises",
+        "  the design from that year (`cablesim/dataset/_upgrades.py`).",
         "  `lit_capacity_tbps` and `lit_capacity_year` are the stated lit figures (26 cables).",
         "  A loaded network carries each cable's *estimated lit* capacity at its date, derived",
         "  from these columns (`cablesim.network.lit_model`: the median launch share of design,",

@@ -108,7 +108,7 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED = 0.25
+PROTECTED = 0.3
 """FITTED, the model's one fitted parameter (``cablesim history --fit``, leave-one-
 incident-out cross-validation on the shared incidents; docs/validation.md): the share of
 broken circuits' traffic that is protected in the first days. On the buyer's own system
@@ -123,8 +123,8 @@ country one operator holding all its circuits; 0, every circuit its own operator
 sourced: no public figure gives it. One share for every market and date: a split by
 income group, a trend over the years or a separate share for the hubs' carriers fitted
 no better out of sample, and the separate hub share made the fit unstable across folds
-(docs/validation.md). 0.25 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
-scores best (0.25 to 0.35 score the same in sample); the leave-one-out folds chose 0.2 to
+(docs/validation.md). 0.3 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
+scores best (0.25 to 0.35 score the same in sample); the leave-one-out folds chose 0.15 to
 0.4."""
 BUSY_HOUR = _demand.PEAK_TO_MEAN
 """Busy-hour traffic over the mean: the sourced peak over mean utilization, 0.55 / 0.275

@@ -171,6 +171,36 @@ def test_capacity_sources_are_cited_or_labelled(tables):
     assert smw4["capacity_at_rfs_tbps"] < smw4["capacity_tbps"]
 
 
+def test_an_upgrade_stated_in_the_capacity_notes_raises_the_design_from_its_year(tables):
+    from cablesim.dataset._upgrades import STATED_UPGRADES
+
+    eig = tables["cables"].set_index("cable_id").loc["europe-india-gateway-eig"]
+    assert eig["capacity_at_rfs_tbps"] == pytest.approx(3.84)  # published, 2008
+    assert eig["capacity_tbps"] == pytest.approx(3.84 + 24.3)
+    assert eig["capacity_year"] == 2020
+    assert "24.3" in eig["capacity_source"]
+    # the network of each date: the design of that date, and what the upgrade adds lit as
+    # traffic grows from what was lit in 2020 (at most the old 3.84), not all at once
+    design, lit = {}, {}
+    for d in ("2019-06-30", "2020-06-30", "2025-09-06"):
+        c = cablesim.load_network(d).cables.set_index("cable_id").loc["europe-india-gateway-eig"]
+        design[d], lit[d] = c["design_tbps"], c["capacity_tbps"]
+    assert design["2019-06-30"] == pytest.approx(3.84)
+    assert design["2020-06-30"] == pytest.approx(28.14)
+    assert lit["2019-06-30"] <= 3.84 < lit["2025-09-06"] < 0.5 * design["2025-09-06"]
+    # the words of each row are in the file it names (when the sources are beside us)
+    src = Path(__file__).resolve().parents[3] / "shared" / "data"
+    for cid, (year, added, path, words) in STATED_UPGRADES.items():
+        assert cid in set(tables["cables"]["cable_id"])
+        assert 2000 < year <= 2026
+        assert added > 0
+        if (src / path).is_file():
+            text = (src / path).read_text(encoding="utf-8")
+            line = next(x for x in text.splitlines() if x.startswith(cid + ","))
+            for part in words.split(" ... "):
+                assert part in line, (cid, part)
+
+
 def test_required_chokepoints_present(tables):
     ids = set(tables["chokepoints"]["chokepoint_id"])
     for cid in REQUIRED_CHOKEPOINTS:
