@@ -95,6 +95,26 @@ def loose_key(text: str) -> str:
     return "".join(kept or words)
 
 
+#: Words a cable's name may end with that do not name it.
+_CABLE_GENERIC = frozenset(
+    [
+        "cable",
+        "cables",
+        "system",
+        "systems",
+        "network",
+        "submarine",
+        "subsea",
+        "undersea",
+        "domestic",
+        "fiber",
+        "fibre",
+        "optic",
+        "optical",
+    ]
+)
+
+
 def _variants(name: str) -> list[str]:
     """Aliases of one cable name, the most specific first."""
     out: list[str] = []
@@ -105,11 +125,12 @@ def _variants(name: str) -> list[str]:
         out.extend(inner)
         if outer:
             out.append(outer)
+            # without the generic words it ends with, one at a time ("Southern Cross Cable
+            # Network" is "Southern Cross", "Kumul Domestic Submarine Cable System" "Kumul")
             words = outer.split()
-            if len(words) > 1 and words[-1].lower() in ("cable", "system", "network"):
-                out.append(" ".join(words[:-1]))
-            if len(words) > 2 and " ".join(words[-2:]).lower() == "cable system":
-                out.append(" ".join(words[:-2]))
+            while len(words) > 1 and words[-1].lower() in _CABLE_GENERIC:
+                words = words[:-1]
+                out.append(" ".join(words))
     return out
 
 
@@ -159,10 +180,21 @@ COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
         "Zaire",
         "Congo, Dem. Rep.",
     ),
-    "COG": ("Republic of the Congo", "Congo-Brazzaville", "Congo Republic", "Congo, Rep."),
-    "KOR": ("Korea", "Republic of Korea", "ROK", "Korea, Rep."),
+    "COG": (
+        "Republic of the Congo",
+        "Republic of Congo",
+        "Congo-Brazzaville",
+        "Congo Republic",
+        "Congo, Rep.",
+    ),
+    "KOR": ("Korea", "Republic of Korea", "ROK", "Korea, Rep.", "Korea, Republic of"),
     "PRK": ("DPRK", "Korea, Dem. People's Rep.", "Korea, DPR"),
-    "IRN": ("Persia", "Iran, Islamic Rep."),
+    "IRN": (
+        "Persia",
+        "Iran, Islamic Rep.",
+        "Islamic Republic of Iran",
+        "Iran, Islamic Republic of",
+    ),
     "EGY": ("Egypt, Arab Rep.",),
     "YEM": ("Yemen, Rep.",),
     "GMB": ("Gambia, The",),
@@ -179,6 +211,12 @@ COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
     "VAT": ("Holy See",),
     "VIR": ("Virgin Islands (U.S.)", "US Virgin Islands"),
     "VGB": ("Virgin Islands (U.K.)", "UK Virgin Islands"),
+    "FRO": ("Faroes", "Faeroes", "Faroe Islands"),
+    "BIH": ("Bosnia",),
+    "MDA": ("Republic of Moldova", "Moldova, Republic of"),
+    "TCA": ("Turks and Caicos",),
+    "BES": ("Bonaire", "Caribbean Netherlands"),
+    "TZA": ("United Republic of Tanzania", "Tanzania, United Republic of"),
 }
 
 

@@ -284,12 +284,14 @@ def test_events_file_errors_are_clear(tmp_path):
 def test_an_incident_that_cannot_be_replayed_is_named_and_the_file_fails_only_if_all_do(
     tmp_path,
 ):
-    # a cable the network does not know and one not in the 2021 snapshot: nothing to cut
+    # a cable the network does not know, one not in the 2021 snapshot and two not yet in
+    # service: nothing to cut
     f = tmp_path / "mine.yaml"
     f.write_text(
         "events:\n"
         " - id: land-2011\n   date: 2011-03-28\n"
-        "   cables: [{name: Caucasus Mystery Cable}, {tg_id: seamewe-6}]\n"
+        "   cables: [{name: Caucasus Mystery Cable}, {tg_id: seamewe-6}, {name: SMW5},\n"
+        "     {tg_id: 2africa}]\n"
         "   countries_total_loss: [{country: Armenia, severity: near_total}]\n",
         encoding="utf-8",
     )
@@ -300,6 +302,14 @@ def test_an_incident_that_cannot_be_replayed_is_named_and_the_file_fails_only_if
     assert "land-2011: " in res.output
     assert "'Caucasus Mystery Cable': not in the network" in res.output
     assert "seamewe-6: not in the dataset" in res.output  # not in the 2021 snapshot
+    # a cable of the dataset not yet in service, named or by id: when it enters service,
+    # as the network of the date reads it (the 2021 snapshot's planned date for 2Africa)
+    assert "cable seamewe-5: not in service at 2011-03-28 (ready for service 2016-12-01)" in (
+        res.output
+    )
+    assert "cable 2africa: not in service at 2011-03-28 (ready for service 2023-07-01)" in (
+        res.output
+    )
 
 
 def test_an_events_file_may_cut_land_links(tmp_path):

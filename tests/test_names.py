@@ -44,6 +44,13 @@ def test_alias_index_takes_the_abbreviation_in_parentheses():
         ("SeaMeWe-5", "seamewe-5"),
         ("smw-4", "seamewe-4"),
         ("Asia Africa Europe-1", "asia-africa-europe-1-aae-1"),
+        # without the generic words the name ends with
+        ("Southern Cross", "southern-cross-cable-network-sccn"),
+        ("i2i", "i2i-cable-network-i2icn"),
+        ("Kumul", "kumul-domestic-submarine-cable-system"),
+        ("Trans-Pacific Express", "trans-pacific-express-tpe-cable-system"),
+        # a cable named "East-West" outranks the one that only ends with generic words
+        ("East-West", "east-west"),
     ],
 )
 def test_cables_resolve_by_their_common_names(net, typed, cable_id):

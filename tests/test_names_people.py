@@ -52,6 +52,16 @@ def _check(tmp_path, text: str):
         ("Gambia, The", "GMB"),
         ("Virgin Islands (U.S.)", "VIR"),
         ("Syrian Arab Republic", "SYR"),
+        # ISO 3166 and UN forms, and short forms
+        ("Republic of Congo", "COG"),
+        ("Korea, Republic of", "KOR"),
+        ("Islamic Republic of Iran", "IRN"),
+        ("Iran, Islamic Republic of", "IRN"),
+        ("Republic of Moldova", "MDA"),
+        ("United Republic of Tanzania", "TZA"),
+        ("Faroes", "FRO"),
+        ("Bosnia", "BIH"),
+        ("Turks and Caicos", "TCA"),
         # accents and "St." written either way
         ("Reunion", "REU"),
         ("Curacao", "CUW"),

@@ -690,7 +690,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         cid = c.get("tg_id")
         if not cid:
             try:
-                cid = net.resolve_cable(str(c.get("name")))
+                cid = net.resolve_cable(str(c.get("name")), all_dates=True)
             except CableSimError:  # not a cable: land fibre the entry names, or nothing known
                 spec = _named_land_link(net, c)
                 if spec is not None:
@@ -699,10 +699,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
                     skipped.append(f"cable {c.get('name')!r}: not in the network")
                 continue
         if cid not in active:
-            known = net.catalog is None or cid in set(net.catalog["cables"]["cable_id"])
-            skipped.append(
-                f"cable {cid}: " + (f"not in service at {date}" if known else "not in the dataset")
-            )
+            skipped.append(f"cable {cid}: {_cable_not_in_service(net, str(cid))}")
             continue
         if not locs:
             whole.append(cid)
@@ -888,6 +885,19 @@ def _dataset_land_link(net, *ids: str) -> pd.Series | None:
         if len(hit):
             return hit.iloc[0]
     return None
+
+
+def _cable_not_in_service(net, cable_id: str) -> str:
+    """Why a cable id is not in the network of its date: not yet in service (and when it
+    enters service), withdrawn, or not in the dataset."""
+    if net.catalog is not None and cable_id not in set(net.catalog["cables"]["cable_id"]):
+        return "not in the dataset"
+    rfs, withdrawn = net.service_dates(cable_id)
+    if rfs is not None and rfs > net.as_of:
+        return f"not in service at {net.as_of} (ready for service {rfs})"
+    if withdrawn is not None and withdrawn <= net.as_of:
+        return f"not in service at {net.as_of} (withdrawn on {withdrawn})"
+    return f"not in service at {net.as_of}"
 
 
 def _not_in_service(net, link_id: str) -> str:

@@ -215,8 +215,9 @@ class Network:
             return "ready for service " + text.split("ready for service ")[1].split(";")[0]
         return text.split(";")[0].removeprefix("is ").removeprefix("was ")
 
-    def _why_not_in_service(self, cable_id: str) -> str:
-        """ "is not in service yet at DATE (ready for service ...)" or why else it is not."""
+    def service_dates(self, cable_id: str) -> tuple[dt.date | None, dt.date | None]:
+        """A cable's ready-for-service and withdrawal dates as the network of this day reads
+        them (``None`` where the data has none, or for a cable the dataset lacks)."""
         rfs = withdrawn = None
         if self.catalog is not None:  # the dates the network of this day uses
             view = dataset.snapshot_view(self.catalog, self.as_of)["cables"]
@@ -227,13 +228,18 @@ class Network:
                     withdrawn = row["withdrawn_date"].iloc[0]
         rfs = None if rfs is None or pd.isna(rfs) else pd.Timestamp(rfs).date()
         withdrawn = None if withdrawn is None or pd.isna(withdrawn) else pd.Timestamp(withdrawn)
+        return rfs, None if withdrawn is None else withdrawn.date()
+
+    def _why_not_in_service(self, cable_id: str) -> str:
+        """ "is not in service yet at DATE (ready for service ...)" or why else it is not."""
+        rfs, withdrawn = self.service_dates(cable_id)
         if rfs is not None and rfs > self.as_of:
             return (
                 f"is not in service yet at {self.as_of}: ready for service {rfs}; "
                 f"set as_of to {rfs} or later, or bring it in with 'add:'"
             )
-        if withdrawn is not None and withdrawn.date() <= self.as_of:
-            return f"was withdrawn from service on {withdrawn.date()}, before {self.as_of}"
+        if withdrawn is not None and withdrawn <= self.as_of:
+            return f"was withdrawn from service on {withdrawn}, before {self.as_of}"
         if rfs is None:
             return (
                 f"is not in service at {self.as_of} (no service date in the data); "
