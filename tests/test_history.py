@@ -312,6 +312,46 @@ def test_an_incident_that_cannot_be_replayed_is_named_and_the_file_fails_only_if
     )
 
 
+def test_a_cut_given_only_by_a_place_name_is_placed_there(tmp_path):
+    # an incident of a researcher's file with no coordinates: the chokepoint or landing
+    # point its place names, not the whole cable (the crude upper bound)
+    ev = {
+        "id": "smw4-2013",
+        "date": "2013-03-27",
+        "cut_locations": [{"place": "off Alexandria, Egypt"}],
+        "cables": [{"name": "SEA-ME-WE 4"}],
+        "countries_degraded": [{"country": "Egypt", "severity": "severe"}],
+    }
+    f = tmp_path / "place.yaml"
+    f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")
+    (checked,) = history.load_events(f)
+    sc, skipped = history.event_scenario(checked, str(f))
+    cuts = [e for e in sc.events if e.kind == "cut"]
+    assert cuts
+    assert all("seamewe-4" in e.params["cables"] for e in cuts)
+    _, lat, lon = cuts[0].params["near"]
+    assert abs(lat - 31.2) < 0.3
+    assert abs(lon - 29.9) < 0.5  # Alexandria
+    assert "cut location 'off Alexandria, Egypt': no lat/lon, placed at 'Alexandria, Egypt'" in (
+        skipped
+    )
+    # a place no chokepoint or landing point bears: said so, and the cable is cut whole
+    ev["cut_locations"] = [{"place": "the Congo Canyon"}]
+    f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")
+    (checked,) = history.load_events(f)
+    sc, skipped = history.event_scenario(checked, str(f))
+    assert [e.kind for e in sc.events] == ["cable"]
+    assert any("'the Congo Canyon': no lat/lon, and no chokepoint" in x for x in skipped)
+    # beside a located cut, a place without coordinates is left out (the file's authors
+    # gave coordinates where they trusted them), as the Congo Canyon's Libreville report
+    ev["cut_locations"] = [{"place": "Port Sudan"}, {"place": "x", "lat": 31.35, "lon": 29.9}]
+    f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")
+    (checked,) = history.load_events(f)
+    sc, skipped = history.event_scenario(checked, str(f))
+    assert next(e.params["near"][1:] for e in sc.events if e.kind == "cut") == (31.35, 29.9)
+    assert not any("Port Sudan" in x for x in skipped)
+
+
 def test_an_events_file_may_cut_land_links(tmp_path):
     ev = {
         "id": "armenia-2011",

@@ -35,7 +35,7 @@ import pandas as pd
 import shapely
 import yaml
 
-from cablesim import _lookup
+from cablesim import _lookup, _names
 from cablesim._elements import no_land_link_message
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
@@ -51,6 +51,7 @@ from cablesim.scenario import (
     _landlink,
     bundled_scenarios,
     load_scenario,
+    place_center,
     validate_mapping,
 )
 from cablesim.scenario.failures import nearest_km
@@ -677,11 +678,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     net = load_network(date)
     active = set(net.cables["cable_id"])
     skipped: list[str] = []
-    locs = [
-        (float(c["lat"]), float(c["lon"]), str(c.get("place", "")))
-        for c in event.get("cut_locations") or []
-        if isinstance(c.get("lat"), int | float) and isinstance(c.get("lon"), int | float)
-    ]
+    locs = _cut_locations(net, event, skipped)
     cuts: dict[tuple, list[str]] = {}
     whole: list[str] = []
     trunk_at: list[tuple[str, str]] = []
@@ -884,6 +881,70 @@ def _dataset_land_link(net, *ids: str) -> pd.Series | None:
         hit = links[keys == i.strip().lower()]
         if len(hit):
             return hit.iloc[0]
+    return None
+
+
+def _cut_locations(net, event: dict[str, Any], skipped: list[str]) -> list[tuple]:
+    """(lat, lon, place) of an incident's located cuts: its coordinates; where no cut has
+    coordinates, the chokepoints or landing points its places name ("off Alexandria"),
+    rather than every named cable cut whole (noted in ``skipped``, so a reader sees where
+    the cuts were placed). A place without coordinates beside located cuts is left out:
+    the file's authors gave coordinates where they trusted them."""
+    locs = event.get("cut_locations") or []
+
+    def located(c: dict[str, Any]) -> bool:
+        return isinstance(c.get("lat"), int | float) and isinstance(c.get("lon"), int | float)
+
+    out = [
+        (float(c["lat"]), float(c["lon"]), str(c.get("place") or "")) for c in locs if located(c)
+    ]
+    if out:
+        return out
+    for c in locs:
+        place = str(c.get("place") or "")
+        found = _place_location(net, place) if place else None
+        if found is None:
+            if place:
+                skipped.append(
+                    f"cut location {place[:80]!r}: no lat/lon, and no chokepoint or landing "
+                    "point of that name (not used)"
+                )
+            continue
+        (lat, lon), named = found
+        skipped.append(f"cut location {place[:80]!r}: no lat/lon, placed at {named!r}")
+        out.append((lat, lon, place))
+    return out
+
+
+_PLACE_SPLIT = re.compile(r"\b(?:near|off|at|by)\b", re.IGNORECASE)
+
+
+def _place_location(net, text: str) -> tuple[tuple[float, float], str] | None:
+    """((lat, lon), name) of the landing point or chokepoint a cut location's words name:
+    the place after "near", "off" or "at" first ("Red Sea near Jeddah, Saudi Arabia" is at
+    Jeddah, "off Alexandria" at Alexandria), then the words before it ("Red Sea"), each
+    whole and before its first comma."""
+    bare = re.sub(r"\([^)]*\)", " ", text).strip()
+    parts = [p.strip(" ,;.") for p in _PLACE_SPLIT.split(bare)]
+    tried: list[str] = []
+    for part in [*reversed(parts), bare]:
+        part = re.sub(r"^(?:(?:the|coast|of)\s+)+", "", part, flags=re.IGNORECASE).strip()
+        for cand in (part, part.split(",")[0].strip()):
+            if 2 < len(cand) <= 80 and cand not in tried:
+                tried.append(cand)
+    cps = net.chokepoints.set_index("chokepoint_id")["name"]
+    for cand in tried:
+        cp = net.name_index("chokepoints").resolve(cand)
+        if cp is not None and _names.key(cand) not in {
+            _names.key(a) for a in _names.chokepoint_aliases(cp, str(cps.get(cp, cp)))
+        }:
+            continue  # a loose match only: the Baltic Sea is not the Danish straits
+        try:
+            found = place_center(net, cand)
+        except CableSimError:
+            continue
+        if not isinstance(found, str):
+            return found, cand
     return None
 
 

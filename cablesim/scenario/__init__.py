@@ -54,9 +54,9 @@ from cablesim.scenario._add import parse_candidate as parse_candidate
 from cablesim.scenario._checker import (
     _Checker,
     _in_line_order,
-    _place_center,
     _place_error,
     flow_split_hint,
+    place_center,
 )
 from cablesim.scenario._model import (
     DEFAULT_CORE,
@@ -204,7 +204,7 @@ def _event(ck: _Checker, item: Any, path: tuple) -> Event | None:
             ck.err((*p, "center"), "is required: [lat, lon], a chokepoint or a landing point")
             ok = False
         elif isinstance(center, str) and net is not None:
-            c = _place_center(net, center)
+            c = place_center(net, center)
             if isinstance(c, str):
                 ck.err((*p, "center"), c)
                 ok = False

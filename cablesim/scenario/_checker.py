@@ -201,8 +201,16 @@ def _place_error(net, name: str, exc: UnknownNameError) -> str:
     return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
 
 
-def _place_center(net, name: str) -> tuple[float, float] | str:
-    """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text."""
+def place_center(net, name: str) -> tuple[float, float] | str:
+    """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text.
+
+    Parameters
+    ----------
+    net
+        The network whose chokepoints and landing points (of every date) are searched.
+    name
+        A chokepoint's id, name or alias, or a landing point's id or place name.
+    """
     cp = net.name_index("chokepoints").resolve(name.strip())
     if cp is not None:
         cps = net.chokepoints
