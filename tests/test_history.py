@@ -352,6 +352,29 @@ def test_a_cut_given_only_by_a_place_name_is_placed_there(tmp_path):
     assert not any("Port Sudan" in x for x in skipped)
 
 
+def test_an_unknown_tg_id_beside_a_known_name_cuts_the_named_cable(tmp_path):
+    ev = {
+        "id": "smw4-typo",
+        "date": "2013-03-27",
+        "cut_locations": [{"place": "off Alexandria", "lat": 31.35, "lon": 29.9}],
+        "cables": [
+            {"name": "SEA-ME-WE 4", "tg_id": "sea-me-we-4"},
+            {"name": "Nothing Cable", "tg_id": "nothing-cable"},
+        ],
+        "countries_degraded": [{"country": "Egypt", "severity": "severe"}],
+    }
+    f = tmp_path / "typo.yaml"
+    f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")
+    (checked,) = history.load_events(f)
+    sc, skipped = history.event_scenario(checked, str(f))
+    assert [e.params["cables"] for e in sc.events if e.kind == "cut"] == [("seamewe-4",)]
+    assert skipped == [
+        "tg_id 'sea-me-we-4' is not in the dataset: cut 'SEA-ME-WE 4' (seamewe-4) by its "
+        "name instead",
+        "cable nothing-cable: not in the dataset",
+    ]
+
+
 def test_an_events_file_may_cut_land_links(tmp_path):
     ev = {
         "id": "armenia-2011",

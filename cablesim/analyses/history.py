@@ -683,8 +683,22 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     whole: list[str] = []
     trunk_at: list[tuple[str, str]] = []
     named_links: list[dict[str, Any]] = []
+    catalog = set(net.catalog["cables"]["cable_id"]) if net.catalog is not None else active
     for c in event.get("cables") or []:
         cid = c.get("tg_id")
+        if cid and str(cid) not in catalog and c.get("name"):
+            # an id the dataset does not know (another mirror's, or a typo) beside a name
+            # it does: the name decides, and the report says so
+            try:
+                named = net.resolve_cable(str(c["name"]), all_dates=True)
+            except CableSimError:
+                named = None
+            if named is not None:
+                skipped.append(
+                    f"tg_id {cid!r} is not in the dataset: cut {c['name']!r} ({named}) by its "
+                    "name instead"
+                )
+                cid = named
         if not cid:
             try:
                 cid = net.resolve_cable(str(c.get("name")), all_dates=True)
