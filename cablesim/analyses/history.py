@@ -119,7 +119,7 @@ class EventScore:
     calm_expected: bool
     calm: bool
     ordering: float | None
-    skipped: list[str] = field(default_factory=list)  # facts or cables not placed
+    skipped: list[str] = field(default_factory=list)  # left out, or read another way
 
     @property
     def metric_toward(self) -> str | None:

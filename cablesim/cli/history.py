@@ -130,7 +130,7 @@ def register(cli: click.Group) -> None:
             if extra:
                 con.print("  " + "; ".join(extra))
             if e.skipped:
-                con.print("  [yellow]not placed:[/] " + esc("; ".join(e.skipped)))
+                con.print("  [yellow]as replayed:[/] " + esc("; ".join(e.skipped)))
             con.print()
         for eid, why in report.not_scored:
             con.print(f"[yellow]not replayed:[/] {esc(eid)}: {esc(why)}")
