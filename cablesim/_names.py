@@ -262,6 +262,7 @@ class AliasIndex:
 
     loose: bool = False
     _keys: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
+    _strict: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
     _display: dict[str, str] = field(default_factory=dict, repr=False)
     _all: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
@@ -275,14 +276,22 @@ class AliasIndex:
         """Register ``aliases`` of ``target`` (the id); earlier aliases rank first."""
         self._display.setdefault(target, display or target)
         for rank, alias in enumerate(aliases):
-            for k in self._keyed(alias):
+            for i, k in enumerate(self._keyed(alias)):
                 self._all.append((k, target))
-                old = self._keys.get(k)
-                if old is None or rank < old[0]:
-                    self._keys[k] = (rank, target)
+                for keys in (self._keys, self._strict) if i == 0 else (self._keys,):
+                    old = keys.get(k)
+                    if old is None or rank < old[0]:
+                        keys[k] = (rank, target)
 
-    def resolve(self, text: str) -> str | None:
-        """Return the target an alias names exactly (after normalising), or ``None``."""
+    def resolve(self, text: str, *, strict: bool = False) -> str | None:
+        """Return the target an alias names exactly (after normalising), or ``None``.
+
+        With ``strict``, on :func:`key` alone, without the loose key of a ``loose`` index
+        (for chokepoints: "Baltic Sea" is not the Danish straits' "Baltic").
+        """
+        if strict:
+            hit = self._strict.get(key(text))
+            return None if hit is None else hit[1]
         for k in self._keyed(text):
             if k in self._keys:
                 return self._keys[k][1]

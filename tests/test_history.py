@@ -15,6 +15,7 @@ from cablesim.analyses import history
 from cablesim.cli import cli
 from cablesim.engine import demand as _demand
 from cablesim.engine import traffic as _traffic
+from cablesim.network import load_network
 from cablesim.report.history import to_markdown
 from cablesim.scenario import load_scenario
 
@@ -335,6 +336,12 @@ def test_a_cut_given_only_by_a_place_name_is_placed_there(tmp_path):
     assert "cut location 'off Alexandria, Egypt': no lat/lon, placed at 'Alexandria, Egypt'" in (
         skipped
     )
+    # free text names a chokepoint by its aliases only: "the Baltic Sea" is not the Danish
+    # straits, and "near Singapore" is the landing point, not the Singapore Strait
+    net = load_network("2013-03-27")
+    assert history._place_location(net, "the Baltic Sea") is None
+    (_, named) = history._place_location(net, "near Singapore")
+    assert named == "Singapore"
     # a place no chokepoint or landing point bears: said so, and the cable is cut whole
     ev["cut_locations"] = [{"place": "the Congo Canyon"}]
     f.write_text(yaml.safe_dump({"events": [ev]}), encoding="utf-8")

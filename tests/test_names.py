@@ -57,6 +57,13 @@ def test_cables_resolve_by_their_common_names(net, typed, cable_id):
     assert net.resolve_cable(typed) == cable_id
 
 
+def test_a_strict_lookup_skips_the_loose_key_of_generic_words(net):
+    idx = net.name_index("chokepoints")
+    assert idx.resolve("Baltic Sea") == "baltic-entrances"  # "sea" dropped: "Baltic"
+    assert idx.resolve("Baltic Sea", strict=True) is None
+    assert idx.resolve("Danish straits", strict=True) == "baltic-entrances"
+
+
 def test_mena_resolves_to_the_cable_named_mena_first(net):
     cid = net.resolve_cable("MENA")
     assert net.cables.set_index("cable_id").at[cid, "name"].startswith("Middle East North Africa")

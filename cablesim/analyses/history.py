@@ -22,6 +22,7 @@ state) without knowing the reported block, and is scored against it:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -35,7 +36,7 @@ import pandas as pd
 import shapely
 import yaml
 
-from cablesim import _lookup, _names
+from cablesim import _lookup
 from cablesim._elements import no_land_link_message
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
@@ -685,32 +686,29 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
     named_links: list[dict[str, Any]] = []
     catalog = set(net.catalog["cables"]["cable_id"]) if net.catalog is not None else active
     for c in event.get("cables") or []:
-        cid = c.get("tg_id")
-        if cid and str(cid) not in catalog and c.get("name"):
-            # an id the dataset does not know (another mirror's, or a typo) beside a name
-            # it does: the name decides, and the report says so
-            try:
-                named = net.resolve_cable(str(c["name"]), all_dates=True)
-            except CableSimError:
-                named = None
-            if named is not None:
+        cid, named = c.get("tg_id"), None
+        # no id, or one the dataset does not know (another mirror's, or a typo) beside a
+        # name: the name decides, and the report says so
+        if not cid or (str(cid) not in catalog and c.get("name")):
+            with contextlib.suppress(CableSimError):
+                named = net.resolve_cable(str(c.get("name")), all_dates=True)
+        if named is None and not cid:  # not a cable: land fibre the entry names, or nothing
+            spec = _named_land_link(net, c)
+            if spec is not None:
+                named_links.append(spec)
+            else:
+                skipped.append(f"cable {c.get('name')!r}: not in the network")
+            continue
+        if named is not None:
+            if cid:
                 skipped.append(
                     f"tg_id {cid!r} is not in the dataset: cut {c['name']!r} ({named}) by its "
                     "name instead"
                 )
-                cid = named
-        if not cid:
-            try:
-                cid = net.resolve_cable(str(c.get("name")), all_dates=True)
-            except CableSimError:  # not a cable: land fibre the entry names, or nothing known
-                spec = _named_land_link(net, c)
-                if spec is not None:
-                    named_links.append(spec)
-                else:
-                    skipped.append(f"cable {c.get('name')!r}: not in the network")
-                continue
+            cid = named
         if cid not in active:
-            skipped.append(f"cable {cid}: {_cable_not_in_service(net, str(cid))}")
+            why = _cable_not_in_service(net, str(cid)) if cid in catalog else "not in the dataset"
+            skipped.append(f"cable {cid}: {why}")
             continue
         if not locs:
             whole.append(cid)
@@ -946,15 +944,9 @@ def _place_location(net, text: str) -> tuple[tuple[float, float], str] | None:
         for cand in (part, part.split(",")[0].strip()):
             if 2 < len(cand) <= 80 and cand not in tried:
                 tried.append(cand)
-    cps = net.chokepoints.set_index("chokepoint_id")["name"]
     for cand in tried:
-        cp = net.name_index("chokepoints").resolve(cand)
-        if cp is not None and _names.key(cand) not in {
-            _names.key(a) for a in _names.chokepoint_aliases(cp, str(cps.get(cp, cp)))
-        }:
-            continue  # a loose match only: the Baltic Sea is not the Danish straits
-        try:
-            found = place_center(net, cand)
+        try:  # a chokepoint by one of its aliases only: the Baltic Sea is not the Danish straits
+            found = place_center(net, cand, strict=True)
         except CableSimError:
             continue
         if not isinstance(found, str):
@@ -963,10 +955,8 @@ def _place_location(net, text: str) -> tuple[tuple[float, float], str] | None:
 
 
 def _cable_not_in_service(net, cable_id: str) -> str:
-    """Why a cable id is not in the network of its date: not yet in service (and when it
-    enters service), withdrawn, or not in the dataset."""
-    if net.catalog is not None and cable_id not in set(net.catalog["cables"]["cable_id"]):
-        return "not in the dataset"
+    """Why a cable of the dataset is not in the network of its date: not yet in service
+    (and when it enters service), or withdrawn."""
     rfs, withdrawn = net.service_dates(cable_id)
     if rfs is not None and rfs > net.as_of:
         return f"not in service at {net.as_of} (ready for service {rfs})"

@@ -201,7 +201,7 @@ def _place_error(net, name: str, exc: UnknownNameError) -> str:
     return str(UnknownNameError(name, choices, kind="chokepoint or landing point"))
 
 
-def place_center(net, name: str) -> tuple[float, float] | str:
+def place_center(net, name: str, *, strict: bool = False) -> tuple[float, float] | str:
     """(lat, lon) of a chokepoint or a landing point named ``name``, or the error text.
 
     Parameters
@@ -210,8 +210,11 @@ def place_center(net, name: str) -> tuple[float, float] | str:
         The network whose chokepoints and landing points (of every date) are searched.
     name
         A chokepoint's id, name or alias, or a landing point's id or place name.
+    strict
+        Name a chokepoint only by one of its aliases, not by the loose key that drops
+        generic words (free text such as "the Baltic Sea" is not the Danish straits).
     """
-    cp = net.name_index("chokepoints").resolve(name.strip())
+    cp = net.name_index("chokepoints").resolve(name.strip(), strict=strict)
     if cp is not None:
         cps = net.chokepoints
         pt = cps.loc[cps["chokepoint_id"] == cp, "geometry"].iloc[0].representative_point()
