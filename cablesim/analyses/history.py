@@ -876,7 +876,8 @@ def _land_link_events(net, specs: list[dict[str, Any]], skipped: list[str]) -> l
             try:
                 spec["id"] = net.resolve_land_link(str(spec["id"]))
             except UnknownNameError:
-                skipped.append(f"land link {spec['id']}: {_not_in_service(net, str(spec['id']))}")
+                why = _land_link_not_in_service(net, str(spec["id"]))
+                skipped.append(f"land link {spec['id']}: {why}")
                 continue
         if named:
             spec["label"] = f"{named} (land fibre)"[:120]
@@ -965,7 +966,7 @@ def _cable_not_in_service(net, cable_id: str) -> str:
     return f"not in service at {net.as_of}"
 
 
-def _not_in_service(net, link_id: str) -> str:
+def _land_link_not_in_service(net, link_id: str) -> str:
     """Why a land link id is not in the network of its date: not yet in service, or unknown."""
     row = _dataset_land_link(net, link_id)
     if row is None:
