@@ -88,6 +88,53 @@ def key(text: str) -> str:
     return _SEP.sub("", _SMW.sub("smw", folded)).lower()
 
 
+#: A country name with its form of state after it, as ISO 3166 and the UN write it:
+#: "Congo (the Democratic Republic of the)", "Tanzania, the United Republic of".
+_STATE_FORM = re.compile(
+    r"^(?P<short>[^(),]+?)\s*(?:\((?P<paren>[^()]+)\)|,\s*(?P<comma>[^(),]+))$"
+)
+_OF = re.compile(r"\bof(?:\s+the)?$", re.IGNORECASE)
+
+
+def state_form(text: str) -> tuple[str, str] | None:
+    """``(short name, form of state)`` of a name written with its form of state after it
+    ("Korea (the Democratic People's Republic of)": ``("Korea", "Democratic People's
+    Republic of")``), else ``None``. The short name alone may name another country (the
+    Republic of Korea, the Republic of the Congo): it must not be read for the whole."""
+    m = _STATE_FORM.match(_country_text(text))
+    if m is None:
+        return None
+    form = re.sub(r"^the\s+", "", (m["paren"] or m["comma"]).strip(), flags=re.IGNORECASE)
+    return (m["short"].strip(), form) if _OF.search(form) else None
+
+
+def _country_text(text: str) -> str:
+    """``text`` without ISO 3166's "(the)" and bracketed other names ("Falkland Islands
+    (the) [Malvinas]")."""
+    out = re.sub(r"\[[^\[\]]*\]", " ", str(text))
+    out = re.sub(r"\(\s*the\s*\)", " ", out, flags=re.IGNORECASE)
+    return " ".join(out.split())
+
+
+def country_forms(text: str) -> list[str]:
+    """The forms of a country's name to look up, the most literal first: as written;
+    without "(the)" and bracketed names, "&" read as "and"; with its form of state put in front
+    ("Democratic Republic of the Congo" for "Congo (the Democratic Republic of the)",
+    "United Republic of Tanzania" for "Tanzania, the United Republic of"); with a one-word
+    qualifier put in front ("British Virgin Islands" for "Virgin Islands (British)")."""
+    plain = _country_text(text)
+    out = [str(text).strip(), plain, plain.replace("&", " and ")]
+    sf = state_form(plain)
+    if sf is not None:
+        out.append(f"{sf[1]} {sf[0]}")
+    else:
+        m = _STATE_FORM.match(plain)
+        qualifier = None if m is None else (m["paren"] or m["comma"]).strip()
+        if qualifier and len(qualifier.split()) == 1:
+            out.append(f"{qualifier} {m['short']}")
+    return [f for f in dict.fromkeys(out) if f]
+
+
 def loose_key(text: str) -> str:
     """Return ``text``'s key without generic geographic words (for chokepoints)."""
     words = _WORD.findall(_SMW.sub("smw", str(text)).lower())
@@ -151,14 +198,20 @@ def chokepoint_aliases(chokepoint_id: str, name: str) -> list[str]:
 #: ``other_names``: ADMIN and NAME_LONG) and ISO2 codes do not give: short forms, current
 #: names Natural Earth 4 predates, and former names. ISO3 code -> names.
 COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
-    "GBR": ("UK", "U.K.", "Great Britain", "Britain"),
+    "GBR": (
+        "UK",
+        "U.K.",
+        "Great Britain",
+        "Britain",
+        "United Kingdom of Great Britain and Northern Ireland",
+    ),
     "USA": ("US", "U.S.", "U.S.A.", "United States"),
     "ARE": ("UAE", "Emirates"),
     "CIV": ("Ivory Coast", "Cote d'Ivoire"),
     "TUR": ("Türkiye", "Turkiye"),
     "MMR": ("Burma",),
     "SWZ": ("Eswatini",),
-    "MKD": ("North Macedonia",),
+    "MKD": ("North Macedonia", "former Yugoslav Republic of Macedonia"),
     "CPV": ("Cape Verde",),
     "TLS": ("East Timor",),
     "CZE": ("Czech Republic",),
@@ -188,7 +241,12 @@ COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
         "Congo, Rep.",
     ),
     "KOR": ("Korea", "Republic of Korea", "ROK", "Korea, Rep.", "Korea, Republic of"),
-    "PRK": ("DPRK", "Korea, Dem. People's Rep.", "Korea, DPR"),
+    "PRK": (
+        "DPRK",
+        "Korea, Dem. People's Rep.",
+        "Korea, DPR",
+        "Democratic People's Republic of Korea",
+    ),
     "IRN": (
         "Persia",
         "Iran, Islamic Rep.",
@@ -200,14 +258,14 @@ COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
     "GMB": ("Gambia, The",),
     "BHS": ("Bahamas, The",),
     "FSM": ("Federated States of Micronesia", "Micronesia, Fed. Sts."),
-    "VEN": ("Venezuela, RB",),
+    "VEN": ("Venezuela, RB", "Bolivarian Republic of Venezuela"),
     "HKG": ("Hong Kong SAR", "Hong Kong SAR, China"),
     "MAC": ("Macau", "Macao SAR", "Macao SAR, China"),
     "SYR": ("Syrian Arab Republic",),
     "KGZ": ("Kyrgyz Republic",),
     "SVK": ("Slovak Republic",),
-    "LAO": ("Lao PDR",),
-    "PSE": ("West Bank and Gaza", "Palestinian Territories"),
+    "LAO": ("Lao PDR", "Lao People's Democratic Republic"),
+    "PSE": ("West Bank and Gaza", "Palestinian Territories", "State of Palestine"),
     "VAT": ("Holy See",),
     "VIR": ("Virgin Islands (U.S.)", "US Virgin Islands"),
     "VGB": ("Virgin Islands (U.K.)", "UK Virgin Islands"),
@@ -217,6 +275,11 @@ COUNTRY_COMMON: dict[str, tuple[str, ...]] = {
     "TCA": ("Turks and Caicos",),
     "BES": ("Bonaire", "Caribbean Netherlands"),
     "TZA": ("United Republic of Tanzania", "Tanzania, United Republic of"),
+    "TWN": ("Taiwan, Province of China", "Chinese Taipei"),
+    "BOL": ("Plurinational State of Bolivia",),
+    "SHN": ("Saint Helena, Ascension and Tristan da Cunha",),
+    "FLK": ("Falklands",),
+    "WSM": ("Western Samoa",),
 }
 
 

@@ -74,6 +74,55 @@ def test_countries_resolve_by_the_names_people_write(net, typed, iso3):
     assert net.resolve_country(typed) == iso3
 
 
+@pytest.mark.parametrize(
+    ("typed", "iso3"),
+    [
+        # ISO 3166 writes the form of state after the short name, which alone may name
+        # another country: these are not the Republic of the Congo and South Korea
+        ("Congo (the Democratic Republic of the)", "COD"),
+        ("Congo, Democratic Republic of the", "COD"),
+        ("Congo (the)", "COG"),
+        ("Korea (the Democratic People's Republic of)", "PRK"),
+        ("Korea, Democratic People's Republic of", "PRK"),
+        ("Korea (the Republic of)", "KOR"),
+        ("Tanzania, the United Republic of", "TZA"),
+        ("Moldova (the Republic of)", "MDA"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Venezuela (Bolivarian Republic of)", "VEN"),
+        ("Palestine, State of", "PSE"),
+        ("Taiwan, Province of China", "TWN"),
+        ("Lao People's Democratic Republic (the)", "LAO"),
+        ("Macedonia (the former Yugoslav Republic of)", "MKD"),
+        ("United Kingdom of Great Britain and Northern Ireland (the)", "GBR"),
+        ("Falkland Islands (the) [Malvinas]", "FLK"),
+        ("Saint Helena, Ascension and Tristan da Cunha", "SHN"),
+        ("Virgin Islands (British)", "VGB"),
+        ("Virgin Islands, British", "VGB"),
+        ("Trinidad & Tobago", "TTO"),
+        ("Antigua & Barbuda", "ATG"),
+    ],
+)
+def test_countries_resolve_in_their_iso_forms(net, typed, iso3):
+    assert net.resolve_country(typed) == iso3
+
+
+def test_a_form_of_state_is_not_a_place_inside_a_country(net):
+    from cablesim._names import state_form
+    from cablesim.analyses.history import _fact_country
+
+    assert state_form("Korea (the Democratic People's Republic of)") == (
+        "Korea",
+        "Democratic People's Republic of",
+    )
+    assert state_form("Norway (Svalbard)") is None
+    # a place in parentheses is read as its country; a form of state never is
+    assert _fact_country(net, {"country": "Norway (Svalbard)"}) == "NOR"
+    assert _fact_country(net, {"country": "Korea (Democratic People's Republic of)"}) == "PRK"
+    assert _fact_country(net, {"country": "Congo (Democratic Republic of the)"}) == "COD"
+    # an unknown country in a form of state is left unscored, not read as its short name
+    assert _fact_country(net, {"country": "Korea (the Commonwealth of)"}) is None
+
+
 def test_iso2_codes_and_natural_earth_names_resolve(net):
     if "iso2" not in net.countries.columns or not net.countries["iso2"].astype(bool).any():
         pytest.skip("dataset built before the iso2 column (run cablesim data build)")

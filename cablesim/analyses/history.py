@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 import yaml
 
-from cablesim import _lookup
+from cablesim import _lookup, _names
 from cablesim._elements import no_land_link_message
 from cablesim._format import worst_region
 from cablesim._geo import haversine_km
@@ -552,32 +552,20 @@ def _as_date(value: Any):
     return dt.date.fromisoformat(str(value))
 
 
-_LONG_NAMES = {
-    "democratic republic of the congo": "COD",
-    "republic of the congo": "COG",
-    "equatorial guinea": "GNQ",
-    "faroe islands": "FRO",
-    "central african republic": "CAF",
-    "bosnia and herzegovina": "BIH",
-    "dominican republic": "DOM",
-    "south sudan": "SSD",
-}
-"""Full names the Natural Earth short names abbreviate ("Dem. Rep. Congo", "Eq. Guinea"...),
-for events files that spell them out."""
-
-
 def _fact_country(network, fact: dict[str, Any]) -> str | None:
     """ISO3 of a reported fact's country, ``None`` for a region or a place inside one."""
     for name in (fact.get("iso3"), fact.get("tg_country"), fact.get("country")):
         if not name:
             continue
         name = str(name)
-        # the whole name first ("Virgin Islands (U.S.)"), then without the place in
-        # parentheses ("Norway (Svalbard)" is Norway)
-        for main in dict.fromkeys([name.strip(), name.split("(")[0].strip()]):
-            code = _LONG_NAMES.get(main.lower())
-            if code is not None and code in network.country_names:
-                return code
+        # the whole name in its forms first ("Virgin Islands (U.S.)", "Congo (the
+        # Democratic Republic of the)"), then without the place in parentheses ("Norway
+        # (Svalbard)" is Norway), never without a form of state ("Korea (the Democratic
+        # People's Republic of)" is not Korea)
+        names = [name.strip()]
+        if _names.state_form(name) is None:
+            names.append(name.split("(")[0].strip())
+        for main in dict.fromkeys(names):
             try:
                 return network.resolve_country(main)
             except UnknownNameError:

@@ -286,9 +286,11 @@ class Network:
         if key.lower() in names:
             return names[key.lower()]
         idx = self.name_index("countries")
-        alias = idx.resolve(key)
-        if alias is not None:
-            return alias
+        # as written, then its official forms ("Congo (the Democratic Republic of the)")
+        for form in _names.country_forms(key):
+            alias = idx.resolve(form)
+            if alias is not None:
+                return alias
         raise UnknownCountryError(name_or_code, (), suggestions=idx.suggest(key, names=True))
 
     def resolve_chokepoint(self, chokepoint_id: str) -> str:
