@@ -35,16 +35,18 @@ class ScenarioError(CableSimError, ValueError):
     ----------
     problems
         Every problem found, each already formatted as ``file:line: field: message``.
+    what
+        What the document is ("scenario", "events file").
     """
 
-    def __init__(self, problems: list[str] | str) -> None:
+    def __init__(self, problems: list[str] | str, *, what: str = "scenario") -> None:
         if isinstance(problems, str):
             problems = [problems]
         self.problems = list(problems)
         head = (
-            "invalid scenario"
+            f"invalid {what}"
             if len(self.problems) == 1
-            else (f"invalid scenario ({len(self.problems):,} problems)")
+            else (f"invalid {what} ({len(self.problems):,} problems)")
         )
         shown = self.problems[:MAX_SHOWN]
         if len(self.problems) > MAX_SHOWN:  # a capped list: the first ones, then a count

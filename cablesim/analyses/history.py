@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import itertools
 import os
 import re
@@ -449,16 +450,19 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """
     p = Path(path)
     if not p.is_file():
-        raise ScenarioError(f"{p}: no such events file")
+        raise ScenarioError(f"{p}: no such events file", what="events file")
     if p.stat().st_size > 20_000_000:
-        raise ScenarioError(f"{p}: larger than 20 MB; not an events file")
+        raise ScenarioError(f"{p}: larger than 20 MB", what="events file")
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
-        raise ScenarioError(f"{p}: not valid YAML: {exc}") from None
+        raise ScenarioError(f"{p}: not valid YAML: {exc}", what="events file") from None
     events = doc.get("events") if isinstance(doc, dict) else doc
     if not isinstance(events, list) or not events:
-        raise ScenarioError(f"{p}: expected a mapping with a non-empty 'events:' list")
+        raise ScenarioError(
+            f"{p}: expected a list of events (or a mapping with an 'events:' list)",
+            what="events file",
+        )
     errors: list[str] = []
     seen: set[str] = set()
     for i, ev in enumerate(events):
@@ -532,7 +536,7 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
                 if not isinstance(f, dict) or not isinstance(f.get("country"), str):
                     errors.append(f"{where}.{key}[{j}]: needs a 'country' name")
                     continue
-                sev = f.get("severity")
+                sev = f["severity"] = _severity(f.get("severity"))
                 if sev not in (*SEVERITY_RANK, "unknown"):
                     errors.append(
                         f"{where}.{key}[{j}].severity: {sev!r} is not one of "
@@ -542,8 +546,17 @@ def load_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         if not n_facts:
             errors.append(f"{where}: no country facts (countries_total_loss/degraded/unaffected)")
     if errors:
-        raise ScenarioError("invalid events file:\n  " + "\n  ".join(errors[:50]))
+        raise ScenarioError(errors, what="events file")
     return events
+
+
+def _severity(value: Any) -> Any:
+    """A reported severity in the schema's spelling ("Near total", "near-total" and
+    "near_total" are ``near_total``); anything else as given (the check names it)."""
+    if not isinstance(value, str):
+        return value
+    word = "_".join(value.strip().lower().replace("-", " ").split())
+    return word if word in (*SEVERITY_RANK, "unknown") else value
 
 
 def _as_date(value: Any):
@@ -571,6 +584,15 @@ def _fact_country(network, fact: dict[str, Any]) -> str | None:
             except UnknownNameError:
                 continue
     return None
+
+
+def _not_a_country(network, name: str) -> str:
+    """Why a fact's country is not scored: a region or a place inside a country, or a
+    misspelt country (a close name is offered: "Egyptt", did you mean 'Egypt'?)."""
+    hint = network.name_index("countries").suggest(name, n=1, names=True)
+    if hint and difflib.SequenceMatcher(None, _names.key(name), _names.key(hint[0])).ratio() >= 0.8:
+        return f"not a country of the dataset (did you mean {hint[0]!r}?), not scored"
+    return "a region or a place, not a country of the dataset; not scored"
 
 
 def _first_pct(fact: dict[str, Any]) -> float | None:
@@ -757,7 +779,7 @@ def event_scenario(event: dict[str, Any], source: str = "events") -> tuple[Scena
         if iso is None or iso in seen:
             skipped.append(
                 f"{f.get('country')}: "
-                + ("reported twice" if iso else "a region or a place, not a country")
+                + ("reported twice" if iso else _not_a_country(net, str(f.get("country"))))
             )
             continue
         seen.add(iso)
