@@ -38,7 +38,9 @@ Baseline
     the buyer's landing to the far-end city of that system (the route's
     *first leg*, the longest prefix one system carries), and a buyer picks a
     far-end city in the region its traffic is for (Freetown buys ACE to
-    Lisbon or Penmarch for Europe, not ACE to Lagos and another system on):
+    Lisbon or Penmarch for Europe, not ACE to Lagos and another system on;
+    Beirut buys CADMOS to Cyprus, a member state of the European Union:
+    :data:`EUROPEAN_UNION`):
     where a task has such routes they are its baseline routes. A cut breaks
     every circuit crossing the failed segment, whatever spare capacity others
     hold on the link (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of
@@ -108,7 +110,7 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED = 0.3
+PROTECTED = 0.2
 """FITTED, the model's one fitted parameter (``cablesim history --fit``, leave-one-
 incident-out cross-validation on the shared incidents; docs/validation.md): the share of
 broken circuits' traffic that is protected in the first days. On the buyer's own system
@@ -121,11 +123,11 @@ operators holding nothing else and is lost until emergency capacity is bought: a
 surviving circuit of one operator does not carry a stranger's traffic. 1 would make a
 country one operator holding all its circuits; 0, every circuit its own operator. Not
 sourced: no public figure gives it. One share for every market and date: a split by
-income group, a trend over the years or a separate share for the hubs' carriers fitted
-no better out of sample, and the separate hub share made the fit unstable across folds
-(docs/validation.md). 0.3 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
-scores best (0.25 to 0.35 score the same in sample); the leave-one-out folds chose 0.15 to
-0.4."""
+income group, a trend over the years, a separate share for the hubs' carriers or a share
+growing with the number of systems a market spreads over fitted no better out of sample
+(docs/validation.md). 0.2 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
+scores best (0.15 to 0.3 score within 0.002 of it in sample); the leave-one-out folds
+chose 0.15 to 0.3."""
 BUSY_HOUR = _demand.PEAK_TO_MEAN
 """Busy-hour traffic over the mean: the sourced peak over mean utilization, 0.55 / 0.275
 = 2 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). Surviving circuits take moved traffic
@@ -137,6 +139,29 @@ within this distance of one of the region's core hubs (Lisbon, Marseille, Stockh
 Europe; Chennai, Jakarta, Manila for Asia): overseas territories that carry their
 mother country's region (Mayotte, Réunion, French Guiana are "Europe") are not
 Europe's doorstep. An assumption, not fitted: about the span of Europe around its hubs."""
+EUROPEAN_UNION: dict[str, tuple[str, str | None]] = {
+    **dict.fromkeys(("BEL", "DEU", "FRA", "ITA", "LUX", "NLD"), ("1958-01-01", None)),
+    **dict.fromkeys(("DNK", "IRL"), ("1973-01-01", None)),
+    "GBR": ("1973-01-01", "2020-01-31"),
+    "GRC": ("1981-01-01", None),
+    **dict.fromkeys(("ESP", "PRT"), ("1986-01-01", None)),
+    **dict.fromkeys(("AUT", "FIN", "SWE"), ("1995-01-01", None)),
+    **dict.fromkeys(
+        ("CYP", "CZE", "EST", "HUN", "LTU", "LVA", "MLT", "POL", "SVK", "SVN"),
+        ("2004-05-01", None),
+    ),
+    **dict.fromkeys(("BGR", "ROU"), ("2007-01-01", None)),
+    "HRV": ("2013-07-01", None),
+}
+"""Member states of the European Union: ISO3 -> (joined, left or ``None``). A far-end
+city in a member state at the network's date is in Europe for the far-end rule
+(:func:`_reaches_region`), whatever region the UN geoscheme gives its country: the
+European market a circuit is bought into is the Union's (its carriers and exchanges, one
+regulation). Of the members only Cyprus lies outside the geoscheme's Europe (Western
+Asia): a circuit from Beirut or Tartous to Cyprus (CADMOS, UGARIT) reaches Europe's
+doorstep, as one from Freetown to Lisbon does. Sourced (the Union's list of its member
+countries and the dates they joined, european-union.europa.eu; the United Kingdom left
+on 31 January 2020), not fitted."""
 SMALL_TERRITORY_KM2 = 1000.0
 """Countries smaller than this (land area, km²) with a land link (Gibraltar, Monaco,
 San Marino, Andorra, the Vatican, Liechtenstein, Macao...) are served over land: their
@@ -636,8 +661,9 @@ def _transit_borders(comp: _engine.Compiled) -> tuple[np.ndarray, np.ndarray]:
 
 def _reaches_region(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) -> np.ndarray:
     """Per path: its first leg ends in the task's core region (the far-end city of the
-    buyer's circuit is where its traffic is for): in a country of that region, within
-    :data:`FAR_END_KM` of one of its core hubs."""
+    buyer's circuit is where its traffic is for): in a country of that region (for
+    Europe, or a member state of the European Union at the network's date:
+    :data:`EUROPEAN_UNION`), within :data:`FAR_END_KM` of one of its core hubs."""
     path = np.repeat(np.arange(r.n), np.diff(r.ptr))
     n_first = np.bincount(path, weights=first_leg, minlength=r.n).astype(np.int64)
     last = r.idx[r.ptr[:-1] + np.maximum(n_first, 1) - 1]
@@ -647,6 +673,10 @@ def _reaches_region(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) ->
     rep[comp.flow_of[::-1]] = np.arange(len(comp.flow_of))[::-1]
     c = comp.network.countries
     region_of = dict(zip(c["iso3"], c["region"].astype(str), strict=True))
+    when = comp.network.as_of.isoformat()
+    for k, (joined, left) in EUROPEAN_UNION.items():
+        if joined <= when and (left is None or when < left):
+            region_of[k] = "Europe"
     end_iso = comp.node_iso3[rep[end]]
     end_region = np.array([region_of.get(k, "") for k in end_iso], dtype=object)
     want = np.asarray(comp.regions, dtype=object)[comp.task_region[r.task]]
@@ -1256,7 +1286,8 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
     return [
         f"{head}. Baseline routes (where capacity is bought): a country's routes over sourced "
         "capacity (cables from its landings, sourced land links), in proportion to their "
-        "capacity, those whose first system reaches the destination region where it has any; "
+        "capacity, those whose first system reaches the destination region (for Europe, "
+        "a member state of the European Union counts) where it has any; "
         "a country with no cable landing buys transit over land from a neighbour with one "
         "(assumed border links included), and with neither, nor a sourced land link, runs on "
         "satellite (a cut elsewhere does not touch it); a territory under "

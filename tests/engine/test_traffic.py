@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from cablesim.engine import flows as _engine
 from cablesim.engine import state as _state
 from cablesim.engine import traffic as _traffic
 from cablesim.exceptions import ScenarioError
+from cablesim.network import Network
 
 
 def _rows(r):
@@ -688,3 +691,44 @@ def test_split_routes_reused_across_runs_give_the_same_answer(world):
     assert again.comp_after is after.comp_after  # the split network was not compiled again
     assert len(routes) == n  # every route came from the cache
     assert warm == cold
+
+
+def test_a_member_state_of_the_eu_outside_europe_is_its_doorstep(make_network):
+    # Cyprus is in Western Asia in the UN geoscheme and a member state of the European
+    # Union since 1 May 2004: a circuit from S (Beirut) to Cyprus is a circuit to Europe
+    # from that date, and S buys it rather than the wider route through H (Tartous,
+    # Alexandria) that other systems carry on
+    stations = {
+        "s1": ("SSS", 35.5, 33.9, 0),
+        "y1": ("CYP", 33.0, 34.7, 0),
+        "h1": ("HHH", 35.9, 34.9, 0),
+        "c1": ("CCC", 5.4, 43.3, 0),
+    }
+    cables = {
+        "s": (2.0, [("s1", "y1")]),
+        "yc": (50.0, [("y1", "c1")]),
+        "hs": (6.0, [("s1", "h1")]),
+        "w": (50.0, [("h1", "c1")]),
+    }
+    regions = {"CCC": "Europe", "CYP": "Asia", "SSS": "Asia", "HHH": "Asia"}
+    net = make_network(stations=stations, cables=cables, regions=regions)
+    assert net.as_of >= dt.date(2004, 5, 1)
+    assert _traffic.EUROPEAN_UNION["CYP"][0] == "2004-05-01"
+    before = Network.from_geodataframes(net.to_geodataframes(), as_of=dt.date(2003, 1, 1))
+    for network, member in ((net, True), (before, False)):
+        comp, m = _compiled(network)
+        r = m.routes
+        mine = np.isin(r.task, comp.country_tasks["SSS"])
+        first = r.idx[r.ptr[:-1]] // 2
+        via_cyprus = np.array(["s" in comp.edge_cable[comp.pair_of_edge == p] for p in first])
+        assert (mine & via_cyprus).any()
+        assert (mine & ~via_cyprus).any()
+        reach = _traffic._reaches_region(comp, r, m.first_leg)
+        assert reach[mine & via_cyprus].all() == member
+        on_cyprus = m.x0[mine & via_cyprus].sum() / m.x0[mine].sum()
+        # a member's doorstep: all of S's traffic on its circuit to Cyprus; before, over
+        # every sourced route in proportion to its capacity (the wider one through H too)
+        if member:
+            assert on_cyprus == pytest.approx(1.0)
+        else:
+            assert on_cyprus < 0.5
