@@ -49,6 +49,15 @@ def test_alexandria_2008_reaches_the_gulf(alexandria):
     assert alexandria.summary()["isolated"] == []
 
 
+def test_alexandria_2008_spares_the_levant_on_its_circuits_to_cyprus(alexandria):
+    # Lebanon (reported unaffected) and Syria buy their Europe circuits to Cyprus (CADMOS,
+    # UGARIT), a member state of the European Union since 2004, not on to Alexandria
+    for iso3 in ("LBN", "SYR"):
+        c = alexandria.country(iso3)
+        assert c["loss_pct_by_region"]["Europe"] < 5, iso3
+        assert c["status"] == "unaffected", iso3
+
+
 def test_eassy_cut_near_mogadishu_hits_somalia_only():
     r = cablesim.simulate(cablesim.load_scenario(cablesim.find_scenario("somalia-2017")))
     assert status(r, "SOM") in ("severe", "isolated")
