@@ -28,6 +28,12 @@ def _compiled(net):
     return comp, _traffic.model(comp)
 
 
+def _starts_on(comp, r, cable: str) -> np.ndarray:
+    """Per route of ``r``: ``cable`` is one of the systems of its first pair."""
+    first = r.idx[r.ptr[:-1]] // 2
+    return np.array([cable in comp.edge_cable[comp.pair_of_edge == p] for p in first], dtype=bool)
+
+
 def test_two_countries_sharing_one_surviving_trunk_split_it_fairly(make_network, run):
     # A and B each have a private cable to the core C and share a thin trunk through a
     # branching unit; both private cables fail, so the trunk is all they have left
@@ -423,9 +429,7 @@ def test_a_far_territory_of_the_core_region_is_not_its_doorstep(make_network):
     r2 = m2.routes
     reach2 = _traffic._reaches_region(comp2, r2, m2.first_leg)
     mine2 = np.isin(r2.task, comp2.country_tasks["SSS"])
-    on_s = np.array(
-        ["s" in comp2.edge_cable[comp2.pair_of_edge == r2.idx[r2.ptr[p]] // 2] for p in range(r2.n)]
-    )
+    on_s = _starts_on(comp2, r2, "s")
     assert (mine2 & on_s).any()
     assert reach2[mine2 & on_s].all()
 
@@ -719,8 +723,7 @@ def test_a_member_state_of_the_eu_outside_europe_is_its_doorstep(make_network):
         comp, m = _compiled(network)
         r = m.routes
         mine = np.isin(r.task, comp.country_tasks["SSS"])
-        first = r.idx[r.ptr[:-1]] // 2
-        via_cyprus = np.array(["s" in comp.edge_cable[comp.pair_of_edge == p] for p in first])
+        via_cyprus = _starts_on(comp, r, "s")
         assert (mine & via_cyprus).any()
         assert (mine & ~via_cyprus).any()
         reach = _traffic._reaches_region(comp, r, m.first_leg)
