@@ -14,6 +14,16 @@ from pyproj import Geod
 
 EARTH_RADIUS_KM = 6371.0088
 GEOD = Geod(ellps="WGS84")
+LAND_BORDER_DEG = 0.02
+"""Two landmasses closer than this (degrees) share a land border: Natural Earth's 1:50m
+countries leave slivers of a few hundredths of a degree between neighbours."""
+
+
+def touching(geoms) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(i, j)`` of the geometries that touch (within :data:`LAND_BORDER_DEG`),
+    each pair both ways and every geometry with itself."""
+    geoms = np.asarray(geoms)
+    return shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=LAND_BORDER_DEG)
 
 
 def haversine_km(lon1, lat1, lon2, lat2):

@@ -30,7 +30,7 @@ import shapely
 import shapely.ops
 
 from cablesim import _io as _safeio
-from cablesim._geo import circle, haversine_km
+from cablesim._geo import circle, haversine_km, touching
 from cablesim.dataset import _closedborders, _landdates, _reference, _severed, _upgrades
 from cablesim.dataset._chokepoints import CHOKEPOINTS, chokepoint_polygons
 from cablesim.dataset._layers import SNAPSHOT_DATE
@@ -718,8 +718,7 @@ def _terrestrial(
     income = dict(zip(countries["iso3"], countries["income_group"], strict=True))
     # land borders: landmasses of two countries that touch
     lm_geoms = landmasses.reset_index(drop=True)
-    tree = shapely.STRtree(lm_geoms.geometry.to_numpy())
-    left, right = tree.query(lm_geoms.geometry.to_numpy(), predicate="dwithin", distance=0.02)
+    left, right = touching(lm_geoms.geometry.to_numpy())
     seen: dict[tuple[str, str], int] = {}
     closed_pairs: set[str] = set()
     for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):

@@ -29,12 +29,13 @@ Baseline
     How capacity is really bought and restored (issue 22). A task's baseline
     routes (:func:`baseline_routes`) are its routes over sourced capacity
     (cables from its own landings and sourced land links), else every route;
-    a country with no cable landing of its own buys transit over land from a
-    neighbour that has one (an assumed border link counts as capacity it
-    bought), and where no neighbour has one either, and no sourced land link
-    leads out, it runs on satellite, which a cut elsewhere does not touch; a
-    small territory with a land link (:data:`SMALL_TERRITORY_KM2`) buys over
-    land. Capacity is bought as **circuits on one system**, end to end from
+    a country with no cable exit of its own (a cable only to land neighbours
+    is a border crossing, not an exit: :func:`_transit_borders`) buys transit
+    over land from a neighbour that has one (an assumed border link counts as
+    capacity it bought), and where no neighbour has one either, and no
+    sourced land link leads out, it runs on satellite, which a cut elsewhere
+    does not touch; a small territory with a land link
+    (:data:`SMALL_TERRITORY_KM2`) buys over land. Capacity is bought as **circuits on one system**, end to end from
     the buyer's landing to the far-end city of that system (the route's
     *first leg*, the longest prefix one system carries), and a buyer picks a
     far-end city in the region its traffic is for (Freetown buys ACE to
@@ -46,11 +47,13 @@ Baseline
     hold on the link (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of
     its circuits). On the first leg nobody but the buyer restores a broken
     circuit; beyond its far-end city the hub's carriers restore the share
-    :data:`PROTECTED` of what breaks (the route keeps the smaller of the two
-    shares). Of the traffic on a country's broken circuits, the same share
-    belongs to owners holding protection or other circuits, and moves onto
-    the country's surviving circuits as far as they have room at the busy
-    hour (:data:`BUSY_HOUR` times the mean traffic, at the mean utilization
+    :data:`PROTECTED` of what breaks, onto the capacity left on the hub's own
+    routes toward the region and never more (a hub cut off from the region
+    restores nothing; the route keeps the smaller of the two shares:
+    :func:`_route_keep`). Of the traffic on a country's broken circuits, the
+    same share belongs to owners holding protection or other circuits, and
+    moves onto the country's surviving circuits as far as they have room at
+    the busy hour (:data:`BUSY_HOUR` times the mean traffic, at the mean utilization
     ``u``); the rest is lost in the first days: :func:`first_days`.
     Emergency capacity is bought later (the rerouted horizon). The protected
     share is fitted on the shared incidents with leave-one-incident-out
@@ -110,7 +113,7 @@ REROUTE_DAYS = 7
 """Days after a cut from which timelines use the rerouted horizon: capacity bought on
 other systems or restoration agreed between operators (an assumption: operators report
 restoration over 'days to a couple of weeks')."""
-PROTECTED = 0.2
+PROTECTED = 0.25
 """FITTED, the model's one fitted parameter (``cablesim history --fit``, leave-one-
 incident-out cross-validation on the shared incidents; docs/validation.md): the share of
 broken circuits' traffic that is protected in the first days. On the buyer's own system
@@ -118,16 +121,17 @@ broken circuits' traffic that is protected in the first days. On the buyer's own
 hold protection or other circuits of their own (restoration bought in advance, capacity
 spread over several systems) and move it there, as far as those surviving circuits have
 room at the busy hour; beyond the far-end city (Fujairah, Mumbai, Marseille...) it is
-also the share the hub's carriers restore from their own protection. The rest belongs to
-operators holding nothing else and is lost until emergency capacity is bought: a
-surviving circuit of one operator does not carry a stranger's traffic. 1 would make a
-country one operator holding all its circuits; 0, every circuit its own operator. Not
-sourced: no public figure gives it. One share for every market and date: a split by
-income group, a trend over the years, a separate share for the hubs' carriers or a share
-growing with the number of systems a market spreads over fitted no better out of sample
-(docs/validation.md). 0.2 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
-scores best (0.15 to 0.3 score within 0.002 of it in sample); the leave-one-out folds
-chose 0.15 to 0.3."""
+also the share the hub's carriers restore from their own protection, onto the capacity
+left on the hub's own routes toward the region. The rest belongs to operators holding
+nothing else and is lost until emergency capacity is bought: a surviving circuit of one
+operator does not carry a stranger's traffic. 1 would make a country one operator
+holding all its circuits; 0, every circuit its own operator. Not sourced: no public
+figure gives it. One share for every market and date: a split by income group, a trend
+over the years, a separate share for the hubs' carriers or a share growing with the
+number of systems a market spreads over fitted no better out of sample
+(docs/validation.md). 0.25 is the value of the grid (0 to 1 by 0.05) whose neighbourhood
+scores best (0.15 to 0.3 score within 0.001 of it in sample); the leave-one-out folds
+chose 0.2 to 0.3."""
 BUSY_HOUR = _demand.PEAK_TO_MEAN
 """Busy-hour traffic over the mean: the sourced peak over mean utilization, 0.55 / 0.275
 = 2 (:data:`cablesim.engine.demand.PEAK_TO_MEAN`). Surviving circuits take moved traffic
@@ -211,6 +215,7 @@ class Model:
     satellite: np.ndarray  # per task: no sourced capacity (served by satellite in the first days)
     first_leg: np.ndarray  # per hop of every route (routes.idx): on the route's first system
     legs: tuple | None = field(default=None, repr=False)  # first legs and the rest (_legs)
+    hub: tuple | None = field(default=None, repr=False)  # hubs of the later legs (_route_keep)
 
 
 def directed_capacity(comp: _engine.Compiled, edge_cap: np.ndarray) -> np.ndarray:
@@ -636,7 +641,7 @@ def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
     their far-end cities); (3) every route. A route relying on an assumed border link (no
     source gives it) is never in tiers 1-2: it stands for the local connection of two
     neighbours, not for capacity anyone is known to have bought, except for a country
-    with no cable landing of its own, which buys transit over land from a neighbour that
+    with no cable exit of its own, which buys transit over land from a neighbour that
     has one (:func:`_transit_borders`). A small territory (:data:`SMALL_TERRITORY_KM2`)
     with a land link has its routes starting on a land link (assumed or sourced) as its
     own exits.
@@ -645,17 +650,34 @@ def baseline_routes(comp: _engine.Compiled, r: Routes) -> np.ndarray:
 
 
 def _transit_borders(comp: _engine.Compiled) -> tuple[np.ndarray, np.ndarray]:
-    """Per finite edge: a land link between a country with a cable landing of its own (in
-    service on ``comp``) and one without; and per country of ``comp``: it has no cable
-    landing (it buys transit over land from a neighbour that has one)."""
+    """Per finite edge: a land link between a country with a cable exit of its own (in
+    service on ``comp``) and one without; and per country of ``comp``: it has none (it buys
+    transit over land from a neighbour that has one).
+
+    A cable exit is a system landing in the country and in another that is not one of
+    its land neighbours (:meth:`cablesim.network.Network.land_borders`): a cable only to
+    land neighbours is a border crossing, not an exit to the world (the Kerch Strait
+    cable from Crimea to Russia was Ukraine's one landing; Uruguay's cables ended in
+    Argentina and Brazil until Firmina, Uganda's on Lake Albert end in the DR Congo).
+    """
     seg = (comp.edge_kind == 0) & (comp.edge_cap > 0)
-    landed = np.zeros(len(comp.node_ids), dtype=bool)
-    landed[comp.edge_u[seg]] = True
-    landed[comp.edge_v[seg]] = True
-    with_cable = set(comp.node_iso3[landed].tolist())
-    cable_less = np.array([c not in with_cable for c in comp.countries], dtype=bool)
-    a = np.isin(comp.node_iso3[comp.edge_u], list(with_cable))
-    b = np.isin(comp.node_iso3[comp.edge_v], list(with_cable))
+    cab = np.concatenate([comp.edge_cable[seg], comp.edge_cable[seg]])
+    iso = np.concatenate([comp.node_iso3[comp.edge_u[seg]], comp.node_iso3[comp.edge_v[seg]]])
+    countries = set(comp.countries)
+    landed: dict[str, set[str]] = {}
+    for c, k in zip(cab.tolist(), iso.tolist(), strict=True):
+        if k in countries:
+            landed.setdefault(c, set()).add(k)
+    borders = comp.network.land_borders()
+    with_exit = {
+        k
+        for ks in landed.values()
+        for k in ks
+        if any(o != k and frozenset((k, o)) not in borders for o in ks)
+    }
+    cable_less = np.array([c not in with_exit for c in comp.countries], dtype=bool)
+    a = np.isin(comp.node_iso3[comp.edge_u], list(with_exit))
+    b = np.isin(comp.node_iso3[comp.edge_v], list(with_exit))
     return (comp.edge_kind == 1) & (a != b), cable_less
 
 
@@ -664,20 +686,14 @@ def _reaches_region(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) ->
     buyer's circuit is where its traffic is for): in a country of that region (for
     Europe, or a member state of the European Union at the network's date:
     :data:`EUROPEAN_UNION`), within :data:`FAR_END_KM` of one of its core hubs."""
-    path = np.repeat(np.arange(r.n), np.diff(r.ptr))
-    n_first = np.bincount(path, weights=first_leg, minlength=r.n).astype(np.int64)
-    last = r.idx[r.ptr[:-1] + np.maximum(n_first, 1) - 1]
-    end = np.where(last % 2 == 0, comp.pair_v[last // 2], comp.pair_u[last // 2])
-    # one graph node stands for each flow node (its country and place)
-    rep = np.zeros(comp.n_flow, dtype=np.int64)
-    rep[comp.flow_of[::-1]] = np.arange(len(comp.flow_of))[::-1]
+    end = _far_end_nodes(comp, r, first_leg)
     c = comp.network.countries
     region_of = dict(zip(c["iso3"], c["region"].astype(str), strict=True))
     when = comp.network.as_of.isoformat()
     for k, (joined, left) in EUROPEAN_UNION.items():
         if joined <= when and (left is None or when < left):
             region_of[k] = "Europe"
-    end_iso = comp.node_iso3[rep[end]]
+    end_iso = comp.node_iso3[end]
     end_region = np.array([region_of.get(k, "") for k in end_iso], dtype=object)
     want = np.asarray(comp.regions, dtype=object)[comp.task_region[r.task]]
     xy = comp.network.nodes(backhaul=comp.backhaul).loc[comp.node_ids, ["x", "y"]]
@@ -688,10 +704,22 @@ def _reaches_region(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) ->
         rows = np.flatnonzero(comp.task_region[r.task] == ri)
         if not len(hubs) or not len(rows):
             continue
-        e = rep[end[rows]]
+        e = end[rows]
         km = haversine_km(x[e][:, None], y[e][:, None], x[hubs][None, :], y[hubs][None, :])
         near[rows] = km.min(axis=1) <= FAR_END_KM
     return (end_region == want) & near
+
+
+def _far_end_nodes(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) -> np.ndarray:
+    """Per path: the graph node where its first leg ends (the far-end city of the buyer's
+    circuit; one graph node stands for each flow node, its country and place)."""
+    path = np.repeat(np.arange(r.n), np.diff(r.ptr))
+    n_first = np.bincount(path, weights=first_leg, minlength=r.n).astype(np.int64)
+    last = r.idx[r.ptr[:-1] + np.maximum(n_first, 1) - 1]
+    end = np.where(last % 2 == 0, comp.pair_v[last // 2], comp.pair_u[last // 2])
+    rep = np.zeros(comp.n_flow, dtype=np.int64)
+    rep[comp.flow_of[::-1]] = np.arange(len(comp.flow_of))[::-1]
+    return rep[end]
 
 
 def _tiers(
@@ -765,7 +793,8 @@ def _immediate(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarra
     ``dc``: directed pairs x K capacities; ``broken``: paths x K or ``None``.
     Returns tasks x K traffic served (Tbit/s).
     """
-    return first_days(m, _kept(m, dc, broken), avail=_avail(m, dc, broken))
+    avail = _avail(m, dc, broken)
+    return first_days(m, _kept(m, dc, broken, avail=avail), avail=avail)
 
 
 def _avail(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
@@ -785,19 +814,28 @@ def _avail(m: Model, dc: np.ndarray, broken: np.ndarray | None) -> np.ndarray:
 
 
 def _kept(
-    m: Model, dc: np.ndarray, broken: np.ndarray | None, protected: float | None = None
+    m: Model,
+    dc: np.ndarray,
+    broken: np.ndarray | None,
+    protected: float | None = None,
+    *,
+    avail: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per task (x K): the baseline traffic whose circuits survive (tasks x K, Tbit/s).
 
     A route's circuits are spread over the systems of its links in proportion to their
     capacity; a cut breaks those on the failed systems (:func:`keep_share`), whoever
-    holds spare capacity elsewhere on the link.
+    holds spare capacity elsewhere on the link. ``avail``: :func:`_avail` of the same
+    columns, if already computed (what the hubs restore onto: :func:`_route_keep`).
     """
     r = m.routes
     n_t, k = len(m.demand), dc.shape[1]
     if not r.n or not k:
         return np.zeros((n_t, k))
-    keep = _route_keep(m, keep_share(m, dc), PROTECTED if protected is None else protected)
+    if avail is None:
+        avail = _avail(m, dc, broken)
+    p = PROTECTED if protected is None else protected
+    keep = _route_keep(m, keep_share(m, dc), p, avail)
     if broken is not None:
         keep = np.where(broken, 0.0, keep)
     kept = m.x0[:, None] * keep
@@ -814,13 +852,18 @@ def _surviving_paths(m: Model, dcap: np.ndarray) -> np.ndarray:
     return m.x0 * _path_min(m.routes, keep_share(m, dcap, margin=0.0))
 
 
-def _route_keep(m: Model, rho: np.ndarray, protected: float) -> np.ndarray:
+def _route_keep(m: Model, rho: np.ndarray, protected: float, avail: np.ndarray) -> np.ndarray:
     """Per path (x K): the share of its baseline traffic kept in the first days.
 
-    ``rho``: per directed pair (x K), the share of its circuits that survive. On the
-    route's first system (its buyer's own circuit) nothing else restores a broken
-    circuit; beyond that system's far-end city the hub's carriers restore the share
-    ``protected`` of what breaks. The route keeps the smaller of the two.
+    ``rho``: per directed pair (x K), the share of its circuits that survive; ``avail``:
+    per task (x K), the capacity left on its routes (:func:`_avail`). On the route's
+    first system (its buyer's own circuit) nothing else restores a broken circuit;
+    beyond that system's far-end city the hub's carriers restore the share
+    ``protected`` of what breaks, onto the capacity left on the hub's own routes toward
+    the same region and never more: where the circuits of all the routes through a hub
+    need more than that capacity, each gets the share ``protected`` times the part that
+    fits (a hub cut off from the region restores nothing). The route keeps the smaller
+    of the two shares.
     """
     r = m.routes
     if not r.n:
@@ -831,9 +874,40 @@ def _route_keep(m: Model, rho: np.ndarray, protected: float) -> np.ndarray:
     s_first = np.minimum.reduceat(rho[f_idx], f_starts, axis=0)
     if not len(l_idx):
         return s_first
-    s_later = np.ones_like(s_first)
-    s_later[l_paths] = np.minimum.reduceat(rho[l_idx], l_starts, axis=0)
-    return np.minimum(s_first, 1.0 - (1.0 - protected) * (1.0 - s_later))
+    s_later = np.minimum.reduceat(rho[l_idx], l_starts, axis=0)  # the paths l_paths
+    if m.hub is None:
+        hub = _hub_tasks(m.comp, r, m.first_leg)[l_paths]
+        at = np.flatnonzero(hub >= 0)
+        m.hub = (at, hub[at], m.x0[l_paths][at, None])
+    at, hub, x0 = m.hub
+    s_mid = s_first[l_paths]
+    # what the hubs are asked to restore: the traffic reaching each far-end city on
+    # surviving circuits whose onward circuits broke
+    need = protected * x0 * (s_mid[at] * (1.0 - s_later[at]))
+    n_t, k = avail.shape
+    flat = (hub[:, None] * k + np.arange(k)[None, :]).ravel()
+    asked = np.bincount(flat, weights=need.ravel(), minlength=n_t * k).reshape(n_t, k)
+    fits = np.where(asked > _EPS, np.minimum(1.0, avail / np.maximum(asked, _EPS)), 1.0)
+    restored = np.full_like(s_later, protected)
+    restored[at] *= fits[hub]
+    out = s_first.copy()
+    out[l_paths] = np.minimum(s_mid, 1.0 - (1.0 - restored) * (1.0 - s_later))
+    return out
+
+
+def _hub_tasks(comp: _engine.Compiled, r: Routes, first_leg: np.ndarray) -> np.ndarray:
+    """Per path: the task of its first leg's far-end country toward the path's region
+    (the hub whose carriers restore beyond it: :func:`_route_keep`), or -1 where that
+    country has no such task (a core country of the region)."""
+    end_iso = comp.node_iso3[_far_end_nodes(comp, r, first_leg)]
+    task_of = {
+        (c, int(comp.task_region[t])): int(t) for c, ts in comp.country_tasks.items() for t in ts
+    }
+    regions = comp.task_region[r.task].tolist()
+    return np.array(
+        [task_of.get((c, g), -1) for c, g in zip(end_iso.tolist(), regions, strict=True)],
+        dtype=np.int64,
+    )
 
 
 def _legs(r: Routes, first_leg: np.ndarray) -> tuple:
@@ -1288,14 +1362,16 @@ def notes(measure: str = "traffic", model: Model | None = None) -> list[str]:
         "capacity (cables from its landings, sourced land links), in proportion to their "
         "capacity, those whose first system reaches the destination region (for Europe, "
         "a member state of the European Union counts) where it has any; "
-        "a country with no cable landing buys transit over land from a neighbour with one "
+        "a country with no cable exit (a cable only to land neighbours is a border crossing) "
+        "buys transit over land from a neighbour with one "
         "(assumed border links included), and with neither, nor a sourced land link, runs on "
         "satellite (a cut elsewhere does not touch it); a territory under "
         f"{SMALL_TERRITORY_KM2:,.0f} km² with a land link buys over land. First days: capacity "
         "is bought as circuits on one system from the buyer's landing to that system's far-end "
         "city; a cut breaks every circuit on the failed segment whatever spare others hold. "
         "Nobody but the buyer restores its own circuit; beyond the far-end city the hub's "
-        f"carriers restore {PROTECTED:.0%} of what breaks; of the traffic on a country's "
+        f"carriers restore {PROTECTED:.0%} of what breaks, onto the capacity left on the "
+        "hub's own routes toward the region and never more; of the traffic on a country's "
         "broken circuits, the same share belongs to owners holding other circuits and moves "
         "onto the surviving ones as far as they have room at the busy hour "
         f"({BUSY_HOUR:g} x the mean, bought at {_demand.UTILIZATION:.1%} mean utilization), "

@@ -47,7 +47,7 @@ import pandas as pd
 import shapely
 
 from cablesim import _limits, _lookup, _names, dataset
-from cablesim._geo import haversine_km
+from cablesim._geo import haversine_km, touching
 from cablesim._memo import Memo
 from cablesim.exceptions import (
     CableSimError,
@@ -334,6 +334,25 @@ class Network:
             t.loc[t["to_iso3"] == iso3, "from_iso3"]
         )
         return sorted(out)
+
+    def land_borders(self) -> frozenset[frozenset[str]]:
+        """The pairs of countries (ISO3) whose land touches: a land border, open or
+        closed, whatever links the dataset has across it (Natural Earth 1:50m, the test
+        the dataset build uses for its assumed border links). Computed once per network."""
+
+        def build() -> frozenset[frozenset[str]]:
+            lm = self.landmasses
+            if not len(lm):
+                return frozenset()
+            iso = lm["iso3"].to_numpy()
+            left, right = touching(lm.geometry.to_numpy())
+            return frozenset(
+                frozenset((iso[i], iso[j]))
+                for i, j in zip(left, right, strict=True)
+                if iso[i] != iso[j]
+            )
+
+        return self.memo("network:land-borders", build)
 
     def resolve_land_link(self, link_id: str) -> str:
         """Return the id of a land link in service (``sourced:terr-56-almaty-urumqi``,

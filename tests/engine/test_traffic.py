@@ -434,6 +434,72 @@ def test_a_far_territory_of_the_core_region_is_not_its_doorstep(make_network):
     assert reach2[mine2 & on_s].all()
 
 
+def test_a_hub_cut_off_from_the_region_restores_nothing_beyond_it(make_network, run):
+    # S buys its circuits on s to the hub H; from H two systems h and g share the pair to
+    # the core C (S also borders Q, whose cable reaches C: S is never isolated, but an
+    # assumed border carries none of its circuits). Beyond H the hub's carriers restore
+    # the protected share of what breaks onto what H keeps toward the core: half of the
+    # pair when h alone fails, nothing when both fail
+    net = make_network(
+        stations={
+            "s1": ("SSS", 0.0, 0.0, 0),
+            "h1": ("HHH", 0.0, 5.0, 0),
+            "c1": ("CCC", 6.0, 5.0, 0),
+            "q1": ("QQQ", -3.0, 0.0, 0),
+        },
+        cables={
+            "s": (2.0, [("s1", "h1")]),
+            "h": (50.0, [("h1", "c1")]),
+            "g": (50.0, [("h1", "c1")]),
+            "q": (50.0, [("q1", "c1")]),
+        },
+        links=[("SSS", "QQQ", 10.0, "border")],
+    )
+    p = _traffic.PROTECTED
+    one = run(net, [{"cable": "h"}], core=["CCC"]).country("SSS")
+    both = run(net, [{"cable": "h"}, {"cable": "g"}], core=["CCC"])
+    # half its onward circuits break and the hub restores p of them; S's own protection
+    # moves onto what it keeps
+    assert one["loss_pct"] == pytest.approx(_first_days_loss(1 - (1 - p) / 2), abs=0.1)
+    assert not both.country("SSS")["isolated"]
+    assert both.country("SSS")["loss_pct"] == pytest.approx(100.0)  # not 100 * (1 - p)
+    assert both.country("SSS")["loss_pct_rerouted"] < 50  # over Q once capacity is bought
+
+
+def test_a_cable_only_to_a_land_neighbour_is_a_border_crossing(make_network, run):
+    # U's one cable k ends in R, whose land touches U's: U has no cable exit of its own
+    # and buys transit over land from its neighbours, R and P, each with a cable to the
+    # core C; a cut of R's cable costs U part of its traffic, not all of it. With R
+    # overseas (not a land neighbour) k is U's exit and the same cut costs U all of it
+    # beyond R, where R's carriers have nothing left to restore onto
+    def net(r_lon: float):
+        return make_network(
+            stations={
+                "u1": ("UUU", 0.0, 0.0, 0),
+                "r1": ("RRR", r_lon, 0.0, 0),
+                "p1": ("PPP", 0.0, -4.0, 0),
+                "c1": ("CCC", 8.0, 0.0, 0),
+            },
+            cables={
+                "k": (10.0, [("u1", "r1")]),
+                "rc": (10.0, [("r1", "c1")]),
+                "pc": (10.0, [("p1", "c1")]),
+            },
+            links=[("UUU", "RRR", 10.0, "border"), ("UUU", "PPP", 10.0, "border")],
+        )
+
+    near, far = net(1.0), net(4.0)
+    assert frozenset(("UUU", "RRR")) in near.land_borders()
+    assert frozenset(("UUU", "RRR")) not in far.land_borders()
+    comp, _ = _compiled(near)
+    assert _traffic._transit_borders(comp)[1][comp.countries.index("UUU")]
+    comp, _ = _compiled(far)
+    assert not _traffic._transit_borders(comp)[1][comp.countries.index("UUU")]
+    cut = [{"cable": "rc"}]
+    assert 5 < run(near, cut, core=["CCC"]).country("UUU")["loss_pct"] < 75
+    assert run(far, cut, core=["CCC"]).country("UUU")["loss_pct"] == pytest.approx(100.0)
+
+
 def test_small_territory_with_a_land_border_is_served_over_land(make_network, run):
     # G is a small territory (under SMALL_TERRITORY_KM2) with a cable g of its own and a
     # land border with S, which has its own cables: G buys its connectivity over the border,
