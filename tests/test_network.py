@@ -67,6 +67,18 @@ def test_simulating_never_mutates_the_network(net, run):
     assert net.segments.equals(before)
 
 
+def test_land_borders_are_where_land_touches(world):
+    # the pairs of countries whose land touches (Natural Earth), whatever links the dataset
+    # has across them: a closed border is a border; the Channel and the Gulf of Finland
+    # are not
+    borders = world.land_borders()
+    for pair in (("UKR", "RUS"), ("FRA", "ESP"), ("ISR", "LBN"), ("FIN", "RUS")):
+        assert frozenset(pair) in borders, pair
+    for pair in (("GBR", "FRA"), ("FIN", "EST"), ("LVA", "SWE")):
+        assert frozenset(pair) not in borders, pair
+    assert world.land_borders() is borders  # computed once per network
+
+
 def test_real_network_as_of_a_date():
     net2008 = cablesim.load_network("2008-01-30")
     net2021 = cablesim.load_network("2021-06-30")
