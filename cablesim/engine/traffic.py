@@ -35,14 +35,14 @@ Baseline
     capacity it bought), and where no neighbour has one either, and no
     sourced land link leads out, it runs on satellite, which a cut elsewhere
     does not touch; a small territory with a land link
-    (:data:`SMALL_TERRITORY_KM2`) buys over land. Capacity is bought as **circuits on one system**, end to end from
-    the buyer's landing to the far-end city of that system (the route's
-    *first leg*, the longest prefix one system carries), and a buyer picks a
-    far-end city in the region its traffic is for (Freetown buys ACE to
-    Lisbon or Penmarch for Europe, not ACE to Lagos and another system on;
-    Beirut buys CADMOS to Cyprus, a member state of the European Union:
-    :data:`EUROPEAN_UNION`):
-    where a task has such routes they are its baseline routes. A cut breaks
+    (:data:`SMALL_TERRITORY_KM2`) buys over land. Capacity is bought as
+    **circuits on one system**, end to end from the buyer's landing to the
+    far-end city of that system (the route's *first leg*, the longest prefix
+    one system carries), and a buyer picks a far-end city in the region its
+    traffic is for (Freetown buys ACE to Lisbon or Penmarch for Europe, not
+    ACE to Lagos and another system on; Beirut buys CADMOS to Cyprus, a
+    member state of the European Union: :data:`EUROPEAN_UNION`): where a
+    task has such routes they are its baseline routes. A cut breaks
     every circuit crossing the failed segment, whatever spare capacity others
     hold on the link (:func:`keep_share`: a pair keeps ``dcap / dcap0`` of
     its circuits). On the first leg nobody but the buyer restores a broken
@@ -53,8 +53,8 @@ Baseline
     :func:`_route_keep`). Of the traffic on a country's broken circuits, the
     same share belongs to owners holding protection or other circuits, and
     moves onto the country's surviving circuits as far as they have room at
-    the busy hour (:data:`BUSY_HOUR` times the mean traffic, at the mean utilization
-    ``u``); the rest is lost in the first days: :func:`first_days`.
+    the busy hour (:data:`BUSY_HOUR` times the mean traffic, at the mean
+    utilization ``u``); the rest is lost in the first days: :func:`first_days`.
     Emergency capacity is bought later (the rerouted horizon). The protected
     share is fitted on the shared incidents with leave-one-incident-out
     cross-validation (``cablesim history --fit``); the utilization and the
